@@ -1,0 +1,152 @@
+import type { NetworkFaults } from '../net/types.js';
+import type { Entry, Index, NodeId, RaftEvent, Role, Term } from '../raft/types.js';
+
+export interface ClusterOptions {
+  /** 1..9, default 5. */
+  nodes?: number;
+  /** Default 'tcp' (127.0.0.1, ephemeral ports unless basePort). */
+  transport?: 'tcp' | 'memory';
+  /** 'virtual' needs 'memory': time moves only in advance(). Default 'real'. */
+  clock?: 'real' | 'virtual';
+  /** Seeds every random choice. */
+  seed?: number;
+  /** Durable files, one folder per node. Default: memory storage that survives crash/restart. */
+  dataDir?: string;
+  /** Default [150, 300]. */
+  electionTimeoutMs?: [number, number];
+  /** Default 50. */
+  heartbeatMs?: number;
+  /** Real clock only: 0.1 = ten times slower. Default 1. */
+  speed?: number;
+  /** Node i listens on basePort + i - 1. */
+  basePort?: number;
+  /** Default true. */
+  preVote?: boolean;
+  /** Default true. */
+  checkQuorum?: boolean;
+}
+
+export type SubmitResult =
+  | { ok: true; index: Index; term: Term; value?: string | null; swapped?: boolean }
+  | {
+      ok: false;
+      error: 'not_leader' | 'no_leader' | 'timeout' | 'invalid' | 'down';
+      message: string;
+      leader?: NodeId;
+    };
+
+export interface SubmitOptions {
+  /** Ask this node only (no redirects). */
+  to?: NodeId;
+  /** Default 5000 (simulated ms on the virtual clock). */
+  timeoutMs?: number;
+}
+
+export interface LogEntryView {
+  index: Index;
+  term: Term;
+  command: string;
+}
+
+/** One node as the public API reports it (DESIGN.md). */
+export interface NodeStatus {
+  id: NodeId;
+  up: boolean;
+  role: Role;
+  term: Term;
+  votedFor: NodeId | null;
+  leader: NodeId | null;
+  commitIndex: Index;
+  lastApplied: Index;
+  lastIndex: Index;
+  log: LogEntryView[];
+  kv: Record<string, string>;
+}
+
+/** More of one node for the dashboard: what NodeStatus has plus timers, links and counters. */
+export interface NodeView extends NodeStatus {
+  port: number;
+  /** Election timer progress 0..1 (followers and candidates); null on a leader or when down. */
+  electionProgress: number | null;
+  /** Milliseconds of the current election timeout (scaled by speed: what a person waits). */
+  electionTimeoutMs: number;
+  /** Peers this node cannot send to right now (partition, cut, or peer down). */
+  unreachable: NodeId[];
+  /** The partition group this node is in (1-based), or null when there is no partition. */
+  partitionGroup: number | null;
+  /** When down: what storage kept. */
+  kept: { term: Term; votedFor: NodeId | null; lastIndex: Index } | null;
+  counters: { sent: number; received: number; filtered: number; badInput: number };
+}
+
+export interface ClusterSnapshot {
+  /** Monotonic; increases with every published snapshot. */
+  version: number;
+  takenAt: number;
+  nodes: NodeView[];
+  leader: NodeId | undefined;
+  term: Term;
+  commitIndex: Index;
+  speed: number;
+  paused: boolean;
+  faults: NetworkFaults;
+  /** Client load: random SETs per second, 0 when off. */
+  load: number;
+  messages: { sent: number; received: number; filtered: number };
+  transport: 'tcp' | 'memory';
+}
+
+/** Everything that happens, in plain data; the dashboard turns these into sentences. */
+export type ClusterEvent = { at: number; node?: NodeId } & (
+  | { type: 'raft'; node: NodeId; event: RaftEvent }
+  | { type: 'applied'; node: NodeId; index: Index; command: string }
+  | { type: 'committed'; node: NodeId; index: Index; term: Term; command: string; quorum: NodeId[] }
+  | { type: 'crash'; node: NodeId }
+  | { type: 'restart'; node: NodeId; term: Term; lastIndex: Index }
+  | { type: 'faults'; faults: NetworkFaults; description: string }
+  | { type: 'storage-recovery'; node: NodeId; file: string; offset: number; droppedBytes: number; reason: string }
+  | { type: 'bad-input'; node: NodeId; reason: string }
+  | { type: 'clock'; description: string }
+  | { type: 'safety-violation'; invariant: string; message: string; evidence: unknown }
+);
+
+/** The one thing the dashboard, scripts, tests and benchmarks talk to. */
+export interface Cluster {
+  readonly ids: NodeId[];
+  submit(command: string, options?: SubmitOptions): Promise<SubmitResult>;
+  /** Volatile state lost; storage kept. */
+  crash(id: NodeId): Promise<void>;
+  /** Reload from storage, rejoin. */
+  restart(id: NodeId): Promise<void>;
+  /** Nodes in different groups cannot talk; replaces any earlier partition; a node not named is alone. */
+  partition(groups: NodeId[][]): void;
+  /** All links up, all faults off. */
+  heal(): void;
+  setNetwork(faults: { dropRate?: number; duplicateRate?: number; delayMs?: [number, number] | null }): void;
+  status(): NodeStatus[];
+  /** Among nodes that are up: the leader of the highest term, if any. */
+  leader(): NodeId | undefined;
+  /** Virtual clock only. */
+  advance(ms: number): Promise<void>;
+  on(event: 'event', listener: (e: ClusterEvent) => void): () => void;
+  stop(): Promise<void>;
+
+  // Beyond DESIGN.md's minimum: what the dashboard and console need.
+  /** One-way cut: messages from `from` to `to` are lost until heal(). */
+  cut(from: NodeId, to: NodeId): void;
+  /** A cheap immutable snapshot of every node. */
+  snapshot(): ClusterSnapshot;
+  /** Called with a fresh snapshot at most ~20 times a second while something changes. */
+  onSnapshot(listener: (s: ClusterSnapshot) => void): () => void;
+  /** Real clock: pause time and message delivery; messages wait in each node's inbox. */
+  pause(): void;
+  resume(): void;
+  /** While paused: deliver the next waiting message (or, if none, advance time to the next timer). */
+  step(): Promise<string>;
+  /** Real clock: 0.1 = ten times slower. */
+  setSpeed(speed: number): void;
+  /** Random SETs per second submitted by a built-in client; 0 stops. */
+  setLoad(perSecond: number): void;
+}
+
+export type { Entry };

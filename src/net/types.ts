@@ -1,0 +1,55 @@
+import type { Message, NodeId } from '../raft/types.js';
+
+/**
+ * The network faults one filter applies, for both the TCP transport and the simulator's
+ * in-memory network.
+ */
+export interface NetworkFaults {
+  /** Groups that can talk among themselves only; a node not named is alone. null: no partition. */
+  partition: NodeId[][] | null;
+  /** One-way cuts: messages from `from` to `to` are lost (the other way still works). */
+  cuts: { from: NodeId; to: NodeId }[];
+  /** Probability 0..1 that a message is lost. */
+  dropRate: number;
+  /** Probability 0..1 that a message is delivered twice. */
+  duplicateRate: number;
+  /** Each message is held for a uniform delay in [min, max] ms (reordering follows). null: none. */
+  delayMs: [number, number] | null;
+}
+
+/** Why bytes arriving on a port were dropped; counted per node. */
+export type BadInputReason =
+  | 'bad-hello'
+  | 'wrong-cluster'
+  | 'unknown-node'
+  | 'invalid-json'
+  | 'invalid-message'
+  | 'wrong-sender'
+  | 'line-too-long'
+  | 'hello-timeout';
+
+export interface TransportStats {
+  sent: number;
+  received: number;
+  /** Dropped by the fault filter (partition, cut, drop rate). */
+  filtered: number;
+  badInput: Partial<Record<BadInputReason, number>>;
+  /** Peers with an open outbound connection right now. */
+  connectedPeers: NodeId[];
+}
+
+/**
+ * How one node host talks to its peers. `send` never throws and never blocks: messages to an
+ * unreachable peer are dropped (Raft retries). Incoming messages arrive through `onMessage`
+ * already validated (shape and sender).
+ */
+export interface Transport {
+  readonly id: NodeId;
+  /** Starts listening; resolves with the port (TCP) or 0 (memory). */
+  start(): Promise<number>;
+  send(messages: readonly Message[]): void;
+  onMessage(handler: (message: Message) => void): void;
+  /** Closes the listener and every connection; pending messages are dropped. */
+  stop(): Promise<void>;
+  stats(): TransportStats;
+}

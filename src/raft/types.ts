@@ -1,0 +1,239 @@
+/**
+ * The vocabulary of the pure Raft core: ids, log entries, messages, the Ready batch and the
+ * configuration. Everything here is plain JSON-compatible data: messages cross the wire as-is.
+ */
+
+/** A node's id: 1..N. */
+export type NodeId = number;
+/** A Raft term (§5.1): starts at 0, only ever grows on a node. */
+export type Term = number;
+/** A log position: the first entry is at index 1; index 0 is the empty prefix (term 0). */
+export type Index = number;
+
+export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
+
+/**
+ * One log entry. `noop` is the empty entry a new leader appends (thesis §6.4); `normal` carries
+ * an opaque command string that the state machine above the core interprets.
+ */
+export interface Entry {
+  index: Index;
+  term: Term;
+  type: 'normal' | 'noop';
+  data: string;
+}
+
+/** What must survive a crash besides the log (§5, Figure 2 "persistent state"), plus commit. */
+export interface HardState {
+  term: Term;
+  votedFor: NodeId | null;
+  /** Not required for safety (Figure 2 keeps it volatile) but saves replay work. May lag. */
+  commit: Index;
+}
+
+interface MessageBase {
+  from: NodeId;
+  to: NodeId;
+  /** The sender's current term; for PreVote it is the term the sender WOULD campaign in. */
+  term: Term;
+}
+
+/** §5.2 RequestVote RPC. */
+export interface RequestVote extends MessageBase {
+  type: 'RequestVote';
+  lastLogIndex: Index;
+  lastLogTerm: Term;
+}
+
+export interface RequestVoteResponse extends MessageBase {
+  type: 'RequestVoteResponse';
+  granted: boolean;
+}
+
+/** Thesis §9.6: a pre-election that changes no state on the receiver. */
+export interface PreVote extends MessageBase {
+  type: 'PreVote';
+  lastLogIndex: Index;
+  lastLogTerm: Term;
+}
+
+export interface PreVoteResponse extends MessageBase {
+  type: 'PreVoteResponse';
+  granted: boolean;
+}
+
+/** §5.3 AppendEntries RPC; with no entries it is a heartbeat (§5.2). */
+export interface AppendEntries extends MessageBase {
+  type: 'AppendEntries';
+  prevLogIndex: Index;
+  prevLogTerm: Term;
+  entries: Entry[];
+  leaderCommit: Index;
+}
+
+export interface AppendEntriesResponse extends MessageBase {
+  type: 'AppendEntriesResponse';
+  success: boolean;
+  /**
+   * On success: the index of the last entry known to match the leader's log (prevLogIndex +
+   * entries.length). On rejection: the prevLogIndex that was rejected.
+   */
+  index: Index;
+  /**
+   * On rejection, the fast back-up hint (§5.3, "the follower can include the term of the
+   * conflicting entry and the first index it stores for that term"): the term of the follower's
+   * entry at prevLogIndex (0 when its log is shorter) and the first index of that term in its
+   * log (or its lastIndex + 1 when its log is shorter).
+   */
+  conflictTerm: Term;
+  conflictIndex: Index;
+}
+
+export type Message =
+  | RequestVote
+  | RequestVoteResponse
+  | PreVote
+  | PreVoteResponse
+  | AppendEntries
+  | AppendEntriesResponse;
+
+export type MessageType = Message['type'];
+
+/**
+ * Explanations the core gives for what it did, so the dashboard can say "why" in plain words.
+ * They are informational: nothing in the core depends on them being consumed.
+ */
+export type RaftEvent =
+  | {
+      kind: 'role';
+      role: Role;
+      term: Term;
+      reason:
+        | 'election-timeout'
+        | 'prevote-won'
+        | 'won-election'
+        | 'higher-term'
+        | 'lost-quorum'
+        | 'leader-found'
+        | 'restart';
+      /** For election-timeout: ticks that passed without hearing from a leader. */
+      ticks?: number;
+      /** For won-election / prevote-won: the voters. For higher-term: who had it. */
+      from?: NodeId;
+      votes?: NodeId[];
+    }
+  | {
+      kind: 'vote';
+      /** The candidate asking. */
+      candidate: NodeId;
+      term: Term;
+      preVote: boolean;
+      granted: boolean;
+      reason:
+        | 'granted'
+        | 'already-voted'
+        | 'log-behind'
+        | 'stale-term'
+        | 'leader-active';
+      /** Evidence for 'log-behind': the candidate's last (term, index) vs ours. */
+      candidateLast?: { index: Index; term: Term };
+      ourLast?: { index: Index; term: Term };
+      votedFor?: NodeId | null;
+    }
+  | { kind: 'commit'; index: Index; term: Term; /** Nodes whose match index counted. */ quorum: NodeId[] }
+  | { kind: 'truncate'; from: Index; /** Number of entries removed. */ count: number }
+  | { kind: 'append'; from: Index; to: Index; leader: NodeId };
+
+/**
+ * What the host must do, in this order (the etcd/raft rule, in capitals on purpose):
+ * 1. PERSIST `hardState` (if present) and `entries` to stable storage — BEFORE any message is
+ *    sent. An entry whose index is ≤ the stored last index replaces the stored suffix from there.
+ * 2. SEND `messages`.
+ * 3. APPLY `committedEntries` to the state machine, in order.
+ * 4. Call `advance()` with this Ready.
+ */
+export interface Ready {
+  hardState: HardState | null;
+  entries: Entry[];
+  messages: Message[];
+  committedEntries: Entry[];
+  events: RaftEvent[];
+}
+
+/**
+ * Switches that break the core on purpose, so the safety checkers can be shown to bite.
+ * Never set outside tests and `raft-tui check --bug`.
+ */
+export interface RaftBugs {
+  /** Figure 8: count replicas for entries of earlier terms when advancing commit. */
+  commitOldTermByCounting?: boolean;
+  /** §5.4.1 off: grant votes without comparing logs. */
+  skipElectionRestriction?: boolean;
+  /** Hand entries to the state machine as soon as they are appended, before they commit. */
+  applyBeforeCommit?: boolean;
+}
+
+export interface RaftConfig {
+  id: NodeId;
+  /** Every voter in the cluster, this node included. */
+  peers: NodeId[];
+  /** Election timeout range in ticks, inclusive; each timeout is drawn from the seeded RNG (§5.2). */
+  electionTicks: [number, number];
+  heartbeatTicks: number;
+  /** Seeds the RNG for election timeouts. Same seed + same inputs → same behaviour. */
+  seed: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  /** Max AppendEntries in flight per follower while replicating (pipelining window). */
+  maxInflight?: number;
+  /** Max entries / approximate bytes of entry data in one AppendEntries. */
+  maxBatchEntries?: number;
+  maxBatchBytes?: number;
+  /** What storage held at start: the persisted hard state and the whole log. */
+  hardState?: HardState;
+  entries?: Entry[];
+  bugs?: RaftBugs;
+}
+
+export type ProposeResult =
+  | { ok: true; index: Index; term: Term }
+  | { ok: false; leader: NodeId | null };
+
+/** A cheap view of the core's state for the host's snapshot. */
+export interface RaftStatus {
+  id: NodeId;
+  role: Role;
+  term: Term;
+  votedFor: NodeId | null;
+  leader: NodeId | null;
+  commitIndex: Index;
+  appliedIndex: Index;
+  lastIndex: Index;
+  /** Ticks since the election timer was last reset, and the timeout it runs towards. */
+  electionElapsed: number;
+  electionTimeout: number;
+  /** On a leader: each follower's match and next index. */
+  progress: Record<NodeId, { match: Index; next: Index }> | null;
+}
+
+/**
+ * The pure Raft core (the etcd/raft shape). No I/O, timers, clock or Math.random: the host
+ * calls `tick` as time passes, `step` for each message, and drains `ready()`.
+ */
+export interface RaftCore {
+  /** Advances logical time by `ticks` (default 1). Firing is at most once per kind per call. */
+  tick(ticks?: number): void;
+  /** Ticks until the next timer would fire (election or heartbeat): lets a host sleep. ≥ 1. */
+  ticksUntilNextEvent(): number;
+  /** Handles one message. Messages for another node, or malformed, are ignored. */
+  step(message: Message): void;
+  /** Appends a command on the leader (§5.3), or says who the leader is. */
+  propose(data: string): ProposeResult;
+  hasReady(): boolean;
+  /** What the host must do now; see {@link Ready}. Call `advance` with it when done. */
+  ready(): Ready;
+  advance(ready: Ready): void;
+  status(): RaftStatus;
+  /** The whole log, entries 1..lastIndex (index i at position i - 1). Do not mutate. */
+  log(): readonly Entry[];
+}

@@ -1,0 +1,38 @@
+import type { Entry, HardState } from '../raft/types.js';
+
+/** A problem found while opening storage: a cut-off torn tail, or why a file is not trusted. */
+export interface RecoveryReport {
+  file: string;
+  offset: number;
+  /** Bytes removed from the end of the file (torn or corrupt tail). */
+  droppedBytes: number;
+  reason: string;
+}
+
+/** What storage held when it was opened. */
+export interface StoredState {
+  hardState: HardState;
+  /** The whole log, entries 1..N in order. */
+  entries: Entry[];
+  reports: RecoveryReport[];
+}
+
+/**
+ * Stable storage for one node's term, vote and log (Figure 2's persistent state).
+ *
+ * Called by the node host only, once per Ready, BEFORE that Ready's messages are sent. When
+ * `save` resolves, everything passed to it survives a crash (FileStorage: fsync'd; one fsync per
+ * call however many entries it holds — group commit).
+ */
+export interface Storage {
+  /** The state as of the last completed `save` (or as recovered on open). */
+  load(): StoredState;
+  /**
+   * Persists a hard state (null: unchanged) and entries. An entry whose index is ≤ the stored
+   * last index replaces the stored suffix from that index (conflict truncation, §5.3).
+   */
+  save(hardState: HardState | null, entries: Entry[]): void | Promise<void>;
+  close(): Promise<void>;
+  /** What a crashed node's panel shows it kept: term, vote, log length. */
+  summary(): { term: number; votedFor: number | null; lastIndex: number };
+}
