@@ -1,0 +1,154 @@
+import type { Index, NodeId, Term } from '../raft/types.js';
+import type { Timer } from './timer-queue.js';
+import type { Scheduler } from './scheduler.js';
+import type { SubmitResult } from './types.js';
+
+/** What a proposal on one node came to (NodeHost.propose, seen from the client). */
+export type ProposeOutcome<R> =
+  | {
+      ok: true;
+      index: Index;
+      term: Term;
+      applied: Promise<{ applied: true; result: R } | { applied: false; reason: 'superseded' | 'crashed' }>;
+    }
+  | { ok: false; leader: NodeId | null; down?: boolean };
+
+/** The cluster as a client sees it. */
+export interface ClientCluster<R> {
+  ids: NodeId[];
+  isUp(id: NodeId): boolean;
+  leader(): NodeId | undefined;
+  propose(id: NodeId, data: string): ProposeOutcome<R>;
+  /** How long one attempt may wait for its entry before the client tries again (ms). */
+  attemptTimeoutMs: number;
+  /** How long to wait before asking again while there is no leader (ms). */
+  retryDelayMs: number;
+}
+
+/** Turns a state-machine result into the fields of a successful SubmitResult. */
+export type ResultMapper<R> = (result: R) => { value?: string | null; swapped?: boolean; error?: string };
+
+/**
+ * A real client of the cluster with a session (thesis §6.3): every request gets a sequence
+ * number that stays the same across retries, so a request that was applied but whose answer was
+ * lost is not applied twice; `ack` tells the state machine which answers it may forget.
+ */
+export class ClusterClient<R> {
+  private nextSeq = 1;
+  private outstanding = new Set<number>();
+  private leaderGuess: NodeId | undefined;
+  private roundRobin = 0;
+
+  constructor(
+    readonly clientId: string,
+    private readonly cluster: ClientCluster<R>,
+    private readonly scheduler: Scheduler,
+    private readonly encode: (envelope: { client: string; seq: number; ack: number; cmd: string }) => string,
+    private readonly mapResult: ResultMapper<R>,
+  ) {}
+
+  async submit(cmd: string, options: { to?: NodeId; timeoutMs?: number } = {}): Promise<SubmitResult> {
+    const seq = this.nextSeq++;
+    this.outstanding.add(seq);
+    try {
+      const deadline = this.scheduler.now() + (options.timeoutMs ?? 5000);
+      const data = () => this.encode({ client: this.clientId, seq, ack: this.ack(), cmd });
+      if (options.to !== undefined) return await this.submitTo(options.to, data(), deadline);
+      return await this.submitAnywhere(data, deadline);
+    } finally {
+      this.outstanding.delete(seq);
+    }
+  }
+
+  /** Every sequence number below this one has been answered. */
+  private ack(): number {
+    let min = this.nextSeq;
+    for (const s of this.outstanding) if (s < min) min = s;
+    return min;
+  }
+
+  private async submitTo(id: NodeId, data: string, deadline: number): Promise<SubmitResult> {
+    if (!this.cluster.isUp(id)) return { ok: false, error: 'down', message: `node ${id} is down` };
+    const r = this.cluster.propose(id, data);
+    if (!r.ok) {
+      if (r.down) return { ok: false, error: 'down', message: `node ${id} is down` };
+      return r.leader !== null
+        ? { ok: false, error: 'not_leader', message: `node ${id} is not the leader (the leader is ${r.leader})`, leader: r.leader }
+        : { ok: false, error: 'no_leader', message: `node ${id} is not the leader and knows of none` };
+    }
+    const outcome = await this.within(r.applied, deadline - this.scheduler.now());
+    if (outcome === 'timeout') return { ok: false, error: 'timeout', message: `no commit within the timeout (index ${r.index} may still commit)` };
+    if (!outcome.applied)
+      return { ok: false, error: outcome.reason === 'crashed' ? 'down' : 'not_leader', message: `node ${id} lost its entry at index ${r.index} (${outcome.reason})` };
+    return this.success(r.index, r.term, outcome.result);
+  }
+
+  private async submitAnywhere(data: () => string, deadline: number): Promise<SubmitResult> {
+    let lastProblem = 'no leader was found';
+    let redirects = 0;
+    while (this.scheduler.now() < deadline) {
+      const target = this.pickTarget();
+      if (target === undefined) {
+        lastProblem = 'every node is down';
+        await this.sleep(Math.min(this.cluster.retryDelayMs, deadline - this.scheduler.now()));
+        continue;
+      }
+      const r = this.cluster.propose(target, data());
+      if (!r.ok) {
+        this.leaderGuess = r.leader !== null && r.leader !== target && redirects < this.cluster.ids.length ? r.leader : undefined;
+        if (this.leaderGuess !== undefined) {
+          redirects++; // follow the redirect at once (bounded, in case hints go round)
+          continue;
+        }
+        redirects = 0;
+        lastProblem = 'no leader right now (an election may be under way)';
+        await this.sleep(Math.min(this.cluster.retryDelayMs, deadline - this.scheduler.now()));
+        continue;
+      }
+      redirects = 0;
+      const wait = Math.min(this.cluster.attemptTimeoutMs, deadline - this.scheduler.now());
+      const outcome = await this.within(r.applied, wait);
+      if (outcome !== 'timeout' && outcome.applied) {
+        this.leaderGuess = target;
+        return this.success(r.index, r.term, outcome.result);
+      }
+      // Lost leadership, crashed, or no majority in time: retry with the same seq (§6.3).
+      this.leaderGuess = undefined;
+      lastProblem = outcome === 'timeout' ? `node ${target} could not commit in time` : `node ${target} lost the entry (${outcome.reason})`;
+    }
+    return { ok: false, error: lastProblem.startsWith('no leader') ? 'no_leader' : 'timeout', message: `timed out: ${lastProblem}` };
+  }
+
+  private success(index: Index, term: Term, result: R): SubmitResult {
+    const mapped = this.mapResult(result);
+    if (mapped.error) return { ok: false, error: 'invalid', message: mapped.error };
+    const out: SubmitResult = { ok: true, index, term };
+    if (mapped.value !== undefined) out.value = mapped.value;
+    if (mapped.swapped !== undefined) out.swapped = mapped.swapped;
+    return out;
+  }
+
+  private pickTarget(): NodeId | undefined {
+    if (this.leaderGuess !== undefined && this.cluster.isUp(this.leaderGuess)) return this.leaderGuess;
+    const leader = this.cluster.leader();
+    if (leader !== undefined) return leader;
+    const ids = this.cluster.ids;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[(this.roundRobin++ + i) % ids.length]!;
+      if (this.cluster.isUp(id)) return id;
+    }
+    return undefined;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.scheduler.setTimer(Math.max(0, ms), resolve));
+  }
+
+  private within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+    let timer: Timer | undefined;
+    return Promise.race([
+      p,
+      new Promise<'timeout'>((resolve) => (timer = this.scheduler.setTimer(Math.max(0, ms), () => resolve('timeout')))),
+    ]).finally(() => this.scheduler.clearTimer(timer));
+  }
+}

@@ -1,0 +1,226 @@
+import type { Transport } from '../net/types.js';
+import type { Entry, Index, Message, NodeId, RaftCore, RaftEvent, Term } from '../raft/types.js';
+import type { Storage } from '../storage/types.js';
+
+/** The replicated state machine a host applies committed entries to (src/kv in practice). */
+export interface StateMachine<R = unknown> {
+  apply(index: Index, data: string): R;
+  reset(): void;
+}
+
+/** A client request waiting for its entry to be applied on this host. */
+interface Waiter<R> {
+  term: Term;
+  resolve: (outcome: { applied: true; result: R } | { applied: false; reason: 'superseded' | 'crashed' }) => void;
+}
+
+export interface NodeHostHooks {
+  onRaftEvents(id: NodeId, events: RaftEvent[]): void;
+  onApplied(id: NodeId, entries: Entry[]): void;
+  onChange(): void;
+  /** The node stopped itself: its storage failed, so it must not go on acknowledging. */
+  onFailure(id: NodeId, message: string): void;
+}
+
+/**
+ * One node: a Raft core with its storage, transport and state machine, running the Ready loop.
+ * For each Ready, in this order: PERSIST (one storage.save — one fsync with FileStorage), then
+ * SEND, then APPLY, then advance. A message never leaves before the state behind it is durable
+ * (Raft §5.2 "persistent state … updated on stable storage before responding to RPCs").
+ */
+export class NodeHost<R = unknown> {
+  private core: RaftCore | undefined;
+  private running = false;
+  private readyScheduled = false;
+  /** Bumped by every crash: work started before a crash must not touch the new incarnation. */
+  private generation = 0;
+  private waiters = new Map<Index, Waiter<R>[]>();
+  /** Messages held while the cluster is paused; step() releases one at a time. */
+  private inbox: Message[] = [];
+  private paused = false;
+  /** Test-only: send before persisting (breaks §5.2's rule on purpose). */
+  sendBeforePersist = false;
+
+  constructor(
+    readonly id: NodeId,
+    private storage: Storage,
+    private transport: Transport,
+    readonly stateMachine: StateMachine<R>,
+    private readonly makeCore: (stored: ReturnType<Storage['load']>) => RaftCore,
+    private readonly hooks: NodeHostHooks,
+  ) {}
+
+  get up(): boolean {
+    return this.running;
+  }
+
+  raft(): RaftCore | undefined {
+    return this.core;
+  }
+
+  currentStorage(): Storage {
+    return this.storage;
+  }
+
+  currentTransport(): Transport {
+    return this.transport;
+  }
+
+  /** Starts (or restarts) the node from what its storage holds. */
+  async start(storage: Storage, transport: Transport): Promise<number> {
+    this.storage = storage;
+    this.transport = transport;
+    const stored = storage.load();
+    this.stateMachine.reset();
+    this.core = this.makeCore(stored);
+    this.inbox = [];
+    const generation = this.generation;
+    transport.onMessage((m) => {
+      if (generation !== this.generation) return;
+      this.receive(m);
+    });
+    const port = await transport.start();
+    this.running = true;
+    this.scheduleReady();
+    return port;
+  }
+
+  /** Drops every volatile field; storage is kept (and closed, for files). */
+  async crash(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.generation++;
+    this.core = undefined;
+    this.inbox = [];
+    this.stateMachine.reset();
+    for (const list of this.waiters.values()) for (const w of list) w.resolve({ applied: false, reason: 'crashed' });
+    this.waiters.clear();
+    await this.transport.stop();
+    await this.flushing;
+    await this.storage.close();
+    this.hooks.onChange();
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) {
+      const held = this.inbox;
+      this.inbox = [];
+      for (const m of held) this.core?.step(m);
+      this.scheduleReady();
+    }
+  }
+
+  /** While paused: deliver the oldest held message. */
+  deliverOne(): Message | undefined {
+    const m = this.inbox.shift();
+    if (m && this.core) {
+      this.core.step(m);
+      this.scheduleReady();
+    }
+    return m;
+  }
+
+  heldMessages(): number {
+    return this.inbox.length;
+  }
+
+  tick(ticks: number): void {
+    if (!this.core) return;
+    this.core.tick(ticks);
+    if (this.core.hasReady()) this.scheduleReady();
+  }
+
+  /**
+   * Proposes `data`; resolves when it is applied here at the index it got (with the state
+   * machine's result), or says why not.
+   */
+  propose(
+    data: string,
+  ):
+    | { ok: true; index: Index; term: Term; applied: Promise<{ applied: true; result: R } | { applied: false; reason: 'superseded' | 'crashed' }> }
+    | { ok: false; leader: NodeId | null; down?: boolean } {
+    if (!this.core || !this.running) return { ok: false, leader: null, down: true };
+    const r = this.core.propose(data);
+    if (!r.ok) return r;
+    const applied = new Promise<Parameters<Waiter<R>['resolve']>[0]>((resolve) => {
+      const list = this.waiters.get(r.index);
+      const w = { term: r.term, resolve };
+      if (list) list.push(w);
+      else this.waiters.set(r.index, [w]);
+    });
+    this.scheduleReady();
+    return { ok: true, index: r.index, term: r.term, applied };
+  }
+
+  private receive(m: Message): void {
+    if (!this.core) return;
+    if (this.paused) {
+      this.inbox.push(m);
+      this.hooks.onChange();
+      return;
+    }
+    this.core.step(m);
+    this.scheduleReady();
+  }
+
+  /** Coalesces Ready processing to once per turn, so a burst of messages becomes one batch. */
+  private scheduleReady(): void {
+    if (this.readyScheduled) return;
+    this.readyScheduled = true;
+    queueMicrotask(() => {
+      this.readyScheduled = false;
+      void this.processReady();
+    });
+  }
+
+  private flushing: Promise<void> = Promise.resolve();
+  private busy = false;
+
+  private async processReady(): Promise<void> {
+    if (this.busy) return; // the running loop picks up what arrived meanwhile
+    this.busy = true;
+    const generation = this.generation;
+    let done!: () => void;
+    this.flushing = new Promise((r) => (done = r));
+    try {
+      while (this.core && generation === this.generation && this.core.hasReady()) {
+        const core = this.core;
+        const rd = core.ready();
+        if (rd.events.length > 0) this.hooks.onRaftEvents(this.id, rd.events);
+        if (this.sendBeforePersist) this.transport.send(rd.messages);
+        if (rd.hardState || rd.entries.length > 0) {
+          const saving = this.storage.save(rd.hardState, rd.entries);
+          if (saving) await saving;
+          if (generation !== this.generation) return; // crashed while persisting: nothing leaves
+        }
+        if (!this.sendBeforePersist && rd.messages.length > 0) this.transport.send(rd.messages);
+        if (rd.committedEntries.length > 0) this.apply(rd.committedEntries);
+        core.advance(rd);
+        this.hooks.onChange();
+      }
+    } catch (err) {
+      // Storage failed: a node that cannot persist must not go on (it would send unbacked acks).
+      this.hooks.onFailure(this.id, err instanceof Error ? err.message : String(err));
+      void this.crash();
+    } finally {
+      this.busy = false;
+      done();
+    }
+  }
+
+  private apply(entries: Entry[]): void {
+    for (const e of entries) {
+      // Thesis §6.4: a new leader's no-op changes nothing in the state machine.
+      const result = e.type === 'noop' ? undefined : this.stateMachine.apply(e.index, e.data);
+      const list = this.waiters.get(e.index);
+      if (!list) continue;
+      this.waiters.delete(e.index);
+      for (const w of list) {
+        // Same index, other term: our entry was overwritten by a later leader (§5.3).
+        w.resolve(w.term === e.term ? { applied: true, result: result as R } : { applied: false, reason: 'superseded' });
+      }
+    }
+    this.hooks.onApplied(this.id, entries);
+  }
+}

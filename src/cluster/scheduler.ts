@@ -1,0 +1,168 @@
+import { TimerQueue, type Timer } from './timer-queue.js';
+
+/**
+ * The cluster's clock: time in cluster milliseconds and timers on it. The Raft core never sees
+ * it — the host turns elapsed time into ticks. Two kinds: real time scaled by a speed factor
+ * (with pause), and virtual time that moves only in advance().
+ */
+export interface Scheduler {
+  /** Cluster time in ms. */
+  now(): number;
+  /** Runs `fn` once `delayMs` of cluster time has passed. */
+  setTimer(delayMs: number, fn: () => void): Timer;
+  clearTimer(timer: Timer | undefined): void;
+  stop(): void;
+}
+
+/**
+ * Real time scaled by `speed` (0.1 = ten times slower). One Node timer is armed for the earliest
+ * pending cluster timer; pausing freezes cluster time and disarms it.
+ */
+export class RealScheduler implements Scheduler {
+  private queue = new TimerQueue();
+  private base = 0;
+  private wallBase = performance.now();
+  private handle: NodeJS.Timeout | undefined;
+  private armedAt: number | undefined;
+  private stopped = false;
+  private pausedFlag = false;
+
+  constructor(private speedFactor = 1) {}
+
+  get speed(): number {
+    return this.speedFactor;
+  }
+
+  get paused(): boolean {
+    return this.pausedFlag;
+  }
+
+  now(): number {
+    if (this.pausedFlag) return this.base;
+    return this.base + (performance.now() - this.wallBase) * this.speedFactor;
+  }
+
+  setSpeed(speed: number): void {
+    this.rebase();
+    this.speedFactor = speed;
+    this.rearm(true);
+  }
+
+  pause(): void {
+    if (this.pausedFlag) return;
+    this.rebase();
+    this.pausedFlag = true;
+    this.disarm();
+  }
+
+  resume(): void {
+    if (!this.pausedFlag) return;
+    this.wallBase = performance.now();
+    this.pausedFlag = false;
+    this.rearm(true);
+  }
+
+  /** While paused: jump cluster time to the next timer and run everything due then. */
+  stepToNextTimer(): boolean {
+    const at = this.queue.peekAt();
+    if (at === undefined) return false;
+    this.base = Math.max(this.base, at);
+    this.runDue();
+    return true;
+  }
+
+  setTimer(delayMs: number, fn: () => void): Timer {
+    const t = this.queue.add(this.now() + Math.max(0, delayMs), fn);
+    this.rearm(false);
+    return t;
+  }
+
+  clearTimer(timer: Timer | undefined): void {
+    if (timer) timer.cancelled = true;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.disarm();
+    this.queue.clear();
+  }
+
+  private rebase(): void {
+    this.base = this.now();
+    this.wallBase = performance.now();
+  }
+
+  private disarm(): void {
+    if (this.handle) clearTimeout(this.handle);
+    this.handle = undefined;
+    this.armedAt = undefined;
+  }
+
+  private rearm(force: boolean): void {
+    if (this.stopped || this.pausedFlag) return;
+    const at = this.queue.peekAt();
+    if (at === undefined) return this.disarm();
+    if (!force && this.armedAt !== undefined && this.armedAt <= at) return;
+    this.disarm();
+    const wallDelay = Math.max(0, (at - this.now()) / this.speedFactor);
+    this.armedAt = at;
+    this.handle = setTimeout(() => {
+      this.handle = undefined;
+      this.armedAt = undefined;
+      this.runDue();
+    }, wallDelay);
+  }
+
+  private runDue(): void {
+    const now = this.now();
+    for (let t = this.queue.popDue(now); t; t = this.queue.popDue(now)) {
+      if (this.stopped) return;
+      t.fn();
+    }
+    this.rearm(true);
+  }
+}
+
+/** Virtual time: nothing happens until advance(ms) runs every timer due by then, in order. */
+export class VirtualScheduler implements Scheduler {
+  private queue = new TimerQueue();
+  private time = 0;
+  private stopped = false;
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimer(delayMs: number, fn: () => void): Timer {
+    return this.queue.add(this.time + Math.max(0, delayMs), fn);
+  }
+
+  clearTimer(timer: Timer | undefined): void {
+    if (timer) timer.cancelled = true;
+  }
+
+  /**
+   * Moves time forward by `ms`, firing due timers in deadline order. `settle` runs after each
+   * timer so that promise continuations (a client's retry, a host's Ready loop) happen at the
+   * virtual moment that caused them.
+   */
+  async advance(ms: number, settle: () => Promise<void>): Promise<void> {
+    const end = this.time + ms;
+    await settle();
+    for (;;) {
+      if (this.stopped) return;
+      const at = this.queue.peekAt();
+      if (at === undefined || at > end) break;
+      this.time = Math.max(this.time, at);
+      const t = this.queue.popDue(this.time);
+      t?.fn();
+      await settle();
+    }
+    this.time = end;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue.clear();
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * A min-heap of timers keyed by (deadline, insertion order), so timers due at the same moment
+ * fire in the order they were set — part of what makes a virtual-clock run reproducible.
+ */
+export interface Timer {
+  at: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+export class TimerQueue {
+  private heap: Timer[] = [];
+  private seq = 0;
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  add(at: number, fn: () => void): Timer {
+    const t: Timer = { at, seq: this.seq++, fn, cancelled: false };
+    this.heap.push(t);
+    this.up(this.heap.length - 1);
+    return t;
+  }
+
+  /** The earliest live timer's deadline, or undefined when none is pending. */
+  peekAt(): number | undefined {
+    this.dropCancelled();
+    return this.heap[0]?.at;
+  }
+
+  /** Removes and returns the earliest live timer if it is due at or before `now`. */
+  popDue(now: number): Timer | undefined {
+    this.dropCancelled();
+    const top = this.heap[0];
+    if (!top || top.at > now) return undefined;
+    this.pop();
+    return top;
+  }
+
+  clear(): void {
+    this.heap = [];
+  }
+
+  private dropCancelled(): void {
+    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+  }
+
+  private pop(): void {
+    const last = this.heap.pop()!;
+    if (this.heap.length > 0) {
+      this.heap[0] = last;
+      this.down(0);
+    }
+  }
+
+  private less(a: Timer, b: Timer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private up(i: number): void {
+    const h = this.heap;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  private down(i: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+      if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+      if (m === i) return;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+}
