@@ -1,0 +1,98 @@
+import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fsyncDir, isNotFound, tempPathFor, writeAll } from './durable-fs.js';
+import { scanRecords, type DecodedRecord } from './record-codec.js';
+import type { RecoveryReport } from './types.js';
+
+/** What was in a log file when it was opened. */
+export interface OpenedLog {
+  log: LogFile;
+  records: DecodedRecord[];
+  /** The torn or corrupt tail that was cut off, if there was one. */
+  report: RecoveryReport | null;
+}
+
+/**
+ * The append-only log file: an open handle in append mode, one write and one fsync per append
+ * (group commit), and the recovery that runs when it is opened.
+ */
+export class LogFile {
+  /** Fsyncs of log data so far (appends and compactions). */
+  syncCount = 0;
+
+  private constructor(
+    readonly path: string,
+    private handle: FileHandle,
+  ) {}
+
+  /**
+   * Opens (creating if missing) the log at `path`. A torn or corrupt last record is cut off —
+   * the file is truncated to the last good record, durably — and reported; damage followed by
+   * valid records throws (see `scanRecords`).
+   */
+  static async open(path: string): Promise<OpenedLog> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      bytes = Buffer.alloc(0);
+    }
+    const scan = scanRecords(bytes, path);
+    const handle = await open(path, 'a');
+    try {
+      if (scan.tail !== null) {
+        // Cut durably before anything is appended after the good prefix.
+        await handle.truncate(scan.goodBytes);
+        await handle.sync();
+      }
+      // The file may have just been created: make its name durable too.
+      await fsyncDir(dirname(path));
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    const report: RecoveryReport | null =
+      scan.tail === null
+        ? null
+        : {
+            file: path,
+            offset: scan.tail.offset,
+            droppedBytes: scan.tail.droppedBytes,
+            reason: `cut off a torn or corrupt last record: ${scan.tail.reason}`,
+          };
+    return { log: new LogFile(path, handle), records: scan.records, report };
+  }
+
+  /** Appends `data` (whole records) with ONE write and ONE fsync: durable when this resolves. */
+  async append(data: Uint8Array): Promise<void> {
+    await writeAll(this.handle, data);
+    await this.handle.datasync();
+    this.syncCount++;
+  }
+
+  /**
+   * Replaces the whole file with `data` (the live records only), atomically: temp file, fsync,
+   * rename over, fsync the folder, then appends go to the new file.
+   */
+  async rewrite(data: Uint8Array): Promise<void> {
+    const temp = tempPathFor(this.path);
+    const fresh = await open(temp, 'w');
+    try {
+      await writeAll(fresh, data);
+      await fresh.sync();
+      this.syncCount++;
+    } finally {
+      await fresh.close();
+    }
+    await rename(temp, this.path);
+    await fsyncDir(dirname(this.path));
+    const old = this.handle;
+    this.handle = await open(this.path, 'a');
+    await old.close();
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}

@@ -1,0 +1,190 @@
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileStorage, HARD_STATE_FILE_NAME, LOG_FILE_NAME } from '../../src/storage/file-storage.js';
+import { entries, entry, recordOffsets, useTempDirs } from './fixtures.js';
+
+const tempDir = useTempDirs();
+
+describe('FileStorage', () => {
+  it('round-trips hard state and entries across close and open', async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir);
+    await s.save({ term: 1, votedFor: 2, commit: 0 }, entries(1, 3, 1));
+    await s.save({ term: 2, votedFor: null, commit: 3 }, [entry(4, 2), { index: 5, term: 2, type: 'noop', data: '' }]);
+    const before = s.load();
+    await s.close();
+
+    const reopened = await FileStorage.open(dir);
+    const after = reopened.load();
+    expect(after.hardState).toEqual({ term: 2, votedFor: null, commit: 3 });
+    expect(after.entries).toEqual([...entries(1, 3, 1), entry(4, 2), { index: 5, term: 2, type: 'noop', data: '' }]);
+    expect(after).toEqual(before);
+    expect(after.reports).toEqual([]);
+    expect(reopened.summary()).toEqual({ term: 2, votedFor: null, lastIndex: 5 });
+    await reopened.close();
+  });
+
+  it('keeps a conflict truncation (§5.3) across reopen, as a marker appended to the log', async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir);
+    await s.save({ term: 1, votedFor: 1, commit: 2 }, entries(1, 5, 1));
+    const sizeBefore = (await stat(join(dir, LOG_FILE_NAME))).size;
+    await s.save({ term: 2, votedFor: null, commit: 2 }, entries(3, 4, 2));
+    expect(s.load().entries).toEqual([...entries(1, 2, 1), ...entries(3, 4, 2)]);
+    await s.close();
+
+    // Append-only: the old records are still there, followed by the marker and the new entries.
+    const bytes = await readFile(join(dir, LOG_FILE_NAME));
+    expect(bytes.length).toBeGreaterThan(sizeBefore);
+    expect(bytes.toString('utf8')).toContain('{"truncateFrom":3}');
+
+    const reopened = await FileStorage.open(dir);
+    expect(reopened.load().entries).toEqual([...entries(1, 2, 1), ...entries(3, 4, 2)]);
+    expect(reopened.summary().lastIndex).toBe(4);
+    // Appending after a truncation continues from the new end.
+    await reopened.save(null, [entry(5, 2)]);
+    await reopened.close();
+    const again = await FileStorage.open(dir);
+    expect(again.load().entries.map((e) => [e.index, e.term])).toEqual([[1, 1], [2, 1], [3, 2], [4, 2], [5, 2]]);
+    await again.close();
+  });
+
+  it('creates a missing folder (and its parents)', async () => {
+    const dir = join(await tempDir(), 'a', 'b', 'node-1');
+    const s = await FileStorage.open(dir);
+    await s.save({ term: 1, votedFor: 1, commit: 0 }, [entry(1, 1)]);
+    await s.close();
+    expect((await stat(join(dir, LOG_FILE_NAME))).isFile()).toBe(true);
+    expect((await stat(join(dir, HARD_STATE_FILE_NAME))).isFile()).toBe(true);
+  });
+
+  it('treats zero-length files as the empty state', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, LOG_FILE_NAME), Buffer.alloc(0));
+    await writeFile(join(dir, HARD_STATE_FILE_NAME), Buffer.alloc(0));
+    const s = await FileStorage.open(dir);
+    expect(s.load()).toEqual({ hardState: { term: 0, votedFor: null, commit: 0 }, entries: [], reports: [] });
+    expect(s.summary()).toEqual({ term: 0, votedFor: null, lastIndex: 0 });
+    await s.save({ term: 1, votedFor: 3, commit: 0 }, [entry(1, 1)]);
+    await s.close();
+    const reopened = await FileStorage.open(dir);
+    expect(reopened.summary()).toEqual({ term: 1, votedFor: 3, lastIndex: 1 });
+    await reopened.close();
+  });
+
+  it('group commit: one fsync of the log per save, however many entries it holds', async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir);
+    expect(s.syncCount).toBe(0);
+    await s.save({ term: 1, votedFor: 1, commit: 0 }, entries(1, 500, 1));
+    expect(s.syncCount).toBe(1);
+    await s.save(null, entries(501, 501, 1));
+    expect(s.syncCount).toBe(2);
+    await s.save(null, entries(502, 1000, 1));
+    expect(s.syncCount).toBe(3);
+    // A save with a truncation marker is still one write and one fsync.
+    await s.save({ term: 2, votedFor: null, commit: 0 }, entries(900, 950, 2));
+    expect(s.syncCount).toBe(4);
+    // No entries: the log is not touched; only a changed hard state is written.
+    await s.save({ term: 2, votedFor: null, commit: 10 }, []);
+    expect(s.syncCount).toBe(4);
+    expect(s.hardStateWriteCount).toBe(3);
+    // An unchanged hard state is not rewritten.
+    await s.save({ term: 2, votedFor: null, commit: 10 }, []);
+    expect(s.hardStateWriteCount).toBe(3);
+    await s.close();
+    expect((await recordOffsets(join(dir, LOG_FILE_NAME))).length).toBe(1000 + 1 + 51);
+  });
+
+  it('runs saves one at a time in call order, even when not awaited', async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir);
+    const pending = [
+      s.save({ term: 1, votedFor: 1, commit: 0 }, entries(1, 10, 1)),
+      s.save(null, entries(11, 20, 1)),
+      s.save({ term: 2, votedFor: 2, commit: 15 }, entries(16, 30, 2)),
+      s.save(null, entries(31, 40, 2)),
+    ];
+    // load() shows only completed saves: nothing has completed yet.
+    expect(s.summary().lastIndex).toBe(0);
+    await Promise.all(pending);
+    expect(s.syncCount).toBe(4);
+    await s.close();
+    const reopened = await FileStorage.open(dir);
+    const { hardState, entries: log } = reopened.load();
+    expect(hardState).toEqual({ term: 2, votedFor: 2, commit: 15 });
+    expect(log).toEqual([...entries(1, 15, 1), ...entries(16, 40, 2)]);
+    await reopened.close();
+  });
+
+  it('refuses a save that would leave a gap or break the log, and writes nothing for it', async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir);
+    await s.save({ term: 2, votedFor: 1, commit: 0 }, entries(1, 3, 2));
+    await expect(s.save(null, [entry(5, 2)])).rejects.toThrow(/gap/);
+    await expect(s.save(null, [entry(4, 2), entry(6, 2)])).rejects.toThrow(/out of sequence/);
+    await expect(s.save(null, [entry(4, 1)])).rejects.toThrow(/older than the term/);
+    await expect(s.save({ term: 2, votedFor: 1, commit: 9 }, [])).rejects.toThrow(/commit index 9/);
+    await expect(s.save({ term: -1, votedFor: 1, commit: 0 }, [])).rejects.toThrow(/term/);
+    expect(s.syncCount).toBe(1);
+    // A refused save does not poison the storage.
+    await s.save(null, [entry(4, 2)]);
+    expect(s.summary().lastIndex).toBe(4);
+    await s.close();
+  });
+
+  it('rejects saves after close, and close waits for queued saves', async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir);
+    const queued = s.save({ term: 1, votedFor: 1, commit: 0 }, entries(1, 5, 1));
+    await s.close();
+    await expect(queued).resolves.toBeUndefined();
+    await expect(s.save(null, [entry(6, 1)])).rejects.toThrow(/closed/);
+    const reopened = await FileStorage.open(dir);
+    expect(reopened.summary().lastIndex).toBe(5);
+    await reopened.close();
+  });
+
+  it('compacts a log with many dead records by rewriting only the live ones', async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir, { compactAfterDeadRecords: 20 });
+    await s.save({ term: 1, votedFor: 1, commit: 0 }, entries(1, 30, 1));
+    // Replace 25 entries: 25 dead + 1 marker = 26 dead records ≥ 20, and more than 30 live.
+    await s.save({ term: 2, votedFor: 1, commit: 0 }, entries(6, 6, 2));
+    await s.save(null, entries(7, 8, 2));
+    // Rewritten (one extra fsync for the compacted file): only live records remain.
+    const offsets = await recordOffsets(join(dir, LOG_FILE_NAME));
+    expect(offsets.length).toBe(8);
+    expect(s.syncCount).toBe(4);
+    // Appends after a compaction go to the new file.
+    await s.save(null, [entry(9, 2)]);
+    await s.close();
+    const reopened = await FileStorage.open(dir);
+    expect(reopened.load().entries).toEqual([...entries(1, 5, 1), ...entries(6, 9, 2)]);
+    expect(reopened.load().reports).toEqual([]);
+    await reopened.close();
+  });
+
+  it('ignores the temp files of an interrupted replace', async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir);
+    await s.save({ term: 3, votedFor: 2, commit: 1 }, [entry(1, 3)]);
+    await s.close();
+    await writeFile(join(dir, `${HARD_STATE_FILE_NAME}.tmp`), 'half a write');
+    await writeFile(join(dir, `${LOG_FILE_NAME}.tmp`), 'half a compaction');
+    const reopened = await FileStorage.open(dir);
+    expect(reopened.load().hardState).toEqual({ term: 3, votedFor: 2, commit: 1 });
+    expect(reopened.load().entries).toEqual([entry(1, 3)]);
+    await reopened.close();
+    await expect(stat(join(dir, `${HARD_STATE_FILE_NAME}.tmp`))).rejects.toThrow();
+  });
+
+  it('opens an existing empty folder', async () => {
+    const dir = join(await tempDir(), 'empty');
+    await mkdir(dir);
+    const s = await FileStorage.open(dir);
+    expect(s.load().entries).toEqual([]);
+    await s.close();
+  });
+});
