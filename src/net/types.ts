@@ -34,6 +34,11 @@ export interface TransportStats {
   /** Dropped by the fault filter (partition, cut, drop rate). */
   filtered: number;
   badInput: Partial<Record<BadInputReason, number>>;
+  /**
+   * Lost on this side for reasons other than faults: peer not connected, its socket backed up,
+   * or the transport stopped. Optional: a transport that never loses messages leaves it out.
+   */
+  dropped?: number;
   /** Peers with an open outbound connection right now. */
   connectedPeers: NodeId[];
 }
@@ -52,4 +57,9 @@ export interface Transport {
   /** Closes the listener and every connection; pending messages are dropped. */
   stop(): Promise<void>;
   stats(): TransportStats;
+  /**
+   * Tells this node where its peers listen (TCP, whose ports are ephemeral by default: start
+   * every transport first, then hand each the others' ports). Absent on transports without ports.
+   */
+  setPeerPorts?(ports: ReadonlyMap<NodeId, number>): void;
 }

@@ -1,0 +1,115 @@
+import type { Entry, Message, MessageType } from '../raft/types.js';
+
+/** The outcome of checking one decoded line: a clean message, or why it is not one. */
+export type Validation =
+  | { ok: true; message: Message }
+  | { ok: false; detail: string };
+
+type Obj = Record<string, unknown>;
+
+/** Thrown inside the validator only, to unwind to one place with the first problem found. */
+class Invalid extends Error {}
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Counts, ids, terms and indexes: finite, whole, never negative. */
+function uint(o: Obj, key: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw new Invalid(`${key} must be a non-negative integer`);
+  }
+  return v;
+}
+
+/** Node ids start at 1. */
+function nodeId(o: Obj, key: string): number {
+  const v = uint(o, key);
+  if (v < 1) throw new Invalid(`${key} must be a node id (1 or more)`);
+  return v;
+}
+
+function bool(o: Obj, key: string): boolean {
+  const v = o[key];
+  if (typeof v !== 'boolean') throw new Invalid(`${key} must be a boolean`);
+  return v;
+}
+
+function entry(value: unknown, at: number): Entry {
+  if (!isObject(value)) throw new Invalid(`entries[${at}] must be an object`);
+  const type = value['type'];
+  if (type !== 'normal' && type !== 'noop') throw new Invalid(`entries[${at}].type must be normal or noop`);
+  const data = value['data'];
+  if (typeof data !== 'string') throw new Invalid(`entries[${at}].data must be a string`);
+  return { index: uint(value, 'index'), term: uint(value, 'term'), type, data };
+}
+
+/**
+ * AppendEntries entries, checked for the shape every correct leader sends: consecutive indexes
+ * right after prevLogIndex, terms that never decrease (§5.3 Log Matching: a log's terms only
+ * grow) and never exceed the leader's term (a leader only holds entries of its term or older).
+ */
+function entries(o: Obj, prevLogIndex: number, prevLogTerm: number, term: number): Entry[] {
+  const list = o['entries'];
+  if (!Array.isArray(list)) throw new Invalid('entries must be an array');
+  const out: Entry[] = [];
+  let lastTerm = prevLogTerm;
+  list.forEach((raw, i) => {
+    const e = entry(raw, i);
+    if (e.index !== prevLogIndex + 1 + i) throw new Invalid(`entries[${i}].index must be ${prevLogIndex + 1 + i}`);
+    if (e.term < lastTerm) throw new Invalid(`entries[${i}].term goes backwards`);
+    if (e.term > term) throw new Invalid(`entries[${i}].term is above the message term`);
+    lastTerm = e.term;
+    out.push(e);
+  });
+  return out;
+}
+
+const builders: Record<MessageType, (o: Obj, base: { from: number; to: number; term: number }) => Message> = {
+  RequestVote: (o, b) => ({ type: 'RequestVote', ...b, lastLogIndex: uint(o, 'lastLogIndex'), lastLogTerm: uint(o, 'lastLogTerm') }),
+  PreVote: (o, b) => ({ type: 'PreVote', ...b, lastLogIndex: uint(o, 'lastLogIndex'), lastLogTerm: uint(o, 'lastLogTerm') }),
+  RequestVoteResponse: (o, b) => ({ type: 'RequestVoteResponse', ...b, granted: bool(o, 'granted') }),
+  PreVoteResponse: (o, b) => ({ type: 'PreVoteResponse', ...b, granted: bool(o, 'granted') }),
+  AppendEntries: (o, b) => {
+    const prevLogIndex = uint(o, 'prevLogIndex');
+    const prevLogTerm = uint(o, 'prevLogTerm');
+    return {
+      type: 'AppendEntries',
+      ...b,
+      prevLogIndex,
+      prevLogTerm,
+      entries: entries(o, prevLogIndex, prevLogTerm, b.term),
+      leaderCommit: uint(o, 'leaderCommit'),
+    };
+  },
+  AppendEntriesResponse: (o, b) => ({
+    type: 'AppendEntriesResponse',
+    ...b,
+    success: bool(o, 'success'),
+    index: uint(o, 'index'),
+    conflictTerm: uint(o, 'conflictTerm'),
+    conflictIndex: uint(o, 'conflictIndex'),
+  }),
+};
+
+/**
+ * Checks that a decoded JSON value is exactly one of the Raft messages of src/raft/types.ts and
+ * returns a fresh copy holding only the known fields (unknown extra fields are left behind, so
+ * nothing unexpected reaches the core). It checks shape only; who sent it is the caller's check.
+ */
+export function validateMessage(value: unknown): Validation {
+  try {
+    if (!isObject(value)) throw new Invalid('not a JSON object');
+    const type = value['type'];
+    if (typeof type !== 'string' || !Object.hasOwn(builders, type)) {
+      throw new Invalid(`unknown message type ${String(JSON.stringify(type)).slice(0, 40)}`);
+    }
+    const build = builders[type as MessageType];
+    const base = { from: nodeId(value, 'from'), to: nodeId(value, 'to'), term: uint(value, 'term') };
+    return { ok: true, message: build(value, base) };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, detail: error.message };
+    throw error;
+  }
+}
