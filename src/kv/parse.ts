@@ -1,0 +1,221 @@
+import { MAX_KEY_LENGTH, MAX_VALUE_LENGTH, type KvOp, type ParsedKvCommand } from './types.js';
+
+/** The line every "what can I type" error ends with. */
+const KV_EXAMPLES = 'SET x = 1, GET x, DEL x or CAS x 1 2';
+
+/** Whether a UTF-16 code unit is whitespace, the same set String.prototype.trim removes. */
+export function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const SPACE = /\s/;
+
+/** A parsed operation without its canonical text (apply has no use for the text). */
+export type ParsedKvOp = { ok: true; op: KvOp } | { ok: false; message: string };
+
+function fail(message: string): { ok: false; message: string } {
+  return { ok: false, message };
+}
+
+/** Why a key is not acceptable, or undefined when it is. Keys: 1–64 chars, no whitespace, `=` or `"`. */
+export function keyProblem(key: string): string | undefined {
+  if (key === '') return 'a key cannot be empty: SET x = 1';
+  if (key.length > MAX_KEY_LENGTH) {
+    return `key "${key.slice(0, 16)}…" is ${key.length} characters long; keys are at most ${MAX_KEY_LENGTH}`;
+  }
+  if (SPACE.test(key)) return `a key cannot contain spaces: SET ${key.replace(/\s+/g, '_')} = 1`;
+  if (key.includes('=') || key.includes('"')) return `a key cannot contain '=' or '"': SET x = 1`;
+  if (CONTROL.test(key)) return 'a key cannot contain control characters';
+  return undefined;
+}
+
+/** Why a value is not acceptable, or undefined when it is. Values: 1–1024 chars. */
+function valueProblem(value: string, verb: string): string | undefined {
+  if (value === '') return `${verb} values cannot be empty`;
+  if (value.length > MAX_VALUE_LENGTH) {
+    return `the value is ${value.length} characters long; values are at most ${MAX_VALUE_LENGTH}`;
+  }
+  return undefined;
+}
+
+/**
+ * Writes a value so that parsing it back gives the same value: as it is when it can be, as a
+ * JSON string literal when it starts with a quote, has surrounding or (for CAS, any) whitespace,
+ * or control characters.
+ */
+export function formatValue(value: string, inCas = false): string {
+  const needsQuotes =
+    value === '' ||
+    value.charCodeAt(0) === 34 ||
+    isSpace(value.charCodeAt(0)) ||
+    isSpace(value.charCodeAt(value.length - 1)) ||
+    CONTROL.test(value) ||
+    (inCas && SPACE.test(value));
+  return needsQuotes ? JSON.stringify(value) : value;
+}
+
+/** The canonical command line of an operation, e.g. `SET x = 1`; parseKvCommand reads it back. */
+export function formatKvOp(op: KvOp): string {
+  switch (op.type) {
+    case 'set':
+      return `SET ${op.key} = ${formatValue(op.value)}`;
+    case 'get':
+      return `GET ${op.key}`;
+    case 'del':
+      return `DEL ${op.key}`;
+    case 'cas':
+      return `CAS ${op.key} ${formatValue(op.expected, true)} ${formatValue(op.value, true)}`;
+  }
+}
+
+/**
+ * Reads a JSON string literal that starts at `from` (a `"`). Returns the value and the index
+ * after the closing quote, or undefined when it is not a valid literal.
+ */
+function readQuoted(text: string, from: number): { value: string; end: number } | undefined {
+  let i = from + 1;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i += 2; // backslash: skip the escaped character
+    else if (c === 34) break;
+    else i++;
+  }
+  if (i >= text.length) return undefined;
+  try {
+    const value: unknown = JSON.parse(text.slice(from, i + 1));
+    return typeof value === 'string' ? { value, end: i + 1 } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits CAS arguments into words; a word may be a JSON string literal ("two words"). */
+function casWords(rest: string): string[] | string {
+  const words: string[] = [];
+  let i = 0;
+  while (i < rest.length) {
+    while (i < rest.length && isSpace(rest.charCodeAt(i))) i++;
+    if (i >= rest.length) break;
+    if (rest.charCodeAt(i) === 34 && words.length > 0) {
+      const q = readQuoted(rest, i);
+      if (!q || (q.end < rest.length && !isSpace(rest.charCodeAt(q.end)))) {
+        return 'a quoted value must be a complete "..." string (write \\" for a quote inside)';
+      }
+      words.push(q.value);
+      i = q.end;
+    } else {
+      const start = i;
+      while (i < rest.length && !isSpace(rest.charCodeAt(i))) i++;
+      words.push(rest.slice(start, i));
+    }
+  }
+  return words;
+}
+
+/** Parses `SET key = value` (also `SET key value`, `set key=value`). */
+function parseSet(rest: string): ParsedKvOp {
+  if (rest === '') return fail('SET needs a key and a value: SET x = 1');
+  let j = 0;
+  while (j < rest.length) {
+    const c = rest.charCodeAt(j);
+    if (c === 61 || isSpace(c)) break;
+    j++;
+  }
+  const key = rest.slice(0, j);
+  if (key === '') return fail("SET needs a key before '=': SET x = 1");
+  const bad = keyProblem(key);
+  if (bad) return fail(bad);
+  let k = j;
+  while (k < rest.length && isSpace(rest.charCodeAt(k))) k++;
+  if (rest.charCodeAt(k) === 61) {
+    k++;
+    while (k < rest.length && isSpace(rest.charCodeAt(k))) k++;
+  }
+  let value = rest.slice(k);
+  if (value === '') return fail(`SET ${key} needs a value: SET ${key} = 1`);
+  if (value.charCodeAt(0) === 34) {
+    // A value written as one "..." literal is its contents; anything else is taken as typed.
+    const q = readQuoted(value, 0);
+    if (q && q.end === value.length) value = q.value;
+  }
+  const badValue = valueProblem(value, 'SET');
+  if (badValue) return fail(badValue);
+  return { ok: true, op: { type: 'set', key, value } };
+}
+
+/** Parses `GET key` and `DEL key`. */
+function parseKeyOnly(type: 'get' | 'del', verb: string, rest: string): ParsedKvOp {
+  if (rest === '') return fail(`${verb} needs a key: ${verb} x`);
+  let j = 0;
+  while (j < rest.length && !isSpace(rest.charCodeAt(j))) j++;
+  const key = rest.slice(0, j);
+  if (j < rest.length) return fail(`${verb} takes one key: ${verb} ${key}`);
+  const bad = keyProblem(key);
+  if (bad) return fail(bad);
+  return { ok: true, op: { type, key } };
+}
+
+/** Parses `CAS key expected new`. */
+function parseCas(rest: string): ParsedKvOp {
+  const usage = 'CAS needs a key, the value it expects and the new value: CAS x 1 2';
+  const words = casWords(rest);
+  if (typeof words === 'string') return fail(words);
+  const [key, expected, value] = words;
+  if (key === undefined || expected === undefined || value === undefined || words.length > 3) {
+    return fail(words.length > 3 ? `${usage} (quote values with spaces: "a b")` : usage);
+  }
+  const bad = keyProblem(key) ?? valueProblem(expected, 'CAS') ?? valueProblem(value, 'CAS');
+  if (bad) return fail(bad);
+  return { ok: true, op: { type: 'cas', key, expected, value } };
+}
+
+/**
+ * Parses one key-value command: `SET key = value` (also `SET key value`, `set key=value`),
+ * `GET key`, `DEL key`, `CAS key expected new`. Verbs are case-insensitive; keys are 1–64
+ * characters without whitespace, `=` or `"`; a SET value is the rest of the line, trimmed
+ * (1–1024 characters). A value may be written as a JSON string literal (`"a b"`), which CAS
+ * needs for values with spaces. Never throws: errors say what is wrong and show a fix.
+ */
+export function parseKvCommand(text: string): ParsedKvCommand {
+  const parsed = parseKvOp(text);
+  return parsed.ok ? { ok: true, op: parsed.op, text: formatKvOp(parsed.op) } : parsed;
+}
+
+/** {@link parseKvCommand} without building the canonical text: the state machine's hot path. */
+export function parseKvOp(text: string): ParsedKvOp {
+  const t = text.trim();
+  if (t === '') return fail(`empty command: type ${KV_EXAMPLES}`);
+  if (t.includes('\n') || t.includes('\r')) return fail('a command is one line');
+  let i = 0;
+  while (i < t.length && !isSpace(t.charCodeAt(i))) i++;
+  const verb = t.slice(0, i).toUpperCase();
+  while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+  const rest = t.slice(i);
+  switch (verb) {
+    case 'SET':
+      return parseSet(rest);
+    case 'GET':
+      return parseKeyOnly('get', 'GET', rest);
+    case 'DEL':
+      return parseKeyOnly('del', 'DEL', rest);
+    case 'CAS':
+      return parseCas(rest);
+    default: {
+      const shown = t.slice(0, Math.min(i, 20)).trim();
+      return fail(`unknown command "${shown}": type ${KV_EXAMPLES}`);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import type { Index } from '../raft/types.js';
+import { decodeEnvelope, isEnvelope } from './envelope.js';
+import { parseKvOp } from './parse.js';
+import type { KvOp, KvResult } from './types.js';
+
+/** One client's session (thesis §6.3): the results of its requests that may still be retried. */
+interface Session {
+  /** Every seq below this was answered: its result is forgotten, a retry of it is refused. */
+  ack: number;
+  /** seq → first result, for requests at or above `ack`. Insertion order ≈ seq order. */
+  results: Map<number, KvResult>;
+}
+
+export interface KvStateMachineOptions {
+  /**
+   * Sessions kept; beyond this the least recently used is forgotten (thesis §6.3: expiry must be
+   * deterministic, so it depends on the log alone). Default 10,000.
+   */
+  maxSessions?: number;
+}
+
+/**
+ * The replicated key-value state machine: applies committed entries in log order. Each entry is
+ * a command line (`SET x = 1`) or a client request envelope around one. The store and the
+ * session table both follow from the log alone, so every node that applied the same entries
+ * holds the same state and gives the same answers.
+ */
+export class KvStateMachine {
+  private readonly store = new Map<string, string>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly maxSessions: number;
+  /** The client that used `sessions` last: already at the LRU end, no need to move it. */
+  private lastClient: string | undefined;
+  private applied: Index = 0;
+  /** A frozen copy of the store handed out by data(); undefined when the store changed since. */
+  private view: Readonly<Record<string, string>> | undefined;
+
+  constructor(options: KvStateMachineOptions = {}) {
+    this.maxSessions = Math.max(1, options.maxSessions ?? 10_000);
+  }
+
+  /** The index of the last entry applied (0 before any). */
+  get appliedIndex(): Index {
+    return this.applied;
+  }
+
+  /** Number of keys set. */
+  get size(): number {
+    return this.store.size;
+  }
+
+  /** Number of client sessions kept. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** One key's value, or undefined when it is not set. */
+  get(key: string): string | undefined {
+    return this.store.get(key);
+  }
+
+  /**
+   * The key → value map as a frozen object. Cheap to call often: the copy is made once per
+   * change, so a dashboard reading it 20 times a second copies at most 20 times a second.
+   */
+  data(): Readonly<Record<string, string>> {
+    if (!this.view) this.view = Object.freeze(Object.fromEntries(this.store));
+    return this.view;
+  }
+
+  /** Forgets everything, as a crash does to volatile state: the log replays it later. */
+  reset(): void {
+    this.store.clear();
+    this.sessions.clear();
+    this.lastClient = undefined;
+    this.applied = 0;
+    this.view = undefined;
+  }
+
+  /**
+   * Applies the committed entry at `index`. Never throws: a malformed entry, or one at an index
+   * already applied, gives an error result and changes nothing. A request whose (client, seq)
+   * was applied before is not applied again: it gets the first result (thesis §6.3).
+   */
+  apply(index: Index, data: string): KvResult {
+    if (!(index > this.applied)) {
+      return { error: `entry ${index} is at or below the last applied index ${this.applied}` };
+    }
+    this.applied = index;
+    if (!isEnvelope(data)) return this.execute(data);
+
+    const decoded = decodeEnvelope(data);
+    if (!decoded.ok) return { error: decoded.message };
+    const { client, seq, ack, cmd } = decoded.envelope;
+    const session = this.session(client);
+    if (ack > session.ack) this.forgetBelow(session, ack);
+    if (seq < session.ack) {
+      // Answered already and its result dropped at the client's word: the client is not waiting.
+      return { error: `request ${seq} of client ${client} was already answered` };
+    }
+    const earlier = session.results.get(seq);
+    if (earlier) return earlier;
+    const result = this.execute(cmd);
+    session.results.set(seq, result);
+    return result;
+  }
+
+  /** The session of `client`, created if new, moved to the most recently used end. */
+  private session(client: string): Session {
+    let session = this.sessions.get(client);
+    if (session) {
+      if (client !== this.lastClient) {
+        this.sessions.delete(client);
+        this.sessions.set(client, session);
+      }
+    } else {
+      session = { ack: 0, results: new Map() };
+      this.sessions.set(client, session);
+      if (this.sessions.size > this.maxSessions) {
+        const oldest = this.sessions.keys().next().value;
+        if (oldest !== undefined) this.sessions.delete(oldest);
+      }
+    }
+    this.lastClient = client;
+    return session;
+  }
+
+  /**
+   * Drops results below `ack`. Walks from the oldest insertion and stops at the first result
+   * still needed: a straggler applied out of seq order waits for a later ack, which keeps the
+   * cost per apply small and the outcome the same on every node.
+   */
+  private forgetBelow(session: Session, ack: number): void {
+    session.ack = ack;
+    for (const seq of session.results.keys()) {
+      if (seq >= ack) break;
+      session.results.delete(seq);
+    }
+  }
+
+  /** Parses and runs one command line against the store. */
+  private execute(command: string): KvResult {
+    const parsed = parseKvOp(command);
+    if (!parsed.ok) return { error: parsed.message };
+    return this.run(parsed.op);
+  }
+
+  private run(op: KvOp): KvResult {
+    const store = this.store;
+    switch (op.type) {
+      case 'set':
+        store.set(op.key, op.value);
+        this.view = undefined;
+        return {};
+      case 'get':
+        return { value: store.get(op.key) ?? null };
+      case 'del': {
+        const before = store.get(op.key);
+        if (before === undefined) return { value: null };
+        store.delete(op.key);
+        this.view = undefined;
+        return { value: before };
+      }
+      case 'cas': {
+        const before = store.get(op.key);
+        if (before !== op.expected) return { swapped: false, value: before ?? null };
+        store.set(op.key, op.value);
+        this.view = undefined;
+        return { swapped: true, value: before };
+      }
+    }
+  }
+}
