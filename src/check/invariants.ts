@@ -1,0 +1,428 @@
+import type { Entry, Index, NodeId, Role, Term } from '../raft/types.js';
+import { describeEntry, entryEvidence, sameEntry } from './entry-facts.js';
+import type { InvariantName, NodeObservation, RestartObservation, Violation } from './observation.js';
+
+export type { InvariantName, NodeObservation, RestartObservation, Violation } from './observation.js';
+
+/** What the checker remembers of one node. */
+interface NodeTrack {
+  up: boolean;
+  /** The node's log as rebuilt from the written entries (index i at position i - 1). */
+  log: Entry[];
+  /** The previous observation in this incarnation; null right after start or restart. */
+  last: { role: Role; term: Term; commit: Index } | null;
+  /** The highest term ever seen on this node, across restarts. */
+  maxTerm: Term;
+  /** Who it voted for in each term, across restarts. */
+  votes: Map<Term, NodeId>;
+  /** The last index it applied in this incarnation. */
+  applied: Index;
+  /** Committed entries up to here were compared with the cluster's committed entries. */
+  commitChecked: Index;
+  /** The highest commit index of the last incarnation: its entries must survive a restart. */
+  commitBeforeCrash: Index;
+}
+
+interface RegisteredEntry {
+  entry: Entry;
+  node: NodeId;
+  /** Term of the entry before it in that node's log (0 at index 1). */
+  prevTerm: Term;
+}
+
+interface CommittedEntry {
+  entry: Entry;
+  node: NodeId;
+  /** The term of the node that first reported it committed: the commit happened in this term or earlier. */
+  commitTerm: Term;
+}
+
+export interface InvariantCheckerOptions {
+  /** Violations kept in `violations` (later ones are only counted). Default 1000. */
+  maxViolations?: number;
+  /** Called once per violation as it is found. */
+  onViolation?: (violation: Violation) => void;
+}
+
+const INVARIANTS: InvariantName[] = [
+  'election-safety',
+  'leader-append-only',
+  'log-matching',
+  'leader-completeness',
+  'state-machine-safety',
+  'term-monotonic',
+  'one-vote-per-term',
+  'index-order',
+  'commit-monotonic',
+];
+
+/**
+ * The safety invariant checker: fed an observation of a node after each Ready it handles (and
+ * told of crashes and restarts), it checks Raft's safety properties (Figure 3 of the paper) and
+ * the per-node rules of Figure 2, incrementally: each observation costs O(what changed), except
+ * the leader completeness check, which reads the committed prefix once per new leader.
+ */
+export class InvariantChecker {
+  /** Violations found so far, oldest first (at most `maxViolations`). */
+  readonly violations: Violation[] = [];
+  /** All violations found, kept or not. */
+  violationCount = 0;
+  /** Individual checks performed, in all. */
+  checks = 0;
+  /** Individual checks performed, per invariant. */
+  readonly checksBy: Record<InvariantName, number>;
+
+  private readonly nodes = new Map<NodeId, NodeTrack>();
+  /** §5.2: the one leader of each term. */
+  private readonly leaders = new Map<Term, NodeId>();
+  private topLeader: { node: NodeId; term: Term } | null = null;
+  /** Every (index, term) pair ever written, indexed by index then term. */
+  private readonly written: (Map<Term, RegisteredEntry> | undefined)[] = [];
+  /** The committed entry at each index, as first reported. */
+  private readonly committed: (CommittedEntry | undefined)[] = [];
+  private committedMax: Index = 0;
+  /** The entry first applied at each index. */
+  private readonly appliedAt: ({ entry: Entry; node: NodeId } | undefined)[] = [];
+  private readonly maxViolations: number;
+  private readonly onViolation: ((v: Violation) => void) | undefined;
+  private found: Violation[] = [];
+
+  constructor(options: InvariantCheckerOptions = {}) {
+    this.maxViolations = options.maxViolations ?? 1000;
+    this.onViolation = options.onViolation;
+    this.checksBy = Object.fromEntries(INVARIANTS.map((n) => [n, 0])) as Record<InvariantName, number>;
+  }
+
+  /** True while no violation has been found. */
+  get ok(): boolean {
+    return this.violationCount === 0;
+  }
+
+  /** Checks one node after it handled a Ready; returns the violations this found. */
+  observe(o: NodeObservation): Violation[] {
+    this.found = [];
+    const t = this.track(o.node);
+    if (!t.up) this.beginIncarnation(t);
+    this.checkTerm(t, o.node, o.term, o.at, 'now has');
+    this.checkVote(t, o.node, o.term, o.votedFor, o.at);
+    this.applyWrites(t, o);
+    this.checkIndexOrder(t, o);
+    if (o.role === 'leader') this.checkLeader(t, o);
+    this.checkCommit(t, o);
+    this.checkApplies(t, o);
+    t.last = { role: o.role, term: o.term, commit: o.commit };
+    return this.found;
+  }
+
+  /** A node crashed: everything volatile about it is gone. */
+  crash(node: NodeId): void {
+    const t = this.track(node);
+    if (t.last) t.commitBeforeCrash = Math.max(t.commitBeforeCrash, t.last.commit);
+    t.up = false;
+    t.last = null;
+  }
+
+  /** A node restarted from its storage; checks what it kept. Returns the violations found. */
+  restart(r: RestartObservation): Violation[] {
+    this.found = [];
+    const t = this.track(r.node);
+    if (t.last) t.commitBeforeCrash = Math.max(t.commitBeforeCrash, t.last.commit);
+    this.checkTerm(t, r.node, r.term, r.at, 'restarted with');
+    const vote = t.votes.get(r.term);
+    if (vote !== undefined && r.votedFor === null) {
+      this.violation('one-vote-per-term', r.at, `node ${r.node} forgot on restart that it voted for node ${vote} in term ${r.term}`, {
+        nodes: [r.node],
+        term: r.term,
+        before: vote,
+        after: null,
+      });
+    } else {
+      this.checkVote(t, r.node, r.term, r.votedFor, r.at);
+    }
+    // Entries it knew committed must have been stored before it said so (Figure 2).
+    this.count('commit-monotonic');
+    for (let i = 1; i <= Math.min(t.commitBeforeCrash, t.log.length); i++) {
+      if (!sameEntry(t.log[i - 1], r.entries[i - 1])) {
+        this.violation('commit-monotonic', r.at, `node ${r.node} lost committed entry ${i} (${describeEntry(t.log[i - 1])}) across a restart: it came back with ${describeEntry(r.entries[i - 1])}`, {
+          nodes: [r.node],
+          index: i,
+          entries: [entryEvidence(r.node, i, t.log[i - 1]), entryEvidence(r.node, i, r.entries[i - 1])],
+        });
+        break;
+      }
+    }
+    const old = t.log;
+    t.log = [];
+    for (const e of r.entries) {
+      // Only entries that differ from what it had are news for log matching.
+      if (!sameEntry(old[e.index - 1], e)) this.register(r.node, e, t.log[e.index - 2]?.term ?? 0, r.at);
+      t.log.push(e);
+    }
+    this.beginIncarnation(t);
+    t.commitBeforeCrash = 0;
+    return this.found;
+  }
+
+  private track(node: NodeId): NodeTrack {
+    let t = this.nodes.get(node);
+    if (!t) {
+      t = { up: true, log: [], last: null, maxTerm: 0, votes: new Map(), applied: 0, commitChecked: 0, commitBeforeCrash: 0 };
+      this.nodes.set(node, t);
+    }
+    return t;
+  }
+
+  private beginIncarnation(t: NodeTrack): void {
+    t.up = true;
+    t.last = null;
+    t.applied = 0;
+    t.commitChecked = 0;
+  }
+
+  /** §5.1: terms only grow on a node, restarts included. */
+  private checkTerm(t: NodeTrack, node: NodeId, term: Term, at: number, verb: string): void {
+    this.count('term-monotonic');
+    if (term < t.maxTerm) {
+      this.violation('term-monotonic', at, `node ${node} ${verb} term ${term} after term ${t.maxTerm}`, {
+        nodes: [node],
+        term,
+        before: t.maxTerm,
+        after: term,
+      });
+    } else {
+      t.maxTerm = term;
+    }
+  }
+
+  /** §5.2: "each server will vote for at most one candidate in a given term". */
+  private checkVote(t: NodeTrack, node: NodeId, term: Term, votedFor: NodeId | null, at: number): void {
+    if (votedFor === null) return;
+    this.count('one-vote-per-term');
+    const earlier = t.votes.get(term);
+    if (earlier === undefined) {
+      t.votes.set(term, votedFor);
+    } else if (earlier !== votedFor) {
+      this.violation('one-vote-per-term', at, `node ${node} voted for node ${earlier} and then for node ${votedFor} in term ${term}`, {
+        nodes: [node, earlier, votedFor],
+        term,
+        before: earlier,
+        after: votedFor,
+      });
+    }
+  }
+
+  /** Replays the written entries onto the node's log, checking what they replace and add. */
+  private applyWrites(t: NodeTrack, o: NodeObservation): void {
+    const w = o.written;
+    const first = w[0];
+    if (first === undefined) return;
+    const k = first.index;
+    this.count('log-matching');
+    for (let j = 1; j < w.length; j++) {
+      if (w[j]!.index !== k + j) {
+        return this.violation('log-matching', o.at, `node ${o.node} wrote entries out of order: index ${w[j]!.index} after ${k + j - 1}`, {
+          nodes: [o.node],
+          index: w[j]!.index,
+        });
+      }
+    }
+    if (k < 1 || k > t.log.length + 1) {
+      return this.violation('log-matching', o.at, `node ${o.node} wrote index ${k} with a log ending at ${t.log.length}: a gap`, {
+        nodes: [o.node],
+        index: k,
+      });
+    }
+    const newLast = k + w.length - 1;
+    // §5.3 Leader Append-Only, and no entry at or below the commit index may change (Figure 2).
+    const leading = t.last !== null && t.last.role === 'leader' && o.role === 'leader' && t.last.term === o.term;
+    if (leading) this.count('leader-append-only');
+    if (t.last !== null) this.count('commit-monotonic');
+    for (let i = k; i <= t.log.length; i++) {
+      const before = t.log[i - 1];
+      const after = i <= newLast ? w[i - k] : undefined;
+      if (sameEntry(before, after)) continue;
+      const evidence = { nodes: [o.node], term: o.term, index: i, entries: [entryEvidence(o.node, i, before), entryEvidence(o.node, i, after)] };
+      if (leading) {
+        this.violation('leader-append-only', o.at, `leader ${o.node} of term ${o.term} replaced its entry ${i} (${describeEntry(before)}) with ${describeEntry(after)}`, evidence);
+      }
+      if (t.last !== null && i <= t.last.commit) {
+        this.violation('commit-monotonic', o.at, `node ${o.node} replaced its committed entry ${i} (${describeEntry(before)}, commit ${t.last.commit}) with ${describeEntry(after)}`, evidence);
+      }
+      break;
+    }
+    t.log.length = k - 1;
+    for (const e of w) {
+      this.register(o.node, e, t.log[e.index - 2]?.term ?? 0, o.at);
+      t.log.push(e);
+    }
+  }
+
+  /** §5.3 Log Matching: checked on every new entry against every entry ever written at its (index, term). */
+  private register(node: NodeId, e: Entry, prevTerm: Term, at: number): void {
+    this.count('log-matching');
+    let byTerm = this.written[e.index];
+    if (!byTerm) this.written[e.index] = byTerm = new Map();
+    const r = byTerm.get(e.term);
+    if (r === undefined) {
+      byTerm.set(e.term, { entry: e, node, prevTerm });
+      return;
+    }
+    // Same (index, term) must mean the same entry, and (inductively) the same previous term.
+    if (!sameEntry(r.entry, e)) {
+      this.violation('log-matching', at, `nodes ${r.node} and ${node} have different entries at index ${e.index} in term ${e.term}: ${describeEntry(r.entry)} vs ${describeEntry(e)}`, {
+        nodes: [r.node, node],
+        index: e.index,
+        term: e.term,
+        entries: [entryEvidence(r.node, e.index, r.entry), entryEvidence(node, e.index, e)],
+      });
+    } else if (r.prevTerm !== prevTerm) {
+      this.violation('log-matching', at, `nodes ${r.node} and ${node} share entry ${e.index} of term ${e.term} but the entry before it has term ${r.prevTerm} on node ${r.node} and ${prevTerm} on node ${node}`, {
+        nodes: [r.node, node],
+        index: e.index - 1,
+        term: e.term,
+        before: r.prevTerm,
+        after: prevTerm,
+      });
+    }
+  }
+
+  /** Figure 2: lastApplied ≤ commitIndex ≤ last log index, and the reported last index is the log written. */
+  private checkIndexOrder(t: NodeTrack, o: NodeObservation): void {
+    this.count('index-order');
+    if (o.applied > o.commit || o.commit > o.lastIndex || o.lastIndex !== t.log.length) {
+      const why = o.lastIndex !== t.log.length ? `but the entries written end at ${t.log.length}` : 'out of order';
+      this.violation('index-order', o.at, `node ${o.node} has applied ${o.applied}, commit ${o.commit}, lastIndex ${o.lastIndex}: ${why}`, {
+        nodes: [o.node],
+        term: o.term,
+        index: o.commit,
+      });
+    }
+  }
+
+  /** §5.2 Election Safety, and §5.4 Leader Completeness when a node first leads a term. */
+  private checkLeader(t: NodeTrack, o: NodeObservation): void {
+    this.count('election-safety');
+    const holder = this.leaders.get(o.term);
+    if (holder !== undefined) {
+      if (holder !== o.node) {
+        this.violation('election-safety', o.at, `nodes ${holder} and ${o.node} were both leader of term ${o.term}`, {
+          nodes: [holder, o.node],
+          term: o.term,
+        });
+      }
+      return;
+    }
+    this.leaders.set(o.term, o.node);
+    if (this.topLeader === null || o.term > this.topLeader.term) this.topLeader = { node: o.node, term: o.term };
+    this.count('leader-completeness');
+    for (let i = 1; i <= this.committedMax; i++) {
+      const c = this.committed[i];
+      if (c === undefined || c.commitTerm >= o.term) continue;
+      if (!sameEntry(t.log[i - 1], c.entry)) {
+        this.violation('leader-completeness', o.at, `node ${o.node} became leader of term ${o.term} without committed entry ${i} (${describeEntry(c.entry)}, committed by term ${c.commitTerm}); it has ${describeEntry(t.log[i - 1])}`, {
+          nodes: [o.node, c.node],
+          term: o.term,
+          index: i,
+          entries: [entryEvidence(c.node, i, c.entry), entryEvidence(o.node, i, t.log[i - 1])],
+        });
+        return;
+      }
+    }
+  }
+
+  /** The commit index never goes back; every newly committed entry equals the cluster's committed entry there. */
+  private checkCommit(t: NodeTrack, o: NodeObservation): void {
+    if (t.last !== null) {
+      this.count('commit-monotonic');
+      if (o.commit < t.last.commit) {
+        this.violation('commit-monotonic', o.at, `node ${o.node} moved its commit index back from ${t.last.commit} to ${o.commit}`, {
+          nodes: [o.node],
+          term: o.term,
+          before: t.last.commit,
+          after: o.commit,
+        });
+      }
+    }
+    const upTo = Math.min(o.commit, t.log.length);
+    for (let i = t.commitChecked + 1; i <= upTo; i++) {
+      const e = t.log[i - 1]!;
+      const c = this.committed[i];
+      this.count('log-matching');
+      if (c === undefined) {
+        this.committed[i] = { entry: e, node: o.node, commitTerm: o.term };
+        if (i > this.committedMax) this.committedMax = i;
+        this.checkTopLeaderHas(o, i, e);
+      } else if (!sameEntry(c.entry, e)) {
+        this.violation('log-matching', o.at, `nodes ${c.node} and ${o.node} committed different entries at index ${i}: ${describeEntry(c.entry)} vs ${describeEntry(e)}`, {
+          nodes: [c.node, o.node],
+          index: i,
+          entries: [entryEvidence(c.node, i, c.entry), entryEvidence(o.node, i, e)],
+        });
+      }
+    }
+    t.commitChecked = upTo;
+  }
+
+  /** §5.4: an entry newly seen committed in an earlier term must already be in the log of the current leader. */
+  private checkTopLeaderHas(o: NodeObservation, index: Index, e: Entry): void {
+    const top = this.topLeader;
+    if (top === null || top.node === o.node || top.term <= o.term) return;
+    const lt = this.nodes.get(top.node);
+    if (!lt || !lt.up || lt.last === null || lt.last.role !== 'leader' || lt.last.term !== top.term) return;
+    this.count('leader-completeness');
+    if (!sameEntry(lt.log[index - 1], e)) {
+      this.violation('leader-completeness', o.at, `leader ${top.node} of term ${top.term} lacks entry ${index} (${describeEntry(e)}) that node ${o.node} committed in term ${o.term}; it has ${describeEntry(lt.log[index - 1])}`, {
+        nodes: [top.node, o.node],
+        term: top.term,
+        index,
+        entries: [entryEvidence(o.node, index, e), entryEvidence(top.node, index, lt.log[index - 1])],
+      });
+    }
+  }
+
+  /** §5.4.3 State Machine Safety: in order, no gaps, the log's entry, and the same entry on every node. */
+  private checkApplies(t: NodeTrack, o: NodeObservation): void {
+    for (const e of o.appliedEntries) {
+      this.count('state-machine-safety');
+      if (e.index !== t.applied + 1) {
+        this.violation('state-machine-safety', o.at, `node ${o.node} applied index ${e.index} right after ${t.applied}`, {
+          nodes: [o.node],
+          index: e.index,
+          before: t.applied,
+          after: e.index,
+        });
+      }
+      if (!sameEntry(t.log[e.index - 1], e)) {
+        this.violation('state-machine-safety', o.at, `node ${o.node} applied ${describeEntry(e)} at index ${e.index} but its log has ${describeEntry(t.log[e.index - 1])}`, {
+          nodes: [o.node],
+          index: e.index,
+          entries: [entryEvidence(o.node, e.index, e), entryEvidence(o.node, e.index, t.log[e.index - 1])],
+        });
+      }
+      const a = this.appliedAt[e.index];
+      if (a === undefined) {
+        this.appliedAt[e.index] = { entry: e, node: o.node };
+      } else if (!sameEntry(a.entry, e)) {
+        this.violation('state-machine-safety', o.at, `nodes ${a.node} and ${o.node} applied different entries at index ${e.index}: ${describeEntry(a.entry)} vs ${describeEntry(e)}`, {
+          nodes: [a.node, o.node],
+          index: e.index,
+          entries: [entryEvidence(a.node, e.index, a.entry), entryEvidence(o.node, e.index, e)],
+        });
+      }
+      t.applied = e.index;
+    }
+  }
+
+  private count(name: InvariantName): void {
+    this.checks++;
+    this.checksBy[name]++;
+  }
+
+  private violation(invariant: InvariantName, at: number, message: string, evidence: Violation['evidence']): void {
+    const v: Violation = { invariant, message, at, evidence };
+    this.violationCount++;
+    if (this.violations.length < this.maxViolations) this.violations.push(v);
+    this.found.push(v);
+    this.onViolation?.(v);
+  }
+}
