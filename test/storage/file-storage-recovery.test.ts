@@ -1,0 +1,194 @@
+import { appendFile, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileStorage, HARD_STATE_FILE_NAME, LOG_FILE_NAME } from '../../src/storage/file-storage.js';
+import { encodeRecords } from '../../src/storage/record-codec.js';
+import { StorageCorruptionError } from '../../src/storage/storage-error.js';
+import { entries, entry, flipByte, recordOffsets, useTempDirs } from './fixtures.js';
+
+const tempDir = useTempDirs();
+
+/** A folder holding hard state term 2 and a log of 5 entries written by three saves. */
+async function writeSampleLog(): Promise<{ dir: string; logPath: string; offsets: number[]; size: number }> {
+  const dir = await tempDir();
+  const s = await FileStorage.open(dir);
+  await s.save({ term: 2, votedFor: 1, commit: 0 }, entries(1, 2, 1));
+  await s.save(null, entries(3, 4, 2));
+  await s.save(null, [entry(5, 2)]);
+  await s.close();
+  const logPath = join(dir, LOG_FILE_NAME);
+  return { dir, logPath, offsets: await recordOffsets(logPath), size: (await stat(logPath)).size };
+}
+
+async function openError(dir: string): Promise<StorageCorruptionError> {
+  const err: unknown = await FileStorage.open(dir).then(
+    async (s) => {
+      await s.close();
+      return null;
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(StorageCorruptionError);
+  return err as StorageCorruptionError;
+}
+
+describe('FileStorage recovery', () => {
+  it('a write killed at any byte of the last record: earlier records kept, the cut reported', async () => {
+    const { dir, logPath, offsets, size } = await writeSampleLog();
+    const original = await readFile(logPath);
+    const last = offsets.at(-1) ?? -1;
+    expect(offsets).toHaveLength(5);
+
+    for (let cut = last + 1; cut < size; cut++) {
+      await writeFile(logPath, original.subarray(0, cut));
+      const s = await FileStorage.open(dir);
+      const { entries: log, reports } = s.load();
+      expect(log, `cut at ${cut}`).toEqual([...entries(1, 2, 1), ...entries(3, 4, 2)]);
+      expect(reports, `cut at ${cut}`).toEqual([
+        expect.objectContaining({ file: logPath, offset: last, droppedBytes: cut - last }),
+      ]);
+      expect(reports[0]?.reason).toMatch(/incomplete record (header|payload)/);
+      // The torn bytes are gone from the file, so new records follow good ones.
+      expect((await stat(logPath)).size).toBe(last);
+      await s.save(null, [entry(5, 3, 'after the crash')]);
+      await s.close();
+      const reopened = await FileStorage.open(dir);
+      expect(reopened.load().reports).toEqual([]);
+      expect(reopened.load().entries.at(-1)).toEqual(entry(5, 3, 'after the crash'));
+      await reopened.close();
+    }
+  });
+
+  it('a write killed exactly at a record boundary loses nothing and reports nothing', async () => {
+    const { dir, logPath, offsets } = await writeSampleLog();
+    await truncate(logPath, offsets[3]);
+    const s = await FileStorage.open(dir);
+    expect(s.load().entries).toEqual([...entries(1, 2, 1), entry(3, 2)]);
+    expect(s.load().reports).toEqual([]);
+    await s.close();
+  });
+
+  it('a flipped byte anywhere in the last record: the record is cut and reported', async () => {
+    const { dir, logPath, offsets, size } = await writeSampleLog();
+    const original = await readFile(logPath);
+    const last = offsets.at(-1) ?? -1;
+    for (let at = last; at < size; at++) {
+      await writeFile(logPath, original);
+      await flipByte(logPath, at);
+      const s = await FileStorage.open(dir);
+      const { entries: log, reports } = s.load();
+      expect(log, `flip at ${at}`).toEqual([...entries(1, 2, 1), ...entries(3, 4, 2)]);
+      expect(reports, `flip at ${at}`).toEqual([
+        expect.objectContaining({ file: logPath, offset: last, droppedBytes: size - last }),
+      ]);
+      expect((await stat(logPath)).size).toBe(last);
+      await s.close();
+    }
+  });
+
+  it('a flipped byte anywhere in a middle record: open() throws naming the file and offset', async () => {
+    const { dir, logPath, offsets } = await writeSampleLog();
+    const original = await readFile(logPath);
+    const start = offsets[2] ?? -1;
+    const end = offsets[3] ?? -1;
+    for (let at = start; at < end; at++) {
+      await writeFile(logPath, original);
+      await flipByte(logPath, at);
+      const err = await openError(dir);
+      expect(err.file).toBe(logPath);
+      expect(err.offset, `flip at ${at}`).toBe(start);
+      expect(err.message).toContain(logPath);
+      expect(err.message).toContain(`byte offset ${start}`);
+      // Never silently dropped: the file is left as it was for a person to inspect.
+      expect((await readFile(logPath)).length).toBe(original.length);
+    }
+  });
+
+  it('a torn tail after a zero-filled gap is cut (a file extended but never written)', async () => {
+    const { dir, logPath, offsets, size } = await writeSampleLog();
+    await appendFile(logPath, Buffer.alloc(4096));
+    const s = await FileStorage.open(dir);
+    expect(s.load().entries).toHaveLength(5);
+    expect(s.load().reports).toEqual([expect.objectContaining({ offset: size, droppedBytes: 4096 })]);
+    expect(offsets).toHaveLength(5);
+    await s.close();
+  });
+
+  it('a record with a good checksum but out of sequence (an index jump) is refused', async () => {
+    const { dir, logPath, size } = await writeSampleLog();
+    await appendFile(logPath, encodeRecords([Buffer.from(JSON.stringify(entry(7, 2)))]));
+    const err = await openError(dir);
+    expect(err.offset).toBe(size);
+    expect(err.message).toMatch(/out of sequence: expected index 6, found 7/);
+  });
+
+  it('a truncation marker past the end of the log is refused', async () => {
+    const { dir, logPath, size } = await writeSampleLog();
+    await appendFile(logPath, encodeRecords([Buffer.from('{"truncateFrom":9}')]));
+    const err = await openError(dir);
+    expect(err.offset).toBe(size);
+    expect(err.message).toMatch(/truncation from index 9/);
+  });
+
+  it('a record with a good checksum but a payload that is not an entry is refused', async () => {
+    const { dir, logPath, size } = await writeSampleLog();
+    await appendFile(logPath, encodeRecords([Buffer.from('{"hello":"world"}')]));
+    const err = await openError(dir);
+    expect(err.offset).toBe(size);
+  });
+
+  it('a garbage hard-state file: open() throws naming it', async () => {
+    const { dir } = await writeSampleLog();
+    const path = join(dir, HARD_STATE_FILE_NAME);
+    await writeFile(path, 'term=5 votedFor=2, definitely not a record\n');
+    const err = await openError(dir);
+    expect(err.file).toBe(path);
+    expect(err.message).toContain(path);
+    expect(err.message).toContain('byte offset 0');
+  });
+
+  it('a hard-state file whose checksum fails: open() throws naming it', async () => {
+    const { dir } = await writeSampleLog();
+    const path = join(dir, HARD_STATE_FILE_NAME);
+    const size = (await stat(path)).size;
+    await flipByte(path, size - 3);
+    const err = await openError(dir);
+    expect(err.file).toBe(path);
+    expect(err.message).toMatch(/checksum mismatch/);
+  });
+
+  it('a hard-state file with a good checksum but a bad value: open() throws naming it', async () => {
+    const { dir } = await writeSampleLog();
+    const path = join(dir, HARD_STATE_FILE_NAME);
+    await writeFile(path, encodeRecords([Buffer.from('{"term":-4,"votedFor":null,"commit":0}')]));
+    const err = await openError(dir);
+    expect(err.file).toBe(path);
+    expect(err.message).toMatch(/term -4/);
+  });
+
+  it('a hard-state file with bytes after its record: open() throws naming it', async () => {
+    const { dir } = await writeSampleLog();
+    const path = join(dir, HARD_STATE_FILE_NAME);
+    const size = (await stat(path)).size;
+    await appendFile(path, 'x');
+    const err = await openError(dir);
+    expect(err.file).toBe(path);
+    expect(err.offset).toBe(size);
+  });
+
+  it('a commit index past the recovered log (a save cut short after its hard state) is lowered and reported', async () => {
+    const { dir, logPath, offsets } = await writeSampleLog();
+    // Hard state is written before the log; a crash between them leaves commit ahead.
+    await writeFile(
+      join(dir, HARD_STATE_FILE_NAME),
+      encodeRecords([Buffer.from('{"term":2,"votedFor":1,"commit":5}')]),
+    );
+    await truncate(logPath, offsets[3]);
+    const s = await FileStorage.open(dir);
+    expect(s.load().hardState).toEqual({ term: 2, votedFor: 1, commit: 3 });
+    expect(s.load().reports).toEqual([
+      expect.objectContaining({ file: join(dir, HARD_STATE_FILE_NAME), reason: expect.stringMatching(/commit index 5/) }),
+    ]);
+    await s.close();
+  });
+});
