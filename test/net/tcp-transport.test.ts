@@ -1,4 +1,4 @@
-import { Socket } from 'node:net';
+import { createServer, Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRng } from '../../src/raft/rng.js';
 import { FaultFilter } from '../../src/net/fault-filter.js';
@@ -57,6 +57,47 @@ describe('TcpTransport', () => {
       expect(t.stats()).toMatchObject({ sent: 0, dropped: 3, connectedPeers: [] });
     } finally {
       await t.stop();
+    }
+  });
+
+  it('drops messages instead of buffering without bound when the peer stops reading', async () => {
+    // A peer that accepts and never reads: the kernel buffers fill, then the socket's own.
+    const stalled: Socket[] = [];
+    const server = createServer((socket) => {
+      socket.pause();
+      stalled.push(socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const t = new TcpTransport({
+      id: 1,
+      clusterId: 'c',
+      peers: [1, 2],
+      filter: new FaultFilter(),
+      rng: createRng(1),
+      maxBufferedBytes: 256 * 1024,
+    });
+    try {
+      await t.start();
+      t.setPeerPorts(new Map([[2, typeof address === 'object' && address ? address.port : 0]]));
+      await waitFor(() => t.stats().connectedPeers.includes(2), 'link to the stalled peer');
+      const big = { ...heartbeat(1, 2, 0), entries: [{ index: 1, term: 1, type: 'normal' as const, data: 'x'.repeat(16 * 1024) }] };
+      let offered = 0;
+      // Each turn offers 128 KiB, under the bound: only a socket that stops draining can drop.
+      const deadline = Date.now() + 10_000;
+      while ((t.stats().dropped ?? 0) === 0) {
+        if (Date.now() > deadline) throw new Error('no drop before the deadline');
+        t.send(Array.from({ length: 8 }, () => big));
+        offered += 8;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const { sent, dropped } = t.stats();
+      expect(sent + (dropped ?? 0)).toBe(offered);
+      expect(sent).toBeLessThan(offered);
+    } finally {
+      await t.stop();
+      for (const s of stalled) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 
