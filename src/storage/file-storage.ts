@@ -1,13 +1,13 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Entry, HardState } from '../raft/types.js';
 import { assertCrc32Available } from './crc32.js';
 import { removeIfExists, tempPathFor } from './durable-fs.js';
 import { readHardStateFile, writeHardStateFile } from './hard-state-file.js';
 import { LogFile } from './log-file.js';
-import { encodeEntryRecord, encodeTruncateRecord } from './log-record.js';
+import { encodeCommitRecord, encodeEntryRecord, encodeTruncateRecord } from './log-record.js';
 import { replayLog } from './log-replay.js';
-import { copyHardState, sameHardState, saveProblem, spliceEntries } from './log-rules.js';
+import { copyHardState, saveProblem, spliceEntries } from './log-rules.js';
 import { encodeRecords } from './record-codec.js';
 import type { RecoveryReport, Storage, StoredState } from './types.js';
 
@@ -16,47 +16,57 @@ export const LOG_FILE_NAME = 'log.bin';
 /** The hard-state file's name inside a node's folder. */
 export const HARD_STATE_FILE_NAME = 'hard-state.bin';
 
+/** Folders with an open FileStorage in this process: two writers on one log would interleave. */
+const openDirs = new Set<string>();
+
 export interface FileStorageOptions {
   /**
-   * Rewrite the log without its dead records (truncated entries and markers) once there are at
-   * least this many of them and they outnumber the live ones. Default 4096.
+   * Rewrite the log without its dead records (truncated entries, markers, old commit records)
+   * once there are at least this many of them and they outnumber the live entries. Default 4096.
    */
   compactAfterDeadRecords?: number;
 }
 
 /**
  * Durable storage for one node in one folder: an append-only log file of checksummed records
- * and a hard-state file replaced atomically. Each `save` is ONE write and ONE fsync of the log
- * however many entries it holds (group commit), preceded — only when term, vote or commit
- * changed — by an atomic replace of the hard-state file. Saves run one at a time, in call order.
+ * and a hard-state file replaced atomically.
  *
- * Order inside a save: hard state first, then the log, so a term or vote is on disk before any
- * entry that depends on it (Figure 2: persistent state is "updated on stable storage before
- * responding to RPCs"). A crash between the two can leave commit past the log's end; open()
- * lowers it to the last index (commit may lag: Figure 2 keeps it volatile) and reports that.
+ * A `save` is ONE write and ONE fsync of the log however many entries it holds (group commit).
+ * The hard-state file (term, votedFor, commit) is replaced only when term or vote changes —
+ * rarely; a new commit index alone goes into the same log write as a small commit record, and
+ * on open the log's last commit record wins over the file's. Saves run one at a time, in call
+ * order.
+ *
+ * Order inside a save: hard-state file first, then the log, so a term or vote is on disk before
+ * any entry that depends on it (Figure 2: persistent state is "updated on stable storage before
+ * responding to RPCs"). A crash between the two can leave the file's commit past the log's end;
+ * open() lowers it to the last index (commit may lag: Figure 2 keeps it volatile) and reports it.
  */
 export class FileStorage implements Storage {
   private readonly entries: Entry[];
   private hardState: HardState;
   private deadRecords: number;
+  /** Whether the log holds a commit record (then a later one replaces it: one more dead record). */
+  private logHasCommit: boolean;
   private queue: Promise<void> = Promise.resolve();
   private failure: unknown = null;
   private closed = false;
   private closing: Promise<void> | null = null;
-  /** Atomic replaces of the hard-state file so far. */
+  /** Atomic replaces of the hard-state file so far (one per change of term or vote). */
   hardStateWriteCount = 0;
 
   private constructor(
     /** The node's folder. */
     readonly dir: string,
     private readonly log: LogFile,
-    replayed: { entries: Entry[]; deadRecords: number; hardState: HardState },
+    recovered: { entries: Entry[]; deadRecords: number; hardState: HardState; logHasCommit: boolean },
     private readonly reports: readonly RecoveryReport[],
     private readonly compactAfter: number,
   ) {
-    this.entries = replayed.entries;
-    this.deadRecords = replayed.deadRecords;
-    this.hardState = replayed.hardState;
+    this.entries = recovered.entries;
+    this.deadRecords = recovered.deadRecords;
+    this.hardState = recovered.hardState;
+    this.logHasCommit = recovered.logHasCommit;
   }
 
   /**
@@ -67,6 +77,20 @@ export class FileStorage implements Storage {
    */
   static async open(dir: string, options: FileStorageOptions = {}): Promise<FileStorage> {
     assertCrc32Available();
+    const key = resolve(dir);
+    if (openDirs.has(key)) {
+      throw new Error(`file storage in ${dir} is already open: close it before opening it again`);
+    }
+    openDirs.add(key);
+    try {
+      return await FileStorage.recover(dir, options);
+    } catch (err) {
+      openDirs.delete(key);
+      throw err;
+    }
+  }
+
+  private static async recover(dir: string, options: FileStorageOptions): Promise<FileStorage> {
     await mkdir(dir, { recursive: true });
     const logPath = join(dir, LOG_FILE_NAME);
     const hardStatePath = join(dir, HARD_STATE_FILE_NAME);
@@ -77,8 +101,10 @@ export class FileStorage implements Storage {
     const hardState = await readHardStateFile(hardStatePath);
     const opened = await LogFile.open(logPath);
     try {
-      const { entries, deadRecords } = replayLog(opened.records, logPath);
+      const replayed = replayLog(opened.records, logPath);
+      const { entries } = replayed;
       const reports: RecoveryReport[] = opened.report === null ? [] : [opened.report];
+      if (replayed.commit !== null) hardState.commit = replayed.commit;
       if (hardState.commit > entries.length) {
         reports.push({
           file: hardStatePath,
@@ -93,7 +119,7 @@ export class FileStorage implements Storage {
       return new FileStorage(
         dir,
         opened.log,
-        { entries, deadRecords, hardState },
+        { entries, deadRecords: replayed.deadRecords, hardState, logHasCommit: replayed.commit !== null },
         reports,
         options.compactAfterDeadRecords ?? 4096,
       );
@@ -103,7 +129,7 @@ export class FileStorage implements Storage {
     }
   }
 
-  /** Fsyncs of the log file so far: one per `save` that holds entries (plus one per compaction). */
+  /** Fsyncs of the log file so far: one per `save` that writes to it, plus one per compaction. */
   get syncCount(): number {
     return this.log.syncCount;
   }
@@ -122,14 +148,14 @@ export class FileStorage implements Storage {
    * replaces the suffix from there (§5.3) through a durable truncation marker. Resolves once
    * everything is fsync'd. A call made while another is running waits for it. Rejects, writing
    * nothing, on entries out of sequence, a malformed hard state, or a commit index past the
-   * last index; rejects after `close()`. After an I/O error every
-   * later save rejects too: what reached the disk is unknown until the storage is reopened.
+   * last index; rejects after `close()`. After an I/O error every later save rejects too: what
+   * reached the disk is unknown until the storage is reopened.
    */
   save(hardState: HardState | null, entries: Entry[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`file storage in ${this.dir} is closed`));
     // Copy now: the caller may reuse its arrays once this returns.
     const hs = hardState === null ? null : copyHardState(hardState);
     const batch = entries.map((e) => ({ index: e.index, term: e.term, type: e.type, data: e.data }));
-    if (this.closed) return Promise.reject(new Error(`file storage in ${this.dir} is closed`));
     const run = this.queue.then(() => this.saveNow(hs, batch));
     this.queue = run.catch(() => undefined);
     return run;
@@ -138,7 +164,9 @@ export class FileStorage implements Storage {
   /** Waits for queued saves, then closes the log file. Later saves reject. */
   close(): Promise<void> {
     this.closed = true;
-    this.closing ??= this.queue.then(() => this.log.close());
+    this.closing ??= this.queue
+      .then(() => this.log.close())
+      .finally(() => openDirs.delete(resolve(this.dir)));
     return this.closing;
   }
 
@@ -152,33 +180,47 @@ export class FileStorage implements Storage {
     }
     const problem = saveProblem(this.entries, this.hardState, hardState, entries);
     if (problem !== null) throw new Error(`file storage in ${this.dir} refused a save: ${problem}`);
+    const current = this.hardState;
+    const next = hardState ?? current;
+    const termOrVoteChanged = next.term !== current.term || next.votedFor !== current.votedFor;
+    const commitChanged = next.commit !== current.commit;
 
     try {
-      if (hardState !== null && !sameHardState(hardState, this.hardState)) {
-        await writeHardStateFile(join(this.dir, HARD_STATE_FILE_NAME), hardState);
+      if (termOrVoteChanged) {
+        await writeHardStateFile(join(this.dir, HARD_STATE_FILE_NAME), next);
         this.hardStateWriteCount++;
-        this.hardState = hardState;
       }
+      const payloads: Buffer[] = [];
       const first = entries[0];
-      if (first !== undefined) {
-        const payloads: Buffer[] = [];
-        if (first.index <= this.entries.length) payloads.push(encodeTruncateRecord(first.index));
-        for (const e of entries) payloads.push(encodeEntryRecord(e));
-        await this.log.append(encodeRecords(payloads));
-        const dropped = spliceEntries(this.entries, entries);
-        if (dropped > 0) this.deadRecords += dropped + 1;
-        await this.maybeCompact();
+      if (first !== undefined && first.index <= this.entries.length) {
+        payloads.push(encodeTruncateRecord(first.index));
       }
+      for (const e of entries) payloads.push(encodeEntryRecord(e));
+      // After the entries it may cover, in the same write: replay relies on that order.
+      if (commitChanged) payloads.push(encodeCommitRecord(next.commit));
+      if (payloads.length > 0) await this.log.append(encodeRecords(payloads));
+
+      const dropped = spliceEntries(this.entries, entries);
+      if (dropped > 0) this.deadRecords += dropped + 1;
+      if (commitChanged) {
+        if (this.logHasCommit) this.deadRecords++;
+        this.logHasCommit = true;
+      }
+      this.hardState = next;
+      await this.maybeCompact();
     } catch (err) {
       this.failure = err;
       throw err;
     }
   }
 
-  /** Rewrites the log without dead records once they are many and outnumber the live ones. */
+  /** Rewrites the log without dead records once they are many and outnumber the live entries. */
   private async maybeCompact(): Promise<void> {
     if (this.deadRecords < this.compactAfter || this.deadRecords <= this.entries.length) return;
-    await this.log.rewrite(encodeRecords(this.entries.map(encodeEntryRecord)));
+    const payloads = this.entries.map(encodeEntryRecord);
+    payloads.push(encodeCommitRecord(this.hardState.commit));
+    await this.log.rewrite(encodeRecords(payloads));
     this.deadRecords = 0;
+    this.logHasCommit = true;
   }
 }

@@ -2,11 +2,16 @@ import type { Entry, Index } from '../raft/types.js';
 import { entryProblem } from './log-rules.js';
 
 /**
- * What one log-file record says: an entry to append, or that the stored suffix from an index is
- * gone (a durable conflict truncation, §5.3, without rewriting the file). Payloads are JSON:
- * `{"index":3,"term":2,"type":"normal","data":"SET x = 1"}` or `{"truncateFrom":3}`.
+ * What one log-file record says: an entry to append; that the stored suffix from an index is
+ * gone (a durable conflict truncation, §5.3, without rewriting the file); or the commit index as
+ * of this point (so a save that only moves commit costs one log fsync, not a hard-state file
+ * replace). Payloads are JSON: `{"index":3,"term":2,"type":"normal","data":"SET x = 1"}`,
+ * `{"truncateFrom":3}` or `{"commit":2}`.
  */
-export type LogRecord = { kind: 'entry'; entry: Entry } | { kind: 'truncate'; from: Index };
+export type LogRecord =
+  | { kind: 'entry'; entry: Entry }
+  | { kind: 'truncate'; from: Index }
+  | { kind: 'commit'; commit: Index };
 
 export function encodeEntryRecord(entry: Entry): Buffer {
   return Buffer.from(
@@ -17,6 +22,10 @@ export function encodeEntryRecord(entry: Entry): Buffer {
 
 export function encodeTruncateRecord(from: Index): Buffer {
   return Buffer.from(JSON.stringify({ truncateFrom: from }), 'utf8');
+}
+
+export function encodeCommitRecord(commit: Index): Buffer {
+  return Buffer.from(JSON.stringify({ commit }), 'utf8');
 }
 
 /** The record a payload holds, or why it holds none. */
@@ -37,6 +46,13 @@ export function decodeLogRecord(payload: Buffer): LogRecord | { problem: string 
       return { problem: `truncation marker has bad index ${String(from)}` };
     }
     return { kind: 'truncate', from };
+  }
+  if ('commit' in o) {
+    const commit = o['commit'];
+    if (typeof commit !== 'number' || !Number.isSafeInteger(commit) || commit < 0) {
+      return { problem: `commit record has bad index ${String(commit)}` };
+    }
+    return { kind: 'commit', commit };
   }
   const entry = { index: o['index'], term: o['term'], type: o['type'], data: o['data'] } as Entry;
   const problem = entryProblem(entry);

@@ -130,6 +130,14 @@ describe('FileStorage recovery', () => {
     expect(err.message).toMatch(/truncation from index 9/);
   });
 
+  it('a commit record past the end of the log is refused', async () => {
+    const { dir, logPath, size } = await writeSampleLog();
+    await appendFile(logPath, encodeRecords([Buffer.from('{"commit":6}')]));
+    const err = await openError(dir);
+    expect(err.offset).toBe(size);
+    expect(err.message).toMatch(/commit index 6 but the log ends at index 5/);
+  });
+
   it('a record with a good checksum but a payload that is not an entry is refused', async () => {
     const { dir, logPath, size } = await writeSampleLog();
     await appendFile(logPath, encodeRecords([Buffer.from('{"hello":"world"}')]));

@@ -86,15 +86,48 @@ describe('FileStorage', () => {
     // A save with a truncation marker is still one write and one fsync.
     await s.save({ term: 2, votedFor: null, commit: 0 }, entries(900, 950, 2));
     expect(s.syncCount).toBe(4);
-    // No entries: the log is not touched; only a changed hard state is written.
+    // A save that only moves commit: a small commit record in the log, one fsync, and no
+    // replace of the hard-state file (only term and vote changes need that).
     await s.save({ term: 2, votedFor: null, commit: 10 }, []);
-    expect(s.syncCount).toBe(4);
-    expect(s.hardStateWriteCount).toBe(3);
-    // An unchanged hard state is not rewritten.
+    expect(s.syncCount).toBe(5);
+    expect(s.hardStateWriteCount).toBe(2);
+    // Nothing changed: nothing written.
     await s.save({ term: 2, votedFor: null, commit: 10 }, []);
-    expect(s.hardStateWriteCount).toBe(3);
+    await s.save(null, []);
+    expect(s.syncCount).toBe(5);
+    expect(s.hardStateWriteCount).toBe(2);
+    // Entries and a new commit together: still one fsync.
+    await s.save({ term: 2, votedFor: null, commit: 951 }, entries(951, 960, 2));
+    expect(s.syncCount).toBe(6);
+    expect(s.hardStateWriteCount).toBe(2);
     await s.close();
-    expect((await recordOffsets(join(dir, LOG_FILE_NAME))).length).toBe(1000 + 1 + 51);
+    // 1000 entries, a marker, 51 + 10 replacing entries, two commit records.
+    expect((await recordOffsets(join(dir, LOG_FILE_NAME))).length).toBe(1000 + 1 + 51 + 10 + 2);
+    const reopened = await FileStorage.open(dir);
+    expect(reopened.load().hardState).toEqual({ term: 2, votedFor: null, commit: 951 });
+    expect(reopened.summary().lastIndex).toBe(960);
+    await reopened.close();
+  });
+
+  it('keeps commit-only saves across reopen; the log\'s last commit record wins over the file', async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir);
+    await s.save({ term: 1, votedFor: 1, commit: 0 }, entries(1, 5, 1));
+    await s.save({ term: 1, votedFor: 1, commit: 2 }, []);
+    await s.save({ term: 1, votedFor: 1, commit: 4 }, []);
+    expect(s.hardStateWriteCount).toBe(1);
+    await s.close();
+    // The file still says commit 0; the log says 4.
+    expect((await readFile(join(dir, HARD_STATE_FILE_NAME))).toString()).toContain('"commit":0');
+    const reopened = await FileStorage.open(dir);
+    expect(reopened.load().hardState).toEqual({ term: 1, votedFor: 1, commit: 4 });
+    // A later term change rewrites the file with the commit of that moment.
+    await reopened.save({ term: 2, votedFor: null, commit: 4 }, []);
+    await reopened.close();
+    expect((await readFile(join(dir, HARD_STATE_FILE_NAME))).toString()).toContain('"commit":4');
+    const again = await FileStorage.open(dir);
+    expect(again.load().hardState).toEqual({ term: 2, votedFor: null, commit: 4 });
+    await again.close();
   });
 
   it('runs saves one at a time in call order, even when not awaited', async () => {
@@ -153,9 +186,10 @@ describe('FileStorage', () => {
     // Replace 25 entries: 25 dead + 1 marker = 26 dead records ≥ 20, and more than 30 live.
     await s.save({ term: 2, votedFor: 1, commit: 0 }, entries(6, 6, 2));
     await s.save(null, entries(7, 8, 2));
-    // Rewritten (one extra fsync for the compacted file): only live records remain.
+    // Rewritten (one extra fsync for the compacted file): only the 6 live entries and one
+    // commit record remain, then the 2 entries of the next save.
     const offsets = await recordOffsets(join(dir, LOG_FILE_NAME));
-    expect(offsets.length).toBe(8);
+    expect(offsets.length).toBe(9);
     expect(s.syncCount).toBe(4);
     // Appends after a compaction go to the new file.
     await s.save(null, [entry(9, 2)]);
@@ -178,6 +212,16 @@ describe('FileStorage', () => {
     expect(reopened.load().entries).toEqual([entry(1, 3)]);
     await reopened.close();
     await expect(stat(join(dir, `${HARD_STATE_FILE_NAME}.tmp`))).rejects.toThrow();
+  });
+
+  it('refuses to open a folder that is already open in this process, until it is closed', async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir);
+    await expect(FileStorage.open(dir)).rejects.toThrow(/already open/);
+    await expect(FileStorage.open(join(dir, '.'))).rejects.toThrow(/already open/);
+    await s.close();
+    const again = await FileStorage.open(dir);
+    await again.close();
   });
 
   it('opens an existing empty folder', async () => {

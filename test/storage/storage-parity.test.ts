@@ -57,6 +57,17 @@ const cases: { name: string; saves: Save[]; hardState: HardState; log: Entry[] }
     log: [entry(1, 1), ...entries(2, 3, 2), entry(4, 3), entry(5, 4), ...entries(6, 8, 5)],
   },
   {
+    name: 'commit moves on its own, and the latest saved commit wins even if lower',
+    saves: [
+      [{ term: 1, votedFor: 1, commit: 0 }, entries(1, 4, 1)],
+      [{ term: 1, votedFor: 1, commit: 3 }, []],
+      [{ term: 2, votedFor: null, commit: 3 }, []],
+      [{ term: 2, votedFor: null, commit: 1 }, []],
+    ],
+    hardState: { term: 2, votedFor: null, commit: 1 },
+    log: entries(1, 4, 1),
+  },
+  {
     name: 'noop entries and empty data survive',
     saves: [[{ term: 1, votedFor: 1, commit: 1 }, [{ index: 1, term: 1, type: 'noop', data: '' }, entry(2, 1, 'SET ü = "quoted, multi\nline"')]]],
     hardState: { term: 1, votedFor: 1, commit: 1 },
