@@ -98,35 +98,32 @@ export class FileStorage implements Storage {
     await removeIfExists(tempPathFor(logPath));
     await removeIfExists(tempPathFor(hardStatePath));
 
+    // Check everything before changing anything: a file that throws is left as it was.
     const hardState = await readHardStateFile(hardStatePath);
-    const opened = await LogFile.open(logPath);
-    try {
-      const replayed = replayLog(opened.records, logPath);
-      const { entries } = replayed;
-      const reports: RecoveryReport[] = opened.report === null ? [] : [opened.report];
-      if (replayed.commit !== null) hardState.commit = replayed.commit;
-      if (hardState.commit > entries.length) {
-        reports.push({
-          file: hardStatePath,
-          offset: 0,
-          droppedBytes: 0,
-          reason:
-            `commit index ${hardState.commit} is past the last log index ${entries.length} ` +
-            `(a save was cut short); using ${entries.length}`,
-        });
-        hardState.commit = entries.length;
-      }
-      return new FileStorage(
-        dir,
-        opened.log,
-        { entries, deadRecords: replayed.deadRecords, hardState, logHasCommit: replayed.commit !== null },
-        reports,
-        options.compactAfterDeadRecords ?? 4096,
-      );
-    } catch (err) {
-      await opened.log.close();
-      throw err;
+    const scan = await LogFile.read(logPath);
+    const replayed = replayLog(scan.records, logPath);
+    const { entries } = replayed;
+    const opened = await LogFile.open(logPath, scan);
+    const reports: RecoveryReport[] = opened.report === null ? [] : [opened.report];
+    if (replayed.commit !== null) hardState.commit = replayed.commit;
+    if (hardState.commit > entries.length) {
+      reports.push({
+        file: hardStatePath,
+        offset: 0,
+        droppedBytes: 0,
+        reason:
+          `commit index ${hardState.commit} is past the last log index ${entries.length} ` +
+          `(a save was cut short); using ${entries.length}`,
+      });
+      hardState.commit = entries.length;
     }
+    return new FileStorage(
+      dir,
+      opened.log,
+      { entries, deadRecords: replayed.deadRecords, hardState, logHasCommit: replayed.commit !== null },
+      reports,
+      options.compactAfterDeadRecords ?? 4096,
+    );
   }
 
   /** Fsyncs of the log file so far: one per `save` that writes to it, plus one per compaction. */

@@ -1,16 +1,8 @@
 import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsyncDir, isNotFound, tempPathFor, writeAll } from './durable-fs.js';
-import { scanRecords, type DecodedRecord } from './record-codec.js';
+import { scanRecords, type ScanResult } from './record-codec.js';
 import type { RecoveryReport } from './types.js';
-
-/** What was in a log file when it was opened. */
-export interface OpenedLog {
-  log: LogFile;
-  records: DecodedRecord[];
-  /** The torn or corrupt tail that was cut off, if there was one. */
-  report: RecoveryReport | null;
-}
 
 /**
  * The append-only log file: an open handle in append mode, one write and one fsync per append
@@ -26,11 +18,11 @@ export class LogFile {
   ) {}
 
   /**
-   * Opens (creating if missing) the log at `path`. A torn or corrupt last record is cut off —
-   * the file is truncated to the last good record, durably — and reported; damage followed by
-   * valid records throws (see `scanRecords`).
+   * Reads the records of the log at `path` (none if it is missing), changing nothing. Damage
+   * followed by valid records throws (see `scanRecords`); a torn or corrupt last record comes
+   * back as `tail`, for {@link LogFile.open} to cut once the caller has checked the rest.
    */
-  static async open(path: string): Promise<OpenedLog> {
+  static async read(path: string): Promise<ScanResult> {
     let bytes: Buffer;
     try {
       bytes = await readFile(path);
@@ -38,7 +30,14 @@ export class LogFile {
       if (!isNotFound(err)) throw err;
       bytes = Buffer.alloc(0);
     }
-    const scan = scanRecords(bytes, path);
+    return scanRecords(bytes, path);
+  }
+
+  /**
+   * Opens (creating if missing) the log at `path` for appending, first cutting off — durably —
+   * the tail that {@link LogFile.read} found, and returns the report of that cut.
+   */
+  static async open(path: string, scan: ScanResult): Promise<{ log: LogFile; report: RecoveryReport | null }> {
     const handle = await open(path, 'a');
     try {
       if (scan.tail !== null) {
@@ -61,7 +60,7 @@ export class LogFile {
             droppedBytes: scan.tail.droppedBytes,
             reason: `cut off a torn or corrupt last record: ${scan.tail.reason}`,
           };
-    return { log: new LogFile(path, handle), records: scan.records, report };
+    return { log: new LogFile(path, handle), report };
   }
 
   /** Appends `data` (whole records) with ONE write and ONE fsync: durable when this resolves. */

@@ -122,6 +122,15 @@ describe('FileStorage recovery', () => {
     expect(err.message).toMatch(/out of sequence: expected index 6, found 7/);
   });
 
+  it('a refused log is left exactly as it was, torn tail included', async () => {
+    const { dir, logPath } = await writeSampleLog();
+    await appendFile(logPath, encodeRecords([Buffer.from(JSON.stringify(entry(9, 2)))]));
+    await appendFile(logPath, encodeRecords([Buffer.from(JSON.stringify(entry(10, 2)))]).subarray(0, 11));
+    const before = await readFile(logPath);
+    await openError(dir);
+    expect(await readFile(logPath)).toEqual(before);
+  });
+
   it('a truncation marker past the end of the log is refused', async () => {
     const { dir, logPath, size } = await writeSampleLog();
     await appendFile(logPath, encodeRecords([Buffer.from('{"truncateFrom":9}')]));
