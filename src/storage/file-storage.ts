@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Entry, HardState } from '../raft/types.js';
+import type { Entry, HardState, Index, NodeId, Term } from '../raft/types.js';
 import { assertCrc32Available } from './crc32.js';
 import { removeIfExists, tempPathFor } from './durable-fs.js';
 import { readHardStateFile, writeHardStateFile } from './hard-state-file.js';
@@ -167,7 +167,7 @@ export class FileStorage implements Storage {
     return this.closing;
   }
 
-  summary(): { term: number; votedFor: number | null; lastIndex: number } {
+  summary(): { term: Term; votedFor: NodeId | null; lastIndex: Index } {
     return { term: this.hardState.term, votedFor: this.hardState.votedFor, lastIndex: this.entries.length };
   }
 

@@ -1,4 +1,4 @@
-import type { Entry, HardState } from '../raft/types.js';
+import type { Entry, HardState, Index, NodeId, Term } from '../raft/types.js';
 import { copyHardState, EMPTY_HARD_STATE, saveProblem, spliceEntries } from './log-rules.js';
 import type { Storage, StoredState } from './types.js';
 
@@ -45,7 +45,7 @@ export class MemoryStorage implements Storage {
     return Promise.resolve();
   }
 
-  summary(): { term: number; votedFor: number | null; lastIndex: number } {
+  summary(): { term: Term; votedFor: NodeId | null; lastIndex: Index } {
     return { term: this.hardState.term, votedFor: this.hardState.votedFor, lastIndex: this.entries.length };
   }
 }
