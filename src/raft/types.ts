@@ -115,6 +115,7 @@ export type RaftEvent =
         | 'higher-term'
         | 'lost-quorum'
         | 'leader-found'
+        | 'lost-election'
         | 'restart';
       /** For election-timeout: ticks that passed without hearing from a leader. */
       ticks?: number;
@@ -212,8 +213,15 @@ export interface RaftStatus {
   /** Ticks since the election timer was last reset, and the timeout it runs towards. */
   electionElapsed: number;
   electionTimeout: number;
-  /** On a leader: each follower's match and next index. */
-  progress: Record<NodeId, { match: Index; next: Index }> | null;
+  /**
+   * On a leader: each follower's match and next index, and (optional fields) how the leader is
+   * sending to it — probing one AppendEntries at a time or replicating with a pipeline — and
+   * how many AppendEntries are in flight.
+   */
+  progress: Record<
+    NodeId,
+    { match: Index; next: Index; state?: 'probe' | 'replicate'; inflight?: number }
+  > | null;
 }
 
 /**

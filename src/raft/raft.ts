@@ -1,0 +1,744 @@
+import { resolveConfig, type Settings } from './config.js';
+import { isValidMessage } from './message-check.js';
+import { Progress } from './progress.js';
+import { majority, quorumIndex, VoteTally } from './quorum.js';
+import { RaftLog } from './raft-log.js';
+import { createRng, type Rng } from './rng.js';
+import type {
+  AppendEntries,
+  AppendEntriesResponse,
+  Entry,
+  Index,
+  Message,
+  NodeId,
+  PreVote,
+  ProposeResult,
+  RaftConfig,
+  RaftCore,
+  RaftEvent,
+  RaftStatus,
+  Ready,
+  RequestVote,
+  Role,
+  Term,
+} from './types.js';
+
+type RoleReason = Extract<RaftEvent, { kind: 'role' }>['reason'];
+type VoteReason = Extract<RaftEvent, { kind: 'vote' }>['reason'];
+
+/**
+ * One Raft node as a pure state machine (the etcd/raft design): `tick` and `step` change state
+ * and queue work; `ready` hands the work to the host, which persists, sends, applies, then
+ * calls `advance`. Roles are functions — `becomeX` to enter a role, `stepX` to handle a
+ * message in it, `tickX` for its timer — and `maybeX` names things that may do nothing.
+ *
+ * `ready()` hands out what is new since the previous `ready()` (it drains the queues); the
+ * host handles one Ready completely — persist, send, apply, `advance` — before taking the next.
+ */
+export class Raft implements RaftCore {
+  private readonly s: Settings;
+  private readonly id: NodeId;
+  private readonly peers: readonly NodeId[];
+  private readonly peerSet: ReadonlySet<NodeId>;
+  /** Votes (and matching replicas) needed to decide: a majority of all voters (§5.2). */
+  private readonly quorum: number;
+  private readonly rng: Rng;
+  private readonly raftLog: RaftLog;
+
+  // Persistent state (Figure 2): handed to the host in Ready.hardState when it changes.
+  private term: Term;
+  private votedFor: NodeId | null;
+
+  private role: Role = 'follower';
+  private leader: NodeId | null = null;
+  /**
+   * Ticks since the election timer was reset; on a leader, since the last check-quorum round.
+   * Invariant: electionElapsed < randomizedElectionTimeout outside tick() on non-leaders.
+   */
+  private electionElapsed = 0;
+  /** Drawn in [electionMin, electionMax] each time the timer resets (§5.2). */
+  private randomizedElectionTimeout = 0;
+  /** Leader only. Invariant: heartbeatElapsed < heartbeatTicks outside tick(). */
+  private heartbeatElapsed = 0;
+  /** Ticks since construction: a clock only the leader's stall detection reads. */
+  private now = 0;
+  private votes = new VoteTally();
+  /** Leader only: one Progress per voter (ourselves included), in peer order; else empty. */
+  private progress: Progress[] = [];
+  private progressById = new Map<NodeId, Progress>();
+  /** Leader only: something may be sendable (new entries, a new commit, an unpaused follower). */
+  private needFlush = false;
+  /** Scratch space for the quorum computation (no allocation per commit). */
+  private readonly matchScratch: number[];
+
+  private msgs: Message[] = [];
+  private events: RaftEvent[] = [];
+  /** The term and vote in the last Ready that carried a hard state (or loaded at start). */
+  private prevTerm: Term;
+  private prevVote: NodeId | null;
+
+  constructor(config: RaftConfig) {
+    this.s = resolveConfig(config);
+    this.id = this.s.id;
+    this.peers = this.s.peers;
+    this.peerSet = new Set(this.peers);
+    this.quorum = majority(this.peers.length);
+    this.matchScratch = new Array<number>(this.peers.length).fill(0);
+    this.rng = createRng(this.s.seed);
+
+    const entries = checkedLog(config.entries ?? []);
+    const hs = config.hardState ?? { term: 0, votedFor: null, commit: 0 };
+    this.raftLog = new RaftLog(entries, hs.commit);
+    this.term = hs.term;
+    this.votedFor = hs.votedFor;
+    this.prevTerm = this.term;
+    this.prevVote = this.votedFor;
+    // A log can never hold a term newer than the node's own; trust the log if they disagree.
+    const lastTerm = this.raftLog.lastTerm();
+    if (lastTerm > this.term) {
+      this.term = lastTerm;
+      this.votedFor = null;
+    }
+    this.resetElectionTimer();
+    if (config.hardState !== undefined || config.entries !== undefined)
+      this.emitRole('restart');
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  tick(ticks = 1): void {
+    if (!(ticks >= 1) || !Number.isFinite(ticks)) return;
+    const n = Math.floor(ticks);
+    this.now += n;
+    if (this.role === 'leader') this.tickHeartbeat(n);
+    else this.tickElection(n);
+  }
+
+  ticksUntilNextEvent(): number {
+    if (this.role === 'leader')
+      return Math.max(
+        1,
+        Math.min(this.s.heartbeatTicks - this.heartbeatElapsed, this.s.electionMin - this.electionElapsed),
+      );
+    return Math.max(1, this.randomizedElectionTimeout - this.electionElapsed);
+  }
+
+  step(m: Message): void {
+    if (!isValidMessage(m, this.id, this.peerSet)) return;
+
+    // §5.1: a higher term makes us a follower of that term — except for pre-votes, which
+    // change nothing (thesis §9.6), and votes asked of us while a leader is active.
+    if (m.term > this.term) {
+      if ((m.type === 'RequestVote' || m.type === 'PreVote') && this.inLease(m.type)) {
+        // Thesis §4.2.3: we heard from a leader within the minimum election timeout, so
+        // we neither update our term nor grant the vote; a disruptive server cannot depose it.
+        this.emitVote(m, false, 'leader-active');
+        return;
+      }
+      if (m.type === 'PreVote') {
+        // Thesis §9.6: never change our term because of a pre-vote.
+      } else if (m.type === 'PreVoteResponse' && m.granted) {
+        // A granted pre-vote carries the term we asked for; we adopt it only after a majority.
+      } else {
+        this.becomeFollower(m.term, m.type === 'AppendEntries' ? m.from : null, 'higher-term', m.from);
+      }
+    } else if (m.term < this.term) {
+      this.answerStale(m);
+      return;
+    }
+
+    if (m.type === 'RequestVote' || m.type === 'PreVote') {
+      this.handleVoteRequest(m);
+      return;
+    }
+    switch (this.role) {
+      case 'leader':
+        this.stepLeader(m);
+        break;
+      case 'candidate':
+      case 'precandidate':
+        this.stepCandidate(m);
+        break;
+      case 'follower':
+        this.stepFollower(m);
+        break;
+    }
+  }
+
+  propose(data: string): ProposeResult {
+    if (this.role !== 'leader') return { ok: false, leader: this.leader };
+    const index = this.raftLog.lastIndex() + 1;
+    this.appendEntry({ index, term: this.term, type: 'normal', data });
+    return { ok: true, index, term: this.term };
+  }
+
+  hasReady(): boolean {
+    if (this.needFlush) this.flush();
+    const log = this.raftLog;
+    return (
+      this.msgs.length > 0 ||
+      this.events.length > 0 ||
+      log.unstable <= log.lastIndex() ||
+      this.applyLimit() > log.applying ||
+      this.term !== this.prevTerm ||
+      this.votedFor !== this.prevVote
+    );
+  }
+
+  ready(): Ready {
+    if (this.needFlush) this.flush();
+    const log = this.raftLog;
+    let hardState: Ready['hardState'] = null;
+    // Only a term or vote change forces a hard-state write; commit rides along (storage
+    // fsyncs the hard state, and a lagging commit is safe: Figure 2 keeps it volatile).
+    if (this.term !== this.prevTerm || this.votedFor !== this.prevVote) {
+      hardState = { term: this.term, votedFor: this.votedFor, commit: log.commit };
+      this.prevTerm = this.term;
+      this.prevVote = this.votedFor;
+    }
+    const last = log.lastIndex();
+    const entries = log.unstable <= last ? log.slice(log.unstable, last) : [];
+    log.unstable = last + 1;
+    const limit = this.applyLimit();
+    let committedEntries: Entry[] = [];
+    if (limit > log.applying) {
+      committedEntries = log.slice(log.applying + 1, limit);
+      log.applying = limit;
+    }
+    const rd: Ready = { hardState, entries, messages: this.msgs, committedEntries, events: this.events };
+    this.msgs = [];
+    this.events = [];
+    return rd;
+  }
+
+  advance(rd: Ready): void {
+    const last = rd.committedEntries[rd.committedEntries.length - 1];
+    const log = this.raftLog;
+    if (last !== undefined && last.index > log.applied) log.applied = Math.min(last.index, log.applying);
+  }
+
+  status(): RaftStatus {
+    const log = this.raftLog;
+    let progress: RaftStatus['progress'] = null;
+    if (this.role === 'leader') {
+      progress = {};
+      for (const pr of this.progress) {
+        if (pr.id === this.id) continue;
+        progress[pr.id] = { match: pr.match, next: pr.next, state: pr.state, inflight: pr.inflights.count };
+      }
+    }
+    return {
+      id: this.id,
+      role: this.role,
+      term: this.term,
+      votedFor: this.votedFor,
+      leader: this.leader,
+      commitIndex: log.commit,
+      appliedIndex: log.applied,
+      lastIndex: log.lastIndex(),
+      electionElapsed: this.electionElapsed,
+      electionTimeout: this.role === 'leader' ? this.s.electionMin : this.randomizedElectionTimeout,
+      progress,
+    };
+  }
+
+  log(): readonly Entry[] {
+    return this.raftLog.entries;
+  }
+
+  // ---------------------------------------------------------------- roles
+
+  private becomeFollower(term: Term, leader: NodeId | null, reason: RoleReason, from?: NodeId): void {
+    if (term !== this.term) {
+      this.term = term;
+      this.votedFor = null; // §5.1: a new term, no vote cast in it yet
+    }
+    this.role = 'follower';
+    this.leader = leader;
+    this.resetRoleState();
+    this.emitRole(reason, from === undefined ? {} : { from });
+  }
+
+  /** Thesis §9.6: ask for pre-votes for term+1 without changing our own term or vote. */
+  private becomePreCandidate(waited: number): void {
+    this.role = 'precandidate';
+    this.leader = null;
+    this.resetRoleState();
+    this.emitRole('election-timeout', { ticks: waited });
+    const lastLogIndex = this.raftLog.lastIndex();
+    const lastLogTerm = this.raftLog.lastTerm();
+    for (const to of this.peers) {
+      if (to === this.id) continue;
+      this.send({ type: 'PreVote', from: this.id, to, term: this.term + 1, lastLogIndex, lastLogTerm });
+    }
+    this.votes.record(this.id, true);
+    this.poll();
+  }
+
+  /** §5.2: increment the term, vote for ourselves, ask everyone else for their vote. */
+  private becomeCandidate(reason: RoleReason, detail: { ticks?: number; votes?: NodeId[] }): void {
+    this.term += 1;
+    this.votedFor = this.id;
+    this.role = 'candidate';
+    this.leader = null;
+    this.resetRoleState();
+    this.emitRole(reason, detail);
+    const lastLogIndex = this.raftLog.lastIndex();
+    const lastLogTerm = this.raftLog.lastTerm();
+    for (const to of this.peers) {
+      if (to === this.id) continue;
+      this.send({ type: 'RequestVote', from: this.id, to, term: this.term, lastLogIndex, lastLogTerm });
+    }
+    this.votes.record(this.id, true);
+    this.poll();
+  }
+
+  private becomeLeader(votes: NodeId[]): void {
+    this.role = 'leader';
+    this.leader = this.id;
+    this.resetRoleState();
+    this.heartbeatElapsed = 0;
+    const next = this.raftLog.lastIndex() + 1;
+    for (const id of this.peers) {
+      const pr = new Progress(id, next, this.s.maxInflight);
+      this.progress.push(pr);
+      this.progressById.set(id, pr);
+    }
+    const self = this.progressById.get(this.id)!;
+    self.match = next - 1;
+    self.state = 'replicate';
+    this.emitRole('won-election', { votes });
+    // Thesis §6.4 (and §5.4.2): a new leader commits an entry of its own term at once — a
+    // no-op — which also commits everything before it and tells the followers who leads.
+    this.appendEntry({ index: next, term: this.term, type: 'noop', data: '' });
+  }
+
+  /** Clears what belongs to the role we leave, and restarts the election timer. */
+  private resetRoleState(): void {
+    this.votes = new VoteTally();
+    if (this.progress.length > 0) {
+      this.progress = [];
+      this.progressById.clear();
+    }
+    this.needFlush = false;
+    this.resetElectionTimer();
+  }
+
+  /** §5.2: every reset draws a fresh timeout, so split votes rarely repeat. */
+  private resetElectionTimer(): void {
+    this.electionElapsed = 0;
+    this.randomizedElectionTimeout = this.rng.int(this.s.electionMin, this.s.electionMax);
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  /** Followers and candidates: start an election when no leader was heard in time (§5.2). */
+  private tickElection(n: number): void {
+    this.electionElapsed += n;
+    if (this.electionElapsed < this.randomizedElectionTimeout) return;
+    const waited = this.electionElapsed;
+    if (this.s.preVote) this.becomePreCandidate(waited);
+    else this.becomeCandidate('election-timeout', { ticks: waited });
+  }
+
+  /** Leaders: the check-quorum round every minimum election timeout, and heartbeats (§5.2). */
+  private tickHeartbeat(n: number): void {
+    this.heartbeatElapsed += n;
+    this.electionElapsed += n;
+    if (this.electionElapsed >= this.s.electionMin) {
+      this.electionElapsed = 0;
+      // Thesis §6.2: a leader that cannot reach a majority within an election timeout steps
+      // down, so clients stop waiting on it and a partitioned leader is noticed.
+      if (this.s.checkQuorum && !this.quorumActive()) {
+        this.becomeFollower(this.term, null, 'lost-quorum');
+        return;
+      }
+      this.probeStalled();
+    }
+    if (this.heartbeatElapsed >= this.s.heartbeatTicks) {
+      this.heartbeatElapsed = 0;
+      this.bcastHeartbeat();
+    }
+  }
+
+  /** Whether a majority (ourselves included) was heard from this round; starts a new round. */
+  private quorumActive(): boolean {
+    let active = 0;
+    for (const pr of this.progress) {
+      if (pr.id === this.id || pr.recentActive) active++;
+      pr.recentActive = false;
+    }
+    return active >= this.quorum;
+  }
+
+  /**
+   * A replicating follower that acknowledged nothing for an election timeout while messages
+   * were in flight lost some of them: send one at a time again from its match (probe).
+   */
+  private probeStalled(): void {
+    for (const pr of this.progress) {
+      if (pr.id === this.id || pr.state !== 'replicate' || pr.inflights.count === 0) continue;
+      if (this.now - pr.lastProgressTick >= this.s.electionMin) {
+        pr.becomeProbe(pr.match + 1);
+        this.needFlush = true;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- messages by role
+
+  private stepLeader(m: Message): void {
+    const pr = this.progressById.get(m.from);
+    if (pr === undefined) return;
+    pr.recentActive = true;
+    if (m.type !== 'AppendEntriesResponse') return;
+    if (m.success) this.handleAppendSuccess(pr, m.index);
+    else this.handleAppendReject(pr, m);
+  }
+
+  private stepCandidate(m: Message): void {
+    if (m.type === 'AppendEntries') {
+      // §5.2: a leader of our term exists (for a precandidate: of the term we still hold).
+      this.becomeFollower(this.term, m.from, 'leader-found', m.from);
+      this.handleAppendEntries(m);
+      return;
+    }
+    if (this.role === 'precandidate') {
+      if (m.type !== 'PreVoteResponse') return;
+      // A grant carries the term we asked for; a refusal carries the voter's (= our) term.
+      if (m.term !== (m.granted ? this.term + 1 : this.term)) return;
+    } else if (m.type !== 'RequestVoteResponse') {
+      return;
+    }
+    this.votes.record(m.from, m.granted);
+    this.poll();
+  }
+
+  private stepFollower(m: Message): void {
+    if (m.type !== 'AppendEntries') return;
+    // §5.2: hearing from the current leader resets the election timer.
+    this.leader = m.from;
+    this.resetElectionTimer();
+    this.handleAppendEntries(m);
+  }
+
+  /** Counts our (pre-)election's votes and moves on when a majority has decided. */
+  private poll(): void {
+    const result = this.votes.result(this.quorum, this.peers.length);
+    if (result === 'pending') return;
+    if (result === 'lost') {
+      this.becomeFollower(this.term, null, 'lost-election');
+      return;
+    }
+    const voters = [...this.votes.granted];
+    if (this.role === 'precandidate') this.becomeCandidate('prevote-won', { votes: voters });
+    else this.becomeLeader(voters);
+  }
+
+  // ---------------------------------------------------------------- votes
+
+  /**
+   * Thesis §4.2.3 / §9.6: a vote asked of us while we believe a leader is alive — we heard
+   * from it within the minimum election timeout (a leader always believes in itself). Pre-votes
+   * always honour this; real votes only with checkQuorum, which guarantees a dead leader's
+   * lease runs out.
+   */
+  private inLease(type: 'RequestVote' | 'PreVote'): boolean {
+    if (type === 'RequestVote' && !this.s.checkQuorum) return false;
+    return this.leader !== null && this.electionElapsed < this.s.electionMin;
+  }
+
+  /** A RequestVote or PreVote whose term is not stale (§5.2, §5.4.1, thesis §9.6). */
+  private handleVoteRequest(m: RequestVote | PreVote): void {
+    const pre = m.type === 'PreVote';
+    // §5.2: one vote per term, first come first served; asking again gets the same answer.
+    // A pre-vote for a later term commits us to nothing, so an earlier vote does not matter.
+    const canVote =
+      this.votedFor === m.from || (this.votedFor === null && this.leader === null) || (pre && m.term > this.term);
+    let reason: VoteReason = 'granted';
+    if (!canVote) reason = this.votedFor !== null ? 'already-voted' : 'leader-active';
+    // §5.4.1 election restriction: only for a candidate whose log is at least as up to date.
+    else if (!this.s.bugs.skipElectionRestriction && !this.raftLog.isUpToDate(m.lastLogIndex, m.lastLogTerm))
+      reason = 'log-behind';
+    const granted = reason === 'granted';
+    if (granted && !pre) {
+      this.votedFor = m.from; // in the next Ready's hardState, persisted before this answer leaves
+      this.resetElectionTimer(); // Figure 2: granting a vote resets the election timer
+    }
+    this.send({
+      type: pre ? 'PreVoteResponse' : 'RequestVoteResponse',
+      from: this.id,
+      to: m.from,
+      term: pre && granted ? m.term : this.term,
+      granted,
+    });
+    this.emitVote(m, granted, reason);
+  }
+
+  /** §5.1: a request with a stale term is refused with our term, so its sender catches up. */
+  private answerStale(m: Message): void {
+    switch (m.type) {
+      case 'AppendEntries':
+        // The old leader sees our newer term in the answer and steps down.
+        this.send({
+          type: 'AppendEntriesResponse',
+          from: this.id,
+          to: m.from,
+          term: this.term,
+          success: false,
+          index: m.prevLogIndex,
+          conflictTerm: 0,
+          conflictIndex: 0,
+        });
+        break;
+      case 'RequestVote':
+      case 'PreVote':
+        this.send({
+          type: m.type === 'PreVote' ? 'PreVoteResponse' : 'RequestVoteResponse',
+          from: this.id,
+          to: m.from,
+          term: this.term,
+          granted: false,
+        });
+        this.emitVote(m, false, 'stale-term');
+        break;
+      default:
+        break; // stale answers are simply dropped
+    }
+  }
+
+  // ---------------------------------------------------------------- replication: follower
+
+  /** §5.3 AppendEntries receiver, from the leader of our current term. */
+  private handleAppendEntries(m: AppendEntries): void {
+    const log = this.raftLog;
+    if (!log.matchTerm(m.prevLogIndex, m.prevLogTerm)) {
+      // §5.3 consistency check failed. The hint lets the leader skip a whole term per round
+      // trip: the term we hold at prevLogIndex and where it starts (or where our log ends).
+      const last = log.lastIndex();
+      let conflictTerm = 0;
+      let conflictIndex = last + 1;
+      if (m.prevLogIndex <= last) {
+        conflictTerm = log.term(m.prevLogIndex);
+        conflictIndex = log.firstIndexOfTerm(conflictTerm, m.prevLogIndex);
+      }
+      this.sendAppendResponse(m.from, false, m.prevLogIndex, conflictTerm, conflictIndex);
+      return;
+    }
+    const lastNew = m.prevLogIndex + m.entries.length;
+    // §5.3: skip entries we already hold; truncate only from the first real conflict, so an
+    // old or duplicated AppendEntries never cuts a longer log that matches.
+    const conflict = log.findConflict(m.entries);
+    if (conflict !== 0) {
+      // §5.4 Leader Completeness: a committed entry never conflicts with the leader's log;
+      // if one seems to, the message is not to be trusted.
+      if (conflict <= log.commit) return;
+      const removed = log.overwrite(m.entries, conflict - m.prevLogIndex - 1);
+      if (removed > 0) this.events.push({ kind: 'truncate', from: conflict, count: removed });
+      this.events.push({ kind: 'append', from: conflict, to: lastNew, leader: m.from });
+    }
+    // §5.3: commitIndex = min(leaderCommit, index of last new entry) — only entries proven
+    // to match the leader's log can be marked committed.
+    const commit = Math.min(m.leaderCommit, lastNew);
+    if (commit > log.commit) log.commit = commit;
+    this.sendAppendResponse(m.from, true, lastNew, 0, 0);
+  }
+
+  private sendAppendResponse(to: NodeId, success: boolean, index: Index, conflictTerm: Term, conflictIndex: Index): void {
+    this.send({ type: 'AppendEntriesResponse', from: this.id, to, term: this.term, success, index, conflictTerm, conflictIndex });
+  }
+
+  // ---------------------------------------------------------------- replication: leader
+
+  private appendEntry(entry: Entry): void {
+    this.raftLog.push(entry);
+    const self = this.progressById.get(this.id)!;
+    self.match = entry.index;
+    self.next = entry.index + 1;
+    this.needFlush = true;
+    // With a single voter our own copy is the majority. (Counting it before it is persisted
+    // is safe: the host persists this Ready's entries before it applies its commits.)
+    if (this.quorum === 1) this.maybeCommit();
+  }
+
+  private handleAppendSuccess(pr: Progress, index: Index): void {
+    if (index > this.raftLog.lastIndex()) return; // cannot acknowledge what we never had
+    const wasProbe = pr.state === 'probe';
+    if (pr.maybeUpdate(index, this.now)) {
+      if (wasProbe) pr.becomeReplicate();
+      else pr.inflights.freeLE(index);
+      this.maybeCommit();
+      this.needFlush = true;
+    } else if (wasProbe && index === pr.match && pr.probeSent) {
+      // The probe found nothing missing: the follower is up to date, start streaming.
+      pr.becomeReplicate();
+      this.needFlush = true;
+    }
+  }
+
+  /** A rejection: find the follower's next index with the fast back-up hint (§5.3). */
+  private handleAppendReject(pr: Progress, m: AppendEntriesResponse): void {
+    const rejected = m.index;
+    // Stale: a rejection of something already known to match, or of an older probe.
+    if (rejected <= pr.match) return;
+    if (pr.state === 'probe' && rejected !== pr.next - 1) return;
+    // §5.3 optimisation: if we hold entries of the conflicting term, resume after our last
+    // one of that term; otherwise skip the follower's whole term, or resume where its log ends.
+    let next = m.conflictIndex;
+    if (m.conflictTerm > 0) {
+      const ours = this.raftLog.lastIndexOfTerm(m.conflictTerm, rejected);
+      if (ours > 0) next = ours + 1;
+    }
+    // Always move back at least one index, and never before what is known to match.
+    next = Math.max(pr.match + 1, Math.min(next, rejected));
+    pr.becomeProbe(next);
+    this.needFlush = true;
+  }
+
+  /**
+   * §5.3 / §5.4.2 commit rule: N is committed when a majority has matchIndex >= N AND
+   * log[N].term == currentTerm. Entries of earlier terms are committed only indirectly,
+   * by a later entry of the current term (Figure 8).
+   */
+  private maybeCommit(): boolean {
+    const log = this.raftLog;
+    const scratch = this.matchScratch;
+    for (let i = 0; i < this.progress.length; i++) scratch[i] = this.progress[i]!.match;
+    const n = quorumIndex(scratch, this.progress.length, this.quorum);
+    if (n <= log.commit) return false;
+    if (!this.s.bugs.commitOldTermByCounting && log.term(n) !== this.term) return false;
+    log.commit = n;
+    const quorum: NodeId[] = [];
+    for (const pr of this.progress) if (pr.match >= n) quorum.push(pr.id);
+    this.events.push({ kind: 'commit', index: n, term: log.term(n), quorum });
+    this.needFlush = true;
+    return true;
+  }
+
+  /**
+   * Sends what is waiting to every follower: entries (batched, and pipelined while
+   * replicating), or an empty AppendEntries when only the commit index has news for it.
+   * Runs when the host asks for a Ready, so many proposals become one message per follower.
+   */
+  private flush(): void {
+    this.needFlush = false;
+    if (this.role !== 'leader') return;
+    const commit = this.raftLog.commit;
+    for (const pr of this.progress) {
+      if (pr.id === this.id) continue;
+      let sent = false;
+      if (pr.state === 'replicate') while (this.maybeSendAppend(pr)) sent = true;
+      else sent = this.maybeSendAppend(pr);
+      if (!sent && pr.state === 'replicate' && pr.sentCommit < Math.min(commit, pr.match)) this.sendEmptyAppend(pr);
+    }
+  }
+
+  /**
+   * Sends the follower the entries from its next index, batched up to maxBatchEntries and
+   * maxBatchBytes; nothing if it is paused (probe waiting for an answer, or a full pipeline)
+   * or has everything. Returns whether a message went out.
+   */
+  private maybeSendAppend(pr: Progress): boolean {
+    if (pr.isPaused()) return false;
+    const log = this.raftLog;
+    const last = log.lastIndex();
+    const next = pr.next;
+    if (next > last) return false;
+    let hi = Math.min(last, next + this.s.maxBatchEntries - 1);
+    let bytes = 0;
+    for (let i = next; i <= hi; i++) {
+      bytes += log.entries[i - 1]!.data.length;
+      if (bytes > this.s.maxBatchBytes && i > next) {
+        hi = i - 1;
+        break;
+      }
+    }
+    const prev = next - 1;
+    this.send({
+      type: 'AppendEntries',
+      from: this.id,
+      to: pr.id,
+      term: this.term,
+      prevLogIndex: prev,
+      prevLogTerm: log.term(prev),
+      entries: log.slice(next, hi),
+      leaderCommit: log.commit,
+    });
+    pr.sentCommit = log.commit;
+    pr.sentEntries(hi, this.now);
+    return true;
+  }
+
+  /**
+   * An AppendEntries without entries: a heartbeat (§5.2) or news of the commit index.
+   * While replicating it checks at the follower's match index, which always passes; while
+   * probing it checks at next - 1 and so doubles as the probe. It carries the full commit
+   * index: the follower takes min(leaderCommit, index of last new entry) (§5.3), and the last
+   * new entry here is prevLogIndex, so it never marks committed an entry it does not share.
+   */
+  private sendEmptyAppend(pr: Progress): void {
+    const log = this.raftLog;
+    const prev = pr.state === 'replicate' ? pr.match : pr.next - 1;
+    this.send({
+      type: 'AppendEntries',
+      from: this.id,
+      to: pr.id,
+      term: this.term,
+      prevLogIndex: prev,
+      prevLogTerm: log.term(prev),
+      entries: [],
+      leaderCommit: log.commit,
+    });
+    pr.sentCommit = log.commit;
+    if (pr.state === 'probe') pr.probeSent = true;
+  }
+
+  /** §5.2 heartbeats; a follower that is behind gets entries instead of an empty message. */
+  private bcastHeartbeat(): void {
+    for (const pr of this.progress) {
+      if (pr.id === this.id) continue;
+      // A lost probe or its lost answer is retried once per heartbeat.
+      if (pr.state === 'probe') pr.probeSent = false;
+      if (!this.maybeSendAppend(pr)) this.sendEmptyAppend(pr);
+    }
+  }
+
+  // ---------------------------------------------------------------- output
+
+  private send(m: Message): void {
+    this.msgs.push(m);
+  }
+
+  private applyLimit(): Index {
+    const log = this.raftLog;
+    return this.s.bugs.applyBeforeCommit ? log.lastIndex() : log.commit;
+  }
+
+  private emitRole(reason: RoleReason, detail: { from?: NodeId; ticks?: number; votes?: NodeId[] } = {}): void {
+    this.events.push({ kind: 'role', role: this.role, term: this.term, reason, ...detail });
+  }
+
+  private emitVote(m: RequestVote | PreVote, granted: boolean, reason: VoteReason): void {
+    const ev: Extract<RaftEvent, { kind: 'vote' }> = { kind: 'vote', candidate: m.from, term: m.term, preVote: m.type === 'PreVote', granted, reason };
+    if (reason === 'log-behind') {
+      ev.candidateLast = { index: m.lastLogIndex, term: m.lastLogTerm };
+      ev.ourLast = { index: this.raftLog.lastIndex(), term: this.raftLog.lastTerm() };
+    } else if (reason === 'already-voted') {
+      ev.votedFor = this.votedFor;
+    }
+    this.events.push(ev);
+  }
+}
+
+/** Checks a log loaded from storage: consecutive from index 1, terms never decreasing. */
+function checkedLog(entries: readonly Entry[]): Entry[] {
+  let lastTerm = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.index !== i + 1 || !(e.term >= lastTerm) || e.term < 1)
+      throw new RangeError(`raft config: entries must run 1..N with non-decreasing terms (bad entry at position ${i})`);
+    lastTerm = e.term;
+  }
+  // Our own copy: the core appends and truncates it.
+  return entries.slice();
+}
