@@ -6,6 +6,8 @@ import type { Storage } from '../storage/types.js';
 export interface StateMachine<R = unknown> {
   apply(index: Index, data: string): R;
   reset(): void;
+  /** The applied key-value contents (read by snapshots; do not mutate). */
+  data(): Record<string, string>;
 }
 
 /** A client request waiting for its entry to be applied on this host. */

@@ -1,0 +1,67 @@
+/**
+ * `npm run bench`: measures raft-tui's speed on this machine and prints each figure next to its
+ * target. Nothing here is asserted; the figures are reported.
+ */
+import { cpus } from 'node:os';
+import { measureCoreThroughput } from './core-throughput.js';
+import { measureClusterThroughput, measureLatency } from './cluster-throughput.js';
+import { measureFailover } from './failover.js';
+import { simSpeedFigures } from './sim-speed.js';
+
+interface Row {
+  what: string;
+  result: string;
+  target: string;
+}
+
+const quick = process.argv.includes('--quick');
+const rows: Row[] = [];
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const us = (ms: number) => `${Math.round(ms * 1000)} µs`;
+
+function report(row: Row): void {
+  rows.push(row);
+  process.stderr.write(`  ${row.what}: ${row.result}\n`);
+}
+
+async function main(): Promise<void> {
+  process.stderr.write(`raft-tui bench on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${quick ? ' (quick)' : ''}\n`);
+
+  const core = measureCoreThroughput({ commands: quick ? 200_000 : 2_000_000 });
+  report({ what: 'core: 3 pure cores in memory, batched', result: `${fmt(core.perSecond)} commits/s`, target: '≥ 300,000/s' });
+
+  for (const f of simSpeedFigures(quick)) report(f);
+
+  const dur = quick ? 1000 : 3000;
+  const t3 = await measureClusterThroughput({ nodes: 3, files: false, concurrency: 2000, durationMs: dur });
+  report({ what: 'TCP 3 nodes, memory storage, 2000 outstanding', result: `${fmt(t3.perSecond)} SETs/s`, target: '≥ 100,000/s' });
+  const t5 = await measureClusterThroughput({ nodes: 5, files: false, concurrency: 2000, durationMs: dur });
+  report({ what: 'TCP 5 nodes, memory storage, 2000 outstanding', result: `${fmt(t5.perSecond)} SETs/s`, target: '≥ 50,000/s' });
+  const tf = await measureClusterThroughput({ nodes: 3, files: true, concurrency: 2000, durationMs: dur });
+  report({ what: 'TCP 3 nodes, files + fsync (group commit)', result: `${fmt(tf.perSecond)} SETs/s`, target: '≥ 50,000/s' });
+
+  const requests = quick ? 500 : 3000;
+  const lm = await measureLatency({ nodes: 3, files: false, requests });
+  report({ what: 'latency, 1 client, 3 nodes, memory', result: `p50 ${us(lm.p50Ms)}, p99 ${us(lm.p99Ms)}`, target: 'p50 ≤ 100 µs, p99 ≤ 1 ms' });
+  const lf = await measureLatency({ nodes: 3, files: true, requests: Math.round(requests / 2) });
+  report({ what: 'latency, 1 client, 3 nodes, fsync', result: `p50 ${us(lf.p50Ms)}, p99 ${us(lf.p99Ms)}`, target: 'p50 ≤ 0.5 ms, p99 ≤ 2 ms' });
+
+  const T = 150;
+  const fo = await measureFailover({ nodes: 5, crashes: quick ? 10 : 50, t: T });
+  report({
+    what: `failover, 5 nodes, timeout [${T}, ${2 * T}] ms, ${fo.samplesMs.length} crashes`,
+    result: `median ${fo.medianT.toFixed(2)} T, p99 ${fo.p99T.toFixed(2)} T`,
+    target: 'median ≤ 1.3 T, p99 ≤ 2.5 T',
+  });
+
+  const w1 = Math.max(...rows.map((r) => r.what.length));
+  const w2 = Math.max(...rows.map((r) => r.result.length));
+  process.stdout.write(`\n${'measure'.padEnd(w1)}  ${'result'.padEnd(w2)}  target\n`);
+  for (const r of rows) process.stdout.write(`${r.what.padEnd(w1)}  ${r.result.padEnd(w2)}  ${r.target}\n`);
+  process.stdout.write(`\nmeasured by: npm run bench${quick ? ' -- --quick' : ''}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,477 @@
+import { join } from 'node:path';
+import { FaultFilter, noFaults } from '../net/fault-filter.js';
+import { TcpTransport } from '../net/tcp-transport.js';
+import type { NetworkFaults, Transport } from '../net/types.js';
+import { createRaft } from '../raft/index.js';
+import { createRng, type Rng } from '../raft/rng.js';
+import type { Entry, NodeId, RaftEvent } from '../raft/types.js';
+import { FileStorage } from '../storage/file-storage.js';
+import { MemoryStorage } from '../storage/memory-storage.js';
+import type { Storage } from '../storage/types.js';
+import { KvStateMachine, parseKvCommand, encodeEnvelope, type KvResult } from '../kv/index.js';
+import { ClusterClient } from './client.js';
+import { InProcessNetwork } from './in-process-network.js';
+import { NodeHost } from './node-host.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
+import { RealScheduler, VirtualScheduler, type Scheduler } from './scheduler.js';
+import { buildSnapshot, commandText, describeFaults } from './snapshot.js';
+import type { Timer } from './timer-queue.js';
+import type {
+  Cluster,
+  ClusterEvent,
+  ClusterOptions,
+  ClusterSnapshot,
+  NodeStatus,
+  SubmitOptions,
+  SubmitResult,
+} from './types.js';
+
+/** Creates and starts a cluster: every node listening, timers running (real clock). */
+export async function createCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const cluster = new RaftCluster(resolveOptions(options));
+  await cluster.start();
+  return cluster;
+}
+
+/** The cluster: owns the node hosts; the only thing dashboards, scripts, tests and benchmarks use. */
+export class RaftCluster implements Cluster {
+  readonly ids: NodeId[];
+  readonly options: ResolvedOptions;
+  private readonly scheduler: Scheduler;
+  private readonly filter = new FaultFilter();
+  private readonly netRng: Rng;
+  private readonly loadRng: Rng;
+  private readonly network: InProcessNetwork | undefined;
+  private readonly hosts = new Map<NodeId, NodeHost<KvResult>>();
+  private readonly ports = new Map<NodeId, number>();
+  private readonly restarts = new Map<NodeId, number>();
+  private readonly clusterId: string;
+  private readonly client: ClusterClient<KvResult>;
+  private readonly eventListeners = new Set<(e: ClusterEvent) => void>();
+  private readonly snapshotListeners = new Set<(s: ClusterSnapshot) => void>();
+  private tickTimer: Timer | undefined;
+  private lastTickAt = 0;
+  private snapshotInterval: NodeJS.Timeout | undefined;
+  private snapshotVersion = 0;
+  private dirty = true;
+  private lastPublishedAt = 0;
+  private loadPerSecond = 0;
+  private loadTimer: Timer | undefined;
+  private stopped = false;
+  private pausedFlag = false;
+
+  constructor(options: ResolvedOptions) {
+    this.options = options;
+    this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
+    const root = createRng(options.seed);
+    this.netRng = createRng(root.int(0, 2 ** 31));
+    this.loadRng = createRng(root.int(0, 2 ** 31));
+    this.clusterId = `raft-tui-${root.int(0, 2 ** 31).toString(36)}`;
+    this.scheduler = options.clock === 'virtual' ? new VirtualScheduler() : new RealScheduler(options.speed);
+    if (options.transport === 'memory') this.network = new InProcessNetwork(this.filter, this.netRng, this.scheduler);
+    const [, emax] = options.electionTimeoutMs;
+    this.client = new ClusterClient<KvResult>(
+      `c${root.int(0, 2 ** 31).toString(36)}`,
+      {
+        ids: this.ids,
+        isUp: (id) => this.hosts.get(id)?.up === true,
+        leader: () => this.leader(),
+        propose: (id, data) => this.hosts.get(id)?.propose(data) ?? { ok: false, leader: null, down: true },
+        attemptTimeoutMs: 2 * emax,
+        retryDelayMs: options.heartbeatMs,
+      },
+      this.scheduler,
+      encodeEnvelope,
+      (r) => r,
+    );
+  }
+
+  async start(): Promise<void> {
+    const transports = new Map<NodeId, Transport>();
+    for (const id of this.ids) {
+      const storage = await this.openStorage(id);
+      const transport = this.makeTransport(id, this.options.basePort ? this.options.basePort + id - 1 : 0);
+      const host = new NodeHost<KvResult>(id, storage, transport, new KvStateMachine(), (stored) => this.makeCore(id, stored), {
+        onRaftEvents: (node, events) => this.forwardRaftEvents(node, events),
+        onApplied: () => this.markDirty(),
+        onChange: () => this.markDirty(),
+        onFailure: (node, message) => this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `node stopped: ${message}` }),
+      });
+      this.hosts.set(id, host);
+      transports.set(id, transport);
+      this.reportRecovery(id, storage);
+    }
+    for (const id of this.ids) {
+      const host = this.hosts.get(id)!;
+      this.ports.set(id, await host.start(host.currentStorage(), transports.get(id)!));
+    }
+    this.shareTcpPorts();
+    this.lastTickAt = this.scheduler.now();
+    this.scheduleTick();
+    if (this.options.clock === 'real') {
+      this.snapshotInterval = setInterval(() => this.maybePublish(), 50);
+      this.snapshotInterval.unref();
+    }
+  }
+
+  // ---- client API -------------------------------------------------------------------------
+
+  async submit(command: string, options: SubmitOptions = {}): Promise<SubmitResult> {
+    const parsed = parseKvCommand(command);
+    if (!parsed.ok) return { ok: false, error: 'invalid', message: parsed.message };
+    if (options.to !== undefined && !this.hosts.has(options.to))
+      return { ok: false, error: 'invalid', message: `unknown node ${options.to}: this cluster has nodes ${this.rangeText()}` };
+    if (this.stopped) return { ok: false, error: 'down', message: 'the cluster is stopped' };
+    return this.client.submit(parsed.text, options);
+  }
+
+  /**
+   * Proposes entry data as-is on one node and resolves with the state machine's result there
+   * (undefined if the entry did not survive). For tests and tools that need to craft requests,
+   * e.g. a client's retry with the same session and sequence number.
+   */
+  async proposeRaw(id: NodeId, data: string): Promise<KvResult | undefined> {
+    const r = this.requireHost(id).propose(data);
+    if (!r.ok) return undefined;
+    const outcome = await r.applied;
+    return outcome.applied ? outcome.result : undefined;
+  }
+
+  status(): NodeStatus[] {
+    return this.ids.map((id) => {
+      const host = this.hosts.get(id)!;
+      const core = host.raft();
+      if (!core) {
+        const kept = host.currentStorage().summary();
+        return {
+          id, up: false, role: 'follower', term: kept.term, votedFor: kept.votedFor, leader: null,
+          commitIndex: 0, lastApplied: 0, lastIndex: kept.lastIndex, log: [], kv: {},
+        };
+      }
+      const s = core.status();
+      return {
+        id, up: true, role: s.role, term: s.term, votedFor: s.votedFor, leader: s.leader,
+        commitIndex: s.commitIndex, lastApplied: s.appliedIndex, lastIndex: s.lastIndex,
+        log: core.log().map((e) => ({ index: e.index, term: e.term, command: commandText(e) })),
+        kv: { ...host.stateMachine.data() },
+      };
+    });
+  }
+
+  leader(): NodeId | undefined {
+    let best: NodeId | undefined;
+    let bestTerm = -1;
+    for (const [id, host] of this.hosts) {
+      const s = host.raft()?.status();
+      if (s && s.role === 'leader' && s.term > bestTerm) {
+        best = id;
+        bestTerm = s.term;
+      }
+    }
+    return best;
+  }
+
+  // ---- faults -----------------------------------------------------------------------------
+
+  async crash(id: NodeId): Promise<void> {
+    const host = this.requireHost(id);
+    if (!host.up) return;
+    await host.crash();
+    this.emit({ type: 'crash', node: id });
+  }
+
+  async restart(id: NodeId): Promise<void> {
+    const host = this.requireHost(id);
+    if (host.up || this.stopped) return;
+    const storage = await this.openStorage(id);
+    this.reportRecovery(id, storage);
+    this.restarts.set(id, (this.restarts.get(id) ?? 0) + 1);
+    const port = this.ports.get(id) ?? 0;
+    await host.start(storage, this.makeTransport(id, port));
+    this.shareTcpPorts();
+    const kept = storage.summary();
+    this.emit({ type: 'restart', node: id, term: kept.term, lastIndex: kept.lastIndex });
+    if (this.pausedFlag) host.setPaused(true);
+  }
+
+  partition(groups: NodeId[][]): void {
+    for (const g of groups) for (const id of g) this.requireHost(id);
+    this.filter.update({ partition: groups.map((g) => [...g]) });
+    this.faultsChanged();
+  }
+
+  cut(from: NodeId, to: NodeId): void {
+    this.requireHost(from);
+    this.requireHost(to);
+    this.filter.update({ cuts: [...this.filter.faults.cuts, { from, to }] });
+    this.faultsChanged();
+  }
+
+  heal(): void {
+    this.filter.set(noFaults());
+    this.faultsChanged();
+  }
+
+  setNetwork(faults: { dropRate?: number; duplicateRate?: number; delayMs?: [number, number] | null }): void {
+    const change: Partial<NetworkFaults> = {};
+    if (faults.dropRate !== undefined) change.dropRate = clamp01(faults.dropRate);
+    if (faults.duplicateRate !== undefined) change.duplicateRate = clamp01(faults.duplicateRate);
+    if (faults.delayMs !== undefined) change.delayMs = faults.delayMs;
+    this.filter.update(change);
+    this.faultsChanged();
+  }
+
+  // ---- time -------------------------------------------------------------------------------
+
+  async advance(ms: number): Promise<void> {
+    if (!(this.scheduler instanceof VirtualScheduler)) throw new Error("advance() needs clock: 'virtual'");
+    await this.scheduler.advance(ms, settle);
+  }
+
+  pause(): void {
+    if (!(this.scheduler instanceof RealScheduler) || this.pausedFlag) return;
+    this.pausedFlag = true;
+    this.scheduler.pause();
+    for (const h of this.hosts.values()) h.setPaused(true);
+    this.emit({ type: 'clock', description: 'paused: time stands still, messages wait in each inbox' });
+  }
+
+  resume(): void {
+    if (!(this.scheduler instanceof RealScheduler) || !this.pausedFlag) return;
+    this.pausedFlag = false;
+    for (const h of this.hosts.values()) h.setPaused(false);
+    this.scheduler.resume();
+    this.emit({ type: 'clock', description: 'resumed' });
+  }
+
+  async step(): Promise<string> {
+    if (!(this.scheduler instanceof RealScheduler)) return 'step works on the real clock; use advance() on the virtual one';
+    if (!this.pausedFlag) return 'not paused: type pause first, then step';
+    // The oldest held message anywhere goes first; with none held, time jumps to the next timer.
+    for (const id of this.ids) {
+      const m = this.hosts.get(id)!.deliverOne();
+      if (m) {
+        await settle();
+        return `delivered ${m.type} n${m.from} → n${m.to} (term ${m.term})`;
+      }
+    }
+    const before = this.scheduler.now();
+    if (!this.scheduler.stepToNextTimer()) return 'nothing to do';
+    await settle();
+    return `time moved ${Math.round(this.scheduler.now() - before)} ms to the next timer`;
+  }
+
+  setSpeed(speed: number): void {
+    if (!(Number.isFinite(speed) && speed > 0)) throw new Error(`speed must be above 0 (got ${speed})`);
+    if (this.scheduler instanceof RealScheduler) this.scheduler.setSpeed(speed);
+    this.emit({ type: 'clock', description: `speed ${speed}×` });
+  }
+
+  setLoad(perSecond: number): void {
+    if (!(Number.isFinite(perSecond) && perSecond >= 0)) throw new Error(`load must be 0 or more per second (got ${perSecond})`);
+    this.loadPerSecond = perSecond;
+    this.scheduler.clearTimer(this.loadTimer);
+    this.loadTimer = undefined;
+    if (perSecond > 0) this.scheduleLoad();
+    this.markDirty();
+  }
+
+  // ---- observation ------------------------------------------------------------------------
+
+  on(_event: 'event', listener: (e: ClusterEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onSnapshot(listener: (s: ClusterSnapshot) => void): () => void {
+    this.snapshotListeners.add(listener);
+    return () => this.snapshotListeners.delete(listener);
+  }
+
+  snapshot(): ClusterSnapshot {
+    return buildSnapshot({
+      version: ++this.snapshotVersion,
+      now: this.scheduler.now(),
+      ids: this.ids,
+      hosts: this.hosts as Map<NodeId, NodeHost<unknown>>,
+      ports: this.ports,
+      filter: this.filter,
+      options: this.options,
+      speed: this.scheduler instanceof RealScheduler ? this.scheduler.speed : 1,
+      paused: this.pausedFlag,
+      load: this.loadPerSecond,
+      leader: this.leader(),
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.scheduler.clearTimer(this.tickTimer);
+    this.scheduler.clearTimer(this.loadTimer);
+    if (this.snapshotInterval) clearInterval(this.snapshotInterval);
+    for (const host of this.hosts.values()) await host.crash();
+    this.scheduler.stop();
+    this.eventListeners.clear();
+    this.snapshotListeners.clear();
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private makeCore(id: NodeId, stored: ReturnType<Storage['load']>) {
+    const { electionTimeoutMs: [emin, emax], heartbeatMs, tickMs } = this.options;
+    const restarts = this.restarts.get(id) ?? 0;
+    return createRaft({
+      id,
+      peers: this.ids,
+      electionTicks: [Math.max(2, Math.round(emin / tickMs)), Math.max(2, Math.round(emax / tickMs))],
+      heartbeatTicks: Math.max(1, Math.round(heartbeatMs / tickMs)),
+      // Each incarnation of a node draws fresh timeouts, still reproducibly from the seed.
+      seed: (this.options.seed * 31 + id * 1009 + restarts * 7919) >>> 0,
+      preVote: this.options.preVote,
+      checkQuorum: this.options.checkQuorum,
+      // Figure 2: commitIndex is volatile — a restarted node relearns it from the leader.
+      hardState: { ...stored.hardState, commit: 0 },
+      entries: stored.entries,
+    });
+  }
+
+  private async openStorage(id: NodeId): Promise<Storage> {
+    const dir = this.options.dataDir;
+    if (!dir) {
+      const existing = this.hosts.get(id)?.currentStorage();
+      return existing ?? new MemoryStorage();
+    }
+    return FileStorage.open(join(dir, `node-${id}`));
+  }
+
+  private reportRecovery(id: NodeId, storage: Storage): void {
+    for (const r of storage.load().reports) this.emit({ type: 'storage-recovery', node: id, ...r });
+  }
+
+  private makeTransport(id: NodeId, port: number): Transport {
+    if (this.network) return this.network.transport(id);
+    return new TcpTransport({
+      id,
+      clusterId: this.clusterId,
+      peers: this.ids,
+      port,
+      filter: this.filter,
+      rng: createRng(this.netRng.int(0, 2 ** 31)),
+      onBadInput: (reason, detail) => this.emit({ type: 'bad-input', node: id, reason: `${reason}: ${detail}` }),
+    });
+  }
+
+  private shareTcpPorts(): void {
+    for (const host of this.hosts.values()) {
+      const t = host.currentTransport();
+      if (t instanceof TcpTransport) t.setPeerPorts(this.ports);
+    }
+  }
+
+  private scheduleTick(): void {
+    const { tickMs } = this.options;
+    this.tickTimer = this.scheduler.setTimer(tickMs, () => {
+      // Real timers run late; turn the time that really passed into whole ticks.
+      const now = this.scheduler.now();
+      const ticks = Math.max(1, Math.floor((now - this.lastTickAt) / tickMs));
+      this.lastTickAt += ticks * tickMs;
+      if (this.lastTickAt < now - tickMs) this.lastTickAt = now;
+      for (const host of this.hosts.values()) host.tick(ticks);
+      if (!this.stopped) this.scheduleTick();
+    });
+  }
+
+  private scheduleLoad(): void {
+    if (this.loadPerSecond <= 0 || this.stopped) return;
+    this.loadTimer = this.scheduler.setTimer(1000 / this.loadPerSecond, () => {
+      const key = `k${this.loadRng.int(1, 8)}`;
+      void this.submit(`SET ${key} = ${this.loadRng.int(1, 999)}`, { timeoutMs: 2000 });
+      this.scheduleLoad();
+    });
+  }
+
+  private forwardRaftEvents(node: NodeId, events: RaftEvent[]): void {
+    this.markDirty();
+    if (this.eventListeners.size === 0) return;
+    for (const event of events) {
+      this.emit({ type: 'raft', node, event });
+      if (event.kind === 'commit') this.emitCommitted(node, event.index, event.quorum);
+    }
+  }
+
+  /** One 'committed' event per newly committed client entry, as the leader sees it. */
+  private lastCommittedSeen = new Map<NodeId, number>();
+  private emitCommitted(node: NodeId, index: number, quorum: NodeId[]): void {
+    const core = this.hosts.get(node)?.raft();
+    if (!core) return;
+    const log = core.log();
+    const from = Math.max(this.lastCommittedSeen.get(node) ?? 0, index - 50) + 1;
+    this.lastCommittedSeen.set(node, index);
+    for (let i = from; i <= index; i++) {
+      const e: Entry | undefined = log[i - 1];
+      if (e && e.type === 'normal') this.emit({ type: 'committed', node, index: i, term: e.term, command: commandText(e), quorum });
+    }
+  }
+
+  private faultsChanged(): void {
+    this.emit({ type: 'faults', faults: this.filter.faults, description: describeFaults(this.filter.faults) });
+    this.markDirty();
+  }
+
+  private emit(e: DistributiveOmit<ClusterEvent, 'at'>): void {
+    this.markDirty();
+    if (this.eventListeners.size === 0) return;
+    const full = { ...e, at: this.scheduler.now() } as ClusterEvent;
+    for (const l of this.eventListeners) {
+      try {
+        l(full);
+      } catch {
+        // A listener's bug must not take the cluster down.
+      }
+    }
+  }
+
+  private markDirty(): void {
+    this.dirty = true;
+  }
+
+  /** At most 20 snapshots a second while something changes; timer bars still move every 250 ms. */
+  private maybePublish(): void {
+    if (this.snapshotListeners.size === 0) return;
+    const now = performance.now();
+    if (!this.dirty && now - this.lastPublishedAt < 250) return;
+    this.dirty = false;
+    this.lastPublishedAt = now;
+    const snap = this.snapshot();
+    for (const l of this.snapshotListeners) {
+      try {
+        l(snap);
+      } catch {
+        // as above
+      }
+    }
+  }
+
+  private requireHost(id: NodeId): NodeHost<KvResult> {
+    const host = this.hosts.get(id);
+    if (!host) throw new Error(`unknown node ${id}: this cluster has nodes ${this.rangeText()}`);
+    return host;
+  }
+
+  private rangeText(): string {
+    return this.ids.length === 1 ? '1' : `1-${this.ids.length}`;
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function clamp01(x: number): number {
+  if (!Number.isFinite(x)) throw new Error(`a rate must be a number from 0 to 1 (got ${x})`);
+  return Math.min(1, Math.max(0, x));
+}
+
+/** Lets promise continuations and queued microtasks run (one macrotask turn). */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,126 @@
+import { commandOf } from '../kv/index.js';
+import type { FaultFilter } from '../net/fault-filter.js';
+import type { NetworkFaults } from '../net/types.js';
+import type { Entry, NodeId } from '../raft/types.js';
+import type { NodeHost } from './node-host.js';
+import type { ResolvedOptions } from './options.js';
+import type { ClusterSnapshot, LogEntryView, NodeView } from './types.js';
+
+/** How many log entries a snapshot carries per node: the dashboard shows only the tail. */
+export const SNAPSHOT_LOG_TAIL = 40;
+
+/** The command a person typed, from an entry's data (client envelopes are unwrapped). */
+export function commandText(e: Entry): string {
+  if (e.type === 'noop') return '(no-op)';
+  return commandOf(e.data);
+}
+
+export function describeFaults(f: NetworkFaults): string {
+  const parts: string[] = [];
+  if (f.partition) parts.push(`partition ${f.partition.map((g) => `{${g.join(',')}}`).join(' | ')}`);
+  for (const c of f.cuts) parts.push(`cut n${c.from}→n${c.to}`);
+  if (f.dropRate > 0) parts.push(`drop ${Math.round(f.dropRate * 100)}%`);
+  if (f.duplicateRate > 0) parts.push(`dup ${Math.round(f.duplicateRate * 100)}%`);
+  if (f.delayMs) parts.push(`delay ${f.delayMs[0]}-${f.delayMs[1]}ms`);
+  return parts.length > 0 ? parts.join(', ') : 'network healthy';
+}
+
+interface SnapshotInput {
+  version: number;
+  now: number;
+  ids: NodeId[];
+  hosts: Map<NodeId, NodeHost<unknown>>;
+  ports: Map<NodeId, number>;
+  filter: FaultFilter;
+  options: ResolvedOptions;
+  speed: number;
+  paused: boolean;
+  load: number;
+  leader: NodeId | undefined;
+}
+
+/** An immutable picture of the cluster: cheap (log tails only), safe to hand to the dashboard. */
+export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
+  const { ids, hosts, filter, options } = input;
+  const messages = { sent: 0, received: 0, filtered: 0 };
+  const nodes: NodeView[] = ids.map((id) => {
+    const host = hosts.get(id)!;
+    const stats = host.currentTransport().stats();
+    messages.sent += stats.sent;
+    messages.received += stats.received;
+    messages.filtered += stats.filtered;
+    const badInput = Object.values(stats.badInput).reduce((a, b) => a + (b ?? 0), 0);
+    const unreachable = ids.filter((p) => p !== id && (!filter.canReach(id, p) || !hosts.get(p)!.up));
+    const base = {
+      id,
+      port: input.ports.get(id) ?? 0,
+      unreachable,
+      partitionGroup: filter.groupNumber(id),
+      counters: { sent: stats.sent, received: stats.received, filtered: stats.filtered, badInput },
+    };
+    const core = host.raft();
+    if (!core) {
+      const kept = host.currentStorage().summary();
+      return {
+        ...base,
+        up: false,
+        role: 'follower',
+        term: kept.term,
+        votedFor: kept.votedFor,
+        leader: null,
+        commitIndex: 0,
+        lastApplied: 0,
+        lastIndex: kept.lastIndex,
+        log: [],
+        kv: {},
+        electionProgress: null,
+        electionTimeoutMs: 0,
+        kept,
+      };
+    }
+    const s = core.status();
+    const log = core.log();
+    const tail: LogEntryView[] = [];
+    for (let i = Math.max(0, log.length - SNAPSHOT_LOG_TAIL); i < log.length; i++) {
+      const e = log[i]!;
+      tail.push({ index: e.index, term: e.term, command: commandText(e) });
+    }
+    const kvData = host.stateMachine.data();
+    return {
+      ...base,
+      up: true,
+      role: s.role,
+      term: s.term,
+      votedFor: s.votedFor,
+      leader: s.leader,
+      commitIndex: s.commitIndex,
+      lastApplied: s.appliedIndex,
+      lastIndex: s.lastIndex,
+      log: tail,
+      kv: { ...kvData },
+      electionProgress: s.role === 'leader' ? null : Math.min(1, s.electionElapsed / Math.max(1, s.electionTimeout)),
+      electionTimeoutMs: (s.electionTimeout * options.tickMs) / input.speed,
+      kept: null,
+    };
+  });
+  let term = 0;
+  let commitIndex = 0;
+  for (const n of nodes) {
+    if (n.up && n.term > term) term = n.term;
+    if (n.up && n.commitIndex > commitIndex) commitIndex = n.commitIndex;
+  }
+  return {
+    version: input.version,
+    takenAt: input.now,
+    nodes,
+    leader: input.leader,
+    term,
+    commitIndex,
+    speed: input.speed,
+    paused: input.paused,
+    faults: filter.faults,
+    load: input.load,
+    messages,
+    transport: options.transport,
+  };
+}
