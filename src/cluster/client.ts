@@ -36,6 +36,8 @@ export type ResultMapper<R> = (result: R) => { value?: string | null; swapped?: 
 export class ClusterClient<R> {
   private nextSeq = 1;
   private outstanding = new Set<number>();
+  /** Invariant: every seq below ackFloor has been answered. Advanced lazily: O(1) amortized. */
+  private ackFloor = 1;
   private leaderGuess: NodeId | undefined;
   private roundRobin = 0;
 
@@ -62,9 +64,8 @@ export class ClusterClient<R> {
 
   /** Every sequence number below this one has been answered. */
   private ack(): number {
-    let min = this.nextSeq;
-    for (const s of this.outstanding) if (s < min) min = s;
-    return min;
+    while (this.ackFloor < this.nextSeq && !this.outstanding.has(this.ackFloor)) this.ackFloor++;
+    return this.ackFloor;
   }
 
   private async submitTo(id: NodeId, data: string, deadline: number): Promise<SubmitResult> {
