@@ -4,11 +4,12 @@ import { TcpTransport } from '../net/tcp-transport.js';
 import type { NetworkFaults, Transport } from '../net/types.js';
 import { createRaft } from '../raft/index.js';
 import { createRng, type Rng } from '../raft/rng.js';
-import type { Entry, NodeId, RaftEvent } from '../raft/types.js';
+import type { Entry, NodeId, RaftCore, RaftEvent, Ready } from '../raft/types.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import type { Storage } from '../storage/types.js';
 import { KvStateMachine, parseKvCommand, encodeEnvelope, type KvResult } from '../kv/index.js';
+import { InvariantChecker } from '../check/invariants.js';
 import { ClusterClient } from './client.js';
 import { InProcessNetwork } from './in-process-network.js';
 import { NodeHost } from './node-host.js';
@@ -22,6 +23,7 @@ import type {
   ClusterOptions,
   ClusterSnapshot,
   NodeStatus,
+  SafetySummary,
   SubmitOptions,
   SubmitResult,
 } from './types.js';
@@ -59,6 +61,11 @@ export class RaftCluster implements Cluster {
   private loadTimer: Timer | undefined;
   private stopped = false;
   private pausedFlag = false;
+  /** Raft's safety properties, checked after every Ready of every node (src/check). */
+  private readonly checker = new InvariantChecker({
+    maxViolations: 100,
+    onViolation: (v) => this.emit({ type: 'safety-violation', invariant: v.invariant, message: v.message, evidence: v.evidence }),
+  });
 
   constructor(options: ResolvedOptions) {
     this.options = options;
@@ -95,6 +102,7 @@ export class RaftCluster implements Cluster {
         onRaftEvents: (node, events) => this.forwardRaftEvents(node, events),
         onApplied: () => this.markDirty(),
         onChange: () => this.markDirty(),
+        onReadyHandled: (node, core, rd) => this.observe(node, core, rd),
         onFailure: (node, message) => this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `node stopped: ${message}` }),
       });
       this.hosts.set(id, host);
@@ -177,6 +185,7 @@ export class RaftCluster implements Cluster {
     const host = this.requireHost(id);
     if (!host.up) return;
     await host.crash();
+    this.checker.crash(id);
     this.emit({ type: 'crash', node: id });
   }
 
@@ -187,6 +196,8 @@ export class RaftCluster implements Cluster {
     this.reportRecovery(id, storage);
     this.restarts.set(id, (this.restarts.get(id) ?? 0) + 1);
     const port = this.ports.get(id) ?? 0;
+    const stored = storage.load();
+    this.checker.restart({ node: id, at: this.scheduler.now(), term: stored.hardState.term, votedFor: stored.hardState.votedFor, entries: stored.entries });
     await host.start(storage, this.makeTransport(id, port));
     this.shareTcpPorts();
     const kept = storage.summary();
@@ -276,6 +287,15 @@ export class RaftCluster implements Cluster {
     this.markDirty();
   }
 
+  safety(): SafetySummary {
+    const first = this.checker.violations[0];
+    return {
+      checks: this.checker.checks,
+      violations: this.checker.violationCount,
+      first: first ? { invariant: first.invariant, message: first.message } : null,
+    };
+  }
+
   // ---- observation ------------------------------------------------------------------------
 
   on(_event: 'event', listener: (e: ClusterEvent) => void): () => void {
@@ -301,6 +321,7 @@ export class RaftCluster implements Cluster {
       paused: this.pausedFlag,
       load: this.loadPerSecond,
       leader: this.leader(),
+      safety: this.safety(),
     });
   }
 
@@ -388,6 +409,22 @@ export class RaftCluster implements Cluster {
       const key = `k${this.loadRng.int(1, 8)}`;
       void this.submit(`SET ${key} = ${this.loadRng.int(1, 999)}`, { timeoutMs: 2000 });
       this.scheduleLoad();
+    });
+  }
+
+  private observe(node: NodeId, core: RaftCore, rd: Ready): void {
+    const s = core.status();
+    this.checker.observe({
+      node,
+      at: this.scheduler.now(),
+      role: s.role,
+      term: s.term,
+      votedFor: s.votedFor,
+      commit: s.commitIndex,
+      applied: s.appliedIndex,
+      lastIndex: s.lastIndex,
+      written: rd.entries,
+      appliedEntries: rd.committedEntries,
     });
   }
 

@@ -1,5 +1,5 @@
 import type { Transport } from '../net/types.js';
-import type { Entry, Index, Message, NodeId, RaftCore, RaftEvent, Term } from '../raft/types.js';
+import type { Entry, Index, Message, NodeId, RaftCore, RaftEvent, Ready, Term } from '../raft/types.js';
 import type { Storage } from '../storage/types.js';
 
 /** The replicated state machine a host applies committed entries to (src/kv in practice). */
@@ -20,6 +20,8 @@ export interface NodeHostHooks {
   onRaftEvents(id: NodeId, events: RaftEvent[]): void;
   onApplied(id: NodeId, entries: Entry[]): void;
   onChange(): void;
+  /** A Ready was fully handled (persisted, sent, applied, advanced): the safety checker's feed. */
+  onReadyHandled?(id: NodeId, core: RaftCore, ready: Ready): void;
   /** The node stopped itself: its storage failed, so it must not go on acknowledging. */
   onFailure(id: NodeId, message: string): void;
 }
@@ -199,6 +201,7 @@ export class NodeHost<R = unknown> {
         if (!this.sendBeforePersist && rd.messages.length > 0) this.transport.send(rd.messages);
         if (rd.committedEntries.length > 0) this.apply(rd.committedEntries);
         core.advance(rd);
+        this.hooks.onReadyHandled?.(this.id, core, rd);
         this.hooks.onChange();
       }
     } catch (err) {

@@ -4,7 +4,7 @@ import type { NetworkFaults } from '../net/types.js';
 import type { Entry, NodeId } from '../raft/types.js';
 import type { NodeHost } from './node-host.js';
 import type { ResolvedOptions } from './options.js';
-import type { ClusterSnapshot, LogEntryView, NodeView } from './types.js';
+import type { ClusterSnapshot, LogEntryView, NodeView, SafetySummary } from './types.js';
 
 /** How many log entries a snapshot carries per node: the dashboard shows only the tail. */
 export const SNAPSHOT_LOG_TAIL = 40;
@@ -37,6 +37,7 @@ interface SnapshotInput {
   paused: boolean;
   load: number;
   leader: NodeId | undefined;
+  safety: SafetySummary;
 }
 
 /** An immutable picture of the cluster: cheap (log tails only), safe to hand to the dashboard. */
@@ -122,5 +123,6 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
     load: input.load,
     messages,
     transport: options.transport,
+    safety: input.safety,
   };
 }

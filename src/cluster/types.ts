@@ -94,6 +94,15 @@ export interface ClusterSnapshot {
   load: number;
   messages: { sent: number; received: number; filtered: number };
   transport: 'tcp' | 'memory';
+  /** The live safety checker: how many checks passed, and the first violation, if any. */
+  safety: SafetySummary;
+}
+
+export interface SafetySummary {
+  checks: number;
+  violations: number;
+  /** The first violation found (never hidden once found). */
+  first: { invariant: string; message: string } | null;
 }
 
 /** Everything that happens, in plain data; the dashboard turns these into sentences. */
@@ -147,6 +156,8 @@ export interface Cluster {
   setSpeed(speed: number): void;
   /** Random SETs per second submitted by a built-in client; 0 stops. */
   setLoad(perSecond: number): void;
+  /** The live safety checker's tally (see src/check/invariants.ts). */
+  safety(): SafetySummary;
 }
 
 export type { Entry };

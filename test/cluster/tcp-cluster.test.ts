@@ -159,5 +159,9 @@ describe('a TCP cluster', () => {
       expect(s.log.some((e) => e.command === 'SET p = minority')).toBe(false);
       expect(s.log.length).toBeGreaterThanOrEqual(staleIndex - 1);
     }
+    // The live safety checker watched all of it, every Ready of every node, and found nothing.
+    const safety = c.safety();
+    expect(safety.checks).toBeGreaterThan(100);
+    expect(safety).toMatchObject({ violations: 0, first: null });
   });
 });
