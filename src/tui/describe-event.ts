@@ -1,0 +1,228 @@
+/**
+ * Plain-word sentences for cluster events: what happened and, where the core said so, why.
+ * "n3 became candidate for term 4: no heartbeat for 2.1 s". Returns null for events that are
+ * noise on their own (applies, single-entry appends); the event log collapses the rest.
+ */
+import type { ClusterEvent } from '../cluster/types.js';
+import type { NetworkFaults } from '../net/types.js';
+import type { NodeId, RaftEvent } from '../raft/types.js';
+
+/** How a sentence should look: calm information, good news, a warning, or trouble. */
+export type Tone = 'info' | 'good' | 'warn' | 'bad' | 'quiet';
+
+export interface EventDescription {
+  text: string;
+  tone: Tone;
+}
+
+/** What the describer may know beyond the event itself. */
+export interface DescribeContext {
+  /** The election timeout (ms a person waits) a node was running before this event, if known. */
+  timeoutMs?: (node: NodeId) => number | undefined;
+}
+
+/** "n3". */
+export function nodeName(id: NodeId): string {
+  return `n${id}`;
+}
+
+/** "n1 n2 n4". */
+export function nodeList(ids: readonly NodeId[]): string {
+  return ids.map(nodeName).join(' ');
+}
+
+/** "2.1 s" (tenths below a minute). */
+export function seconds(ms: number): string {
+  const s = ms / 1000;
+  return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
+}
+
+/** How a command reads in a sentence; the empty command is a new leader's no-op entry. */
+export function commandText(command: string): string {
+  const c = command.trim();
+  return c === '' || c === 'noop' || c === '(no-op)' ? 'no-op' : command;
+}
+
+/** "{1,2} | {3,4,5}". */
+export function partitionText(groups: readonly (readonly NodeId[])[]): string {
+  return groups.map((g) => `{${g.join(',')}}`).join(' | ');
+}
+
+/** The active faults in short words: "partition {1,2} | {3,4,5}, drop 10%". Empty when none. */
+export function faultsText(f: NetworkFaults): string {
+  const parts: string[] = [];
+  if (f.partition) parts.push(`partition ${partitionText(f.partition)}`);
+  for (const c of f.cuts) parts.push(`cut ${c.from}→${c.to}`);
+  if (f.dropRate > 0) parts.push(`drop ${percent(f.dropRate)}`);
+  if (f.duplicateRate > 0) parts.push(`dup ${percent(f.duplicateRate)}`);
+  if (f.delayMs) parts.push(`delay ${f.delayMs[0]}-${f.delayMs[1]} ms`);
+  return parts.join(', ');
+}
+
+function percent(rate: number): string {
+  const p = rate * 100;
+  return `${Number.isInteger(p) ? p : p.toFixed(1)}%`;
+}
+
+/** The sentence for one cluster event, or null when it is not worth a line by itself. */
+export function describeEvent(e: ClusterEvent, context: DescribeContext = {}): EventDescription | null {
+  return describeEventFor(e, e.node !== undefined ? [e.node] : [], context);
+}
+
+/**
+ * The sentence for an event that several nodes did alike ("n1 n2 n4 voted for n3 in term 4"):
+ * `subjects` replaces the event's own node as the subject of raft events.
+ */
+export function describeEventFor(
+  e: ClusterEvent,
+  subjects: readonly NodeId[],
+  context: DescribeContext = {},
+): EventDescription | null {
+  switch (e.type) {
+    case 'raft':
+      return describeRaft(subjects.length > 0 ? subjects : [e.node], e.event, context);
+    case 'committed': {
+      const what = commandText(e.command);
+      const majority = e.quorum.length > 0 ? ` (majority ${nodeList(e.quorum)})` : '';
+      if (what === 'no-op') {
+        // Thesis §6.4: the no-op lets a new leader commit, and so learn its commit index.
+        return { text: `${nodeName(e.node)}'s no-op for term ${e.term} committed at index ${e.index}${majority}`, tone: 'good' };
+      }
+      return { text: `${what} committed at index ${e.index}${majority}`, tone: 'good' };
+    }
+    case 'applied':
+      // Every node applies every entry: the commit line already says it once.
+      return null;
+    case 'crash':
+      return { text: `${nodeName(e.node)} crashed: its memory is gone, its disk is kept`, tone: 'bad' };
+    case 'restart':
+      return {
+        text: `${nodeName(e.node)} restarted from disk: term ${e.term}, ${e.lastIndex} log ${e.lastIndex === 1 ? 'entry' : 'entries'}`,
+        tone: 'good',
+      };
+    case 'faults': {
+      if (e.description) return { text: e.description, tone: 'warn' };
+      const text = faultsText(e.faults);
+      return text ? { text, tone: 'warn' } : { text: 'network healed: every link is up', tone: 'good' };
+    }
+    case 'storage-recovery':
+      return {
+        text: `${nodeName(e.node)} cut ${e.droppedBytes} bytes off ${e.file} at offset ${e.offset} on recovery: ${e.reason}`,
+        tone: 'warn',
+      };
+    case 'bad-input':
+      return { text: `${nodeList(subjects.length > 0 ? subjects : [e.node])} dropped bad input on a port: ${e.reason}`, tone: 'warn' };
+    case 'clock':
+      return { text: e.description, tone: 'info' };
+    case 'safety-violation':
+      return { text: `SAFETY VIOLATION (${e.invariant}): ${e.message}`, tone: 'bad' };
+  }
+}
+
+function describeRaft(nodes: readonly NodeId[], ev: RaftEvent, context: DescribeContext): EventDescription | null {
+  const n = nodeList(nodes);
+  switch (ev.kind) {
+    case 'role':
+      return describeRole(n, nodes[0] ?? 0, ev, context);
+    case 'vote':
+      return describeVote(n, ev);
+    case 'commit':
+      // §5.3/§5.4.2: the leader commits once a majority stores an entry of its own term.
+      return {
+        text: `${n} advanced its commit index to ${ev.index}${ev.quorum.length > 0 ? ` (majority ${nodeList(ev.quorum)})` : ''}`,
+        tone: 'good',
+      };
+    case 'truncate':
+      // §5.3: a follower deletes a conflicting entry and all that follow it.
+      return {
+        text: `${n} deleted ${ev.count} conflicting ${ev.count === 1 ? 'entry' : 'entries'} from index ${ev.from} (they were never committed)`,
+        tone: 'warn',
+      };
+    case 'append': {
+      const count = ev.to - ev.from + 1;
+      if (count < 3) return null; // routine replication: the commit line says it
+      return { text: `${n} caught up: appended entries ${ev.from}-${ev.to} from ${nodeName(ev.leader)}`, tone: 'info' };
+    }
+  }
+}
+
+type RoleEvent = Extract<RaftEvent, { kind: 'role' }>;
+type VoteEvent = Extract<RaftEvent, { kind: 'vote' }>;
+
+function describeRole(n: string, node: NodeId, ev: RoleEvent, context: DescribeContext): EventDescription {
+  const waited = context.timeoutMs?.(node);
+  const silence = waited !== undefined ? `no heartbeat for ${seconds(waited)}` : 'no heartbeat from a leader';
+  const voters = ev.votes && ev.votes.length > 0 ? nodeList(ev.votes) : undefined;
+  switch (ev.reason) {
+    case 'election-timeout':
+      if (ev.role === 'precandidate') {
+        // Thesis §9.6: ask first whether an election could be won, without raising the term.
+        return { text: `${n} became pre-candidate in term ${ev.term}: ${silence}; asking for pre-votes`, tone: 'warn' };
+      }
+      return { text: `${n} became candidate for term ${ev.term}: ${silence}`, tone: 'warn' };
+    case 'prevote-won':
+      return {
+        text: `${n} won the pre-vote${voters ? ` (${voters})` : ''}: became candidate for term ${ev.term}`,
+        tone: 'warn',
+      };
+    case 'won-election':
+      // §5.2: a candidate wins with votes from a majority of the cluster.
+      return { text: `${n} won the election for term ${ev.term}${voters ? ` with votes from ${voters}` : ''}: now LEADER`, tone: 'good' };
+    case 'higher-term':
+      // §5.1: a node that sees a higher term steps down to follower.
+      return {
+        text: `${n}: saw term ${ev.term}${ev.from !== undefined ? ` from ${nodeName(ev.from)}` : ''}, now follower`,
+        tone: 'info',
+      };
+    case 'lost-quorum':
+      // Thesis §6.2 (check-quorum): a leader that hears from no majority steps down.
+      return { text: `${n} stepped down in term ${ev.term}: it no longer hears from a majority`, tone: 'warn' };
+    case 'leader-found':
+      return {
+        text: `${n}: following ${ev.from !== undefined ? `leader ${nodeName(ev.from)}` : 'the leader'} in term ${ev.term}`,
+        tone: 'info',
+      };
+    case 'restart':
+      return { text: `${n} starts as a follower in term ${ev.term}`, tone: 'info' };
+  }
+  // A reason this describer does not know yet: still say what happened.
+  return { text: `${n} became ${ev.role} in term ${ev.term}`, tone: 'info' };
+}
+
+function describeVote(n: string, ev: VoteEvent): EventDescription {
+  const c = nodeName(ev.candidate);
+  const what = ev.preVote ? 'pre-vote' : 'vote';
+  if (ev.granted) {
+    return {
+      text: ev.preVote ? `${n} granted a pre-vote to ${c} for term ${ev.term}` : `${n} voted for ${c} in term ${ev.term}`,
+      tone: 'info',
+    };
+  }
+  const refused = `${n} refused ${what} to ${c}`;
+  switch (ev.reason) {
+    case 'already-voted':
+      // §5.2: at most one vote per term, first come first served.
+      return {
+        text: `${refused}: already voted for ${ev.votedFor != null ? nodeName(ev.votedFor) : 'another node'} in term ${ev.term}`,
+        tone: 'quiet',
+      };
+    case 'log-behind':
+      // §5.4.1: vote only for a candidate whose log is at least as up-to-date.
+      return { text: `${refused}: its log is behind${logEvidence(ev)}`, tone: 'quiet' };
+    case 'stale-term':
+      return { text: `${refused}: term ${ev.term} is out of date`, tone: 'quiet' };
+    case 'leader-active':
+      // Thesis §4.2.3 / §9.6: ignore elections while a current leader is heard from.
+      return { text: `${refused}: it still hears from a leader`, tone: 'quiet' };
+    case 'granted':
+      return { text: `${refused}`, tone: 'quiet' };
+  }
+}
+
+function logEvidence(ev: VoteEvent): string {
+  const theirs = ev.candidateLast;
+  const ours = ev.ourLast;
+  if (!theirs || !ours) return '';
+  if (theirs.term !== ours.term) return ` (last term ${theirs.term} < ${ours.term})`;
+  return ` (last index ${theirs.index} < ${ours.index} in term ${ours.term})`;
+}

@@ -1,0 +1,88 @@
+/**
+ * Runs the dashboard in the terminal until the person quits: the alternate screen, Ink with a
+ * capped frame rate, the store and the controller wired to the cluster, and on the way out the
+ * terminal restored exactly as it was. Stopping the cluster is the caller's job.
+ */
+import { render } from 'ink';
+import type { Cluster } from '../cluster/types.js';
+import { App } from './app.js';
+import { captureConsole } from './capture-console.js';
+import { createController, type Controller, type RunCommand } from './controller.js';
+import type { LineTone } from './event-log.js';
+import { createDashboardStore } from './store.js';
+
+const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H';
+const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+const SHOW_CURSOR = '\x1b[?25h';
+
+export interface RunDashboardOptions {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  /** Runs one console line (the console's executeConsoleLine, bound to the cluster). */
+  run: RunCommand;
+  /** The console's command list, for the help overlay. */
+  commandHelp: string;
+  /** First lines of the event pane (what started, with which seed, where the files are). */
+  intro?: { text: string; tone: LineTone }[];
+  /** Started once the first frame is up, e.g. to play a script; its failure is shown, not thrown. */
+  afterStart?: (dashboard: {
+    controller: Controller;
+    note: (text: string, tone: LineTone) => void;
+    /** Aborted when the person quits: stop there. */
+    signal: AbortSignal;
+  }) => Promise<void>;
+  /** Frames per second at most (default 15). */
+  maxFps?: number;
+}
+
+/** Resolves when the person quits (Ctrl-C, `quit`, or SIGTERM / SIGHUP / SIGINT). */
+export async function runDashboard(cluster: Cluster, options: RunDashboardOptions): Promise<void> {
+  const { stdout } = options;
+  const store = createDashboardStore(cluster);
+  for (const line of options.intro ?? []) store.note(line.text, line.tone);
+  let quit: () => void = () => {};
+  const quitting = new Promise<void>((resolve) => {
+    quit = resolve;
+  });
+  const controller = createController({
+    ids: cluster.ids,
+    run: options.run,
+    snapshot: () => cluster.snapshot(),
+    note: (text, tone) => store.note(text, tone),
+    onQuit: () => quit(),
+  });
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+  const onSignal = (): void => quit();
+  for (const s of signals) process.on(s, onSignal);
+  // Stray console output would scribble over the frame: it goes to the event pane instead.
+  const restoreConsole = captureConsole((text) => store.note(text, 'quiet'));
+
+  stdout.write(ENTER_ALT_SCREEN);
+  const instance = render(<App store={store} controller={controller} commandHelp={options.commandHelp} />, {
+    stdin: options.stdin,
+    stdout,
+    stderr: options.stderr,
+    exitOnCtrlC: false,
+    patchConsole: false,
+    incrementalRendering: false,
+    maxFps: Math.min(20, options.maxFps ?? 15),
+  });
+  const stopped = new AbortController();
+  try {
+    if (options.afterStart) {
+      options.afterStart({ controller, note: (text, tone) => store.note(text, tone), signal: stopped.signal }).catch((error: unknown) => {
+        store.note(error instanceof Error ? error.message : String(error), 'error');
+      });
+    }
+    await quitting;
+  } finally {
+    stopped.abort();
+    instance.unmount();
+    await instance.waitUntilExit().catch(() => undefined);
+    restoreConsole();
+    for (const s of signals) process.off(s, onSignal);
+    store.close();
+    stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The dashboard's state, kept outside React: the latest cluster snapshot and the event pane's
+ * lines. Snapshots and events are batched and published at most once per `batchMs`, so a burst
+ * of events costs one render. Components read it with `useSyncExternalStore`.
+ */
+import type { Cluster, ClusterEvent, ClusterSnapshot } from '../cluster/types.js';
+import { EventLog, type EventLine, type LineTone } from './event-log.js';
+
+/** What the store publishes; a new object on every change, the same one in between. */
+export interface DashboardState {
+  snapshot: ClusterSnapshot;
+  events: readonly EventLine[];
+  /** When the dashboard started (wall clock ms): event times are shown from it. */
+  origin: number;
+}
+
+export interface DashboardStore {
+  getState(): DashboardState;
+  /** Calls `listener` after every published change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  /** Adds a line of the dashboard's own to the event pane (commands, outcomes, script lines). */
+  note(text: string, tone: LineTone): void;
+  /** Stops listening to the cluster and cancels the pending flush. */
+  close(): void;
+}
+
+/** The part of a Cluster the store reads. */
+export type SnapshotSource = Pick<Cluster, 'snapshot' | 'onSnapshot' | 'on'>;
+
+export interface DashboardStoreOptions {
+  /** Most one publish per this many ms (default 50: at most 20 a second). */
+  batchMs?: number;
+  /** Event lines kept (default 200). */
+  maxEvents?: number;
+  /** The local clock (tests). */
+  now?: () => number;
+}
+
+export function createDashboardStore(source: SnapshotSource, options: DashboardStoreOptions = {}): DashboardStore {
+  const batchMs = options.batchMs ?? 50;
+  const now = options.now ?? Date.now;
+  const log = new EventLog(options.maxEvents ?? 200);
+  let state: DashboardState = { snapshot: source.snapshot(), events: log.lines(), origin: now() };
+  let pendingSnapshot: ClusterSnapshot | undefined;
+  let pendingEvents: ClusterEvent[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  const listeners = new Set<() => void>();
+
+  const flush = (): void => {
+    timer = undefined;
+    if (closed) return;
+    const previous = state.snapshot;
+    const events = pendingEvents;
+    pendingEvents = [];
+    // The snapshot from before these events knows the election timeout a node just ran out of.
+    const changedLines = log.add(events, {
+      timeoutMs: (id) => previous.nodes.find((n) => n.id === id)?.electionTimeoutMs,
+    });
+    const snapshot = pendingSnapshot ?? previous;
+    pendingSnapshot = undefined;
+    if (snapshot === previous && !changedLines && log.lines() === state.events) return;
+    state = { snapshot, events: log.lines(), origin: state.origin };
+    for (const l of [...listeners]) l();
+  };
+  const schedule = (): void => {
+    if (timer === undefined && !closed) timer = setTimeout(flush, batchMs);
+  };
+
+  const offSnapshot = source.onSnapshot((s) => {
+    pendingSnapshot = s;
+    schedule();
+  });
+  // Events carry cluster time, which runs at `speed`; a person reads wall-clock time, and
+  // events are emitted as they happen, so the time of arrival is the time to show.
+  const offEvent = source.on('event', (e) => {
+    pendingEvents.push({ ...e, at: now() });
+    schedule();
+  });
+
+  return {
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    note(text, tone) {
+      log.note(text, tone, now());
+      schedule();
+    },
+    close() {
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      offSnapshot();
+      offEvent();
+      listeners.clear();
+    },
+  };
+}
