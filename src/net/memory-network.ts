@@ -67,13 +67,19 @@ export class MemoryNetwork {
   /** Routes one message sent at `now`; returns how many copies were queued (0, 1 or 2). */
   send(message: Message, now: number): number {
     this.counters.sent++;
+    const [lo, hi] = this.latency;
+    const f = this.filter.faults;
+    if (f.partition === null && f.cuts.length === 0 && f.dropRate === 0 && f.duplicateRate === 0 && f.delayMs === null) {
+      // No faults: one copy, no draw from the fault rng (the filter would draw none either).
+      this.push({ deliverAt: now + (lo === hi ? lo : this.rng.int(lo, hi)), seq: this.seq++, message });
+      return 1;
+    }
     const route = this.filter.route(message.from, message.to, this.rng);
     if (route.delays.length === 0) {
       this.counters.filtered[route.reason ?? 'drop']++;
       return 0;
     }
     if (route.delays.length > 1) this.counters.duplicated += route.delays.length - 1;
-    const [lo, hi] = this.latency;
     for (const delay of route.delays) {
       const base = lo === hi ? lo : this.rng.int(lo, hi);
       this.push({ deliverAt: now + base + delay, seq: this.seq++, message });

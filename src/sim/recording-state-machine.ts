@@ -1,0 +1,13 @@
+import type { Entry, Index } from '../raft/types.js';
+import type { SimStateMachine } from './types.js';
+
+/** The simulator's default state machine: it only records which command was applied at each index. */
+export class RecordingStateMachine implements SimStateMachine {
+  /** Command applied at each index (position index - 1); noops are recorded as ''. */
+  readonly commands: string[] = [];
+
+  apply(entry: Entry): Index {
+    this.commands[entry.index - 1] = entry.type === 'noop' ? '' : entry.data;
+    return entry.index;
+  }
+}

@@ -1,0 +1,502 @@
+import type { InvariantChecker } from '../check/invariants.js';
+import type { Violation } from '../check/observation.js';
+import { MemoryNetwork, type MemoryNetworkStats } from '../net/memory-network.js';
+import type { NetworkFaults } from '../net/types.js';
+import { createRaft } from '../raft/index.js';
+import type { Entry, Index, Message, MessageType, NodeId, ProposeResult, RaftBugs, RaftConfig, RaftCore, Ready, Role } from '../raft/types.js';
+import { deriveSeed } from './derive-seed.js';
+import { emptyRecord, persist, type DurableRecord } from './durable-record.js';
+import { RecordingStateMachine } from './recording-state-machine.js';
+import { TraceHash } from './trace-hash.js';
+import type { SimBugs, SimEvent, SimNodeStatus, SimStateMachine, SimulatorOptions } from './types.js';
+
+/** One simulated node: its core (null while down), its durable record and its clock. */
+interface SimNode {
+  readonly id: NodeId;
+  core: RaftCore | null;
+  readonly durable: DurableRecord;
+  /** bugs.unpersistedVote: the last Ready's hard state, stored only with the next Ready. */
+  lagging: Ready['hardState'];
+  stateMachine: SimStateMachine | null;
+  applied: number;
+  /** Ticks handed to the core so far, counted on this node's tick grid from time 0. */
+  ticks: number;
+  /** When the core's next timer fires, in virtual ms; Infinity while down. */
+  timerAt: number;
+  /** Where this node's tick grid sits: its ticks fall at phase + k × tickMs. */
+  readonly phase: number;
+  /** Starts so far; seeds each incarnation's core differently but reproducibly. */
+  incarnation: number;
+}
+
+/** Something scheduled to run at a virtual time. */
+interface Action {
+  at: number;
+  seq: number;
+  fn: (sim: Simulator) => void;
+}
+
+const MESSAGE_CODE: Record<MessageType, number> = {
+  RequestVote: 1,
+  RequestVoteResponse: 2,
+  PreVote: 3,
+  PreVoteResponse: 4,
+  AppendEntries: 5,
+  AppendEntriesResponse: 6,
+};
+
+/** Trace record kinds folded into the trace hash. */
+const enum Trace {
+  Deliver = 1,
+  Tick = 2,
+  Propose = 3,
+  Ready = 4,
+  Fault = 5,
+  Crash = 6,
+  Restart = 7,
+}
+
+/**
+ * The deterministic simulator: N Raft cores, a {@link MemoryNetwork} and virtual time in ms.
+ * Nothing waits: the loop jumps straight to the earliest of the next delivery, the next node
+ * timer and the next scheduled action. Each node runs the Ready loop synchronously — PERSIST
+ * into its durable record, then SEND, then APPLY, then advance — and its one timer is recomputed
+ * from `ticksUntilNextEvent()` after every activity. The same seed replays the same run, bit for
+ * bit.
+ */
+export class Simulator {
+  readonly ids: NodeId[];
+  readonly network: MemoryNetwork;
+  readonly tickMs: number;
+  private readonly nodes: SimNode[];
+  private time = 0;
+  private readonly seed: number;
+  private readonly electionTicks: [number, number];
+  private readonly heartbeatTicks: number;
+  private readonly preVote: boolean;
+  private readonly checkQuorum: boolean;
+  private readonly bugs: SimBugs;
+  private readonly coreBugs: RaftBugs;
+  private readonly makeStateMachine: (node: NodeId) => SimStateMachine;
+  private readonly makeCore: (config: RaftConfig) => RaftCore;
+  private readonly coreOptions: SimulatorOptions['coreOptions'];
+  private readonly checker: InvariantChecker | undefined;
+  private readonly listeners: ((e: SimEvent) => void)[] = [];
+  private readonly actions: Action[] = [];
+  private actionSeq = 0;
+  private readonly trace = new TraceHash();
+  private readonly counters = { steps: 0, readies: 0, lostToDown: 0, proposals: 0, accepted: 0, highestApplied: 0 };
+
+  constructor(options: SimulatorOptions = {}) {
+    const n = options.nodes ?? 5;
+    if (!Number.isInteger(n) || n < 1 || n > 9) throw new RangeError(`nodes must be 1..9, got ${n}`);
+    this.ids = Array.from({ length: n }, (_, i) => i + 1);
+    this.seed = options.seed ?? 1;
+    this.tickMs = options.tickMs ?? 10;
+    if (!(this.tickMs >= 1)) throw new RangeError(`tickMs must be ≥ 1, got ${this.tickMs}`);
+    const [emin, emax] = options.electionTimeoutMs ?? [150, 300];
+    const toTicks = (ms: number): number => Math.max(1, Math.round(ms / this.tickMs));
+    this.electionTicks = [toTicks(emin), Math.max(toTicks(emin), toTicks(emax))];
+    this.heartbeatTicks = toTicks(options.heartbeatMs ?? 50);
+    this.preVote = options.preVote ?? true;
+    this.checkQuorum = options.checkQuorum ?? true;
+    this.bugs = options.bugs ?? {};
+    // The core gets only its own switches; unpersistedVote is the host's.
+    this.coreBugs = {
+      commitOldTermByCounting: this.bugs.commitOldTermByCounting,
+      skipElectionRestriction: this.bugs.skipElectionRestriction,
+      applyBeforeCommit: this.bugs.applyBeforeCommit,
+    };
+    this.makeStateMachine = options.stateMachine ?? (() => new RecordingStateMachine());
+    this.makeCore = options.createCore ?? createRaft;
+    this.coreOptions = options.coreOptions;
+    this.checker = options.checker;
+    this.network = new MemoryNetwork({ seed: deriveSeed(this.seed, 0), latencyMs: options.latencyMs ?? [1, 5] });
+    this.nodes = this.ids.map((id) => ({
+      id,
+      core: null,
+      durable: emptyRecord(),
+      lagging: null,
+      stateMachine: null,
+      applied: 0,
+      ticks: 0,
+      timerAt: Infinity,
+      phase: deriveSeed(this.seed, 2, id) % this.tickMs,
+      incarnation: 0,
+    }));
+    for (const node of this.nodes) this.start(node);
+  }
+
+  /** Virtual time in ms since the start. */
+  get now(): number {
+    return this.time;
+  }
+
+  /** A hex hash of everything the run did so far: equal hashes, equal runs. */
+  traceHash(): string {
+    return this.trace.hex();
+  }
+
+  /** Subscribes to the run's events; returns the unsubscribe function. */
+  onEvent(listener: (e: SimEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Proposes a command to one node now (§5.3); a node that is down or not leading says no. */
+  propose(id: NodeId, data: string): ProposeResult {
+    const node = this.node(id);
+    this.counters.proposals++;
+    if (!node.core) return { ok: false, leader: null };
+    const result = this.activity(node, (core) => core.propose(data));
+    this.trace.add(Trace.Propose);
+    this.trace.add(id);
+    this.trace.add(result.ok ? result.index : -1);
+    if (result.ok) this.counters.accepted++;
+    return result;
+  }
+
+  /** Among nodes that are up: the leader of the highest term, if any. */
+  leader(): NodeId | undefined {
+    let best: { id: NodeId; term: number } | undefined;
+    for (const n of this.nodes) {
+      if (!n.core) continue;
+      const s = n.core.status();
+      if (s.role === 'leader' && (best === undefined || s.term > best.term)) best = { id: n.id, term: s.term };
+    }
+    return best?.id;
+  }
+
+  /** Crashes a node: its core and every volatile field are gone, messages in flight to it are lost. */
+  crash(id: NodeId): void {
+    const node = this.node(id);
+    if (!node.core) return;
+    node.core = null;
+    node.stateMachine = null;
+    node.timerAt = Infinity;
+    node.applied = 0;
+    this.counters.lostToDown += this.network.dropTo(id);
+    this.trace.add(Trace.Crash);
+    this.trace.add(id);
+    this.checker?.crash(id);
+    this.emit({ at: this.time, node: id, type: 'crash' });
+  }
+
+  /** Restarts a crashed node from its durable record only: hard state (commit 0) and entries. */
+  restart(id: NodeId): void {
+    const node = this.node(id);
+    if (node.core) return;
+    this.trace.add(Trace.Restart);
+    this.trace.add(id);
+    const { term, votedFor } = node.durable.hardState;
+    if (this.checker) {
+      const found = this.checker.restart({ node: id, at: this.time, term, votedFor, entries: node.durable.entries });
+      this.report(id, found);
+    }
+    this.emit({ at: this.time, node: id, type: 'restart', term, lastIndex: node.durable.entries.length });
+    this.start(node);
+  }
+
+  /** Nodes in different groups cannot talk; replaces any earlier partition; a node not named is alone. */
+  partition(groups: NodeId[][]): void {
+    for (const g of groups) for (const id of g) this.node(id);
+    this.network.filter.update({ partition: groups.map((g) => [...g]) });
+    this.traceFault();
+  }
+
+  /** One-way cut: messages from `from` to `to` are lost until heal(). */
+  cut(from: NodeId, to: NodeId): void {
+    this.node(from);
+    this.node(to);
+    this.network.filter.update({ cuts: [...this.network.filter.faults.cuts, { from, to }] });
+    this.traceFault();
+  }
+
+  /** All links up, all faults off. */
+  heal(): void {
+    this.network.filter.set({ partition: null, cuts: [], dropRate: 0, duplicateRate: 0, delayMs: null });
+    this.traceFault();
+  }
+
+  /** Sets random loss, duplication and extra delay (on top of the base latency). */
+  setNetwork(faults: { dropRate?: number; duplicateRate?: number; delayMs?: [number, number] | null }): void {
+    const change: Partial<NetworkFaults> = {};
+    if (faults.dropRate !== undefined) change.dropRate = faults.dropRate;
+    if (faults.duplicateRate !== undefined) change.duplicateRate = faults.duplicateRate;
+    if (faults.delayMs !== undefined) change.delayMs = faults.delayMs;
+    this.network.filter.update(change);
+    this.traceFault();
+  }
+
+  /** Runs `fn` at virtual time `atMs` (or now, if that has passed), after earlier actions. */
+  schedule(atMs: number, fn: (sim: Simulator) => void): void {
+    const action = { at: atMs, seq: this.actionSeq++, fn };
+    let i = this.actions.length;
+    while (i > 0 && this.actions[i - 1]!.at > atMs) i--;
+    this.actions.splice(i, 0, action);
+  }
+
+  /** Runs for `ms` of virtual time. */
+  runFor(ms: number): void {
+    this.run(this.time + ms);
+  }
+
+  /**
+   * Runs until `predicate` holds (checked before the first step and after each one) or `maxMs`
+   * of virtual time pass. Returns whether it holds; `now` is when it first did.
+   */
+  runUntil(predicate: (sim: Simulator) => boolean, maxMs: number): boolean {
+    return this.run(this.time + maxMs, predicate);
+  }
+
+  isUp(id: NodeId): boolean {
+    return this.node(id).core !== null;
+  }
+
+  /** A node's role, or null while it is down. */
+  roleOf(id: NodeId): Role | null {
+    return this.node(id).core?.status().role ?? null;
+  }
+
+  /** A node's commit index (0 while down: it is volatile). */
+  commitIndex(id: NodeId): Index {
+    return this.node(id).core?.status().commitIndex ?? 0;
+  }
+
+  /** The entry at `index` in a node's log (its stored log while down). */
+  entryAt(id: NodeId, index: Index): Entry | undefined {
+    const node = this.node(id);
+    return (node.core ? node.core.log() : node.durable.entries)[index - 1];
+  }
+
+  /** Every node as the simulator sees it. */
+  status(): SimNodeStatus[] {
+    return this.nodes.map((n) => this.nodeStatus(n));
+  }
+
+  /** The state machine of a node's current incarnation, or null while it is down. */
+  stateMachine(id: NodeId): SimStateMachine | null {
+    return this.node(id).stateMachine;
+  }
+
+  /** What a node's stable storage holds right now. Do not mutate. */
+  durable(id: NodeId): Readonly<DurableRecord> {
+    return this.node(id).durable;
+  }
+
+  /**
+   * Counters of the run: events processed (steps), Readies handled, copies lost to a node that
+   * was down, proposals made and accepted, and the highest index any node has applied.
+   */
+  stats(): { network: MemoryNetworkStats; steps: number; readies: number; lostToDown: number; proposals: number; accepted: number; highestApplied: number } {
+    return { network: this.network.stats(), ...this.counters };
+  }
+
+  private node(id: NodeId): SimNode {
+    const node = this.nodes[id - 1];
+    if (node === undefined || node.id !== id) throw new RangeError(`unknown node ${id}: this cluster has nodes 1-${this.nodes.length}`);
+    return node;
+  }
+
+  private start(node: SimNode): void {
+    const { term, votedFor } = node.durable.hardState;
+    node.incarnation++;
+    node.core = this.makeCore({
+      id: node.id,
+      peers: this.ids,
+      electionTicks: this.electionTicks,
+      heartbeatTicks: this.heartbeatTicks,
+      seed: deriveSeed(this.seed, 1, node.id, node.incarnation),
+      preVote: this.preVote,
+      checkQuorum: this.checkQuorum,
+      ...this.coreOptions,
+      // Commit is not trusted from storage: the node relearns it (Figure 2 keeps it volatile).
+      hardState: { term, votedFor, commit: 0 },
+      entries: node.durable.entries.slice(),
+      bugs: this.coreBugs,
+    });
+    node.stateMachine = this.makeStateMachine(node.id);
+    node.applied = 0;
+    node.lagging = null;
+    node.ticks = this.tickNumber(node, this.time);
+    this.activity(node, () => undefined);
+  }
+
+  /** The loop: jump to the earliest action, delivery or timer until `end` or the predicate holds. */
+  private run(end: number, predicate?: (sim: Simulator) => boolean): boolean {
+    for (;;) {
+      if (predicate?.(this)) return true;
+      const action = this.actions[0];
+      const actionAt = action === undefined ? Infinity : Math.max(action.at, this.time);
+      const deliveryAt = this.network.nextDeliveryAt();
+      let timerNode: SimNode | undefined;
+      let timerAt = Infinity;
+      for (const n of this.nodes) {
+        if (n.timerAt < timerAt) {
+          timerAt = n.timerAt;
+          timerNode = n;
+        }
+      }
+      const next = Math.min(actionAt, deliveryAt, timerAt);
+      if (next > end) {
+        if (end > this.time) this.time = end;
+        return false;
+      }
+      if (next > this.time) this.time = next;
+      this.counters.steps++;
+      if (action !== undefined && actionAt <= next) {
+        this.actions.shift();
+        action.fn(this);
+      } else if (deliveryAt <= next) {
+        const m = this.network.popDue(this.time);
+        if (m !== undefined) this.deliver(m);
+      } else if (timerNode !== undefined) {
+        this.activity(timerNode, () => undefined);
+      }
+    }
+  }
+
+  private deliver(m: Message): void {
+    const node = this.nodes[m.to - 1];
+    if (node === undefined || !node.core) {
+      this.counters.lostToDown++;
+      return;
+    }
+    const t = this.trace;
+    t.add(Trace.Deliver);
+    t.add(this.time);
+    t.add(m.from);
+    t.add(m.to);
+    t.add(MESSAGE_CODE[m.type]);
+    t.add(m.term);
+    this.activity(node, (core) => core.step(m));
+  }
+
+  /**
+   * One activity of a node at the current time: hand it the ticks that passed, do `fn`, run
+   * its Ready loop, and recompute when its timer next fires.
+   */
+  private activity<R>(node: SimNode, fn: (core: RaftCore) => R): R {
+    const core = node.core!;
+    let due = this.tickNumber(node, this.time) - node.ticks;
+    while (due > 0) {
+      // Never more ticks in one call than until the next timer: each firing happens on time.
+      const k = Math.min(due, core.ticksUntilNextEvent());
+      node.ticks += k;
+      due -= k;
+      this.trace.add(Trace.Tick);
+      this.trace.add(k);
+      core.tick(k);
+      this.drain(node, core);
+    }
+    const result = fn(core);
+    this.drain(node, core);
+    node.timerAt = node.phase + (node.ticks + core.ticksUntilNextEvent()) * this.tickMs;
+    return result;
+  }
+
+  /** The Ready loop: PERSIST, then SEND, then APPLY, then advance — and show the checker. */
+  private drain(node: SimNode, core: RaftCore): void {
+    while (core.hasReady()) {
+      const rd = core.ready();
+      this.counters.readies++;
+      if (this.bugs.unpersistedVote) {
+        // Broken on purpose: store the previous Ready's hard state, keep this one in memory.
+        persist(node.durable, node.lagging, rd.entries);
+        node.lagging = rd.hardState;
+      } else {
+        persist(node.durable, rd.hardState, rd.entries);
+      }
+      for (const m of rd.messages) this.network.send(m, this.time);
+      for (const e of rd.committedEntries) {
+        node.stateMachine!.apply(e);
+        node.applied = e.index;
+      }
+      if (node.applied > this.counters.highestApplied) this.counters.highestApplied = node.applied;
+      const t = this.trace;
+      t.add(Trace.Ready);
+      t.add(node.id);
+      t.add(rd.hardState ? rd.hardState.term : -1);
+      t.add(rd.hardState ? (rd.hardState.votedFor ?? 0) : -1);
+      t.add(rd.entries.length);
+      t.add(rd.messages.length);
+      t.add(rd.committedEntries.length);
+      if (this.listeners.length > 0) {
+        for (const event of rd.events) this.emit({ at: this.time, node: node.id, type: 'raft', event });
+      }
+      core.advance(rd);
+      if (this.checker) this.observe(node, core, rd.entries, rd.committedEntries);
+    }
+  }
+
+  private observe(node: SimNode, core: RaftCore, written: Entry[], appliedEntries: Entry[]): void {
+    const s = core.status();
+    const found = this.checker!.observe({
+      node: node.id,
+      at: this.time,
+      role: s.role,
+      term: s.term,
+      votedFor: s.votedFor,
+      commit: s.commitIndex,
+      applied: node.applied,
+      lastIndex: s.lastIndex,
+      written,
+      appliedEntries,
+    });
+    this.report(node.id, found);
+  }
+
+  private report(node: NodeId, found: readonly Violation[]): void {
+    if (this.listeners.length === 0) return;
+    for (const violation of found) this.emit({ at: this.time, node, type: 'violation', violation });
+  }
+
+  private tickNumber(node: SimNode, at: number): number {
+    return Math.floor((at - node.phase) / this.tickMs);
+  }
+
+  private nodeStatus(n: SimNode): SimNodeStatus {
+    if (!n.core) {
+      const hs = n.durable.hardState;
+      return {
+        id: n.id,
+        up: false,
+        role: 'follower',
+        term: hs.term,
+        votedFor: hs.votedFor,
+        leader: null,
+        commit: 0,
+        applied: 0,
+        lastIndex: n.durable.entries.length,
+        log: n.durable.entries,
+      };
+    }
+    const s = n.core.status();
+    return {
+      id: n.id,
+      up: true,
+      role: s.role,
+      term: s.term,
+      votedFor: s.votedFor,
+      leader: s.leader,
+      commit: s.commitIndex,
+      applied: n.applied,
+      lastIndex: s.lastIndex,
+      log: n.core.log(),
+    };
+  }
+
+  private traceFault(): void {
+    const f = this.network.filter.faults;
+    this.trace.add(Trace.Fault);
+    this.trace.add(this.time);
+    this.trace.addString(JSON.stringify(f));
+  }
+
+  private emit(e: SimEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+}
