@@ -108,6 +108,20 @@ export class RaftLog {
     return this.entries.slice(lo - 1, hi);
   }
 
+  /**
+   * The last index of a batch that starts at `from` (≤ lastIndex): at most `maxEntries`
+   * entries and about `maxBytes` of command data, but always at least one entry.
+   */
+  batchEnd(from: Index, maxEntries: number, maxBytes: number): Index {
+    const hi = Math.min(this.entries.length, from + maxEntries - 1);
+    let bytes = 0;
+    for (let i = from; i <= hi; i++) {
+      bytes += this.entries[i - 1]!.data.length;
+      if (bytes > maxBytes && i > from) return i - 1;
+    }
+    return hi;
+  }
+
   /** First index of `term` at or before `upTo`, given that term(upTo) === term. */
   firstIndexOfTerm(term: Term, upTo: Index): Index {
     let lo = 1;
@@ -131,4 +145,17 @@ export class RaftLog {
     }
     return lo > 0 && this.term(lo) === term ? lo : 0;
   }
+}
+
+/** Checks a log loaded from storage: consecutive from index 1, terms never decreasing. */
+export function checkedLog(entries: readonly Entry[]): Entry[] {
+  let lastTerm = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.index !== i + 1 || !(e.term >= lastTerm) || e.term < 1)
+      throw new RangeError(`raft config: entries must run 1..N with non-decreasing terms (bad entry at position ${i})`);
+    lastTerm = e.term;
+  }
+  // Our own copy: the core appends and truncates it.
+  return entries.slice();
 }

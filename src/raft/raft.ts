@@ -1,9 +1,11 @@
 import { resolveConfig, type Settings } from './config.js';
+import { acceptAppend } from './follower-append.js';
 import { isValidMessage } from './message-check.js';
 import { Progress } from './progress.js';
 import { majority, quorumIndex, VoteTally } from './quorum.js';
-import { RaftLog } from './raft-log.js';
+import { checkedLog, RaftLog } from './raft-log.js';
 import { createRng, type Rng } from './rng.js';
+import { decideVote, type VoteReason } from './vote-decision.js';
 import type {
   AppendEntries,
   AppendEntriesResponse,
@@ -24,7 +26,6 @@ import type {
 } from './types.js';
 
 type RoleReason = Extract<RaftEvent, { kind: 'role' }>['reason'];
-type VoteReason = Extract<RaftEvent, { kind: 'vote' }>['reason'];
 
 /**
  * One Raft node as a pure state machine (the etcd/raft design): `tick` and `step` change state
@@ -451,20 +452,24 @@ export class Raft implements RaftCore {
   /** A RequestVote or PreVote whose term is not stale (§5.2, §5.4.1, thesis §9.6). */
   private handleVoteRequest(m: RequestVote | PreVote): void {
     const pre = m.type === 'PreVote';
-    // §5.2: one vote per term, first come first served; asking again gets the same answer.
-    // A pre-vote for a later term commits us to nothing, so an earlier vote does not matter.
-    const canVote =
-      this.votedFor === m.from || (this.votedFor === null && this.leader === null) || (pre && m.term > this.term);
-    let reason: VoteReason = 'granted';
-    if (!canVote) reason = this.votedFor !== null ? 'already-voted' : 'leader-active';
-    // §5.4.1 election restriction: only for a candidate whose log is at least as up to date.
-    else if (!this.s.bugs.skipElectionRestriction && !this.raftLog.isUpToDate(m.lastLogIndex, m.lastLogTerm))
-      reason = 'log-behind';
+    const reason = decideVote({
+      preVote: pre,
+      candidate: m.from,
+      term: m.term,
+      candidateLastIndex: m.lastLogIndex,
+      candidateLastTerm: m.lastLogTerm,
+      ourTerm: this.term,
+      votedFor: this.votedFor,
+      leader: this.leader,
+      isUpToDate: (index, term) => this.raftLog.isUpToDate(index, term),
+      skipElectionRestriction: this.s.bugs.skipElectionRestriction,
+    });
     const granted = reason === 'granted';
     if (granted && !pre) {
       this.votedFor = m.from; // in the next Ready's hardState, persisted before this answer leaves
       this.resetElectionTimer(); // Figure 2: granting a vote resets the election timer
     }
+    // A granted pre-vote answers with the term asked for; anything else with ours (§9.6).
     this.send({
       type: pre ? 'PreVoteResponse' : 'RequestVoteResponse',
       from: this.id,
@@ -511,37 +516,15 @@ export class Raft implements RaftCore {
 
   /** §5.3 AppendEntries receiver, from the leader of our current term. */
   private handleAppendEntries(m: AppendEntries): void {
-    const log = this.raftLog;
-    if (!log.matchTerm(m.prevLogIndex, m.prevLogTerm)) {
-      // §5.3 consistency check failed. The hint lets the leader skip a whole term per round
-      // trip: the term we hold at prevLogIndex and where it starts (or where our log ends).
-      const last = log.lastIndex();
-      let conflictTerm = 0;
-      let conflictIndex = last + 1;
-      if (m.prevLogIndex <= last) {
-        conflictTerm = log.term(m.prevLogIndex);
-        conflictIndex = log.firstIndexOfTerm(conflictTerm, m.prevLogIndex);
-      }
-      this.sendAppendResponse(m.from, false, m.prevLogIndex, conflictTerm, conflictIndex);
+    const out = acceptAppend(this.raftLog, m);
+    if (out.kind === 'ignore') return;
+    if (out.kind === 'reject') {
+      this.sendAppendResponse(m.from, false, m.prevLogIndex, out.conflictTerm, out.conflictIndex);
       return;
     }
-    const lastNew = m.prevLogIndex + m.entries.length;
-    // §5.3: skip entries we already hold; truncate only from the first real conflict, so an
-    // old or duplicated AppendEntries never cuts a longer log that matches.
-    const conflict = log.findConflict(m.entries);
-    if (conflict !== 0) {
-      // §5.4 Leader Completeness: a committed entry never conflicts with the leader's log;
-      // if one seems to, the message is not to be trusted.
-      if (conflict <= log.commit) return;
-      const removed = log.overwrite(m.entries, conflict - m.prevLogIndex - 1);
-      if (removed > 0) this.events.push({ kind: 'truncate', from: conflict, count: removed });
-      this.events.push({ kind: 'append', from: conflict, to: lastNew, leader: m.from });
-    }
-    // §5.3: commitIndex = min(leaderCommit, index of last new entry) — only entries proven
-    // to match the leader's log can be marked committed.
-    const commit = Math.min(m.leaderCommit, lastNew);
-    if (commit > log.commit) log.commit = commit;
-    this.sendAppendResponse(m.from, true, lastNew, 0, 0);
+    if (out.truncated > 0) this.events.push({ kind: 'truncate', from: out.appendedFrom, count: out.truncated });
+    if (out.appendedFrom !== 0) this.events.push({ kind: 'append', from: out.appendedFrom, to: out.lastNew, leader: m.from });
+    this.sendAppendResponse(m.from, true, out.lastNew, 0, 0);
   }
 
   private sendAppendResponse(to: NodeId, success: boolean, index: Index, conflictTerm: Term, conflictIndex: Index): void {
@@ -641,18 +624,9 @@ export class Raft implements RaftCore {
   private maybeSendAppend(pr: Progress): boolean {
     if (pr.isPaused()) return false;
     const log = this.raftLog;
-    const last = log.lastIndex();
     const next = pr.next;
-    if (next > last) return false;
-    let hi = Math.min(last, next + this.s.maxBatchEntries - 1);
-    let bytes = 0;
-    for (let i = next; i <= hi; i++) {
-      bytes += log.entries[i - 1]!.data.length;
-      if (bytes > this.s.maxBatchBytes && i > next) {
-        hi = i - 1;
-        break;
-      }
-    }
+    if (next > log.lastIndex()) return false;
+    const hi = log.batchEnd(next, this.s.maxBatchEntries, this.s.maxBatchBytes);
     const prev = next - 1;
     this.send({
       type: 'AppendEntries',
@@ -719,7 +693,14 @@ export class Raft implements RaftCore {
   }
 
   private emitVote(m: RequestVote | PreVote, granted: boolean, reason: VoteReason): void {
-    const ev: Extract<RaftEvent, { kind: 'vote' }> = { kind: 'vote', candidate: m.from, term: m.term, preVote: m.type === 'PreVote', granted, reason };
+    const ev: Extract<RaftEvent, { kind: 'vote' }> = {
+      kind: 'vote',
+      candidate: m.from,
+      term: m.term,
+      preVote: m.type === 'PreVote',
+      granted,
+      reason,
+    };
     if (reason === 'log-behind') {
       ev.candidateLast = { index: m.lastLogIndex, term: m.lastLogTerm };
       ev.ourLast = { index: this.raftLog.lastIndex(), term: this.raftLog.lastTerm() };
@@ -728,17 +709,4 @@ export class Raft implements RaftCore {
     }
     this.events.push(ev);
   }
-}
-
-/** Checks a log loaded from storage: consecutive from index 1, terms never decreasing. */
-function checkedLog(entries: readonly Entry[]): Entry[] {
-  let lastTerm = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    if (e.index !== i + 1 || !(e.term >= lastTerm) || e.term < 1)
-      throw new RangeError(`raft config: entries must run 1..N with non-decreasing terms (bad entry at position ${i})`);
-    lastTerm = e.term;
-  }
-  // Our own copy: the core appends and truncates it.
-  return entries.slice();
 }
