@@ -1,5 +1,5 @@
 import { InvariantChecker } from '../check/invariants.js';
-import type { Violation } from '../check/observation.js';
+import type { InvariantName, Violation } from '../check/observation.js';
 import { createRng } from '../raft/rng.js';
 import type { Index, NodeId, RaftConfig, RaftCore } from '../raft/types.js';
 import { scheduleFaults, scheduleProposals, type FaultPlan } from './chaos-schedule.js';
@@ -11,9 +11,9 @@ export interface ChaosOptions {
   seed: number;
   /** Default 5. */
   nodes?: number;
-  /** Virtual ms of faults and proposals; default 3000. */
+  /** Virtual ms of faults and proposals; default 5000. */
   durationMs?: number;
-  /** Default: a fault every 50–400 ms, of every kind. */
+  /** Default: a fault every 20–200 ms, of every kind. */
   faults?: FaultPlan;
   /** Client proposals per virtual second during the chaos; default 50. */
   proposalsPerSecond?: number;
@@ -37,8 +37,12 @@ export interface ChaosResult {
   seed: number;
   nodes: number;
   violations: Violation[];
-  /** Invariant checks performed. */
+  /** Invariant checks performed, in all and per invariant. */
   checks: number;
+  checksBy: Record<InvariantName, number>;
+  /** Highest term any node reached, and how many crashes the run had. */
+  maxTerm: number;
+  crashes: number;
   /** null when the run stopped on a violation before the liveness phase. */
   liveness: {
     ok: boolean;
@@ -76,15 +80,22 @@ export function runChaos(options: ChaosOptions): ChaosResult {
     ...(options.coreOptions && { coreOptions: options.coreOptions }),
   });
   const rng = createRng(deriveSeed(options.seed, 3));
-  const duration = options.durationMs ?? 3000;
-  scheduleFaults(sim, rng, duration, options.faults ?? { everyMs: [50, 400] });
+  const duration = options.durationMs ?? 5000;
+  scheduleFaults(sim, rng, duration, options.faults ?? { everyMs: [20, 200] });
   scheduleProposals(sim, rng, duration, options.proposalsPerSecond ?? 50);
   const stop = options.stopOnViolation ?? true;
+  let crashes = 0;
+  sim.onEvent((e) => {
+    if (e.type === 'crash') crashes++;
+  });
   const result = (liveness: ChaosResult['liveness']): ChaosResult => ({
     seed: options.seed,
     nodes,
     violations: checker.violations,
     checks: checker.checks,
+    checksBy: { ...checker.checksBy },
+    maxTerm: Math.max(...sim.status().map((n) => n.term)),
+    crashes,
     liveness,
     simulatedMs: sim.now,
     committed: Math.max(...sim.ids.map((id) => sim.commitIndex(id))),

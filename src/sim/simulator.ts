@@ -170,7 +170,10 @@ export class Simulator {
     return best?.id;
   }
 
-  /** Crashes a node: its core and every volatile field are gone, messages in flight to it are lost. */
+  /**
+   * Crashes a node: its core and every volatile field are gone, messages in flight to it are
+   * lost; its durable record stays. A node already down is left alone.
+   */
   crash(id: NodeId): void {
     const node = this.node(id);
     if (!node.core) return;
@@ -185,7 +188,10 @@ export class Simulator {
     this.emit({ at: this.time, node: id, type: 'crash' });
   }
 
-  /** Restarts a crashed node from its durable record only: hard state (commit 0) and entries. */
+  /**
+   * Restarts a crashed node from its durable record only: hard state (commit 0) and entries,
+   * with a fresh state machine. A node that is up is left alone.
+   */
   restart(id: NodeId): void {
     const node = this.node(id);
     if (node.core) return;
@@ -382,7 +388,7 @@ export class Simulator {
   private activity<R>(node: SimNode, fn: (core: RaftCore) => R): R {
     const core = node.core!;
     let due = this.tickNumber(node, this.time) - node.ticks;
-    while (due > 0) {
+    while (due > 0 && node.core === core) {
       // Never more ticks in one call than until the next timer: each firing happens on time.
       const k = Math.min(due, core.ticksUntilNextEvent());
       node.ticks += k;
@@ -394,13 +400,15 @@ export class Simulator {
     }
     const result = fn(core);
     this.drain(node, core);
-    node.timerAt = node.phase + (node.ticks + core.ticksUntilNextEvent()) * this.tickMs;
+    // An event listener may have crashed the node meanwhile: its timer is then already off.
+    if (node.core === core) node.timerAt = node.phase + (node.ticks + core.ticksUntilNextEvent()) * this.tickMs;
     return result;
   }
 
   /** The Ready loop: PERSIST, then SEND, then APPLY, then advance — and show the checker. */
   private drain(node: SimNode, core: RaftCore): void {
-    while (core.hasReady()) {
+    // Stops if the node crashed under it (a listener's doing): a dead core sends nothing more.
+    while (node.core === core && core.hasReady()) {
       const rd = core.ready();
       this.counters.readies++;
       if (this.bugs.unpersistedVote) {
