@@ -250,7 +250,7 @@ export class InvariantChecker {
       }
       break;
     }
-    t.log.length = k - 1;
+    if (k <= t.log.length) t.log.length = k - 1;
     for (const e of w) {
       this.register(o.node, e, t.log[e.index - 2]?.term ?? 0, o.at);
       t.log.push(e);

@@ -25,6 +25,6 @@ export function persist(record: DurableRecord, hardState: HardState | null, entr
   if (first.index > record.entries.length + 1) {
     throw new Error(`persist: entry ${first.index} would leave a gap after stored entry ${record.entries.length}`);
   }
-  record.entries.length = first.index - 1;
+  if (first.index <= record.entries.length) record.entries.length = first.index - 1;
   for (const e of entries) record.entries.push(e);
 }

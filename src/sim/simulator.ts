@@ -372,11 +372,9 @@ export class Simulator {
       return;
     }
     const t = this.trace;
-    t.add(Trace.Deliver);
     t.add(this.time);
-    t.add(m.from);
-    t.add(m.to);
-    t.add(MESSAGE_CODE[m.type]);
+    // Kind, sender, receiver and message type in one integer (ids are 1..9).
+    t.add((((Trace.Deliver << 4) | m.from) << 4 | m.to) << 4 | MESSAGE_CODE[m.type]);
     t.add(m.term);
     this.activity(node, (core) => core.step(m));
   }
@@ -425,13 +423,12 @@ export class Simulator {
       }
       if (node.applied > this.counters.highestApplied) this.counters.highestApplied = node.applied;
       const t = this.trace;
-      t.add(Trace.Ready);
-      t.add(node.id);
-      t.add(rd.hardState ? rd.hardState.term : -1);
-      t.add(rd.hardState ? (rd.hardState.votedFor ?? 0) : -1);
-      t.add(rd.entries.length);
-      t.add(rd.messages.length);
-      t.add(rd.committedEntries.length);
+      t.add((Trace.Ready << 4) | node.id);
+      if (rd.hardState) {
+        t.add(rd.hardState.term);
+        t.add(rd.hardState.votedFor ?? 0);
+      }
+      t.add((rd.entries.length * 4096 + rd.messages.length) * 4096 + rd.committedEntries.length);
       if (this.listeners.length > 0) {
         for (const event of rd.events) this.emit({ at: this.time, node: node.id, type: 'raft', event });
       }
