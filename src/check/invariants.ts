@@ -33,7 +33,10 @@ interface RegisteredEntry {
 interface CommittedEntry {
   entry: Entry;
   node: NodeId;
-  /** The term of the node that first reported it committed: the commit happened in this term or earlier. */
+  /**
+   * The lowest term of a node when it reported this entry committed: the commit happened in
+   * this term or earlier (a node learns of a commit in the committing leader's term or later).
+   */
   commitTerm: Term;
 }
 
@@ -352,7 +355,10 @@ export class InvariantChecker {
         this.committed[i] = { entry: e, node: o.node, commitTerm: o.term };
         if (i > this.committedMax) this.committedMax = i;
         this.checkTopLeaderHas(o, i, e);
-      } else if (!sameEntry(c.entry, e)) {
+      } else if (sameEntry(c.entry, e)) {
+        // Every report's term bounds the commit's term from above: keep the tightest bound.
+        if (o.term < c.commitTerm) c.commitTerm = o.term;
+      } else {
         this.violation('log-matching', o.at, `nodes ${c.node} and ${o.node} committed different entries at index ${i}: ${describeEntry(c.entry)} vs ${describeEntry(e)}`, {
           nodes: [c.node, o.node],
           index: i,
