@@ -28,7 +28,7 @@ export function nodeName(id: NodeId): string {
 
 /** "n1 n2 n4". */
 export function nodeList(ids: readonly NodeId[]): string {
-  return ids.map(nodeName).join(' ');
+  return [...ids].sort((a, b) => a - b).map(nodeName).join(' ');
 }
 
 /** "2.1 s" (tenths below a minute). */

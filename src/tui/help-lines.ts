@@ -12,7 +12,7 @@ const KEY_COLUMN = LABEL_WIDTH + 28;
 export function helpLines(commandHelp: string, width: number, height: number, only: string | null): Line[] {
   const title: Line = [
     { text: 'Help', bold: true, color: 'cyan' },
-    { text: ' — Esc, F1 or ? closes it. Letters always type; keys act on the selected node (▶).', color: 'gray' },
+    { text: ' — Esc, F1 or ? closes it. Letters always type; keys act on the selected node ▶', color: 'gray' },
   ];
   const keys = keyHelp().map((k): Line => [{ text: k.label.padEnd(LABEL_WIDTH), bold: true }, { text: k.help }]);
   const legend: Line[] = [

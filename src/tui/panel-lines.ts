@@ -139,7 +139,7 @@ function timerLine(node: NodeView, inner: number, paused: boolean): Line {
   const left = ((1 - p) * node.electionTimeoutMs) / 1000;
   const tail = ` ${left.toFixed(1)}s`;
   const label = 'timer ';
-  const barWidth = Math.max(4, inner - label.length - tail.length);
+  const barWidth = Math.max(4, Math.min(20, inner - label.length - tail.length));
   const filled = Math.round(p * barWidth);
   const color = p > 0.8 ? 'red' : p > 0.6 ? 'yellow' : 'green';
   return [

@@ -107,9 +107,9 @@ describe('App', () => {
     const app = mount();
     await app.waitFor('raft> ');
     app.r.stdin.write('?');
-    await app.waitFor('isolate / rejoin selected');
+    await app.waitFor('isolate / rejoin node');
     app.r.stdin.write(encodeKey('escape'));
-    await pollUntil(() => !app.screen().includes('isolate / rejoin selected') && app.screen().includes('FOLLOWER'), 'help to close');
+    await pollUntil(() => !app.screen().includes('isolate / rejoin node') && app.screen().includes('FOLLOWER'), 'help to close');
     app.store.close();
   });
 

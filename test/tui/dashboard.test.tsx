@@ -107,7 +107,7 @@ describe('Dashboard', () => {
   it('opens a help overlay listing keys and commands in place of the panels', () => {
     const f = frame(healthySnapshot(), { helpOpen: true });
     expect(f).toContain('F2 Ctrl-X');
-    expect(f).toContain('crash / restart selected');
+    expect(f).toContain('crash / restart node');
     expect(f).toContain('partition 1,2 | 3,4,5');
     expect(f).not.toContain('FOLLOWER');
   });
