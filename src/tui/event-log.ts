@@ -160,6 +160,11 @@ function mergeKey(e: ClusterEvent): string | undefined {
   if (e.type !== 'raft') return undefined;
   const ev = e.event;
   if (ev.kind === 'vote' && ev.granted) return `vote:${ev.preVote}:${ev.candidate}:${ev.term}`;
+  if (ev.kind === 'vote') {
+    // Refusals merge only when their evidence reads the same.
+    const evidence = ev.reason === 'log-behind' ? JSON.stringify([ev.candidateLast, ev.ourLast]) : ev.reason === 'already-voted' ? String(ev.votedFor) : '';
+    return `refuse:${ev.preVote}:${ev.candidate}:${ev.term}:${ev.reason}:${evidence}`;
+  }
   if (ev.kind === 'role' && ev.reason === 'leader-found') return `found:${ev.term}:${ev.from ?? ''}`;
   if (ev.kind === 'role' && ev.reason === 'higher-term') return `higher:${ev.term}:${ev.from ?? ''}`;
   return undefined;

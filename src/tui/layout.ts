@@ -46,14 +46,12 @@ export interface Layout {
 export function computeLayout(columns: number, rows: number, nodeCount: number): Layout {
   const height = Math.max(1, rows - 1);
   const n = Math.max(1, nodeCount);
-  const maxCols = Math.max(1, Math.floor(columns / MIN_PANEL_WIDTH));
-  const panelRows = Math.ceil(n / maxCols);
-  const panelColumns = Math.ceil(n / panelRows);
+  const minEvents = MIN_EVENT_LINES + Math.floor(Math.max(0, height - 23) / 2);
+  const available = height - FIXED_LINES - minEvents;
+  const { panelColumns, panelRows } = chooseGrid(n, columns, available);
   const each = Math.min(MAX_PANEL_WIDTH, Math.floor(columns / panelColumns));
   const spare = Math.min(MAX_PANEL_WIDTH * panelColumns, columns) - each * panelColumns;
   const panelWidths = Array.from({ length: panelColumns }, (_, i) => Math.min(MAX_PANEL_WIDTH, each + (i < spare ? 1 : 0)));
-  const minEvents = MIN_EVENT_LINES + Math.floor(Math.max(0, height - 23) / 2);
-  const available = height - FIXED_LINES - minEvents;
   const panelHeight = Math.max(3, Math.min(MAX_PANEL_HEIGHT, Math.floor(available / panelRows)));
   const eventLines = Math.max(0, height - FIXED_LINES - panelRows * panelHeight);
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS || height - FIXED_LINES < panelRows * 3;
@@ -69,6 +67,25 @@ export function computeLayout(columns: number, rows: number, nodeCount: number):
     plan: planPanel(panelHeight - 2, inner),
     eventLines,
   };
+}
+
+/**
+ * The grid that shows panels best: wide enough for full labels (about 36 columns) and tall
+ * enough for a few log lines (about 10 rows), height counting more than width; few empty cells.
+ */
+function chooseGrid(n: number, columns: number, available: number): { panelColumns: number; panelRows: number } {
+  const maxCols = Math.max(1, Math.min(n, Math.floor(columns / MIN_PANEL_WIDTH)));
+  let best = { panelColumns: maxCols, panelRows: Math.ceil(n / maxCols), score: -Infinity };
+  for (let cols = 1; cols <= maxCols; cols++) {
+    const rows = Math.ceil(n / cols);
+    const width = Math.min(MAX_PANEL_WIDTH, Math.floor(columns / cols));
+    const height = Math.min(MAX_PANEL_HEIGHT, Math.floor(available / rows));
+    if (height < 3) continue;
+    const empty = cols * rows - n;
+    const score = Math.min(width / 36, 1) + 1.5 * Math.min(height / 10, 1) - 0.05 * empty;
+    if (score > best.score) best = { panelColumns: cols, panelRows: rows, score };
+  }
+  return { panelColumns: best.panelColumns, panelRows: best.panelRows };
 }
 
 /** Shares `lines` content lines among the parts of a panel, most important first. */

@@ -71,3 +71,21 @@ describe('EventLog', () => {
     expect(log.add([{ at: 0, type: 'crash', node: 1 }])).toBe(true);
   });
 });
+
+describe('EventLog refusals', () => {
+  const refuse = (node: number, ourTerm: number): ClusterEvent => ({
+    at: 0,
+    type: 'raft',
+    node,
+    event: { kind: 'vote', candidate: 3, term: 2, preVote: true, granted: false, reason: 'log-behind', candidateLast: { index: 0, term: 0 }, ourLast: { index: 1, term: ourTerm } },
+  });
+
+  it('merges refusals that read the same, and keeps different evidence apart', () => {
+    const log = new EventLog();
+    log.add([refuse(1, 1), refuse(2, 1), refuse(4, 2)]);
+    expect(log.lines().map((l) => l.text)).toEqual([
+      'n1 n2 refused pre-vote to n3: its log is behind (last term 0 < 1)',
+      'n4 refused pre-vote to n3: its log is behind (last term 0 < 2)',
+    ]);
+  });
+});

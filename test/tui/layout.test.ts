@@ -49,3 +49,15 @@ describe('spans', () => {
     expect(textWidth(plain(fitLine([{ text: '日本語のテキスト' }], 7)))).toBeLessThanOrEqual(7);
   });
 });
+
+describe('computeLayout grid choice', () => {
+  it('prefers two rows of wide panels over one row of narrow ones', () => {
+    const l = computeLayout(130, 40, 5);
+    expect([l.panelColumns, l.panelRows]).toEqual([3, 2]);
+    expect(l.plan.compact).toBe(false);
+  });
+
+  it('keeps three nodes side by side at 80×24', () => {
+    expect(computeLayout(80, 24, 3).panelRows).toBe(1);
+  });
+});
