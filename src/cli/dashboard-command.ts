@@ -1,0 +1,102 @@
+/**
+ * `raft-tui` itself: checks the flags, makes sure there is a terminal, starts the cluster with
+ * its files in a fresh temporary folder (removed on quit) or in --data-dir (kept, resumed),
+ * runs the dashboard until the person quits, then stops the cluster and cleans up.
+ */
+import { constants } from 'node:fs';
+import { access, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { CliCommand } from './command.js';
+import { checkDashboardOptions, declareDashboardOptions } from './dashboard-options.js';
+import { UsageError, type CliIo } from './io.js';
+
+export const NO_TERMINAL =
+  'the dashboard needs a terminal (run it in an interactive terminal, or use --script with a terminal)';
+
+export const dashboardCommand: CliCommand = {
+  command: '$0',
+  describe: 'start a cluster and watch it in the dashboard',
+  builder: declareDashboardOptions,
+  run: runDashboardCommand,
+};
+
+async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Promise<number> {
+  const settings = checkDashboardOptions(args, () => Math.floor(Math.random() * 2 ** 31));
+  const script = settings.script ? await readScript(settings.script) : undefined;
+  if (settings.dataDir) await checkDataDir(settings.dataDir);
+  if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) throw new UsageError(NO_TERMINAL);
+
+  // Ink draws nothing while CI is set; a person at a terminal wants to see the dashboard.
+  delete io.env['CI'];
+  delete io.env['CONTINUOUS_INTEGRATION'];
+  // React's development build costs several times the CPU per frame; it is chosen on import.
+  io.env['NODE_ENV'] ??= 'production';
+  const [{ createCluster }, { runDashboard }, { consoleBridge }, { applyNoColor }] = await Promise.all([
+    import('../cluster/create-cluster.js'),
+    import('../tui/run-dashboard.js'),
+    import('./console-bridge.js'),
+    import('../tui/no-color.js'),
+  ]);
+  applyNoColor(io.env);
+
+  const temporary = settings.dataDir === undefined;
+  const dataDir = settings.dataDir ? resolve(settings.dataDir) : await mkdtemp(join(tmpdir(), 'raft-tui-'));
+  let cluster: Awaited<ReturnType<typeof createCluster>> | undefined;
+  try {
+    cluster = await createCluster({ ...settings.cluster, dataDir });
+    const bridge = consoleBridge(cluster);
+    const { nodes, seed, transport, speed } = settings.cluster;
+    const where = temporary ? `files in ${dataDir} (removed on quit)` : `files in ${dataDir} (kept)`;
+    await runDashboard(cluster, {
+      stdin: io.stdin,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      run: bridge.run,
+      commandHelp: bridge.commandHelp,
+      intro: [{ text: `started ${nodes} nodes over ${transport === 'tcp' ? 'TCP on 127.0.0.1' : 'in-process messages'}, seed ${seed}, speed ${speed}×, ${where}`, tone: 'quiet' }],
+      ...(script
+        ? {
+            afterStart: ({ controller, note, signal }) =>
+              bridge
+                .playScript(script.text, {
+                  signal,
+                  line: (no, text) => note(`${script.name}:${no} › ${text}`, 'command'),
+                  outcome: (no, text, outcome) => {
+                    if (!outcome.ok) note(`${script.name}:${no}: ${outcome.message}`, 'error');
+                    controller.showResult(`${script.name}:${no} ${text}`, outcome);
+                  },
+                })
+                .then((summary) => note(`${script.name}: ${summary}`, 'quiet')),
+          }
+        : {}),
+    });
+    return 0;
+  } finally {
+    await cluster?.stop().catch(() => undefined);
+    if (temporary) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function readScript(path: string): Promise<{ name: string; text: string }> {
+  try {
+    return { name: path, text: await readFile(path, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'not allowed to read it' : String(error);
+    throw new UsageError(`--script ${path}: ${why}`);
+  }
+}
+
+async function checkDataDir(dir: string): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (info && !info.isDirectory()) throw new UsageError(`--data-dir ${dir} is a file: give a folder (it is created if missing)`);
+  if (!info) {
+    await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+      throw new UsageError(`--data-dir ${dir} cannot be created: ${(error as Error).message}`);
+    });
+  }
+  await access(dir, constants.W_OK).catch(() => {
+    throw new UsageError(`--data-dir ${dir} is not writable: pick a folder you can write to`);
+  });
+}
