@@ -63,7 +63,10 @@ function topBorder(input: PanelInput, b: BorderChars, border: Span): Line {
     role,
     { text: ' ' },
   ];
-  const port: Line = [{ text: node.port > 0 ? ` :${node.port} ` : ' mem ', color: 'gray' }, { ...border, text: `${b.h}${b.tr}` }];
+  const end: Line = [{ ...border, text: `${b.h}${b.tr}` }];
+  const port: Line = [{ text: node.port > 0 ? ` :${node.port} ` : ' mem ', color: 'gray' }, ...end];
+  // The role matters more than the port: a narrow panel drops the port to keep PRE-CANDIDATE whole.
+  if (lineWidth(title) + lineWidth(port) > width) return fillBorder(title, end, width, b.h, border);
   return fillBorder(title, port, width, b.h, border);
 }
 
@@ -88,7 +91,7 @@ function linksText(input: PanelInput): Span {
   if (groups && node.partitionGroup !== null) {
     const own = groups[node.partitionGroup - 1] ?? [node.id];
     if (own.length <= 1) return { text: 'ISOLATED: reaches no one', color: 'yellow', bold: true };
-    return { text: `side ${partitionText([own])} of ${groups.length}`, color: 'yellow' };
+    return { text: `${input.plan.compact ? 'side' : 'partition side'} ${partitionText([own])}`, color: 'yellow' };
   }
   if (groups && node.partitionGroup === null) return { text: 'ISOLATED: reaches no one', color: 'yellow', bold: true };
   if (node.unreachable.length > 0) return { text: `can't reach ${nodeList(node.unreachable)}`, color: 'yellow' };

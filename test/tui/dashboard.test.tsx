@@ -150,3 +150,13 @@ describe('Dashboard', () => {
     expect(frame(healthySnapshot(9), {}, { columns: 30, rows: 10 })).toMatch(/needs a terminal of\s+at least/);
   });
 });
+
+describe('Dashboard titles', () => {
+  it('keeps PRE-CANDIDATE whole in a narrow panel, dropping the port instead', () => {
+    const s = withNodes(healthySnapshot(), nodeView(2, { role: 'precandidate', leader: null }));
+    const f = frame(s, {}, { columns: 80, rows: 24 });
+    expect(f).toContain('n2 PRE-CANDIDATE');
+    expect(panelOf(f, 2)).not.toContain(':40102');
+    expect(panelOf(f, 3)).toContain(':40103');
+  });
+});
