@@ -48,8 +48,10 @@ export interface ControllerOptions {
   ids: readonly NodeId[];
   run: RunCommand;
   snapshot: () => ClusterSnapshot;
-  /** Puts a line in the event pane. */
-  note: (text: string, tone: LineTone) => void;
+  /** Puts a line in the event pane; returns its id when it can be amended. */
+  note: (text: string, tone: LineTone) => number | undefined | void;
+  /** Rewrites a noted line if nothing came after it; optional. */
+  amend?: (id: number, text: string) => boolean;
   onQuit: () => void;
   /** History entries kept (default 200). */
   historySize?: number;
@@ -109,7 +111,8 @@ export function createController(options: ControllerOptions): Controller {
   async function runLine(line: string, origin?: string): Promise<CommandOutcome | undefined> {
     const text = line.trim();
     if (!text) return undefined;
-    options.note(`› ${text}${origin ? `   (${origin})` : ''}`, 'command');
+    const said = `› ${text}${origin ? `   (${origin})` : ''}`;
+    const noted = options.note(said, 'command');
     set({ result: { line: text, status: 'running', message: 'running…' } });
     let outcome: CommandOutcome;
     try {
@@ -124,7 +127,12 @@ export function createController(options: ControllerOptions): Controller {
     } else {
       set({ result });
     }
-    if (!outcome.ok) options.note(`  ✘ ${outcome.message}`, 'error');
+    if (!outcome.ok) {
+      options.note(`  ✘ ${outcome.message}`, 'error');
+    } else if (typeof noted === 'number' && outcome.message && !outcome.help) {
+      // An answer nothing else reported (GET's value, what `step` delivered) joins its command.
+      options.amend?.(noted, `${said} → ${outcome.message}`);
+    }
     if (outcome.quit) quit();
     return outcome;
   }

@@ -65,9 +65,23 @@ export class EventLog {
     return this.list !== before;
   }
 
-  /** Adds a line of the dashboard's own (a typed command, its outcome, a script line). */
-  note(text: string, tone: LineTone, at: number): void {
-    this.push({ text, tone, at });
+  /**
+   * Adds a line of the dashboard's own (a typed command, its outcome, a script line). Returns
+   * its id, or undefined when it only counted as a repeat of the line before.
+   */
+  note(text: string, tone: LineTone, at: number): number | undefined {
+    return this.push({ text, tone, at });
+  }
+
+  /**
+   * Rewrites line `id` if nothing has been said since it: a command's answer joins the command
+   * when no event already told what happened. Returns whether it did.
+   */
+  amendLast(id: number, text: string): boolean {
+    const last = this.list[this.list.length - 1];
+    if (!last || last.id !== id) return false;
+    this.replace(id, { ...last, text });
+    return true;
   }
 
   private addOne(e: ClusterEvent, context: DescribeContext): void {

@@ -90,12 +90,16 @@ function linksText(input: PanelInput): Span {
   const groups = snapshot.faults.partition;
   if (groups && node.partitionGroup !== null) {
     const own = groups[node.partitionGroup - 1] ?? [node.id];
-    if (own.length <= 1) return { text: 'ISOLATED: reaches no one', color: 'yellow', bold: true };
+    if (own.length <= 1) return isolated(input.plan.compact);
     return { text: `${input.plan.compact ? 'side' : 'partition side'} ${partitionText([own])}`, color: 'yellow' };
   }
-  if (groups && node.partitionGroup === null) return { text: 'ISOLATED: reaches no one', color: 'yellow', bold: true };
+  if (groups && node.partitionGroup === null) return isolated(input.plan.compact);
   if (node.unreachable.length > 0) return { text: `can't reach ${nodeList(node.unreachable)}`, color: 'yellow' };
   return { text: 'links ok', color: 'gray' };
+}
+
+function isolated(compact: boolean): Span {
+  return { text: compact ? 'ISOLATED' : 'ISOLATED: reaches no one', color: 'yellow', bold: true };
 }
 
 function upBody(input: PanelInput, inner: number): Line[] {

@@ -50,6 +50,7 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
     run: options.run,
     snapshot: () => cluster.snapshot(),
     note: (text, tone) => store.note(text, tone),
+    amend: (id, text) => store.amend(id, text),
     onQuit: () => quit(),
   });
   const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];

@@ -19,7 +19,9 @@ export interface DashboardStore {
   /** Calls `listener` after every published change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
   /** Adds a line of the dashboard's own to the event pane (commands, outcomes, script lines). */
-  note(text: string, tone: LineTone): void;
+  note(text: string, tone: LineTone): number | undefined;
+  /** Rewrites a noted line if no event has come after it (see EventLog.amendLast). */
+  amend(id: number, text: string): boolean;
   /** Stops listening to the cluster and cancels the pending flush. */
   close(): void;
 }
@@ -47,19 +49,24 @@ export function createDashboardStore(source: SnapshotSource, options: DashboardS
   let closed = false;
   const listeners = new Set<() => void>();
 
-  const flush = (): void => {
-    timer = undefined;
-    if (closed) return;
+  /** Takes the waiting events into the log now (before a note, so lines keep their order). */
+  const takeEvents = (): void => {
+    if (pendingEvents.length === 0) return;
     const previous = state.snapshot;
     const events = pendingEvents;
     pendingEvents = [];
     // The snapshot from before these events knows the election timeout a node just ran out of.
-    const changedLines = log.add(events, {
-      timeoutMs: (id) => previous.nodes.find((n) => n.id === id)?.electionTimeoutMs,
-    });
+    log.add(events, { timeoutMs: (id) => previous.nodes.find((n) => n.id === id)?.electionTimeoutMs });
+  };
+  const flush = (): void => {
+    timer = undefined;
+    if (closed) return;
+    const previous = state.snapshot;
+    takeEvents();
+    const changedLines = log.lines() !== state.events;
     const snapshot = pendingSnapshot ?? previous;
     pendingSnapshot = undefined;
-    if (snapshot === previous && !changedLines && log.lines() === state.events) return;
+    if (snapshot === previous && !changedLines) return;
     state = { snapshot, events: log.lines(), origin: state.origin };
     for (const l of [...listeners]) l();
   };
@@ -85,8 +92,16 @@ export function createDashboardStore(source: SnapshotSource, options: DashboardS
       return () => listeners.delete(listener);
     },
     note(text, tone) {
-      log.note(text, tone, now());
+      takeEvents();
+      const id = log.note(text, tone, now());
       schedule();
+      return id;
+    },
+    amend(id, text) {
+      takeEvents();
+      const done = log.amendLast(id, text);
+      if (done) schedule();
+      return done;
     },
     close() {
       closed = true;

@@ -67,3 +67,18 @@ describe('createDashboardStore', () => {
     expect(src.count()).toBe(0);
   });
 });
+
+describe('dashboard store notes', () => {
+  it('lets a command line take its answer only while nothing came after it', async () => {
+    const src = source();
+    const store = createDashboardStore(src.s, { batchMs: 5 });
+    const a = store.note('› GET x', 'command')!;
+    expect(store.amend(a, '› GET x → 1')).toBe(true);
+    const b = store.note('› crash 2', 'command')!;
+    src.emit({ at: 0, type: 'crash', node: 2 });
+    expect(store.amend(b, '› crash 2 → n2 crashed')).toBe(false);
+    await pollUntil(() => store.getState().events.length === 3, 'three lines');
+    expect(store.getState().events.map((e) => e.text)).toEqual(['› GET x → 1', '› crash 2', 'n2 crashed: its memory is gone, its disk is kept']);
+    store.close();
+  });
+});
