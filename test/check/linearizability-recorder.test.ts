@@ -62,11 +62,13 @@ describe('HistoryRecorder', () => {
     const w1 = rec.invoke('a', { type: 'set', key: 'x', value: '1' });
     clock.set(1);
     rec.complete(w1, {});
-    const w2 = rec.invoke('a', { type: 'set', key: 'x', value: '2' });
     clock.set(2);
-    rec.complete(w2, {});
-    const r = rec.invoke('b', { type: 'get', key: 'x' });
+    const w2 = rec.invoke('a', { type: 'set', key: 'x', value: '2' });
     clock.set(3);
+    rec.complete(w2, {});
+    clock.set(4);
+    const r = rec.invoke('b', { type: 'get', key: 'x' });
+    clock.set(5);
     rec.complete(r, { value: '1' });
     expect(checkLinearizability(rec.history()).ok).toBe(false);
   });
