@@ -111,8 +111,14 @@ export function runChaos(options: ChaosOptions): ChaosResult {
 /**
  * Heals every fault, restarts every node, then proposes a marker entry to the leader (again if
  * it is lost to a leader change) until it is committed on every node or `limitMs` pass.
+ * `marker` gives the entry data of each attempt (default `liveness N`).
  */
-function checkLiveness(sim: Simulator, limitMs: number, broken: () => boolean): NonNullable<ChaosResult['liveness']> {
+export function checkLiveness(
+  sim: Simulator,
+  limitMs: number,
+  broken: () => boolean,
+  marker: (attempt: number) => string = (attempt) => `liveness ${attempt}`,
+): NonNullable<ChaosResult['liveness']> {
   sim.heal();
   for (const id of sim.ids) sim.restart(id);
   const start = sim.now;
@@ -122,14 +128,14 @@ function checkLiveness(sim: Simulator, limitMs: number, broken: () => boolean): 
     if (!sim.runUntil(() => sim.leader() !== undefined || broken(), deadline - sim.now)) break;
     const leader = sim.leader();
     if (leader === undefined) break;
-    const marker = `liveness ${++attempt}`;
-    const r = sim.propose(leader, marker);
+    const data = marker(++attempt);
+    const r = sim.propose(leader, data);
     if (!r.ok) {
       sim.runFor(sim.tickMs);
       continue;
     }
     const everywhere = (): boolean =>
-      sim.ids.every((id) => sim.commitIndex(id) >= r.index && sim.entryAt(id, r.index)?.data === marker);
+      sim.ids.every((id) => sim.commitIndex(id) >= r.index && sim.entryAt(id, r.index)?.data === data);
     // A leader change can drop the uncommitted marker: try again after a while.
     const retryAt = Math.min(deadline, sim.now + 1000);
     if (sim.runUntil(() => everywhere() || broken(), retryAt - sim.now) && everywhere()) {

@@ -85,7 +85,7 @@ export class Simulator {
   private readonly actions: Action[] = [];
   private actionSeq = 0;
   private readonly trace = new TraceHash();
-  private readonly counters = { steps: 0, readies: 0, lostToDown: 0, proposals: 0, accepted: 0, highestApplied: 0 };
+  private readonly counters = { steps: 0, readies: 0, lostToDown: 0, proposals: 0, accepted: 0, highestApplied: 0, elections: 0 };
 
   constructor(options: SimulatorOptions = {}) {
     const n = options.nodes ?? 5;
@@ -221,6 +221,20 @@ export class Simulator {
     this.traceFault();
   }
 
+  /**
+   * Replaces the partition and every one-way cut at once (a node not named in a group is alone);
+   * drop / duplicate / delay stay as they are.
+   */
+  setLinks(partition: readonly (readonly NodeId[])[] | null, cuts: readonly { from: NodeId; to: NodeId }[]): void {
+    for (const g of partition ?? []) for (const id of g) this.node(id);
+    for (const c of cuts) {
+      this.node(c.from);
+      this.node(c.to);
+    }
+    this.network.filter.update({ partition: partition ? partition.map((g) => [...g]) : null, cuts: cuts.map((c) => ({ from: c.from, to: c.to })) });
+    this.traceFault();
+  }
+
   /** All links up, all faults off. */
   heal(): void {
     this.network.filter.set({ partition: null, cuts: [], dropRate: 0, duplicateRate: 0, delayMs: null });
@@ -295,9 +309,19 @@ export class Simulator {
 
   /**
    * Counters of the run: events processed (steps), Readies handled, copies lost to a node that
-   * was down, proposals made and accepted, and the highest index any node has applied.
+   * was down, proposals made and accepted, the highest index any node has applied, and
+   * elections won (a node becoming leader).
    */
-  stats(): { network: MemoryNetworkStats; steps: number; readies: number; lostToDown: number; proposals: number; accepted: number; highestApplied: number } {
+  stats(): {
+    network: MemoryNetworkStats;
+    steps: number;
+    readies: number;
+    lostToDown: number;
+    proposals: number;
+    accepted: number;
+    highestApplied: number;
+    elections: number;
+  } {
     return { network: this.network.stats(), ...this.counters };
   }
 
@@ -429,6 +453,9 @@ export class Simulator {
         t.add(rd.hardState.votedFor ?? 0);
       }
       t.add((rd.entries.length * 4096 + rd.messages.length) * 4096 + rd.committedEntries.length);
+      for (const event of rd.events) {
+        if (event.kind === 'role' && event.role === 'leader') this.counters.elections++;
+      }
       if (this.listeners.length > 0) {
         for (const event of rd.events) this.emit({ at: this.time, node: node.id, type: 'raft', event });
       }

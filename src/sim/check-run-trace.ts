@@ -1,0 +1,59 @@
+/**
+ * Readable lines for the event trace of one check run (`raft-tui check --seed S --trace`):
+ * roles, votes, commits, truncations, crashes, restarts and violations, one sentence each.
+ */
+import type { RaftEvent } from '../raft/types.js';
+import type { SimEvent } from './types.js';
+
+function list(ids: readonly number[] | undefined): string {
+  return ids && ids.length ? ids.map((id) => `n${id}`).join(', ') : 'nobody';
+}
+
+function describeRaft(node: number, e: RaftEvent): string | null {
+  switch (e.kind) {
+    case 'role': {
+      const why: Record<typeof e.reason, string> = {
+        'election-timeout': `heard from no leader for ${e.ticks ?? '?'} ticks`,
+        'prevote-won': `won the pre-vote (${list(e.votes)})`,
+        'won-election': `won the election with votes from ${list(e.votes)}`,
+        'higher-term': `saw term ${e.term}${e.from !== undefined ? ` from n${e.from}` : ''}`,
+        'lost-quorum': 'lost touch with a majority (check-quorum)',
+        'leader-found': e.from !== undefined ? `heard from leader n${e.from}` : 'heard from a leader',
+        'lost-election': 'lost the election',
+        restart: 'restarted',
+      };
+      return `n${node} becomes ${e.role} in term ${e.term}: ${why[e.reason]}`;
+    }
+    case 'vote': {
+      const what = e.preVote ? 'pre-vote' : 'vote';
+      if (e.granted) return `n${node} grants its ${what} to n${e.candidate} for term ${e.term}`;
+      let why: string = e.reason;
+      if (e.reason === 'log-behind' && e.candidateLast && e.ourLast) {
+        why = `its log (last ${e.candidateLast.index}@${e.candidateLast.term}) is behind ours (${e.ourLast.index}@${e.ourLast.term})`;
+      } else if (e.reason === 'already-voted') {
+        why = `already voted for n${e.votedFor ?? '?'}`;
+      }
+      return `n${node} refuses its ${what} to n${e.candidate} for term ${e.term}: ${why}`;
+    }
+    case 'commit':
+      return `n${node} commits up to index ${e.index} (term ${e.term}), counted on ${list(e.quorum)}`;
+    case 'truncate':
+      return `n${node} drops ${e.count} conflicting entr${e.count === 1 ? 'y' : 'ies'} from index ${e.from} (§5.3)`;
+    case 'append':
+      return null;
+  }
+}
+
+/** One simulator event as a sentence, or null for events too frequent to be worth a line. */
+export function describeSimEvent(e: SimEvent): string | null {
+  switch (e.type) {
+    case 'raft':
+      return describeRaft(e.node, e.event);
+    case 'crash':
+      return `n${e.node} crashes (keeps term, vote and log)`;
+    case 'restart':
+      return `n${e.node} restarts from storage: term ${e.term}, ${e.lastIndex} entries`;
+    case 'violation':
+      return `VIOLATION ${e.violation.invariant}: ${e.violation.message}`;
+  }
+}
