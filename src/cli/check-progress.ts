@@ -18,12 +18,16 @@ export interface ProgressState {
   simulatedMs: number;
 }
 
-/** `12.3 s`, `4 min 05 s`. */
+/** `12.3 s`, `4 min 05 s`, `2 h 07 min`. */
 export function formatDuration(ms: number): string {
   const s = ms / 1000;
   if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  return `${m} min ${String(Math.floor(s - m * 60)).padStart(2, '0')} s`;
+  if (s < 3600) {
+    const m = Math.floor(s / 60);
+    return `${m} min ${String(Math.floor(s - m * 60)).padStart(2, '0')} s`;
+  }
+  const h = Math.floor(s / 3600);
+  return `${h} h ${String(Math.floor((s - h * 3600) / 60)).padStart(2, '0')} min`;
 }
 
 const wallClock = (): number => performance.now();
