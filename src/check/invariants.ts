@@ -80,7 +80,7 @@ export class InvariantChecker {
   private readonly leaders = new Map<Term, NodeId>();
   private topLeader: { node: NodeId; term: Term } | null = null;
   /** Every (index, term) pair ever written, indexed by index then term. */
-  private readonly written: (Map<Term, RegisteredEntry> | undefined)[] = [];
+  private readonly written: (RegisteredEntry | Map<Term, RegisteredEntry> | undefined)[] = [];
   /** The committed entry at each index, as first reported. */
   private readonly committed: (CommittedEntry | undefined)[] = [];
   private committedMax: Index = 0;
@@ -263,12 +263,27 @@ export class InvariantChecker {
   /** §5.3 Log Matching: checked on every new entry against every entry ever written at its (index, term). */
   private register(node: NodeId, e: Entry, prevTerm: Term, at: number): void {
     this.count('log-matching');
-    let byTerm = this.written[e.index];
-    if (!byTerm) this.written[e.index] = byTerm = new Map();
-    const r = byTerm.get(e.term);
-    if (r === undefined) {
-      byTerm.set(e.term, { entry: e, node, prevTerm });
+    // Nearly every index only ever holds one term: keep that record bare, and make a map only
+    // when a second term shows up there (this checker runs live on every cluster).
+    const slot = this.written[e.index];
+    let r: RegisteredEntry | undefined;
+    if (slot === undefined) {
+      this.written[e.index] = { entry: e, node, prevTerm };
       return;
+    } else if (slot instanceof Map) {
+      r = slot.get(e.term);
+      if (r === undefined) {
+        slot.set(e.term, { entry: e, node, prevTerm });
+        return;
+      }
+    } else if (slot.entry.term !== e.term) {
+      this.written[e.index] = new Map([
+        [slot.entry.term, slot],
+        [e.term, { entry: e, node, prevTerm }],
+      ]);
+      return;
+    } else {
+      r = slot;
     }
     // Same (index, term) must mean the same entry, and (inductively) the same previous term.
     if (!sameEntry(r.entry, e)) {

@@ -78,7 +78,8 @@ export function spliceEntries(log: Entry[], entries: readonly Entry[]): number {
   if (first === undefined) return 0;
   const dropped = Math.max(0, log.length - (first.index - 1));
   log.length -= dropped;
-  for (const e of entries) log.push({ index: e.index, term: e.term, type: e.type, data: e.data });
+  // Entries are immutable by contract (src/raft/types.ts): keep the objects, do not copy them.
+  for (const e of entries) log.push(e);
   return dropped;
 }
 

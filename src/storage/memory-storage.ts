@@ -23,7 +23,7 @@ export class MemoryStorage implements Storage {
   load(): StoredState {
     return {
       hardState: copyHardState(this.hardState),
-      entries: this.entries.map((e) => ({ ...e })),
+      entries: this.entries.slice(),
       reports: [],
     };
   }

@@ -30,6 +30,8 @@ export interface Storage {
   /**
    * Persists a hard state (null: unchanged) and entries. An entry whose index is ≤ the stored
    * last index replaces the stored suffix from that index (conflict truncation, §5.3).
+   * Entry objects are immutable (src/raft/types.ts) and may be kept as they are, not copied:
+   * with the whole log in memory, a copy per entry per node is what the heap feels most.
    */
   save(hardState: HardState | null, entries: Entry[]): void | Promise<void>;
   close(): Promise<void>;
