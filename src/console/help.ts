@@ -1,0 +1,214 @@
+/**
+ * The help text of the console language, in one place: the dashboard's help screen, the
+ * `help` command and the `--help` epilogue all show it from here.
+ */
+
+/** One command's help. */
+export interface CommandHelp {
+  /** The command word, as typed (lower case; the key-value verbs in capitals). */
+  name: string;
+  usage: string;
+  summary: string;
+  example: string;
+  /** What `help <name>` adds: the details and the Raft behind it. */
+  details: string;
+}
+
+/** Every command, in the order the help table lists them. */
+export const COMMANDS: readonly CommandHelp[] = [
+  {
+    name: 'SET',
+    usage: 'SET <key> = <value>',
+    summary: 'write a value through the leader',
+    example: 'SET x = 1',
+    details:
+      'Also: set x 1, set x=1. The value is the rest of the line; quote it ("a b") to keep\n' +
+      'surrounding spaces. The leader appends it to its log, replicates it, and answers once a\n' +
+      'majority stored it: committed (Raft §5.3). A retried request applies once (thesis §6.3).',
+  },
+  {
+    name: 'GET',
+    usage: 'GET <key>',
+    summary: 'read a value (it goes through the log)',
+    example: 'GET x',
+    details:
+      'Reads go through the log like writes, so a deposed leader cannot answer with stale data\n' +
+      '(thesis §6.4). The answer shows the log index the read was ordered at.',
+  },
+  {
+    name: 'DEL',
+    usage: 'DEL <key>',
+    summary: 'delete a key',
+    example: 'DEL x',
+    details: 'Removes the key and says what it held.',
+  },
+  {
+    name: 'CAS',
+    usage: 'CAS <key> <expected> <new>',
+    summary: 'set <new> only if the key holds <expected>',
+    example: 'CAS x 1 2',
+    details:
+      'Compare-and-swap, applied atomically in log order: swapped only when the key held\n' +
+      '<expected> at that point of the log. Quote values with spaces: CAS x "a b" c.',
+  },
+  {
+    name: 'crash',
+    usage: 'crash <id|leader>',
+    summary: 'stop a node: it loses memory, keeps its disk',
+    example: 'crash 2',
+    details:
+      'The node stops at once: timers, connections and volatile state (commit index, leader)\n' +
+      'are gone; its term, vote and log stay in storage (Raft Figure 2, persistent state).\n' +
+      '"crash leader" picks whoever leads now.',
+  },
+  {
+    name: 'restart',
+    usage: 'restart <id|all>',
+    summary: 'bring a crashed node (or all) back from its disk',
+    example: 'restart 2',
+    details:
+      'The node reloads term, vote and log from storage and rejoins as a follower; it learns\n' +
+      'the commit index again from the leader (it is volatile state, Figure 2). "restart all"\n' +
+      'restarts every crashed node.',
+  },
+  {
+    name: 'isolate',
+    usage: 'isolate <id>',
+    summary: 'cut one node off from all others',
+    example: 'isolate 3',
+    details:
+      'Puts the node in a partition group of its own. An isolated leader steps down when it\n' +
+      'stops hearing from a majority (check-quorum, thesis §6.2); an isolated follower keeps\n' +
+      'pre-voting and cannot disrupt the others (pre-vote, thesis §9.6). "rejoin 3" undoes it.',
+  },
+  {
+    name: 'rejoin',
+    usage: 'rejoin <id>',
+    summary: 'undo isolate: the node joins the largest group',
+    example: 'rejoin 3',
+    details:
+      'Moves the node back into the largest other partition group; when that leaves a single\n' +
+      'group, the partition is gone (drop, dup and delay settings stay).',
+  },
+  {
+    name: 'partition',
+    usage: 'partition <ids> | <ids> ...',
+    summary: 'split the network into groups',
+    example: 'partition 1,2 | 3,4,5',
+    details:
+      'Nodes in different groups cannot talk; a node named in no group is alone. Replaces any\n' +
+      'earlier partition. Only a group holding a majority can elect a leader and commit (§5.2).',
+  },
+  {
+    name: 'heal',
+    usage: 'heal',
+    summary: 'all links up, all network faults off',
+    example: 'heal',
+    details: 'Removes the partition, isolations, one-way cuts, drops, duplicates and delays.',
+  },
+  {
+    name: 'drop',
+    usage: 'drop <percent>',
+    summary: 'lose this share of messages',
+    example: 'drop 20',
+    details: 'Each message is lost with this probability; Raft retries (§5.3). "drop 0" stops it.',
+  },
+  {
+    name: 'dup',
+    usage: 'dup <percent>',
+    summary: 'deliver this share of messages twice',
+    example: 'dup 10',
+    details: 'Duplicates must be harmless: Raft RPCs are idempotent (§5.5). "dup 0" stops it.',
+  },
+  {
+    name: 'delay',
+    usage: 'delay <min>-<max>ms | off',
+    summary: 'hold each message a random time (reorders)',
+    example: 'delay 20-200ms',
+    details: 'Each message waits a uniform random delay in the range, so messages overtake each\nother. "delay 50ms" is a fixed delay; "delay off" stops it.',
+  },
+  {
+    name: 'pause',
+    usage: 'pause',
+    summary: 'freeze time; messages wait in the inboxes',
+    example: 'pause',
+    details: 'Timers stop and messages are held, so you can look. "step" moves one message or\none timer at a time; "resume" lets everything go.',
+  },
+  {
+    name: 'resume',
+    usage: 'resume',
+    summary: 'let time run again',
+    example: 'resume',
+    details: 'Undoes pause.',
+  },
+  {
+    name: 'step',
+    usage: 'step',
+    summary: 'while paused: deliver one message or fire one timer',
+    example: 'step',
+    details: 'Delivers the oldest held message; with none held, time jumps to the next timer.',
+  },
+  {
+    name: 'speed',
+    usage: 'speed <factor>',
+    summary: 'slow time down or speed it up (0.01-100)',
+    example: 'speed 0.1',
+    details: '"speed 0.1" makes everything ten times slower, to watch an election unfold.',
+  },
+  {
+    name: 'load',
+    usage: 'load <per-second> | off',
+    summary: 'a client sending random SETs',
+    example: 'load 20',
+    details: 'A built-in client submits this many random SET commands per second; "load off" stops it.',
+  },
+  {
+    name: 'wait',
+    usage: 'wait <ms> | leader | commit',
+    summary: 'pause a script: for a time, a leader, a commit',
+    example: 'wait leader',
+    details:
+      '"wait 500" (or 500ms, 2s) waits that long; "wait leader" until some node leads;\n' +
+      '"wait commit" until the next entry commits. Leader and commit give up after 30 s.',
+  },
+  {
+    name: 'help',
+    usage: 'help [command]',
+    summary: 'this table, or details of one command',
+    example: 'help crash',
+    details: 'Shows every command, or what one command does and the Raft behind it.',
+  },
+  {
+    name: 'quit',
+    usage: 'quit',
+    summary: 'stop the cluster and leave',
+    example: 'quit',
+    details: 'Stops every node. Also: exit.',
+  },
+];
+
+/** The help of one command by name (any case), or undefined. */
+export function commandHelp(name: string): CommandHelp | undefined {
+  const lower = name.toLowerCase();
+  return COMMANDS.find((c) => c.name.toLowerCase() === lower);
+}
+
+/** The table of every command: usage, what it does, an example; plus the script syntax. */
+export function helpText(): string {
+  const usageWidth = Math.max(...COMMANDS.map((c) => c.usage.length)) + 2;
+  const summaryWidth = Math.max(...COMMANDS.map((c) => c.summary.length)) + 2;
+  const rows = COMMANDS.map((c) => `${c.usage.padEnd(usageWidth)}${c.summary.padEnd(summaryWidth)}${c.example}`);
+  return [
+    `${'command'.padEnd(usageWidth)}${'what it does'.padEnd(summaryWidth)}example`,
+    ...rows,
+    '',
+    'Nodes are numbers (2 or n2). In scripts: one command a line; # starts a comment.',
+  ].join('\n');
+}
+
+/** The details of one command: usage, example and explanation. */
+export function helpFor(name: string): string | undefined {
+  const c = commandHelp(name);
+  if (!c) return undefined;
+  return `${c.usage} — ${c.summary}\n\n${c.details}\n\nexample: ${c.example}`;
+}

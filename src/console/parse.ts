@@ -1,0 +1,167 @@
+import { parseKvCommand } from '../kv/parse.js';
+import type { NodeId } from '../raft/types.js';
+import { COMMANDS } from './help.js';
+import { decimal, delayArg, durationArg, nodeArg, percentArg, type Arg } from './parse-args.js';
+import { closestWord } from './suggest.js';
+import type { ConsoleCommand, ConsoleContext, ParseResult } from './types.js';
+
+/** Longest delay and wait a line may ask for. */
+const MAX_DELAY_MS = 60_000;
+const MAX_WAIT_MS = 3_600_000;
+const MAX_LOAD = 10_000;
+
+/** Other words people type for a command. */
+const ALIASES: Record<string, string> = { exit: 'quit', '?': 'help', duplicate: 'dup' };
+
+const fail = (message: string): ParseResult => ({ ok: false, message });
+const done = (command: ConsoleCommand): ParseResult => ({ ok: true, command });
+const from = <T>(arg: Arg<T>, make: (value: T) => ConsoleCommand): ParseResult =>
+  arg.ok ? done(make(arg.value)) : fail(arg.message);
+
+/** The error for a command word nobody knows, with the likeliest fix. */
+function unknownCommand(word: string): string {
+  const guess = closestWord(word, [...COMMANDS.map((c) => c.name.toLowerCase()), ...Object.keys(ALIASES).filter((a) => a !== '?')]);
+  const shown = word.length > 24 ? `${word.slice(0, 24)}…` : word;
+  if (guess) return `unknown command "${shown}": did you mean "${ALIASES[guess] ?? guess}"? (type help)`;
+  return `unknown command "${shown}" (type help for the list)`;
+}
+
+/** Exactly one argument, or the message naming the command's usage. */
+function one(args: string[], usage: string, what: string): Arg<string> {
+  const [first] = args;
+  if (first === undefined) return { ok: false, message: `${usage.split(' ')[0]} needs ${what}: ${usage}` };
+  if (args.length > 1) return { ok: false, message: `${usage.split(' ')[0]} takes one argument: ${usage}` };
+  return { ok: true, value: first };
+}
+
+function noArgs(name: string, args: string[], command: ConsoleCommand): ParseResult {
+  return args.length === 0 ? done(command) : fail(`${name} takes no arguments: ${name}`);
+}
+
+/** `partition 1,2 | 3,4,5`: every id valid, none twice, no empty group. */
+function parsePartition(rest: string, ids: readonly NodeId[]): ParseResult {
+  const usage = 'partition 1,2 | 3,4,5';
+  if (rest.trim() === '') return fail(`partition needs groups of nodes split by |: ${usage}`);
+  const groups: NodeId[][] = [];
+  const seen = new Set<NodeId>();
+  for (const part of rest.split('|')) {
+    const words = part.split(/[\s,]+/).filter((w) => w !== '');
+    if (words.length === 0) return fail(`partition has an empty group: ${usage}`);
+    const group: NodeId[] = [];
+    for (const w of words) {
+      const id = nodeArg(w, ids, usage);
+      if (!id.ok) return fail(id.message);
+      if (seen.has(id.value)) return fail(`n${id.value} is in two groups: a node can be in one group only`);
+      seen.add(id.value);
+      group.push(id.value);
+    }
+    groups.push(group);
+  }
+  return done({ kind: 'partition', groups });
+}
+
+/** The target of crash (`leader` allowed) and restart (`all` allowed). */
+function nodeOr<T extends string>(args: string[], ids: readonly NodeId[], word: T, usage: string): Arg<NodeId | T> {
+  const arg = one(args, usage, `a node id or "${word}"`);
+  if (!arg.ok) return arg;
+  if (arg.value.toLowerCase() === word) return { ok: true, value: word };
+  return nodeArg(arg.value, ids, usage);
+}
+
+function nodeOnly(args: string[], ids: readonly NodeId[], usage: string): Arg<NodeId> {
+  const arg = one(args, usage, 'a node id');
+  return arg.ok ? nodeArg(arg.value, ids, usage) : arg;
+}
+
+/**
+ * Parses one console line (typed at the prompt or read from a script). Blank lines and `#`
+ * comments give a null command. Command words are case-insensitive. Errors name the problem
+ * and the fix; nothing is run here, so a bad line changes nothing.
+ */
+export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult {
+  const trimmed = line.trim();
+  if (trimmed === '' || trimmed.startsWith('#')) return { ok: true, command: null };
+  const space = trimmed.search(/\s/);
+  const first = (space < 0 ? trimmed : trimmed.slice(0, space)).toLowerCase();
+  if (first === 'set' || first === 'get' || first === 'del' || first === 'cas') {
+    // Key-value commands keep the whole line: a value may contain anything, # included.
+    const kv = parseKvCommand(trimmed);
+    return kv.ok ? done({ kind: 'kv', op: kv.op, text: kv.text }) : fail(kv.message);
+  }
+  // Elsewhere a # starts a comment, so script lines can explain themselves.
+  const hash = trimmed.indexOf('#');
+  const body = (hash < 0 ? trimmed : trimmed.slice(0, hash)).trim();
+  const rest = space < 0 ? '' : body.slice(space).trim();
+  const args = rest === '' ? [] : rest.split(/\s+/);
+  const word = ALIASES[first] ?? first;
+  const ids = ctx.ids;
+  switch (word) {
+    case 'crash':
+      return from(nodeOr(args, ids, 'leader', 'crash 2 (or crash leader)'), (target) => ({ kind: 'crash', target }));
+    case 'restart':
+      return from(nodeOr(args, ids, 'all', 'restart 2 (or restart all)'), (target) => ({ kind: 'restart', target }));
+    case 'isolate':
+      return from(nodeOnly(args, ids, 'isolate 3'), (id) => ({ kind: 'isolate', id }));
+    case 'rejoin':
+      return from(nodeOnly(args, ids, 'rejoin 3'), (id) => ({ kind: 'rejoin', id }));
+    case 'partition':
+      return parsePartition(rest, ids);
+    case 'heal':
+      return noArgs('heal', args, { kind: 'heal' });
+    case 'drop':
+    case 'dup': {
+      const usage = `${word} 20 (a percentage; ${word} 0 turns it off)`;
+      const arg = one(args, usage, 'a percentage');
+      return arg.ok ? from(percentArg(arg.value, usage), (percent) => ({ kind: word, percent })) : fail(arg.message);
+    }
+    case 'delay': {
+      const usage = 'delay 20-200ms (or delay off)';
+      if (rest === '') return fail(`delay needs a range: ${usage}`);
+      return from(delayArg(rest, usage, MAX_DELAY_MS), (rangeMs) => ({ kind: 'delay', rangeMs }));
+    }
+    case 'pause':
+    case 'resume':
+    case 'step':
+      return noArgs(word, args, { kind: word });
+    case 'speed': {
+      const usage = 'speed 0.5 (a factor from 0.01 to 100)';
+      const arg = one(args, usage, 'a factor');
+      if (!arg.ok) return fail(arg.message);
+      const factor = decimal(arg.value.replace(/x$/i, ''));
+      if (factor === undefined || factor < 0.01 || factor > 100) return fail(`"${arg.value}" is not a speed from 0.01 to 100: ${usage}`);
+      return done({ kind: 'speed', factor });
+    }
+    case 'load': {
+      const usage = 'load 20 (SETs per second; load off stops it)';
+      const arg = one(args, usage, 'a rate');
+      if (!arg.ok) return fail(arg.message);
+      if (arg.value.toLowerCase() === 'off') return done({ kind: 'load', perSecond: 0 });
+      const perSecond = decimal(arg.value.replace(/\/s$/i, ''));
+      if (perSecond === undefined || perSecond > MAX_LOAD) return fail(`"${arg.value}" is not a rate from 0 to ${MAX_LOAD} per second: ${usage}`);
+      return done({ kind: 'load', perSecond });
+    }
+    case 'help': {
+      if (args.length === 0) return done({ kind: 'help' });
+      const topic = args[0]!.toLowerCase();
+      const known = COMMANDS.find((c) => c.name.toLowerCase() === (ALIASES[topic] ?? topic));
+      if (args.length > 1 || !known) {
+        const guess = closestWord(topic, COMMANDS.map((c) => c.name.toLowerCase()));
+        return fail(`no help for "${args.join(' ')}"${guess ? `: did you mean "help ${guess}"?` : ' (type help for the list)'}`);
+      }
+      return done({ kind: 'help', topic: known.name });
+    }
+    case 'quit':
+      return noArgs('quit', args, { kind: 'quit' });
+    case 'wait': {
+      const usage = 'wait 500ms, wait leader or wait commit';
+      const arg = one(args, usage, 'a time, "leader" or "commit"');
+      if (!arg.ok) return fail(arg.message);
+      const what = arg.value.toLowerCase();
+      if (what === 'leader' || what === 'commit') return done({ kind: 'wait', for: what });
+      return from(durationArg(arg.value, usage, MAX_WAIT_MS), (ms) => ({ kind: 'wait', for: 'ms', ms }));
+    }
+    default:
+      return fail(unknownCommand(first));
+  }
+}
+

@@ -1,0 +1,207 @@
+import type { Cluster } from '../cluster/types.js';
+import type { NodeId } from '../raft/types.js';
+import {
+  describeGroups,
+  describeKept,
+  describeSpeed,
+  describeSubmit,
+  majorityNote,
+  NO_LEADER,
+  nodeIn,
+} from './describe.js';
+import { helpFor, helpText, commandHelp } from './help.js';
+import { isIsolated, isolatedGroups, rejoinedGroups } from './isolation.js';
+import { parseConsoleLine } from './parse.js';
+import type { CommandOutcome, ConsoleCommand } from './types.js';
+import { pass, settle, waitUntil } from './wait.js';
+
+export interface RunOptions {
+  /** How long `wait leader` and `wait commit` wait before giving up. Default 30,000 ms. */
+  waitTimeoutMs?: number;
+}
+
+const ok = (message: string, extra: Partial<CommandOutcome> = {}): CommandOutcome => ({ ok: true, message, ...extra });
+const no = (message: string): CommandOutcome => ({ ok: false, message });
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+async function crash(cluster: Cluster, target: NodeId | 'leader'): Promise<CommandOutcome> {
+  const id = target === 'leader' ? cluster.leader() : target;
+  if (id === undefined) return no(NO_LEADER);
+  const before = nodeIn(cluster.snapshot(), id);
+  if (before && !before.up) return no(`n${id} is already down (restart ${id} brings it back)`);
+  const wasLeader = before?.role === 'leader';
+  await cluster.crash(id);
+  const after = nodeIn(cluster.snapshot(), id);
+  const kept = after?.kept ?? (before ? { term: before.term, votedFor: before.votedFor, lastIndex: before.lastIndex } : null);
+  const what = wasLeader ? `crashed n${id}, the leader` : `crashed n${id}`;
+  return ok(kept ? `${what} (it kept ${describeKept(kept)} in storage)` : what);
+}
+
+async function restart(cluster: Cluster, target: NodeId | 'all'): Promise<CommandOutcome> {
+  const snapshot = cluster.snapshot();
+  if (target === 'all') {
+    const down = snapshot.nodes.filter((n) => !n.up).map((n) => n.id);
+    if (down.length === 0) return ok('every node is up already');
+    for (const id of down) await cluster.restart(id);
+    return ok(`restarted ${down.map((id) => `n${id}`).join(', ')}: each reloads its log and rejoins as a follower`);
+  }
+  const before = nodeIn(snapshot, target);
+  if (before?.up) return no(`n${target} is up (crash ${target} first)`);
+  await cluster.restart(target);
+  const after = nodeIn(cluster.snapshot(), target);
+  const loaded = after ? ` with ${describeKept({ term: after.term, votedFor: after.votedFor, lastIndex: after.lastIndex })} from storage` : '';
+  return ok(`restarted n${target}${loaded}; it rejoins as a follower`);
+}
+
+function isolate(cluster: Cluster, id: NodeId): CommandOutcome {
+  const { faults } = cluster.snapshot();
+  if (isIsolated(faults, id)) return no(`n${id} is already isolated (rejoin ${id} undoes it)`);
+  cluster.partition(isolatedGroups(faults, cluster.ids, id));
+  return ok(`isolated n${id}: it cannot reach any other node (rejoin ${id} undoes it)`);
+}
+
+function rejoin(cluster: Cluster, id: NodeId): CommandOutcome {
+  const { faults } = cluster.snapshot();
+  if (!isIsolated(faults, id)) return no(`n${id} is not isolated: nothing to undo`);
+  const groups = rejoinedGroups(faults, cluster.ids, id);
+  if (groups) {
+    cluster.partition(groups);
+    return ok(`n${id} rejoined: ${describeGroups(groups)}`);
+  }
+  // No partition is left: heal, then put back the faults that were not about links.
+  cluster.heal();
+  if (faults.dropRate > 0 || faults.duplicateRate > 0 || faults.delayMs) {
+    cluster.setNetwork({ dropRate: faults.dropRate, duplicateRate: faults.duplicateRate, delayMs: faults.delayMs });
+  }
+  for (const c of faults.cuts) cluster.cut(c.from, c.to);
+  return ok(`n${id} rejoined: no partition is left`);
+}
+
+function partition(cluster: Cluster, groups: NodeId[][]): CommandOutcome {
+  cluster.partition(groups);
+  const named = new Set(groups.flat());
+  const alone = cluster.ids.filter((id) => !named.has(id)).map((id) => [id]);
+  const all = [...groups, ...alone];
+  return ok(`partitioned ${describeGroups(all)}: ${majorityNote(all, cluster.ids.length)}`);
+}
+
+async function wait(cluster: Cluster, command: Extract<ConsoleCommand, { kind: 'wait' }>, timeoutMs: number): Promise<CommandOutcome> {
+  if (command.for === 'ms') {
+    await pass(cluster, command.ms);
+    return ok(`waited ${command.ms} ms`);
+  }
+  if (command.for === 'leader') {
+    const leader = await waitUntil(cluster, () => cluster.leader(), timeoutMs, (e) => e.type === 'raft' || e.type === 'crash' || e.type === 'restart');
+    if (leader === undefined) return no(`no leader after ${seconds(timeoutMs)}: is a majority up and connected?`);
+    const term = nodeIn(cluster.snapshot(), leader)?.term;
+    return ok(`n${leader} leads${term === undefined ? '' : ` (term ${term})`}`);
+  }
+  const from = cluster.snapshot().commitIndex;
+  let committed: { index: number; term: number } | undefined;
+  const off = cluster.on('event', (e) => {
+    if (e.type === 'committed' && e.index > from && !committed) committed = { index: e.index, term: e.term };
+  });
+  try {
+    const check = (): { index: number; term: number } | undefined => {
+      if (committed) return committed;
+      const s = cluster.snapshot();
+      return s.commitIndex > from ? { index: s.commitIndex, term: s.term } : undefined;
+    };
+    const seen = await waitUntil(cluster, check, timeoutMs, (e) => e.type === 'committed');
+    if (!seen) return no(`nothing committed in ${seconds(timeoutMs)}: is there a leader, and does anyone submit?`);
+    return ok(`index ${seen.index} committed (term ${seen.term})`);
+  } finally {
+    off();
+  }
+}
+
+/** Runs a command that needs no waiting. */
+function runNow(cluster: Cluster, command: ConsoleCommand): CommandOutcome | undefined {
+  switch (command.kind) {
+    case 'isolate':
+      return isolate(cluster, command.id);
+    case 'rejoin':
+      return rejoin(cluster, command.id);
+    case 'partition':
+      return partition(cluster, command.groups);
+    case 'heal':
+      cluster.heal();
+      return ok('healed: every link is up; no drops, duplicates or delays');
+    case 'drop':
+      cluster.setNetwork({ dropRate: command.percent / 100 });
+      return ok(command.percent === 0 ? 'drop off: no message is lost' : `dropping ${command.percent}% of messages`);
+    case 'dup':
+      cluster.setNetwork({ duplicateRate: command.percent / 100 });
+      return ok(command.percent === 0 ? 'dup off: no message is duplicated' : `delivering ${command.percent}% of messages twice`);
+    case 'delay': {
+      cluster.setNetwork({ delayMs: command.rangeMs });
+      const r = command.rangeMs;
+      if (!r) return ok('delay off: messages go straight through');
+      return ok(r[0] === r[1] ? `delaying every message ${r[0]} ms` : `delaying each message ${r[0]}-${r[1]} ms, so some overtake others`);
+    }
+    case 'pause':
+      if (cluster.snapshot().paused) return ok('already paused (step moves one thing; resume lets time run)');
+      cluster.pause();
+      return ok('paused: time stands still (step moves one thing; resume lets time run)');
+    case 'resume':
+      if (!cluster.snapshot().paused) return ok('not paused: time is running');
+      cluster.resume();
+      return ok('resumed');
+    case 'speed':
+      cluster.setSpeed(command.factor);
+      return ok(`speed ${command.factor}×: ${describeSpeed(command.factor)}`);
+    case 'load':
+      cluster.setLoad(command.perSecond);
+      return ok(command.perSecond === 0 ? 'load off' : `load: ${command.perSecond} random SETs a second`);
+    case 'help': {
+      if (!command.topic) return ok('commands: see the help screen', { help: helpText() });
+      const entry = commandHelp(command.topic);
+      return ok(entry ? `${entry.usage} — ${entry.summary}` : command.topic, { help: helpFor(command.topic) ?? helpText() });
+    }
+    case 'quit':
+      return ok('bye', { quit: true });
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Runs one parsed console command against a cluster, through the Cluster interface only, and
+ * says what happened in one line. Never throws: a refusal or an error is an outcome with
+ * `ok: false`. A key-value command goes to the leader through `submit`; `wait leader` and
+ * `wait commit` watch the cluster's events (and poll its snapshot) until they see it happen or
+ * `waitTimeoutMs` passes.
+ */
+export async function runConsoleCommand(cluster: Cluster, command: ConsoleCommand, options: RunOptions = {}): Promise<CommandOutcome> {
+  try {
+    switch (command.kind) {
+      case 'kv':
+        return describeSubmit(command.op, command.text, await settle(cluster, cluster.submit(command.text)));
+      case 'crash':
+        return await crash(cluster, command.target);
+      case 'restart':
+        return await restart(cluster, command.target);
+      case 'step': {
+        if (!cluster.snapshot().paused) return no('not paused: type pause first, then step');
+        return ok(`step: ${await cluster.step()}`);
+      }
+      case 'wait':
+        return await wait(cluster, command, options.waitTimeoutMs ?? 30_000);
+      default:
+        return runNow(cluster, command) ?? no(`cannot run ${(command as { kind: string }).kind}`);
+    }
+  } catch (error) {
+    return no(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Parses a line and runs it. A blank line or a comment does nothing and says nothing. */
+export async function executeConsoleLine(cluster: Cluster, line: string, options: RunOptions = {}): Promise<CommandOutcome> {
+  const parsed = parseConsoleLine(line, { ids: cluster.ids });
+  if (!parsed.ok) return no(parsed.message);
+  if (!parsed.command) return ok('');
+  return runConsoleCommand(cluster, parsed.command, options);
+}

@@ -1,0 +1,44 @@
+import type { KvOp } from '../kv/types.js';
+import type { NodeId } from '../raft/types.js';
+
+/** One parsed console command: what a typed line or a script line asks for. */
+export type ConsoleCommand =
+  | { kind: 'kv'; op: KvOp; /** Canonical, e.g. `SET x = 1`. */ text: string }
+  | { kind: 'crash'; target: NodeId | 'leader' }
+  | { kind: 'restart'; target: NodeId | 'all' }
+  | { kind: 'isolate'; id: NodeId }
+  | { kind: 'rejoin'; id: NodeId }
+  | { kind: 'partition'; groups: NodeId[][] }
+  | { kind: 'heal' }
+  | { kind: 'drop'; percent: number }
+  | { kind: 'dup'; percent: number }
+  | { kind: 'delay'; /** null: no delay. */ rangeMs: [number, number] | null }
+  | { kind: 'pause' }
+  | { kind: 'resume' }
+  | { kind: 'step' }
+  | { kind: 'speed'; factor: number }
+  | { kind: 'load'; /** 0: off. */ perSecond: number }
+  | { kind: 'help'; topic?: string }
+  | { kind: 'quit' }
+  | { kind: 'wait'; for: 'ms'; ms: number }
+  | { kind: 'wait'; for: 'leader' | 'commit' };
+
+export type ConsoleCommandKind = ConsoleCommand['kind'];
+
+/** What parsing one line gave: a command, a blank or comment line (null), or what is wrong. */
+export type ParseResult = { ok: true; command: ConsoleCommand | null } | { ok: false; message: string };
+
+/** What the parser needs to know about the cluster. */
+export interface ConsoleContext {
+  ids: readonly NodeId[];
+}
+
+/** What running one command gave, worded for a one-line result area. */
+export interface CommandOutcome {
+  ok: boolean;
+  message: string;
+  /** The command asked to leave. */
+  quit?: boolean;
+  /** The command asked for help: the text to show. */
+  help?: string;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { runScript } from '../../src/console/script.js';
+import type { CommandOutcome } from '../../src/console/types.js';
+import { FakeCluster } from './fake-cluster.js';
+
+describe('runScript', () => {
+  it('plays commands in order, skipping blanks and comments, and reports each line', async () => {
+    const cluster = new FakeCluster();
+    cluster.elect(1);
+    const seen: [number, string, CommandOutcome][] = [];
+    const script = ['# a demo', '', 'wait leader', 'SET x = 1', '  crash 2  ', 'heal'].join('\n');
+    const result = await runScript(cluster, script, 'demo.txt', (lineNo, line, outcome) => seen.push([lineNo, line, outcome]));
+    expect(result).toEqual({ ok: true });
+    expect(cluster.calls).toEqual(['submit SET x = 1', 'crash 2', 'heal']);
+    expect(seen.map(([n, line]) => [n, line])).toEqual([
+      [3, 'wait leader'],
+      [4, 'SET x = 1'],
+      [5, 'crash 2'],
+      [6, 'heal'],
+    ]);
+    expect(seen.every(([, , o]) => o.ok)).toBe(true);
+  });
+
+  it('refuses a script with a bad line before running any of it, naming file and line', async () => {
+    const cluster = new FakeCluster();
+    const result = await runScript(cluster, 'SET x = 1\ncrash 2\n\ncrash 7\n', 'demo.txt');
+    expect(result).toEqual({ ok: false, message: 'demo.txt:4: unknown node 7: this cluster has nodes 1-5' });
+    expect(cluster.calls).toEqual([]);
+  });
+
+  it('stops at the first command that fails, e.g. a SET with no leader', async () => {
+    const cluster = new FakeCluster();
+    cluster.answer = () => ({ ok: false, error: 'no_leader', message: 'no leader' });
+    const result = await runScript(cluster, 'SET x = 1\ncrash 2', 'demo.txt');
+    expect(result).toEqual({ ok: false, message: 'demo.txt:1: SET x = 1 → no leader right now — try again in a moment' });
+    expect(cluster.calls).toEqual(['submit SET x = 1']);
+  });
+
+  it('stops when a wait runs out of time', async () => {
+    const cluster = new FakeCluster();
+    const result = await runScript(cluster, 'wait leader\nSET x = 1', 'w.txt', undefined, { waitTimeoutMs: 30 });
+    expect(result).toEqual({ ok: false, message: 'w.txt:1: no leader after 30 ms: is a majority up and connected?' });
+    expect(cluster.calls).toEqual([]);
+  });
+
+  it('ends at quit, saying so', async () => {
+    const cluster = new FakeCluster();
+    expect(await runScript(cluster, 'heal\nquit\ncrash 1', 'q.txt')).toEqual({ ok: true, quit: true });
+    expect(cluster.calls).toEqual(['heal']);
+  });
+
+  it('accepts Windows line endings', async () => {
+    const cluster = new FakeCluster();
+    expect(await runScript(cluster, 'heal\r\ndrop 10\r\n', 'crlf.txt')).toEqual({ ok: true });
+    expect(cluster.calls).toEqual(['heal', 'setNetwork {"dropRate":0.1}']);
+  });
+
+  it('stops before the next line once aborted, and tells each start', async () => {
+    const cluster = new FakeCluster();
+    const abort = new AbortController();
+    const started: number[] = [];
+    const result = await runScript(cluster, 'heal\ndrop 10\ndup 5', 's.txt', undefined, {
+      signal: abort.signal,
+      onStart: (lineNo) => {
+        started.push(lineNo);
+        if (lineNo === 2) abort.abort();
+      },
+    });
+    expect(started).toEqual([1, 2]);
+    expect(result).toEqual({ ok: false, message: 's.txt:3: stopped before this line' });
+    expect(cluster.calls).toEqual(['heal', 'setNetwork {"dropRate":0.1}']);
+  });
+});
