@@ -70,29 +70,25 @@ export async function runCheck(options: CheckCommandOptions, io: CheckIo): Promi
 /** The text after the options in `raft-tui check --help`: faults, groups, bugs, exit status. */
 export function checkEpilog(): string {
   const width = Math.max(...FAULT_KINDS.map((k) => k.length));
-  const bugWidth = Math.max(...BUG_NAMES.map((b) => b.length));
   const groups = Object.entries(FAULT_GROUPS)
     .filter(([name]) => name !== 'all')
     .map(([name, kinds]) => `  ${name}: ${kinds.join(', ')}`);
   return [
-    'Faults (--faults takes a comma-separated list of these, of the groups below, or none):',
+    'Faults (--faults takes a comma-separated list of these, groups, or none):',
     ...FAULT_KINDS.map((k) => `  ${k.padEnd(width)}  ${FAULT_DESCRIPTIONS[k]}`),
     'Groups:',
     '  all: every fault (the default)',
     ...groups,
     '',
-    'Bugs (--bug switches one on, so you can watch the checkers catch it):',
-    ...BUG_NAMES.map((b) => `  ${b.padEnd(bugWidth)}  ${BUGS[b].describe}`),
-    '  --bug figure8 also picks settings under which it shows (unless you give them): 3 nodes,',
-    '  30 s runs, one entry per AppendEntries, pre-vote off, a fault every 5-60 ms and eager',
-    '  clients; about one seed in fifteen fails.',
+    'Bugs (--bug switches one on, to watch the checkers catch it):',
+    ...BUG_NAMES.map((b) => `  ${b}: ${BUGS[b].describe}`),
     '',
-    'Every run ends by healing every fault and restarting every node: a leader must then commit',
-    'a new command on every node within 10 s (liveness). Each seed varies pre-vote, check-quorum',
-    'and batching by itself; the same flags and seed replay the same run.',
+    // Prose as one line a paragraph: yargs wraps it to the terminal.
+    '--bug figure8 also picks settings under which it shows (unless you give them): 3 nodes, 30 s runs, one entry per AppendEntries, pre-vote off, a fault every 5-60 ms and eager clients; about one seed in fifteen fails.',
     '',
-    'Exit status: 0 all good, 1 a violation was found (the failing seed is printed with the',
-    'command that replays it with --trace), 2 called wrongly.',
+    'Every run ends by healing every fault and restarting every node: a leader must then commit a new command on every node within 10 s (liveness). Each seed varies pre-vote, check-quorum and batching by itself; the same flags and seed replay the same run.',
+    '',
+    'Exit status: 0 all good, 1 a violation was found (the failing seed is printed with the command that replays it with --trace), 2 called wrongly.',
   ].join('\n');
 }
 

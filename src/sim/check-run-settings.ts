@@ -22,7 +22,7 @@ export type BugName = (typeof BUG_NAMES)[number];
 export const BUGS: Record<BugName, { bugs: SimBugs; localReads?: boolean; describe: string }> = {
   figure8: {
     bugs: { commitOldTermByCounting: true },
-    describe: 'commit entries of older terms by counting replicas (the Figure 8 mistake, §5.4.2)',
+    describe: 'commit old-term entries by counting replicas (Figure 8)',
   },
   'no-election-restriction': {
     bugs: { skipElectionRestriction: true },
@@ -30,16 +30,16 @@ export const BUGS: Record<BugName, { bugs: SimBugs; localReads?: boolean; descri
   },
   'apply-before-commit': {
     bugs: { applyBeforeCommit: true },
-    describe: 'apply entries as soon as they are appended, before they commit',
+    describe: 'apply entries when appended, before they commit',
   },
   'unpersisted-vote': {
     bugs: { unpersistedVote: true },
-    describe: 'store term and vote one Ready late, so a crash forgets a vote already sent (§5.2)',
+    describe: 'persist term and vote one Ready late (§5.2)',
   },
   'stale-read': {
     bugs: {},
     localReads: true,
-    describe: "answer GET from the leader's own state machine without going through the log (thesis §6.4)",
+    describe: "serve GET from the leader's store, not the log (thesis §6.4)",
   },
 };
 

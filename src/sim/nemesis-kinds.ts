@@ -28,21 +28,21 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
  */
 export type FaultSlot = 'links' | 'crash' | 'messages';
 
-/** What each fault does, in one line (shown by `--help` and in the summary). */
+/** What each fault does, in a few words (shown by `--help`; short enough for 80 columns). */
 export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   'isolate-leader': 'cut the leader off from everyone else',
-  halves: 'split the nodes into two random halves (a minority and a majority)',
-  'majorities-ring': 'each node sees a different majority of the others (a ring of overlapping views)',
-  bridge: 'two halves that cannot talk, joined by one node that sees both',
-  'one-way': 'one-way cuts: a node that can send but not hear, or hear but not send, or random links',
-  'crash-one': 'crash one node (often the leader), restart it later from what it stored',
+  halves: 'two random halves: a minority and a majority',
+  'majorities-ring': 'each node sees a different majority (a ring of views)',
+  bridge: 'two halves joined only by one node that sees both',
+  'one-way': 'one-way cuts: deaf or mute nodes, or random links',
+  'crash-one': 'crash one node (often the leader), restart it later',
   'crash-minority': 'crash a minority of the nodes, restart them later',
   'crash-majority': 'crash a majority of the nodes, restart them later',
   'crash-all': 'crash every node, restart them later',
-  drop: 'lose a random share of messages (5-40%)',
-  duplicate: 'deliver a random share of messages twice (5-30%)',
-  reorder: 'delay each message by a random 0-60 ms, so they overtake each other',
-  'long-delay': 'delay messages by up to 10 election timeouts: stale messages arrive terms later',
+  drop: 'lose 5-40% of messages',
+  duplicate: 'deliver 5-30% of messages twice',
+  reorder: 'delay messages 0-60 ms, so they overtake each other',
+  'long-delay': 'delay messages up to 10 election timeouts (stale terms)',
 };
 
 export const FAULT_SLOTS: Record<FaultKind, FaultSlot> = {
