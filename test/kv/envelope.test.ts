@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { commandOf, decodeEnvelope, encodeEnvelope, isEnvelope } from '../../src/kv/envelope.js';
 
 describe('client envelope', () => {
-  it('round-trips through compact JSON', () => {
+  it('round-trips through the compact text form', () => {
     const envelope = { client: 'c1', seq: 7, ack: 5, cmd: 'SET x = "a b"' };
     const data = encodeEnvelope(envelope);
-    expect(data).toBe('{"client":"c1","seq":7,"ack":5,"cmd":"SET x = \\"a b\\""}');
+    expect(data).toBe('@c1 7 5 SET x = "a b"');
     expect(isEnvelope(data)).toBe(true);
     expect(decodeEnvelope(data)).toEqual({ ok: true, envelope });
   });
@@ -18,13 +18,14 @@ describe('client envelope', () => {
 
   it('reports malformed envelopes instead of throwing', () => {
     const bad = [
-      '{not json',
-      '[1,2]',
-      '{"seq":1,"ack":0,"cmd":"GET x"}',
-      '{"client":"c","seq":0,"ack":0,"cmd":"GET x"}',
-      '{"client":"c","seq":1.5,"ack":0,"cmd":"GET x"}',
-      '{"client":"c","seq":2,"ack":3,"cmd":"GET x"}',
-      '{"client":"c","seq":2,"ack":1}',
+      '@',
+      '@ 1 0 GET x',
+      '@c 0 0 GET x',
+      '@c 1.5 0 GET x',
+      '@c -1 0 GET x',
+      '@c 2 3 GET x',
+      '@c 2 1',
+      'GET x',
     ];
     for (const data of bad) {
       const decoded = decodeEnvelope(data);

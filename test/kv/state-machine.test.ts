@@ -37,7 +37,7 @@ describe('KvStateMachine: the operations', () => {
     const sm = new KvStateMachine();
     sm.apply(1, 'SET x = 1');
     expect(sm.apply(2, 'FROB x').error).toContain('unknown command');
-    expect(sm.apply(3, '{"client":').error).toContain('malformed request');
+    expect(sm.apply(3, '@c 1').error).toContain('malformed request');
     expect(sm.apply(4, req('c', 1, 0, 'SET')).error).toContain('SET needs a key and a value');
     expect(sm.apply(5, '')).toHaveProperty('error');
     expect(sm.data()).toEqual({ x: '1' });
