@@ -16,6 +16,7 @@ const DETAILED = 3;
 const LISTED = 20;
 
 const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+const plural = (x: number, word: string): string => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
 
 function paint(color: boolean, code: number, text: string): string {
   return color ? `\x1b[${code}m${text}\x1b[0m` : text;
@@ -33,7 +34,7 @@ export function formatSummary(plan: CheckPlan, tally: CheckTally, wallMs: number
   const seeds = plan.count === 1 ? `seed ${plan.first}` : `seeds ${plan.first}-${plan.first + plan.count - 1}`;
   const head =
     `raft-tui check: ${seeds}, ${s.nodes} nodes, ${formatSeconds(s.timeMs)} ${tcp ? 'wall' : 'simulated'} s of faults each, ` +
-    `${tcp ? 'loopback TCP' : 'simulator'}, faults: ${formatFaultList(s.faults)}${s.bug ? `, bug: ${s.bug} (${BUGS[s.bug].describe})` : ''}`;
+    `${tcp ? 'loopback TCP' : 'simulator'}, faults: ${formatFaultList(s.faults)}${s.bug ? `; bug ${s.bug}: ${BUGS[s.bug].describe}` : ''}`;
   const ops = tally.operations;
   const faults = FAULT_KINDS.filter((k) => tally.faults[k] > 0)
     .map((k) => `${k} ${n(tally.faults[k])}`)
@@ -50,7 +51,7 @@ export function formatSummary(plan: CheckPlan, tally: CheckTally, wallMs: number
     ],
     ['elections won', n(tally.elections)],
     ['faults injected', `${n(faultTotal(tally))}${faults ? `: ${faults}` : ''}`],
-    ['invariant checks', `${n(tally.invariantChecks)} (${n(tally.safetyViolations)} violations)`],
+    ['invariant checks', `${n(tally.invariantChecks)} (${plural(tally.safetyViolations, 'violation')})`],
     [
       'linearizability',
       `${n(lin.linearizable)} linearizable, ${n(lin.violations)} not` +
