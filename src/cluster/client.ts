@@ -1,5 +1,5 @@
 import type { Index, NodeId, Term } from '../raft/types.js';
-import type { Timer } from './timer-queue.js';
+import { FifoTimers } from './fifo-timers.js';
 import type { Scheduler } from './scheduler.js';
 import type { SubmitResult } from './types.js';
 
@@ -40,6 +40,7 @@ export class ClusterClient<R> {
   private ackFloor = 1;
   private leaderGuess: NodeId | undefined;
   private roundRobin = 0;
+  private readonly timers: FifoTimers;
 
   constructor(
     readonly clientId: string,
@@ -47,7 +48,9 @@ export class ClusterClient<R> {
     private readonly scheduler: Scheduler,
     private readonly encode: (envelope: { client: string; seq: number; ack: number; cmd: string }) => string,
     private readonly mapResult: ResultMapper<R>,
-  ) {}
+  ) {
+    this.timers = new FifoTimers(scheduler);
+  }
 
   async submit(cmd: string, options: { to?: NodeId; timeoutMs?: number } = {}): Promise<SubmitResult> {
     const seq = this.nextSeq++;
@@ -146,10 +149,12 @@ export class ClusterClient<R> {
   }
 
   private within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
-    let timer: Timer | undefined;
-    return Promise.race([
-      p,
-      new Promise<'timeout'>((resolve) => (timer = this.scheduler.setTimer(Math.max(0, ms), () => resolve('timeout')))),
-    ]).finally(() => this.scheduler.clearTimer(timer));
+    return new Promise((resolve) => {
+      const timer = this.timers.add(ms, () => resolve('timeout'));
+      void p.then((v) => {
+        this.timers.cancel(timer);
+        resolve(v);
+      });
+    });
   }
 }

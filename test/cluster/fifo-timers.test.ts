@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { FifoTimers } from '../../src/cluster/fifo-timers.js';
+import { VirtualScheduler } from '../../src/cluster/scheduler.js';
+
+const settle = () => Promise.resolve();
+
+describe('FifoTimers', () => {
+  it('fires each timer at its deadline, in deadline order, including ones set out of order', async () => {
+    const s = new VirtualScheduler();
+    const timers = new FifoTimers(s);
+    const fired: string[] = [];
+    timers.add(100, () => fired.push(`a@${s.now()}`));
+    timers.add(100, () => fired.push(`b@${s.now()}`));
+    await s.advance(50, settle);
+    timers.add(100, () => fired.push(`c@${s.now()}`)); // due at 150
+    timers.add(20, () => fired.push(`d@${s.now()}`)); // due at 70: before the tail, falls back
+    await s.advance(200, settle);
+    expect(fired).toEqual(['d@70', 'a@100', 'b@100', 'c@150']);
+  });
+
+  it('never fires a cancelled timer, in the queue or fallen back', async () => {
+    const s = new VirtualScheduler();
+    const timers = new FifoTimers(s);
+    const fired: string[] = [];
+    const a = timers.add(100, () => fired.push('a'));
+    timers.add(100, () => fired.push('b'));
+    const c = timers.add(10, () => fired.push('c'));
+    timers.cancel(a);
+    timers.cancel(c);
+    await s.advance(500, settle);
+    expect(fired).toEqual(['b']);
+  });
+});
