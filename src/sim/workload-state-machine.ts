@@ -1,11 +1,12 @@
 import type { KvResult } from '../kv/types.js';
 import { KvStateMachine } from '../kv/state-machine.js';
-import type { Entry, NodeId } from '../raft/types.js';
+import type { Entry, Index, NodeId } from '../raft/types.js';
 import type { SimStateMachine } from './types.js';
+import type { SharedAnswers } from './workload-answers.js';
 
 /**
- * Told of every entry a node applies. `answer()` runs the store up to and including that entry
- * and returns its result: call it only when someone waits for the answer.
+ * Told of every entry a node applies. `answer()` gives the store's result for that entry: call
+ * it only when someone waits for the answer.
  */
 export type ApplyListener = (node: NodeId, entry: Entry, answer: () => KvResult) => void;
 
@@ -14,41 +15,51 @@ export type ApplyListener = (node: NodeId, entry: Entry, answer: () => KvResult)
  * incarnation (a restarted node rebuilds it from its log), reporting each applied entry so the
  * clients that wait on it get the answer from the node they asked.
  *
- * The store runs lazily: applied entries queue up and are executed, in order, only when an
- * answer is wanted from this node. The answers are the same as applying each entry at once (the
- * store is a function of the entries applied, in order), but a follower nobody asks — and every
- * restart's replay of the whole log — costs nothing until it leads and answers.
+ * The store runs lazily: applied entries queue up and run, in order, only when this node's own
+ * state is needed. While the node has applied exactly the entries the run's
+ * {@link SharedAnswers} recorded, its answers come from there — the same answers, since the
+ * store is a function of the entries applied in order — so a follower nobody asks, and every
+ * restart's replay of the whole log, cost nothing.
  */
 export class KvSimStateMachine implements SimStateMachine {
   readonly kv = new KvStateMachine();
   private readonly backlog: Entry[] = [];
-  private last: KvResult = {};
+  private consumed = 0;
+  private own: KvResult = {};
+  /** Every entry applied so far is the one `shared` recorded at its index. */
+  private matches = true;
+  private lastIndex: Index = 0;
 
   constructor(
     private readonly node: NodeId,
     private readonly listener: ApplyListener,
+    private readonly shared: SharedAnswers,
   ) {}
 
-  private readonly answer = (): KvResult => {
-    const backlog = this.backlog;
-    for (let i = 0; i < backlog.length; i++) {
-      const e = backlog[i]!;
-      this.last = this.kv.apply(e.index, e.data);
-    }
-    backlog.length = 0;
-    return this.last;
-  };
+  private readonly answer = (): KvResult => (this.matches ? this.shared.answer(this.lastIndex) : this.catchUp());
 
-  /** A key's value as this node's store holds it now (everything applied so far run first). */
+  /** Runs this node's own store through every entry applied so far; returns the last answer. */
+  private catchUp(): KvResult {
+    const backlog = this.backlog;
+    for (; this.consumed < backlog.length; this.consumed++) {
+      const e = backlog[this.consumed]!;
+      this.own = this.kv.apply(e.index, e.data);
+    }
+    return this.own;
+  }
+
+  /** A key's value as this node's own store holds it now. */
   read(key: string): string | null {
-    this.answer();
+    this.catchUp();
     return this.kv.get(key) ?? null;
   }
 
   apply(entry: Entry): void {
+    if (this.matches) this.matches = this.shared.follow(entry);
     // The leader's no-op (thesis §6.4) changes nothing and nobody waits for it.
     if (entry.type === 'noop') return;
     this.backlog.push(entry);
+    this.lastIndex = entry.index;
     this.listener(this.node, entry, this.answer);
   }
 }

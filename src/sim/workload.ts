@@ -11,6 +11,7 @@ import type { Entry, Index, NodeId, Term } from '../raft/types.js';
 import type { Simulator } from './simulator.js';
 import type { SimStateMachine } from './types.js';
 import { describeResult, OpGenerator, outputOf } from './workload-ops.js';
+import { SharedAnswers } from './workload-answers.js';
 import { KvSimStateMachine } from './workload-state-machine.js';
 
 export interface WorkloadOptions {
@@ -101,6 +102,7 @@ export class SimWorkload {
   private readonly retryDelayMs: number;
   private readonly localReads: boolean;
   private untilMs = 0;
+  private readonly answers = new SharedAnswers();
   private readonly onApply = (node: NodeId, entry: Entry, answer: () => KvResult): void => this.applied(node, entry, answer);
 
   constructor(
@@ -120,7 +122,7 @@ export class SimWorkload {
   }
 
   /** The state machine for one node incarnation: pass as the simulator's `stateMachine` option. */
-  readonly stateMachine = (node: NodeId): SimStateMachine => new KvSimStateMachine(node, this.onApply);
+  readonly stateMachine = (node: NodeId): SimStateMachine => new KvSimStateMachine(node, this.onApply, this.answers);
 
   /** Binds the simulator the clients talk to (made after this workload, which it needs). */
   attach(sim: Simulator): void {
@@ -247,8 +249,7 @@ export class SimWorkload {
       this.ops.learn(op.op, result);
       this.stats.ok++;
     }
-    const where = index > 0 ? `n${node} applied index ${index}` : `read locally on n${node}`;
-    this.note?.(sim.now, `${op.client.name} #${op.historyId} returns ${describeResult(op.op, result)} (${where})`);
+    this.note?.(sim.now, `${op.client.name} #${op.historyId} returns ${describeResult(op.op, result)} (${index > 0 ? `n${node} applied index ${index}` : `read locally on n${node}`})`);
     this.after(this.think(), () => this.begin(op.client));
   }
 
