@@ -53,21 +53,18 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
       stdout: io.stdout,
       stderr: io.stderr,
       run: bridge.run,
-      commandHelp: bridge.commandHelp,
       intro: [{ text: `started ${nodes} nodes over ${transport === 'tcp' ? 'TCP on 127.0.0.1' : 'in-process messages'}, seed ${seed}, speed ${speed}×, ${where}`, tone: 'quiet' }],
       ...(script
         ? {
-            afterStart: ({ controller, note, signal }) =>
-              bridge
-                .playScript(script.text, {
-                  signal,
-                  line: (no, text) => note(`${script.name}:${no} › ${text}`, 'command'),
-                  outcome: (no, text, outcome) => {
-                    if (!outcome.ok) note(`${script.name}:${no}: ${outcome.message}`, 'error');
-                    controller.showResult(`${script.name}:${no} ${text}`, outcome);
-                  },
-                })
-                .then((summary) => note(`${script.name}: ${summary}`, 'quiet')),
+            afterStart: async ({ controller, note, signal }) => {
+              const ended = await bridge.playScript(script.text, script.name, {
+                signal,
+                line: (no, text) => note(`${script.name}:${no} › ${text}`, 'command'),
+                outcome: (no, text, outcome) => controller.showResult(`${script.name}:${no} ${text}`, outcome),
+              });
+              note(ended.message, ended.ok ? 'quiet' : 'error');
+              if (!ended.ok) controller.showResult(script.name, ended);
+            },
           }
         : {}),
     });

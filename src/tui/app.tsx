@@ -4,7 +4,7 @@
  * cursor on the prompt. What it shows is `dashboardFrame` of that state.
  */
 import { useCursor } from 'ink';
-import { useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { Controller } from './controller.js';
 import { FrameView } from './dashboard.js';
 import { dashboardFrame } from './frame.js';
@@ -15,22 +15,21 @@ import { useTerminalSize } from './use-terminal-size.js';
 export interface AppProps {
   store: DashboardStore;
   controller: Controller;
-  /** The console's command list, for the help overlay. */
-  commandHelp: string;
   /** A fixed size instead of the terminal's (tests). */
   size?: { columns: number; rows: number };
 }
 
-export function App({ store, controller, commandHelp, size: fixed }: AppProps) {
+export function App({ store, controller, size: fixed }: AppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const ui = useSyncExternalStore(controller.subscribe, controller.getState);
   const { columns, rows, blank } = useTerminalSize(ui.redraws, fixed);
   useTerminalInput(controller.input);
   const { setCursorPosition } = useCursor();
   const frame = useMemo(
-    () => dashboardFrame({ snapshot: state.snapshot, events: state.events, origin: state.origin, ui, columns, rows, commandHelp }),
-    [state, ui, columns, rows, commandHelp],
+    () => dashboardFrame({ snapshot: state.snapshot, events: state.events, origin: state.origin, ui, columns, rows }),
+    [state, ui, columns, rows],
   );
+  useEffect(() => controller.limitHelpScroll(frame.helpScrollMax), [controller, frame.helpScrollMax]);
   // Right after a clear, one empty frame makes Ink write the next one in full.
   setCursorPosition(blank || fixed ? undefined : frame.cursor);
   if (blank) return null;

@@ -39,6 +39,8 @@ export interface UiState {
   helpOpen: boolean;
   /** Help text a `help` command returned, shown in the overlay instead of the full list. */
   helpText: string | null;
+  /** Lines the help overlay is scrolled down by. */
+  helpScroll: number;
   result: ResultView | null;
   /** Bumped by Ctrl-L: the view clears the screen when it changes. */
   redraws: number;
@@ -68,7 +70,12 @@ export interface Controller {
   runLine(line: string, origin?: string): Promise<CommandOutcome | undefined>;
   /** Shows the outcome of a line run elsewhere (a script) in the result line. */
   showResult(line: string, outcome: CommandOutcome): void;
+  /** Keeps the help overlay's scroll within what the screen can show. */
+  limitHelpScroll(max: number): void;
 }
+
+/** Lines one PgUp / PgDn moves the help overlay. */
+const HELP_PAGE = 10;
 
 export function createController(options: ControllerOptions): Controller {
   const ids = [...options.ids];
@@ -79,6 +86,7 @@ export function createController(options: ControllerOptions): Controller {
     selected: ids[0] ?? 1,
     helpOpen: false,
     helpText: null,
+    helpScroll: 0,
     result: null,
     redraws: 0,
   };
@@ -123,7 +131,7 @@ export function createController(options: ControllerOptions): Controller {
     if (quitting) return outcome;
     const result: ResultView = { line: text, status: outcome.ok ? 'ok' : 'error', message: outcome.message };
     if (outcome.help) {
-      set({ result, helpOpen: true, helpText: typeof outcome.help === 'string' ? outcome.help : null });
+      set({ result, helpOpen: true, helpText: typeof outcome.help === 'string' ? outcome.help : null, helpScroll: 0 });
     } else {
       set({ result });
     }
@@ -180,9 +188,17 @@ export function createController(options: ControllerOptions): Controller {
       case 'step':
         return keyLine('step', via);
       case 'toggle-help':
-        return set({ helpOpen: !state.helpOpen, helpText: null });
+        return set({ helpOpen: !state.helpOpen, helpText: null, helpScroll: 0 });
       case 'close-help':
-        return set({ helpOpen: false, helpText: null });
+        return set({ helpOpen: false, helpText: null, helpScroll: 0 });
+      case 'help-down':
+        return set({ helpScroll: state.helpScroll + 1 });
+      case 'help-up':
+        return set({ helpScroll: Math.max(0, state.helpScroll - 1) });
+      case 'help-page-down':
+        return set({ helpScroll: state.helpScroll + HELP_PAGE });
+      case 'help-page-up':
+        return set({ helpScroll: Math.max(0, state.helpScroll - HELP_PAGE) });
       case 'history-prev':
         return recall(-1);
       case 'history-next':
@@ -248,6 +264,9 @@ export function createController(options: ControllerOptions): Controller {
     input,
     perform: (command) => perform(command),
     runLine,
+    limitHelpScroll(max) {
+      if (state.helpScroll > max) set({ helpScroll: Math.max(0, max) });
+    },
     showResult(line, outcome) {
       if (quitting) return;
       set({ result: { line, status: outcome.ok ? 'ok' : 'error', message: outcome.message } });

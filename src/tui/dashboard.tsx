@@ -11,10 +11,10 @@ import type { Line } from './spans.js';
 export type DashboardProps = FrameInput;
 
 export function Dashboard(props: DashboardProps) {
-  const { snapshot, events, origin, ui, columns, rows, commandHelp } = props;
+  const { snapshot, events, origin, ui, columns, rows } = props;
   const frame = useMemo(
-    () => dashboardFrame({ snapshot, events, origin, ui, columns, rows, commandHelp }),
-    [snapshot, events, origin, ui, columns, rows, commandHelp],
+    () => dashboardFrame({ snapshot, events, origin, ui, columns, rows }),
+    [snapshot, events, origin, ui, columns, rows],
   );
   return <FrameView lines={frame.lines} width={columns} />;
 }

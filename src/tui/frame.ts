@@ -9,7 +9,8 @@ import type { UiState } from './controller.js';
 import type { EventLine } from './event-log.js';
 import { eventDivider, eventLines } from './event-lines.js';
 import { headerLine } from './header-line.js';
-import { helpLines } from './help-lines.js';
+import { helpText } from '../console/help.js';
+import { helpBody, helpTitle } from './help-lines.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { panelLines } from './panel-lines.js';
 import { fitLine, type Line } from './spans.js';
@@ -22,14 +23,14 @@ export interface FrameInput {
   ui: UiState;
   columns: number;
   rows: number;
-  /** The console's command list, for the help overlay. */
-  commandHelp: string;
 }
 
 export interface Frame {
   lines: Line[];
   /** Where the terminal cursor belongs (on the prompt), 0-based within the frame. */
   cursor: { x: number; y: number };
+  /** How far the help overlay can scroll (0 when it fits or is closed). */
+  helpScrollMax: number;
 }
 
 export function dashboardFrame(input: FrameInput): Frame {
@@ -43,12 +44,15 @@ export function dashboardFrame(input: FrameInput): Frame {
       .map((t) => fitLine([{ text: t, color: 'yellow' }], width));
     const prompt = promptLine(ui.line, ui.cursor, width);
     lines.push(prompt.line);
-    return { lines, cursor: { x: prompt.cursorX, y: lines.length - 1 } };
+    return { lines, cursor: { x: prompt.cursorX, y: lines.length - 1 }, helpScrollMax: 0 };
   }
   const lines: Line[] = [headerLine(snapshot, width)];
+  let helpScrollMax = 0;
   const middle = layout.panelRows * layout.panelHeight;
   if (ui.helpOpen) {
-    lines.push(...helpLines(input.commandHelp, width, middle + 1 + layout.eventLines, ui.helpText));
+    const help = helpWindow(input, middle + 1 + layout.eventLines);
+    helpScrollMax = help.scrollMax;
+    lines.push(...help.lines);
   } else {
     lines.push(...panelGrid(input, layout));
     lines.push(eventDivider(width));
@@ -57,7 +61,25 @@ export function dashboardFrame(input: FrameInput): Frame {
   lines.push(resultLine(ui.result, width));
   const prompt = promptLine(ui.line, ui.cursor, width);
   lines.push(prompt.line);
-  return { lines, cursor: { x: prompt.cursorX, y: lines.length - 1 } };
+  return { lines, cursor: { x: prompt.cursorX, y: lines.length - 1 }, helpScrollMax };
+}
+
+/** The help overlay in `height` lines: the title, then a scrolled window of the rest. */
+function helpWindow(input: FrameInput, height: number): { lines: Line[]; scrollMax: number } {
+  const { ui, columns } = input;
+  // `help` alone answers with the whole table: that is the full overlay.
+  const only = ui.helpText && ui.helpText !== helpText() ? ui.helpText : null;
+  const body = helpBody(columns, only);
+  const room = Math.max(1, height - 1);
+  const scrollMax = Math.max(0, body.length - room);
+  const from = Math.min(ui.helpScroll, scrollMax);
+  const shown = body.slice(from, from + room);
+  if (scrollMax > 0 && from < scrollMax) {
+    const more = body.length - from - room + 1;
+    shown[shown.length - 1] = fitLine([{ text: `↓ ${more} more ${more === 1 ? 'line' : 'lines'}: ↓ or PgDn`, color: 'gray' }], columns);
+  }
+  while (shown.length < room) shown.push(fitLine([], columns));
+  return { lines: [helpTitle(columns, scrollMax > 0), ...shown], scrollMax };
 }
 
 function panelGrid(input: FrameInput, layout: ReturnType<typeof computeLayout>): Line[] {

@@ -15,6 +15,10 @@ export type DashboardCommand =
   | 'step'
   | 'toggle-help'
   | 'close-help'
+  | 'help-up'
+  | 'help-down'
+  | 'help-page-up'
+  | 'help-page-down'
   | 'history-prev'
   | 'history-next'
   | 'clear-line'
@@ -46,6 +50,10 @@ export interface KeyBinding {
 /** First match wins: the narrower conditions come first. */
 export const KEYMAP: readonly KeyBinding[] = [
   { keys: ['escape', 'f1', 'char:?'], command: 'close-help', when: 'help-open', label: '', help: '' },
+  { keys: ['up'], command: 'help-up', when: 'help-open', label: '', help: '' },
+  { keys: ['down'], command: 'help-down', when: 'help-open', label: '', help: '' },
+  { keys: ['page-up'], command: 'help-page-up', when: 'help-open', label: '', help: '' },
+  { keys: ['page-down'], command: 'help-page-down', when: 'help-open', label: '', help: '' },
   { keys: ['enter'], command: 'submit', when: 'always', label: 'Enter', help: 'run the typed line' },
   { keys: ['tab'], command: 'select-next', when: 'always', label: 'Tab Shift-Tab', help: 'select next / prev node' },
   { keys: ['shift-tab'], command: 'select-prev', when: 'always', label: '', help: '' },

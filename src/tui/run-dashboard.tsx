@@ -21,8 +21,6 @@ export interface RunDashboardOptions {
   stderr: NodeJS.WriteStream;
   /** Runs one console line (the console's executeConsoleLine, bound to the cluster). */
   run: RunCommand;
-  /** The console's command list, for the help overlay. */
-  commandHelp: string;
   /** First lines of the event pane (what started, with which seed, where the files are). */
   intro?: { text: string; tone: LineTone }[];
   /** Started once the first frame is up, e.g. to play a script; its failure is shown, not thrown. */
@@ -60,7 +58,7 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
   const restoreConsole = captureConsole((text) => store.note(text, 'quiet'));
 
   stdout.write(ENTER_ALT_SCREEN);
-  const instance = render(<App store={store} controller={controller} commandHelp={options.commandHelp} />, {
+  const instance = render(<App store={store} controller={controller} />, {
     stdin: options.stdin,
     stdout,
     stderr: options.stderr,

@@ -5,7 +5,7 @@ import { App } from '../../src/tui/app.js';
 import { createController } from '../../src/tui/controller.js';
 import { encodeKey } from '../../src/tui/keys.js';
 import { createDashboardStore, type SnapshotSource } from '../../src/tui/store.js';
-import { COMMAND_HELP, healthySnapshot, nodeView, withNodes } from './fixtures.js';
+import { healthySnapshot, nodeView, withNodes } from './fixtures.js';
 import { pollUntil } from './poll.js';
 
 /** The part of a cluster the dashboard reads, driven by the test. */
@@ -52,7 +52,7 @@ function mount() {
       quit = true;
     },
   });
-  const r = render(<App store={store} controller={controller} commandHelp={COMMAND_HELP} size={{ columns: 100, rows: 30 }} />);
+  const r = render(<App store={store} controller={controller} size={{ columns: 100, rows: 30 }} />);
   const screen = (): string => r.lastFrame() ?? '';
   const waitFor = (text: string | RegExp) =>
     pollUntil(() => (typeof text === 'string' ? screen().includes(text) : text.test(screen())), `${String(text)} on screen:\n${screen()}`);

@@ -91,26 +91,25 @@ describe('controller', () => {
     expect(down.ran).toEqual(['restart 1']);
   });
 
-  it('F3 isolates the selected node, and lets it back in with heal', async () => {
+  it('F3 isolates the selected node, and rejoins it once isolated', async () => {
     const a = setup();
     a.controller.input(encodeKey('f3'));
     await settle();
     expect(a.ran).toEqual(['isolate 1']);
     const isolated = healthySnapshot(5, { faults: { ...noFaults(), partition: [[1], [2, 3, 4, 5]] } });
     const b = setup(isolated);
-    b.controller.input(encodeKey('f3'));
+    b.controller.input(encodeKey('ctrl-o'));
     await settle();
-    expect(b.ran).toEqual(['heal']);
+    expect(b.ran).toEqual(['rejoin 1']);
   });
 
-  it('rejoins an isolated node to the larger side of a wider partition', async () => {
-    const s = healthySnapshot(5, { faults: { ...noFaults(), partition: [[1, 2], [3], [4, 5]] } });
-    const c = setup(s);
-    c.controller.input(encodeKey('tab'));
-    c.controller.input(encodeKey('tab'));
-    c.controller.input(encodeKey('f3'));
+  it('F4 pauses a running cluster and resumes a paused one', async () => {
+    const a = setup();
+    a.controller.input(encodeKey('f4'));
+    const b = setup(healthySnapshot(5, { paused: true }));
+    b.controller.input(encodeKey('f4'));
     await settle();
-    expect(c.ran).toEqual(['partition 1,2,3 | 4,5']);
+    expect([...a.ran, ...b.ran]).toEqual(['pause', 'resume']);
   });
 
   it('toggles help with ? on an empty line but types ? otherwise', () => {

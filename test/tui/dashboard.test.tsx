@@ -4,15 +4,15 @@ import type { ClusterSnapshot } from '../../src/cluster/types.js';
 import type { UiState } from '../../src/tui/controller.js';
 import { Dashboard } from '../../src/tui/dashboard.js';
 import type { EventLine } from '../../src/tui/event-log.js';
-import { COMMAND_HELP, healthySnapshot, nodeView, partitionedSnapshot, withNodes } from './fixtures.js';
+import { healthySnapshot, nodeView, partitionedSnapshot, withNodes } from './fixtures.js';
 
-const ui: UiState = { line: '', cursor: 0, selected: 1, helpOpen: false, helpText: null, result: null, redraws: 0 };
+const ui: UiState = { line: '', cursor: 0, selected: 1, helpOpen: false, helpText: null, helpScroll: 0, result: null, redraws: 0 };
 
 afterEach(() => cleanup());
 
 function frame(snapshot: ClusterSnapshot, change: Partial<UiState> = {}, size = { columns: 100, rows: 30 }, events: EventLine[] = []): string {
   const r = render(
-    <Dashboard snapshot={snapshot} events={events} origin={0} ui={{ ...ui, ...change }} columns={size.columns} rows={size.rows} commandHelp={COMMAND_HELP} />,
+    <Dashboard snapshot={snapshot} events={events} origin={0} ui={{ ...ui, ...change }} columns={size.columns} rows={size.rows} />,
   );
   return r.lastFrame() ?? '';
 }
@@ -158,5 +158,21 @@ describe('Dashboard titles', () => {
     expect(f).toContain('n2 PRE-CANDIDATE');
     expect(panelOf(f, 2)).not.toContain(':40102');
     expect(panelOf(f, 3)).toContain(':40103');
+  });
+});
+
+describe('Dashboard help overlay', () => {
+  it('scrolls when the terminal is too short for every line, and says how much is left', () => {
+    const top = frame(healthySnapshot(), { helpOpen: true }, { columns: 80, rows: 24 });
+    expect(top).toMatch(/↓ \d+ more lines/);
+    expect(top).toContain('F2 Ctrl-X');
+    const bottom = frame(healthySnapshot(), { helpOpen: true, helpScroll: 1000 }, { columns: 80, rows: 24 });
+    expect(bottom).toContain('quit');
+    expect(bottom).not.toMatch(/↓ \d+ more lines/);
+  });
+
+  it('shows one command’s details when help <command> asked for them', () => {
+    const f = frame(healthySnapshot(), { helpOpen: true, helpText: 'crash <id|leader> — stop a node\n\nIt loses memory and keeps its disk.' });
+    expect(f).toContain('It loses memory and keeps its disk.');
   });
 });

@@ -81,14 +81,3 @@ export function partitionedSnapshot(): ClusterSnapshot {
     nodeView(5, { term: 4, votedFor: 3, leader: 3, partitionGroup: 2, unreachable: [1, 2] }),
   );
 }
-
-export const COMMAND_HELP = [
-  'SET <key> = <value>     also: set <key> <value>',
-  'GET <key>               DEL <key>         CAS <key> <expected> <new>',
-  'crash <id|leader>       restart <id|all>  isolate <id>',
-  'partition 1,2 | 3,4,5   heal',
-  'drop <percent>          dup <percent>     delay <min>-<max>ms',
-  'pause  resume  step     speed <factor>',
-  'load <per-second>|off',
-  'help [command]          quit',
-].join('\n');
