@@ -1,12 +1,13 @@
 /**
  * Every `raft-tui` subcommand, in the order `raft-tui --help` lists them. The dashboard is
- * the default command; add `check` and `bench` here as modules of their own.
+ * the default command; each other command is a module of its own beside it.
  */
+import { checkCommand } from './check-command.js';
 import type { CliCommand } from './command.js';
 import { dashboardCommand } from './dashboard-command.js';
 
 export const commands: readonly CliCommand[] = [
   dashboardCommand,
-  // checkCommand,  (src/cli/check-command.ts)
+  checkCommand,
   // benchCommand,  (src/cli/bench-command.ts)
 ];

@@ -88,3 +88,13 @@ describe('raft-tui stray words', () => {
     expect(r.err).toBe('raft-tui: unknown command bogus: see raft-tui --help for the commands and options\n');
   });
 });
+
+describe('raft-tui subcommands', () => {
+  it('lists check beside the dashboard and runs it', async () => {
+    const help = await run(['--help']);
+    expect(help.out).toMatch(/raft-tui check/);
+    const bad = await run(['check', '--nodes', '9']);
+    expect(bad.status).toBe(2);
+    expect(bad.err).toContain('--nodes must be 3, 5 or 7 (got 9)');
+  });
+});
