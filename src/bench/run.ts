@@ -7,6 +7,7 @@ import { measureCoreThroughput } from './core-throughput.js';
 import { measureClusterThroughput, measureLatency } from './cluster-throughput.js';
 import { measureFailover } from './failover.js';
 import { simSpeedFigures } from './sim-speed.js';
+import { checkSpeedFigure } from './check-speed.js';
 
 interface Row {
   what: string;
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   report({ what: 'core: 3 pure cores in memory, batched', result: `${fmt(core.perSecond)} commits/s`, target: '≥ 300,000/s' });
 
   for (const f of simSpeedFigures(quick)) report(f);
+  report(checkSpeedFigure(quick));
 
   const dur = quick ? 1000 : 3000;
   const t3 = await measureClusterThroughput({ nodes: 3, files: false, concurrency: 2000, durationMs: dur });
