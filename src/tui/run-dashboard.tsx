@@ -67,6 +67,15 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
     incrementalRendering: false,
     maxFps: Math.min(20, options.maxFps ?? 15),
   });
+  // If rendering fails, Ink unmounts: leave as if the person quit, then report the failure.
+  let failure: unknown;
+  instance.waitUntilExit().then(
+    () => quit(),
+    (error: unknown) => {
+      failure = error;
+      quit();
+    },
+  );
   const stopped = new AbortController();
   try {
     if (options.afterStart) {
@@ -84,4 +93,5 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
     store.close();
     stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
   }
+  if (failure !== undefined) throw failure;
 }

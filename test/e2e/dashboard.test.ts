@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeKey } from '../../src/tui/keys.js';
 import { ensureBuilt, startTui, type RunningTui } from './terminal.js';
@@ -78,5 +80,27 @@ describe('raft-tui keys', () => {
     await t.waitFor((s) => !s.includes('crash / restart node'), 'help closed');
     t.type(encodeKey('ctrl-c'));
     expect(await t.exited()).toBe(0);
+  }, 60_000);
+});
+
+describe('raft-tui --script', () => {
+  it('plays the file line by line in the dashboard, stops at a failing line naming file and line, and stays up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raft-tui-script-'));
+    const file = join(dir, 'demo.txt');
+    writeFileSync(file, '# a short demo\nwait leader\nSET s = 1\nrestart 1\nSET never = 1\n');
+    try {
+      const t = (tui = startTui([...FAST, '--script', file], { cols: 120, rows: 36 }));
+      const screen = await t.waitFor((s) => s.includes('demo.txt:4: n1 is up'), 'the failing line named');
+      expect(screen).toContain('demo.txt:3 › SET s = 1');
+      expect(count(screen, /kv s=1/)).toBe(3);
+      expect(screen).not.toContain('never');
+      t.type('SET after = 2');
+      t.type(encodeKey('enter'));
+      await t.waitFor((s) => count(s, /after=2/) === 3, 'the dashboard still taking commands');
+      t.type(encodeKey('ctrl-c'));
+      expect(await t.exited()).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
