@@ -104,3 +104,20 @@ describe('raft-tui --script', () => {
     }
   }, 60_000);
 });
+
+describe('raft-tui on resize', () => {
+  it('lays the screen out again for the new size, with nothing stale left behind', async () => {
+    const t = (tui = startTui(['--nodes', '5', '--speed', '1'], { cols: 120, rows: 36 }));
+    await t.waitFor((s) => leaderOf(s) !== undefined, 'a leader');
+    t.resize(80, 24);
+    const screen = await t.waitFor(
+      (s) => count(s, /raft-tui │/) === 1 && count(s, /raft> /) === 1 && /╭─ n3 \S+/.test(s) && !/msgs \S+ sent/.test(s.split('\n')[0] ?? ''),
+      'one clean 80-column frame',
+    );
+    for (const line of screen.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    t.resize(120, 36);
+    await t.waitFor((s) => count(s, /raft-tui │/) === 1 && /msgs \S+ sent/.test(s.split('\n')[0] ?? ''), 'the wide frame again');
+    t.type(encodeKey('ctrl-c'));
+    expect(await t.exited()).toBe(0);
+  }, 60_000);
+});

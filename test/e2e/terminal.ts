@@ -48,6 +48,8 @@ export interface RunningTui {
   lines(): string[];
   screen(): string;
   type(text: string): void;
+  /** Resizes the terminal, as a person dragging the window would. */
+  resize(cols: number, rows: number): void;
   /** Polls the screen until `check` passes; fails with the screen after `timeoutMs`. */
   waitFor(check: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
   exited(): Promise<number>;
@@ -74,10 +76,11 @@ export function startTui(args: string[], size: { cols: number; rows: number }, e
     if (output.length > 20_000) output = output.slice(-10_000);
     term.write(data);
   });
+  let rows = size.rows;
   const lines = (): string[] => {
     const buffer = term.buffer.active;
     const out: string[] = [];
-    for (let i = 0; i < size.rows; i++) out.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? '');
+    for (let i = 0; i < rows; i++) out.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? '');
     return out;
   };
   const screen = (): string => lines().join('\n');
@@ -85,6 +88,11 @@ export function startTui(args: string[], size: { cols: number; rows: number }, e
     lines,
     screen,
     type: (text) => child.write(text),
+    resize(cols, newRows) {
+      rows = newRows;
+      term.resize(cols, newRows);
+      child.resize(cols, newRows);
+    },
     async waitFor(check, what, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
