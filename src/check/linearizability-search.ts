@@ -4,6 +4,12 @@ import type { Operation } from './linearizability-types.js';
 /** How the search over one key's operations ended. */
 export type SearchOutcome = 'linearizable' | 'not-linearizable' | 'timeout';
 
+/** Filled in by the search: how far in time any path got. */
+export interface SearchProgress {
+  /** The latest return time at which the search got stuck (every path failed by then). */
+  stuckAt: number;
+}
+
 /**
  * One memo entry: a set of linearized operations and the state they lead to, stored compactly.
  * Operations are numbered by return time, so a linearized set is "everything below `low`" plus
@@ -29,7 +35,12 @@ function equalWords(a: Uint32Array, b: Uint32Array, from: number): boolean {
  * return whose operation was not yet linearized. A memo of (linearized set, state) prunes every
  * path that reaches a configuration already explored. `deadline` is a performance.now() time.
  */
-export function searchKey(input: readonly Operation[], initial: string | null, deadline: number): SearchOutcome {
+export function searchKey(
+  input: readonly Operation[],
+  initial: string | null,
+  deadline: number,
+  progress?: SearchProgress,
+): SearchOutcome {
   if (input.length === 0) return 'linearizable';
   // Determinate operations numbered by return time, then the indeterminate ones.
   const relevant = withoutUnseenTimeouts(input);
@@ -250,9 +261,10 @@ export function searchKey(input: readonly Operation[], initial: string | null, d
         unmark(i);
       }
       entry = next[entry]!;
-    } else if (!backtrack()) {
-      // A return whose operation is not linearized, and no choice left to undo.
-      return 'not-linearizable';
+    } else {
+      // A return whose operation is not linearized: undo the last choice, if any is left.
+      if (progress) progress.stuckAt = Math.max(progress.stuckAt, ops[opOf[entry]!]!.return);
+      if (!backtrack()) return 'not-linearizable';
     }
   }
   return 'linearizable';

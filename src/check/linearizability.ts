@@ -7,6 +7,9 @@ import type { LinearizabilityOptions, LinearizabilityResult, Operation } from '.
 export type { LinearizabilityOptions, LinearizabilityResult, Operation, OperationOutput } from './linearizability-types.js';
 export { HistoryRecorder } from './linearizability-recorder.js';
 
+/** Operations a failure message lists; the window holds them all. */
+const MAX_LINES = 40;
+
 /** One operation as a line of a report: `#12 c3 [105, 140] GET x → "1"`. */
 export function formatOperation(o: Operation): string {
   const span = `[${o.call}, ${o.return === Infinity ? '∞' : o.return}]`;
@@ -61,7 +64,8 @@ export function checkLinearizability(
   const keys = byKey(history);
   for (const [key, ops] of keys) {
     const initial = options.initial?.[key] ?? null;
-    const outcome = searchKey(ops, initial, deadline);
+    const progress = { stuckAt: -Infinity };
+    const outcome = searchKey(ops, initial, deadline, progress);
     if (outcome === 'linearizable') continue;
     if (outcome === 'timeout') {
       return {
@@ -72,8 +76,10 @@ export function checkLinearizability(
         message: `gave up on key ${key} (${ops.length} operations) after ${options.timeoutMs ?? 60_000} ms: the history is neither proven linearizable nor refuted`,
       };
     }
-    const { window, minimal } = shrinkWindow(ops, initial, options.shrinkMs ?? 2_000);
-    const lines = [...window].sort((a, b) => a.call - b.call || a.id - b.id).map((o) => `  ${formatOperation(o)}`);
+    const { window, minimal } = shrinkWindow(ops, initial, options.shrinkMs ?? 2_000, progress.stuckAt);
+    const sorted = [...window].sort((a, b) => a.call - b.call || a.id - b.id);
+    const lines = sorted.slice(0, MAX_LINES).map((o) => `  ${formatOperation(o)}`);
+    if (sorted.length > MAX_LINES) lines.push(`  … and ${sorted.length - MAX_LINES} more (see the window)`);
     const start = initial === null ? '' : ` starting from ${JSON.stringify(initial)}`;
     return {
       ok: false,

@@ -24,7 +24,7 @@ interface GeneratedHistory {
  * come from applying the operations in the order of those instants. Some operations time out
  * (indeterminate): half of those take effect, half never do.
  */
-function generateLinearizable(seed: number, count: number, clients: number, keys: number): GeneratedHistory {
+function generateLinearizable(seed: number, count: number, clients: number, keys: number, unique = false): GeneratedHistory {
   const rng = createRng(seed);
   const clock = new Array<number>(clients).fill(0);
   const planned: { o: Operation; at: number }[] = [];
@@ -36,7 +36,13 @@ function generateLinearizable(seed: number, count: number, clients: number, keys
     const key = `k${rng.int(0, keys - 1)}`;
     const r = rng.next();
     const kv: KvOp =
-      r < 0.4 ? set(key, String(rng.int(0, 4))) : r < 0.75 ? get(key) : r < 0.85 ? del(key) : cas(key, String(rng.int(0, 4)), String(rng.int(0, 4)));
+      r < 0.4
+        ? set(key, unique ? `v${id}` : String(rng.int(0, 4)))
+        : r < 0.75
+          ? get(key)
+          : r < 0.85
+            ? del(key)
+            : cas(key, unique ? `v${rng.int(1, id)}` : String(rng.int(0, 4)), unique ? `v${id}` : String(rng.int(0, 4)));
     const timesOut = rng.chance(0.002);
     const o: Operation = { id, client: `c${c}`, call, return: timesOut ? Infinity : call + duration, op: kv, output: null };
     // A timed-out operation takes effect half the time; the client gives up on it and moves on.
@@ -233,6 +239,36 @@ describe('checkLinearizability at scale', () => {
     expect(result.key).toBe(victim.op.key);
     expect(result.window.map((o) => o.id)).toEqual([victim.id]);
     expect(result.minimal).toBe(true);
+  }, 30_000);
+
+  it('shrinks a stale read to the read, the write it saw and the write that replaced it', () => {
+    const { history } = generateLinearizable(11, 4_000, 10, 1, true);
+    expect(checkLinearizability(history).ok).toBe(true);
+    // A late read made stale: it reports w1's value though w2 replaced it before the read began.
+    const sets = history.filter((o) => o.op.type === 'set' && o.return !== Infinity);
+    const reads = history.filter((o) => o.op.type === 'get' && o.return !== Infinity);
+    let planted: [Operation, Operation, Operation] | undefined;
+    for (const r of reads.slice(reads.length >> 1)) {
+      const w2 = sets.filter((w) => w.return < r.call).pop();
+      const w1 = w2 && sets.filter((w) => w.return < w2.call).pop();
+      if (w1?.op.type === 'set' && w2) {
+        r.output = { value: w1.op.value };
+        planted = [w1, w2, r];
+        break;
+      }
+    }
+    if (!planted) throw new Error('no read to make stale');
+    const result = checkLinearizability(history, { shrinkMs: 10_000 });
+    if (result.ok) throw new Error('expected the stale read to be caught');
+    expect(result.minimal).toBe(true);
+    expect(result.window).toHaveLength(3);
+    // The read and the write it saw are in it, with one write that separates them.
+    const ids = result.window.map((o) => o.id);
+    expect(ids).toContain(planted[2].id);
+    expect(ids).toContain(planted[0].id);
+    const between = result.window.find((o) => o !== planted[0] && o !== planted[2])!;
+    expect(between.call).toBeGreaterThan(planted[0].return);
+    expect(between.return).toBeLessThan(planted[2].call);
   }, 30_000);
 
   it('gives up with an unknown result, not a verdict, when out of time', () => {
