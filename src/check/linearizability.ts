@@ -55,6 +55,7 @@ function byKey(history: readonly Operation[]): Map<string, Operation[]> {
  * linearizable iff each key's sub-history is), with the memoised Wing–Gong search. An
  * indeterminate operation (`return: Infinity`) may take effect at any point after its call, or
  * never. On failure the key's operations are shrunk to a small window that still fails.
+ * Throws a RangeError for an operation that returns before it is called.
  */
 export function checkLinearizability(
   history: readonly Operation[],

@@ -64,7 +64,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   {
     name: 'restart',
     usage: 'restart <id|all>',
-    summary: 'bring a crashed node (or all) back from its disk',
+    summary: 'bring crashed nodes back from their disk',
     example: 'restart 2',
     details:
       'The node reloads term, vote and log from storage and rejoins as a follower; it learns\n' +
@@ -84,7 +84,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   {
     name: 'rejoin',
     usage: 'rejoin <id>',
-    summary: 'undo isolate: the node joins the largest group',
+    summary: 'undo isolate: join the largest group',
     example: 'rejoin 3',
     details:
       'Moves the node back into the largest other partition group; when that leaves a single\n' +
@@ -144,7 +144,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   {
     name: 'step',
     usage: 'step',
-    summary: 'while paused: deliver one message or fire one timer',
+    summary: 'paused: deliver one message or fire a timer',
     example: 'step',
     details: 'Delivers the oldest held message; with none held, time jumps to the next timer.',
   },
@@ -165,7 +165,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   {
     name: 'wait',
     usage: 'wait <ms> | leader | commit',
-    summary: 'pause a script: for a time, a leader, a commit',
+    summary: 'wait a time, for a leader or a commit',
     example: 'wait leader',
     details:
       '"wait 500" (or 500ms, 2s) waits that long; "wait leader" until some node leads;\n' +
