@@ -44,7 +44,14 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
   const dataDir = settings.dataDir ? resolve(settings.dataDir) : await mkdtemp(join(tmpdir(), 'raft-tui-'));
   let cluster: Awaited<ReturnType<typeof createCluster>> | undefined;
   try {
-    cluster = await createCluster({ ...settings.cluster, dataDir });
+    cluster = await createCluster({ ...settings.cluster, dataDir }).catch((error: unknown) => {
+      const e = error as NodeJS.ErrnoException & { port?: number };
+      if (e.code === 'EADDRINUSE') {
+        const port = e.port ?? /:(\d+)$/.exec(e.message)?.[1];
+        throw new UsageError(`port ${port ?? ''} is already in use: pick another --base-port, or leave it out for free ports`);
+      }
+      throw error;
+    });
     const bridge = consoleBridge(cluster);
     const { nodes, seed, transport, speed } = settings.cluster;
     const where = temporary ? `files in ${dataDir} (removed on quit)` : `files in ${dataDir} (kept)`;

@@ -34,6 +34,8 @@ export interface RunDashboardOptions {
   maxFps?: number;
 }
 
+function ignore(): void {}
+
 /** Resolves when the person quits (Ctrl-C, `quit`, or SIGTERM / SIGHUP / SIGINT). */
 export async function runDashboard(cluster: Cluster, options: RunDashboardOptions): Promise<void> {
   const { stdout } = options;
@@ -54,6 +56,11 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
   const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
   const onSignal = (): void => quit();
   for (const s of signals) process.on(s, onSignal);
+  // A closed terminal (window closed, ssh dropped) fails every write with EIO: that is a quit,
+  // and the cleanup after it must still run.
+  const streams = [stdout, options.stderr, options.stdin];
+  const onStreamError = (): void => quit();
+  for (const s of streams) s.on('error', onStreamError);
   // Stray console output would scribble over the frame: it goes to the event pane instead.
   const restoreConsole = captureConsole((text) => store.note(text, 'quiet'));
 
@@ -90,6 +97,11 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
     await instance.waitUntilExit().catch(() => undefined);
     restoreConsole();
     for (const s of signals) process.off(s, onSignal);
+    // Writes still queued when the terminal went away fail later: keep swallowing those.
+    for (const s of streams) {
+      s.off('error', onStreamError);
+      s.on('error', ignore);
+    }
     store.close();
     stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
   }
