@@ -149,7 +149,7 @@ function describeRaft(nodes: readonly NodeId[], ev: RaftEvent, context: Describe
 type RoleEvent = Extract<RaftEvent, { kind: 'role' }>;
 type VoteEvent = Extract<RaftEvent, { kind: 'vote' }>;
 
-function describeRole(n: string, node: NodeId, ev: RoleEvent, context: DescribeContext): EventDescription {
+function describeRole(n: string, node: NodeId, ev: RoleEvent, context: DescribeContext): EventDescription | null {
   const waited = context.timeoutMs?.(node);
   const silence = waited !== undefined ? `no heartbeat for ${seconds(waited)}` : 'no heartbeat from a leader';
   const voters = ev.votes && ev.votes.length > 0 ? nodeList(ev.votes) : undefined;
@@ -183,7 +183,8 @@ function describeRole(n: string, node: NodeId, ev: RoleEvent, context: DescribeC
         tone: 'info',
       };
     case 'restart':
-      return { text: `${n} starts as a follower in term ${ev.term}`, tone: 'info' };
+      // The cluster's own restart event already says it, with what storage held.
+      return null;
   }
   // A reason this describer does not know yet: still say what happened.
   return { text: `${n} became ${ev.role} in term ${ev.term}`, tone: 'info' };

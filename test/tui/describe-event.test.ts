@@ -95,3 +95,9 @@ describe('describeEvent', () => {
     expect(describeEvent(e)).toEqual({ text: 'SAFETY VIOLATION (election safety): two leaders in term 3', tone: 'bad' });
   });
 });
+
+describe('describeEvent on restart', () => {
+  it('leaves the core’s restart to the cluster’s restart sentence', () => {
+    expect(describeEvent(raft(2, { kind: 'role', role: 'follower', term: 3, reason: 'restart' }))).toBeNull();
+  });
+});
