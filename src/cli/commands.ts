@@ -2,6 +2,7 @@
  * Every `raft-tui` subcommand, in the order `raft-tui --help` lists them. The dashboard is
  * the default command; each other command is a module of its own beside it.
  */
+import { benchCommand } from './bench-command.js';
 import { checkCommand } from './check-command.js';
 import type { CliCommand } from './command.js';
 import { dashboardCommand } from './dashboard-command.js';
@@ -9,5 +10,5 @@ import { dashboardCommand } from './dashboard-command.js';
 export const commands: readonly CliCommand[] = [
   dashboardCommand,
   checkCommand,
-  // benchCommand,  (src/cli/bench-command.ts)
+  benchCommand,
 ];

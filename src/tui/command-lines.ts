@@ -29,13 +29,18 @@ export function resultLine(result: ResultView | null, width: number): Line {
     return fitLine([{ text: '… ', color: 'gray' }, { text: result.line, bold: true }, { text: `  ${message}`, color: 'gray' }], width);
   }
   const ok = result.status === 'ok';
+  const status = { text: ok ? '✔ ok ' : '✘ error ', color: ok ? 'green' : 'red', bold: true } as const;
+  const arrow = message.indexOf(' → ');
+  if (arrow > 0) {
+    // Key-value answers already name their command ("SET x = 1 → committed at index 2"):
+    // show it once, in its canonical form, rather than the typed line and then it again.
+    return fitLine(
+      [status, { text: message.slice(0, arrow), bold: true }, { text: ' → ', color: 'gray' }, { text: message.slice(arrow + 3), color: ok ? 'green' : 'red' }],
+      width,
+    );
+  }
   return fitLine(
-    [
-      { text: ok ? '✔ ok ' : '✘ error ', color: ok ? 'green' : 'red', bold: true },
-      { text: result.line, bold: true },
-      { text: ' → ', color: 'gray' },
-      { text: message, color: ok ? 'green' : 'red' },
-    ],
+    [status, { text: result.line, bold: true }, { text: ' → ', color: 'gray' }, { text: message, color: ok ? 'green' : 'red' }],
     width,
   );
 }

@@ -97,4 +97,15 @@ describe('raft-tui subcommands', () => {
     expect(bad.status).toBe(2);
     expect(bad.err).toContain('--nodes must be 3, 5 or 7 (got 9)');
   });
+
+  it('lists bench with its --quick option, and rejects its unknown flags in one line', async () => {
+    const help = await run(['--help']);
+    expect(help.out).toMatch(/raft-tui bench/);
+    const benchHelp = await run(['bench', '--help']);
+    expect(benchHelp.status).toBe(0);
+    expect(benchHelp.out).toMatch(/--quick/);
+    const bad = await run(['bench', '--fast']);
+    expect(bad.status).toBe(2);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+  });
 });

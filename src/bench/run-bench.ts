@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: measures raft-tui's speed on this machine and prints each figure next to its
- * target. Nothing here is asserted; the figures are reported.
+ * `raft-tui bench` (and `npm run bench`): measures raft-tui's speed on this machine and prints
+ * each figure next to its target. Nothing here is asserted; the figures are reported.
  */
 import { cpus } from 'node:os';
 import { measureCoreThroughput } from './core-throughput.js';
@@ -15,18 +15,23 @@ interface Row {
   target: string;
 }
 
-const quick = process.argv.includes('--quick');
-const rows: Row[] = [];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const us = (ms: number) => `${Math.round(ms * 1000)} µs`;
 
-function report(row: Row): void {
-  rows.push(row);
-  process.stderr.write(`  ${row.what}: ${row.result}\n`);
+export interface BenchOutput {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
 }
 
-async function main(): Promise<void> {
-  process.stderr.write(`raft-tui bench on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${quick ? ' (quick)' : ''}\n`);
+/** Runs every measurement, reporting progress on stderr and the table on stdout. */
+export async function runBench(options: { quick: boolean }, out: BenchOutput): Promise<number> {
+  const { quick } = options;
+  const rows: Row[] = [];
+  const report = (row: Row): void => {
+    rows.push(row);
+    out.stderr.write(`  ${row.what}: ${row.result}\n`);
+  };
+  out.stderr.write(`raft-tui bench on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${quick ? ' (quick)' : ''}\n`);
 
   const core = measureCoreThroughput({ commands: quick ? 200_000 : 2_000_000 });
   report({ what: 'core: 3 pure cores in memory, batched', result: `${fmt(core.perSecond)} commits/s`, target: '≥ 300,000/s' });
@@ -58,12 +63,8 @@ async function main(): Promise<void> {
 
   const w1 = Math.max(...rows.map((r) => r.what.length));
   const w2 = Math.max(...rows.map((r) => r.result.length));
-  process.stdout.write(`\n${'measure'.padEnd(w1)}  ${'result'.padEnd(w2)}  target\n`);
-  for (const r of rows) process.stdout.write(`${r.what.padEnd(w1)}  ${r.result.padEnd(w2)}  ${r.target}\n`);
-  process.stdout.write(`\nmeasured by: npm run bench${quick ? ' -- --quick' : ''}\n`);
+  out.stdout.write(`\n${'measure'.padEnd(w1)}  ${'result'.padEnd(w2)}  target\n`);
+  for (const r of rows) out.stdout.write(`${r.what.padEnd(w1)}  ${r.result.padEnd(w2)}  ${r.target}\n`);
+  out.stdout.write(`\nmeasured by: npm run bench${quick ? ' -- --quick' : ''}\n`);
+  return 0;
 }
-
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exitCode = 1;
-});

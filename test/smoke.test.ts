@@ -1,8 +1,0 @@
-import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
-
-describe('cli', () => {
-  it('exports main', () => {
-    expect(typeof main).toBe('function');
-  });
-});
