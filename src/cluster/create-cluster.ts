@@ -38,6 +38,7 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
 /** The cluster: owns the node hosts; the only thing dashboards, scripts, tests and benchmarks use. */
 export class RaftCluster implements Cluster {
   readonly ids: NodeId[];
+  readonly clock: 'real' | 'virtual';
   readonly options: ResolvedOptions;
   private readonly scheduler: Scheduler;
   private readonly filter = new FaultFilter();
@@ -70,6 +71,7 @@ export class RaftCluster implements Cluster {
   constructor(options: ResolvedOptions) {
     this.options = options;
     this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
+    this.clock = options.clock;
     const root = createRng(options.seed);
     this.netRng = createRng(root.int(0, 2 ** 31));
     this.loadRng = createRng(root.int(0, 2 ** 31));

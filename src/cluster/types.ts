@@ -122,6 +122,8 @@ export type ClusterEvent = { at: number; node?: NodeId } & (
 /** The one thing the dashboard, scripts, tests and benchmarks talk to. */
 export interface Cluster {
   readonly ids: NodeId[];
+  /** 'virtual': nothing happens unless advance() is called. */
+  readonly clock: 'real' | 'virtual';
   submit(command: string, options?: SubmitOptions): Promise<SubmitResult>;
   /** Volatile state lost; storage kept. */
   crash(id: NodeId): Promise<void>;

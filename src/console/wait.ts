@@ -3,25 +3,9 @@ import type { Cluster, ClusterEvent } from '../cluster/types.js';
 /** Virtual time moves in steps this long while the console waits on a virtual clock. */
 const VIRTUAL_STEP_MS = 10;
 
-const clockOf = new WeakMap<Cluster, 'real' | 'virtual'>();
-
-/**
- * Whether the cluster runs on a virtual clock, where nothing happens unless someone calls
- * advance(). Found once per cluster by asking it to advance by 0 ms, which only a virtual
- * clock accepts (Cluster.advance: "virtual clock only").
- */
+/** Whether the cluster runs on a virtual clock, where nothing happens unless someone calls advance(). */
 export async function isVirtual(cluster: Cluster): Promise<boolean> {
-  let clock = clockOf.get(cluster);
-  if (clock === undefined) {
-    try {
-      await cluster.advance(0);
-      clock = 'virtual';
-    } catch {
-      clock = 'real';
-    }
-    clockOf.set(cluster, clock);
-  }
-  return clock === 'virtual';
+  return cluster.clock === 'virtual';
 }
 
 /** Lets `ms` pass: wall time on a real clock, advance() on a virtual one. */

@@ -41,6 +41,10 @@ export class FakeCluster implements Cluster {
   onAdvance: (totalMs: number) => void = () => {};
   private readonly listeners = new Set<(e: ClusterEvent) => void>();
 
+  get clock(): 'real' | 'virtual' {
+    return this.virtual ? 'virtual' : 'real';
+  }
+
   constructor(size = 5, private readonly virtual = false) {
     this.ids = Array.from({ length: size }, (_, i) => i + 1);
     this.nodes = this.ids.map((id) => ({ id, up: true, role: 'follower', term: 1, votedFor: null, lastIndex: 0 }));
