@@ -30,7 +30,10 @@ export interface NodeHostHooks {
  * One node: a Raft core with its storage, transport and state machine, running the Ready loop.
  * For each Ready, in this order: PERSIST (one storage.save — one fsync with FileStorage), then
  * SEND, then APPLY, then advance. A message never leaves before the state behind it is durable
- * (Raft §5.2 "persistent state … updated on stable storage before responding to RPCs").
+ * (Raft §5.2 "persistent state … updated on stable storage before responding to RPCs"). The
+ * one exception is the thesis's own (§10.2.1): a leader's AppendEntries go out while the leader
+ * writes the same entries, since they depend on nothing unwritten and the leader counts its own
+ * copy toward a commit only once advance() says it is durable.
  */
 export class NodeHost<R = unknown> {
   private core: RaftCore | undefined;
@@ -192,13 +195,25 @@ export class NodeHost<R = unknown> {
         const core = this.core;
         const rd = core.ready();
         if (rd.events.length > 0) this.hooks.onRaftEvents(this.id, rd.events);
-        if (this.sendBeforePersist) this.transport.send(rd.messages);
+        let later = rd.messages;
+        if (this.sendBeforePersist) {
+          this.transport.send(rd.messages);
+          later = [];
+        } else if (rd.hardState === null && rd.entries.length > 0) {
+          // Thesis §10.2.1: a leader's AppendEntries may leave while its own write is under way
+          // (the core counts its own copy only after advance). Answers and votes still wait.
+          const early = rd.messages.filter((m) => m.type === 'AppendEntries');
+          if (early.length > 0) {
+            this.transport.send(early);
+            later = early.length === rd.messages.length ? [] : rd.messages.filter((m) => m.type !== 'AppendEntries');
+          }
+        }
         if (rd.hardState || rd.entries.length > 0) {
           const saving = this.storage.save(rd.hardState, rd.entries);
           if (saving) await saving;
-          if (generation !== this.generation) return; // crashed while persisting: nothing leaves
+          if (generation !== this.generation) return; // crashed while persisting: nothing more leaves
         }
-        if (!this.sendBeforePersist && rd.messages.length > 0) this.transport.send(rd.messages);
+        if (later.length > 0) this.transport.send(later);
         if (rd.committedEntries.length > 0) this.apply(rd.committedEntries);
         core.advance(rd);
         this.hooks.onReadyHandled?.(this.id, core, rd);

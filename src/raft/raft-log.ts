@@ -25,12 +25,19 @@ export class RaftLog {
    * Invariant: 1 <= unstable <= lastIndex() + 1.
    */
   unstable: Index;
+  /**
+   * Highest index the host has persisted (acknowledged through advance): what a leader may
+   * count as its own copy toward a commit (thesis §10.2.1).
+   * Invariant: persisted < unstable, persisted <= lastIndex().
+   */
+  persisted: Index;
 
   /** Takes ownership of `entries` (already checked by the caller to be a valid log). */
   constructor(entries: Entry[], commit: Index) {
     this.entries = entries;
     this.commit = Math.min(commit, entries.length);
     this.unstable = entries.length + 1;
+    this.persisted = entries.length; // loaded from storage
   }
 
   lastIndex(): Index {
@@ -100,6 +107,7 @@ export class RaftLog {
     this.entries.length = index - 1;
     // Storage must rewrite from here: the next Ready starts at or before the cut.
     if (this.unstable > index) this.unstable = index;
+    if (this.persisted >= index) this.persisted = index - 1;
     return removed;
   }
 

@@ -213,9 +213,28 @@ export class Raft implements RaftCore {
   }
 
   advance(rd: Ready): void {
-    const last = rd.committedEntries[rd.committedEntries.length - 1];
     const log = this.raftLog;
+    const last = rd.committedEntries[rd.committedEntries.length - 1];
     if (last !== undefined && last.index > log.applied) log.applied = Math.min(last.index, log.applying);
+    // rd.entries are on stable storage now. If the last one is still in our log, so is every
+    // entry before it (§5.3 Log Matching), and all of them are durable.
+    const stable = rd.entries[rd.entries.length - 1];
+    if (stable !== undefined && stable.index > log.persisted && log.term(stable.index) === stable.term) {
+      log.persisted = stable.index;
+      this.maybeCountOwnCopy();
+    }
+  }
+
+  /**
+   * Thesis §10.2.1: the leader writes its log in parallel with sending it, so its own copy
+   * counts toward a majority only once it is durable — never on append.
+   */
+  private maybeCountOwnCopy(): void {
+    if (this.role !== 'leader') return;
+    const self = this.progressById.get(this.id)!;
+    if (this.raftLog.persisted <= self.match) return;
+    self.match = this.raftLog.persisted;
+    this.maybeCommit();
   }
 
   status(): RaftStatus {
@@ -306,7 +325,7 @@ export class Raft implements RaftCore {
       this.progressById.set(id, pr);
     }
     const self = this.progressById.get(this.id)!;
-    self.match = next - 1;
+    self.match = this.raftLog.persisted; // only what is durable counts (thesis §10.2.1)
     self.state = 'replicate';
     this.emitRole('won-election', { votes });
     // Thesis §6.4 (and §5.4.2): a new leader commits an entry of its own term at once — a
@@ -536,12 +555,10 @@ export class Raft implements RaftCore {
   private appendEntry(entry: Entry): void {
     this.raftLog.push(entry);
     const self = this.progressById.get(this.id)!;
-    self.match = entry.index;
+    // Our own match moves when the entry is durable (advance), not now: the host may send it
+    // to followers while it is still being written (thesis §10.2.1).
     self.next = entry.index + 1;
     this.needFlush = true;
-    // With a single voter our own copy is the majority. (Counting it before it is persisted
-    // is safe: the host persists this Ready's entries before it applies its commits.)
-    if (this.quorum === 1) this.maybeCommit();
   }
 
   private handleAppendSuccess(pr: Progress, index: Index): void {

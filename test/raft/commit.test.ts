@@ -143,3 +143,23 @@ describe('thesis §6.4 and client proposals', () => {
     expect(drain(net.core(3)).entries).toEqual([]);
   });
 });
+
+describe('thesis §10.2.1 writing the leader\'s log in parallel', () => {
+  it('§10.2.1 a leader sends new entries before they are durable, but counts its own copy only once persisted', () => {
+    const net = new Net(3);
+    net.campaign(1);
+    const leader = net.core(1);
+    const before = leader.status().commitIndex;
+    leader.propose('SET x = 1');
+    const rd = leader.ready(); // the host has not persisted it yet
+    const append = rd.messages.find((m) => m.type === 'AppendEntries' && m.to === 2);
+    expect(append && append.type === 'AppendEntries' && append.entries.map((e) => e.data)).toEqual(['SET x = 1']);
+    // Follower 2 acknowledges: with the leader's copy not yet durable that is 1 of 3, no majority.
+    leader.step({ type: 'AppendEntriesResponse', from: 2, to: 1, term: leader.status().term, success: true, index: before + 1, conflictTerm: 0, conflictIndex: 0 });
+    expect(leader.status().commitIndex).toBe(before);
+    // Persisted: now the leader's own copy counts, and 2 of 3 commit it.
+    leader.advance(rd);
+    expect(leader.status().commitIndex).toBe(before + 1);
+  });
+});
+
