@@ -644,7 +644,14 @@ export class Raft implements RaftCore {
     const next = pr.next;
     if (next > log.lastIndex()) return false;
     const hi = log.batchEnd(next, this.s.maxBatchEntries, this.s.maxBatchBytes);
-    const prev = next - 1;
+    this.sendAppendEntries(pr, next - 1, log.slice(next, hi));
+    pr.sentEntries(hi, this.now);
+    return true;
+  }
+
+  /** One AppendEntries to `pr` after `prev`, with the full commit index (§5.3). */
+  private sendAppendEntries(pr: Progress, prev: Index, entries: Entry[]): void {
+    const log = this.raftLog;
     this.send({
       type: 'AppendEntries',
       from: this.id,
@@ -652,12 +659,10 @@ export class Raft implements RaftCore {
       term: this.term,
       prevLogIndex: prev,
       prevLogTerm: log.term(prev),
-      entries: log.slice(next, hi),
+      entries,
       leaderCommit: log.commit,
     });
     pr.sentCommit = log.commit;
-    pr.sentEntries(hi, this.now);
-    return true;
   }
 
   /**
@@ -668,19 +673,7 @@ export class Raft implements RaftCore {
    * new entry here is prevLogIndex, so it never marks committed an entry it does not share.
    */
   private sendEmptyAppend(pr: Progress): void {
-    const log = this.raftLog;
-    const prev = pr.state === 'replicate' ? pr.match : pr.next - 1;
-    this.send({
-      type: 'AppendEntries',
-      from: this.id,
-      to: pr.id,
-      term: this.term,
-      prevLogIndex: prev,
-      prevLogTerm: log.term(prev),
-      entries: [],
-      leaderCommit: log.commit,
-    });
-    pr.sentCommit = log.commit;
+    this.sendAppendEntries(pr, pr.state === 'replicate' ? pr.match : pr.next - 1, []);
     if (pr.state === 'probe') pr.probeSent = true;
   }
 

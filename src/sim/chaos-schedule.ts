@@ -1,6 +1,6 @@
 import type { Rng } from '../raft/rng.js';
-import type { NodeId } from '../raft/types.js';
 import type { Simulator } from './simulator.js';
+import { pick, shuffled } from './random-choice.js';
 
 /** How often faults come, and which kinds. */
 export interface FaultPlan {
@@ -12,20 +12,6 @@ export interface FaultPlan {
   partitions?: boolean;
   /** Random drop / duplicate / delay (default true). */
   lossy?: boolean;
-}
-
-/** Picks one element; the list must not be empty. */
-function pick<T>(rng: Rng, list: readonly T[]): T {
-  return list[rng.int(0, list.length - 1)]!;
-}
-
-function shuffled(rng: Rng, list: readonly NodeId[]): NodeId[] {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 /** Applies one random fault drawn from `rng` to the running simulation. */

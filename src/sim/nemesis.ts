@@ -8,6 +8,7 @@ import type { Rng } from '../raft/rng.js';
 import type { NodeId } from '../raft/types.js';
 import { FAULT_KINDS, FAULT_SLOTS, type FaultKind, type FaultSlot } from './nemesis-kinds.js';
 import { bridge, deaf, halves, isolate, majoritiesRing, mute, type Cut, type Links } from './nemesis-topology.js';
+import { pick, shuffled } from './random-choice.js';
 
 /** Message faults, as the fault filter takes them. */
 export interface MessageFaults {
@@ -53,19 +54,6 @@ export interface NemesisNote {
 }
 
 const NO_MESSAGE_FAULTS: MessageFaults = { dropRate: 0, duplicateRate: 0, delayMs: null };
-
-function pick<T>(rng: Rng, list: readonly T[]): T {
-  return list[rng.int(0, list.length - 1)]!;
-}
-
-function shuffled(rng: Rng, list: readonly NodeId[]): NodeId[] {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 function describeCuts(cuts: readonly Cut[]): string {
   return cuts.map((c) => `${c.from}→${c.to}`).join(' ');
