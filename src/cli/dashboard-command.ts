@@ -43,6 +43,7 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
   const temporary = settings.dataDir === undefined;
   const dataDir = settings.dataDir ? resolve(settings.dataDir) : await mkdtemp(join(tmpdir(), 'raft-tui-'));
   let cluster: Awaited<ReturnType<typeof createCluster>> | undefined;
+  let endedBy: NodeJS.Signals | undefined;
   try {
     cluster = await createCluster({ ...settings.cluster, dataDir }).catch((error: unknown) => {
       const e = error as NodeJS.ErrnoException & { port?: number };
@@ -55,7 +56,7 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
     const bridge = consoleBridge(cluster);
     const { nodes, seed, transport, speed } = settings.cluster;
     const where = temporary ? `files in ${dataDir} (removed on quit)` : `files in ${dataDir} (kept)`;
-    await runDashboard(cluster, {
+    ({ signal: endedBy } = await runDashboard(cluster, {
       stdin: io.stdin,
       stdout: io.stdout,
       stderr: io.stderr,
@@ -74,12 +75,15 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
             },
           }
         : {}),
-    });
-    return 0;
+    }));
   } finally {
     await cluster?.stop().catch(() => undefined);
     if (temporary) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
   }
+  // Ended by a signal: cleaned up, now die of it as Unix programs do. (Exiting normally after
+  // a hang-up also trips Node's own terminal reset on a terminal that is gone.)
+  if (endedBy) process.kill(process.pid, endedBy);
+  return 0;
 }
 
 async function readScript(path: string): Promise<{ name: string; text: string }> {

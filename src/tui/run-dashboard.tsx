@@ -36,8 +36,11 @@ export interface RunDashboardOptions {
 
 function ignore(): void {}
 
-/** Resolves when the person quits (Ctrl-C, `quit`, or SIGTERM / SIGHUP / SIGINT). */
-export async function runDashboard(cluster: Cluster, options: RunDashboardOptions): Promise<void> {
+/**
+ * Resolves when the person quits (Ctrl-C, `quit`, or SIGTERM / SIGHUP / SIGINT), with the signal
+ * that ended it, if one did: the caller cleans up and then re-raises it.
+ */
+export async function runDashboard(cluster: Cluster, options: RunDashboardOptions): Promise<{ signal?: NodeJS.Signals }> {
   const { stdout } = options;
   const store = createDashboardStore(cluster);
   for (const line of options.intro ?? []) store.note(line.text, line.tone);
@@ -54,12 +57,19 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
     onQuit: () => quit(),
   });
   const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
-  const onSignal = (): void => quit();
+  let endedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    endedBy ??= signal;
+    quit();
+  };
   for (const s of signals) process.on(s, onSignal);
   // A closed terminal (window closed, ssh dropped) fails every write with EIO: that is a quit,
   // and the cleanup after it must still run.
   const streams = [stdout, options.stderr, options.stdin];
-  const onStreamError = (): void => quit();
+  const onStreamError = (): void => {
+    endedBy ??= 'SIGHUP'; // the terminal hung up, whether or not the signal came first
+    quit();
+  };
   for (const s of streams) s.on('error', onStreamError);
   // Stray console output would scribble over the frame: it goes to the event pane instead.
   const restoreConsole = captureConsole((text) => store.note(text, 'quiet'));
@@ -106,4 +116,5 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
     stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
   }
   if (failure !== undefined) throw failure;
+  return endedBy ? { signal: endedBy } : {};
 }
