@@ -4,7 +4,7 @@ import { TcpTransport } from '../net/tcp-transport.js';
 import type { NetworkFaults, Transport } from '../net/types.js';
 import { createRaft } from '../raft/index.js';
 import { createRng, type Rng } from '../raft/rng.js';
-import type { Entry, NodeId, RaftCore, RaftEvent, Ready } from '../raft/types.js';
+import type { Entry, NodeId, RaftEvent, RaftStatus, Ready } from '../raft/types.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import type { Storage } from '../storage/types.js';
@@ -104,12 +104,13 @@ export class RaftCluster implements Cluster {
         onRaftEvents: (node, events) => this.forwardRaftEvents(node, events),
         onApplied: () => this.markDirty(),
         onChange: () => this.markDirty(),
-        onReadyHandled: (node, core, rd) => this.observe(node, core, rd),
+        onReadyHandled: (node, status, rd) => this.observe(node, status, rd),
         onFailure: (node, message) => this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `node stopped: ${message}` }),
       });
       this.hosts.set(id, host);
       transports.set(id, transport);
       this.reportRecovery(id, storage);
+      this.observeStart(id, storage);
     }
     for (const id of this.ids) {
       const host = this.hosts.get(id)!;
@@ -198,8 +199,7 @@ export class RaftCluster implements Cluster {
     this.reportRecovery(id, storage);
     this.restarts.set(id, (this.restarts.get(id) ?? 0) + 1);
     const port = this.ports.get(id) ?? 0;
-    const stored = storage.load();
-    this.checker.restart({ node: id, at: this.scheduler.now(), term: stored.hardState.term, votedFor: stored.hardState.votedFor, entries: stored.entries });
+    this.observeStart(id, storage);
     await host.start(storage, this.makeTransport(id, port));
     this.shareTcpPorts();
     const kept = storage.summary();
@@ -414,8 +414,14 @@ export class RaftCluster implements Cluster {
     });
   }
 
-  private observe(node: NodeId, core: RaftCore, rd: Ready): void {
-    const s = core.status();
+  /** Tells the safety checker what a node starts from: what its storage kept (maybe a whole log). */
+  private observeStart(node: NodeId, storage: Storage): void {
+    const { hardState, entries } = storage.load();
+    this.checker.restart({ node, at: this.scheduler.now(), term: hardState.term, votedFor: hardState.votedFor, entries });
+  }
+
+  private observe(node: NodeId, s: RaftStatus, rd: Ready): void {
+    const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
     this.checker.observe({
       node,
       at: this.scheduler.now(),
@@ -423,7 +429,7 @@ export class RaftCluster implements Cluster {
       term: s.term,
       votedFor: s.votedFor,
       commit: s.commitIndex,
-      applied: s.appliedIndex,
+      applied: lastApplied ? lastApplied.index : s.appliedIndex,
       lastIndex: s.lastIndex,
       written: rd.entries,
       appliedEntries: rd.committedEntries,

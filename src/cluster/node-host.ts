@@ -1,5 +1,5 @@
 import type { Transport } from '../net/types.js';
-import type { Entry, Index, Message, NodeId, RaftCore, RaftEvent, Ready, Term } from '../raft/types.js';
+import type { Entry, Index, Message, NodeId, RaftCore, RaftEvent, RaftStatus, Ready, Term } from '../raft/types.js';
 import type { Storage } from '../storage/types.js';
 
 /** The replicated state machine a host applies committed entries to (src/kv in practice). */
@@ -20,8 +20,12 @@ export interface NodeHostHooks {
   onRaftEvents(id: NodeId, events: RaftEvent[]): void;
   onApplied(id: NodeId, entries: Entry[]): void;
   onChange(): void;
-  /** A Ready was fully handled (persisted, sent, applied, advanced): the safety checker's feed. */
-  onReadyHandled?(id: NodeId, core: RaftCore, ready: Ready): void;
+  /**
+   * A Ready was fully handled (persisted, sent, applied, advanced): the safety checker's feed.
+   * `status` is the core's as of ready() — what this Ready holds; the core may have moved on
+   * while the Ready was being persisted.
+   */
+  onReadyHandled?(id: NodeId, status: RaftStatus, ready: Ready): void;
   /** The node stopped itself: its storage failed, so it must not go on acknowledging. */
   onFailure(id: NodeId, message: string): void;
 }
@@ -194,6 +198,7 @@ export class NodeHost<R = unknown> {
       while (this.core && generation === this.generation && this.core.hasReady()) {
         const core = this.core;
         const rd = core.ready();
+        const status = this.hooks.onReadyHandled ? core.status() : undefined;
         if (rd.events.length > 0) this.hooks.onRaftEvents(this.id, rd.events);
         let later = rd.messages;
         if (this.sendBeforePersist) {
@@ -216,7 +221,7 @@ export class NodeHost<R = unknown> {
         if (later.length > 0) this.transport.send(later);
         if (rd.committedEntries.length > 0) this.apply(rd.committedEntries);
         core.advance(rd);
-        this.hooks.onReadyHandled?.(this.id, core, rd);
+        if (status) this.hooks.onReadyHandled?.(this.id, status, rd);
         this.hooks.onChange();
       }
     } catch (err) {
