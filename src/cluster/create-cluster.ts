@@ -102,7 +102,7 @@ export class RaftCluster implements Cluster {
       const transport = this.makeTransport(id, this.options.basePort ? this.options.basePort + id - 1 : 0);
       const host = new NodeHost<KvResult>(id, storage, transport, new KvStateMachine(), (stored) => this.makeCore(id, stored), {
         onRaftEvents: (node, events) => this.forwardRaftEvents(node, events),
-        onApplied: () => this.markDirty(),
+        onApplied: (node, entries) => this.emitApplied(node, entries),
         onChange: () => this.markDirty(),
         onReadyHandled: (node, status, rd) => this.observe(node, status, rd),
         onFailure: (node, message) => this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `node stopped: ${message}` }),
@@ -443,6 +443,13 @@ export class RaftCluster implements Cluster {
       this.emit({ type: 'raft', node, event });
       if (event.kind === 'commit') this.emitCommitted(node, event.index, event.quorum);
     }
+  }
+
+  /** An 'applied' event per client entry a node applied (only when someone listens). */
+  private emitApplied(node: NodeId, entries: Entry[]): void {
+    this.markDirty();
+    if (this.eventListeners.size === 0) return;
+    for (const e of entries) if (e.type === 'normal') this.emit({ type: 'applied', node, index: e.index, command: commandText(e) });
   }
 
   /** One 'committed' event per newly committed client entry, as the leader sees it. */

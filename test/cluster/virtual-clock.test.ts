@@ -13,6 +13,24 @@ describe('a virtual-clock cluster', () => {
     await c.stop();
   });
 
+  it('tells listeners of every commit and every apply, with the command', async () => {
+    const c = await createCluster({ nodes: 3, transport: 'memory', clock: 'virtual', seed: 5 });
+    const events: ClusterEvent[] = [];
+    c.on('event', (e) => events.push(e));
+    const pending = c.submit('SET e = 1');
+    await c.advance(3000);
+    const r = await pending;
+    expect(r).toMatchObject({ ok: true });
+    if (!r.ok) return;
+    const committed = events.filter((e) => e.type === 'committed' && e.command === 'SET e = 1');
+    expect(committed).toHaveLength(1);
+    expect(committed[0]).toMatchObject({ index: r.index, quorum: expect.arrayContaining([c.leader()]) });
+    const appliedBy = events.flatMap((e) => (e.type === 'applied' && e.index === r.index ? [e.node] : []));
+    expect(appliedBy.sort()).toEqual([1, 2, 3]);
+    expect(events.some((e) => e.type === 'raft' && e.event.kind === 'role' && e.event.role === 'leader')).toBe(true);
+    await c.stop();
+  });
+
   it('settles a submit made before advance() during it', async () => {
     const c = await createCluster({ nodes: 3, transport: 'memory', clock: 'virtual', seed: 2 });
     const pending = c.submit('SET x = 1');
