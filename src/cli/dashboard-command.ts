@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import type { CliCommand } from './command.js';
 import { checkDashboardOptions, declareDashboardOptions } from './dashboard-options.js';
 import { UsageError, type CliIo } from './io.js';
+import { StorageCorruptionError } from '../storage/storage-error.js';
 
 export const NO_TERMINAL =
   'the dashboard needs a terminal (run it in an interactive terminal, or use --script with a terminal)';
@@ -47,6 +48,10 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
   try {
     cluster = await createCluster({ ...settings.cluster, dataDir }).catch((error: unknown) => {
       const e = error as NodeJS.ErrnoException & { port?: number };
+      if (error instanceof StorageCorruptionError) {
+        // Starting one node from nothing could make it vote twice in a term: no partial repair.
+        throw new Error(`${error.message}\nraft-tui does not start from files it cannot trust. Repair or move away ${settings.dataDir ?? dataDir}; a fresh --data-dir starts a new cluster.`);
+      }
       if (e.code === 'EADDRINUSE') {
         const port = e.port ?? /:(\d+)$/.exec(e.message)?.[1];
         throw new UsageError(`port ${port ?? ''} is already in use: pick another --base-port, or leave it out for free ports`);

@@ -1,7 +1,11 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main, packageVersion } from '../../src/cli.js';
 import type { CliIo } from '../../src/cli/io.js';
+import { FileStorage } from '../../src/storage/file-storage.js';
 
 /** Runs main() with captured streams; `tty` makes stdin and stdout claim to be terminals. */
 async function run(argv: string[], tty = false): Promise<{ status: number; out: string; err: string }> {
@@ -109,3 +113,26 @@ describe('raft-tui subcommands', () => {
     expect(bad.err.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('raft-tui --data-dir with damaged files', () => {
+  it('refuses to start, naming the file, the offset and what to do, and exits 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'raft-tui-damaged-'));
+    try {
+      const storage = await FileStorage.open(join(dir, 'node-1'));
+      const entry = (index: number) => ({ index, term: 1, type: 'normal' as const, data: `SET k = ${index}` });
+      await storage.save({ term: 1, votedFor: 1, commit: 0 }, [entry(1), entry(2), entry(3)]);
+      await storage.close();
+      const log = join(dir, 'node-1', 'log.bin');
+      const bytes = await readFile(log);
+      bytes[12] = bytes[12]! ^ 0xff; // inside the first record: damage with valid records after it
+      await writeFile(log, bytes);
+      const r = await run(['--nodes', '3', '--data-dir', dir], true);
+      expect(r.status).toBe(1);
+      expect(r.err).toContain(`${log} at byte offset 0`);
+      expect(r.err).toMatch(/does not start from files it cannot trust/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
