@@ -49,8 +49,6 @@ export class NodeHost<R = unknown> {
   /** Messages held while the cluster is paused; step() releases one at a time. */
   private inbox: Message[] = [];
   private paused = false;
-  /** Test-only: send before persisting (breaks §5.2's rule on purpose). */
-  sendBeforePersist = false;
 
   constructor(
     readonly id: NodeId,
@@ -201,10 +199,7 @@ export class NodeHost<R = unknown> {
         const status = this.hooks.onReadyHandled ? core.status() : undefined;
         if (rd.events.length > 0) this.hooks.onRaftEvents(this.id, rd.events);
         let later = rd.messages;
-        if (this.sendBeforePersist) {
-          this.transport.send(rd.messages);
-          later = [];
-        } else if (rd.hardState === null && rd.entries.length > 0) {
+        if (rd.hardState === null && rd.entries.length > 0) {
           // Thesis §10.2.1: a leader's AppendEntries may leave while its own write is under way
           // (the core counts its own copy only after advance). Answers and votes still wait.
           const early = rd.messages.filter((m) => m.type === 'AppendEntries');
