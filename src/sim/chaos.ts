@@ -31,6 +31,8 @@ export interface ChaosOptions {
   heartbeatMs?: number;
   createCore?: (config: RaftConfig) => RaftCore;
   coreOptions?: SimulatorOptions['coreOptions'];
+  /** Thesis §10.2.1: the leader's own write takes this long while its AppendEntries fly. */
+  leaderWriteMs?: number;
 }
 
 export interface ChaosResult {
@@ -43,6 +45,8 @@ export interface ChaosResult {
   /** Highest term any node reached, and how many crashes the run had. */
   maxTerm: number;
   crashes: number;
+  /** Crashes that cut a leader's own write short (leaderWriteMs > 0). */
+  lostWrites: number;
   /** null when the run stopped on a violation before the liveness phase. */
   liveness: {
     ok: boolean;
@@ -78,6 +82,7 @@ export function runChaos(options: ChaosOptions): ChaosResult {
     ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
     ...(options.createCore && { createCore: options.createCore }),
     ...(options.coreOptions && { coreOptions: options.coreOptions }),
+    ...(options.leaderWriteMs !== undefined && { leaderWriteMs: options.leaderWriteMs }),
   });
   const rng = createRng(deriveSeed(options.seed, 3));
   const duration = options.durationMs ?? 5000;
@@ -96,6 +101,7 @@ export function runChaos(options: ChaosOptions): ChaosResult {
     checksBy: { ...checker.checksBy },
     maxTerm: Math.max(...sim.status().map((n) => n.term)),
     crashes,
+    lostWrites: sim.stats().lostWrites,
     liveness,
     simulatedMs: sim.now,
     committed: Math.max(...sim.ids.map((id) => sim.commitIndex(id))),

@@ -65,6 +65,8 @@ export interface SeedSettings {
   electionTimeoutMs: [number, number];
   heartbeatMs: number;
   coreOptions: Pick<RaftConfig, 'maxInflight' | 'maxBatchEntries'> | undefined;
+  /** Thesis §10.2.1: ms a leader's own log write takes while its AppendEntries fly (0: none). */
+  leaderWriteMs: number;
   /** The nemesis: a new fault every [min, max] ms, each lasting [min, max] ms. */
   everyMs: [number, number];
   lastsMs: [number, number];
@@ -87,8 +89,9 @@ export function defaultSettings(bug: BugName | undefined): CheckSettings {
 /**
  * The settings of one seed. Without a bug each seed varies the core's switches by itself:
  * pre-vote off for about a quarter of seeds, check-quorum off for a fifth, one-entry
- * AppendEntries with a window of 2 for a sixth (more, smaller messages in flight), so a sweep
- * covers them all.
+ * AppendEntries with a window of 2 for a sixth (more, smaller messages in flight), and for a
+ * third a leader whose own write takes 1-8 ms while its AppendEntries fly (thesis §10.2.1), so
+ * a sweep covers them all.
  *
  * `--bug figure8` instead fixes what makes the Figure 8 sequence likely: 3 nodes, one entry
  * per AppendEntries and one in flight (a follower can hold an old-term entry without the new
@@ -116,6 +119,7 @@ export function seedSettings(seed: number, s: CheckSettings): SeedSettings {
       electionTimeoutMs: [100, 400],
       heartbeatMs: 100,
       coreOptions: { maxBatchEntries: 1, maxInflight: 1 },
+      leaderWriteMs: 0,
       everyMs: [5, 60],
       lastsMs: [5, 150],
       workload: { clients: 10, thinkMs: [0, 20], attemptTimeoutMs: 200, retryDelayMs: 20 },
@@ -129,6 +133,7 @@ export function seedSettings(seed: number, s: CheckSettings): SeedSettings {
     electionTimeoutMs: [150, 300],
     heartbeatMs: 50,
     coreOptions: rng.chance(1 / 6) ? { maxBatchEntries: 1, maxInflight: 2 } : undefined,
+    leaderWriteMs: rng.chance(1 / 3) ? rng.int(1, 8) : 0,
     everyMs: [20, 400],
     lastsMs: [50, 1500],
     // An attempt waits about two election timeouts: by then a lost entry's leader is replaced.
@@ -146,6 +151,7 @@ export function describeSeedSettings(s: SeedSettings): string {
     `check-quorum ${s.checkQuorum ? 'on' : 'off'}`,
   ];
   if (s.coreOptions) parts.push(`${s.coreOptions.maxBatchEntries} entry per AppendEntries, ${s.coreOptions.maxInflight} in flight`);
+  if (s.leaderWriteMs > 0) parts.push(`leader writes its log in ${s.leaderWriteMs} ms while replicating`);
   parts.push(`a fault every ${s.everyMs[0]}-${s.everyMs[1]} ms lasting ${s.lastsMs[0]}-${s.lastsMs[1]} ms`);
   return parts.join(', ');
 }

@@ -82,6 +82,7 @@ export function runCheckSeed(settings: SeedSettings, options: CheckRunOptions = 
     electionTimeoutMs: settings.electionTimeoutMs,
     heartbeatMs: settings.heartbeatMs,
     ...(settings.coreOptions && { coreOptions: settings.coreOptions }),
+    leaderWriteMs: settings.leaderWriteMs,
   });
   const s = sim;
   workload.attach(s);

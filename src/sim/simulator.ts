@@ -3,7 +3,7 @@ import type { Violation } from '../check/observation.js';
 import { MemoryNetwork, type MemoryNetworkStats } from '../net/memory-network.js';
 import type { NetworkFaults } from '../net/types.js';
 import { createRaft } from '../raft/index.js';
-import type { Entry, Index, Message, MessageType, NodeId, ProposeResult, RaftBugs, RaftConfig, RaftCore, Ready, Role } from '../raft/types.js';
+import type { Entry, Index, Message, MessageType, NodeId, ProposeResult, RaftBugs, RaftConfig, RaftCore, RaftStatus, Ready, Role } from '../raft/types.js';
 import { deriveSeed } from './derive-seed.js';
 import { emptyRecord, persist, type DurableRecord } from './durable-record.js';
 import { RecordingStateMachine } from './recording-state-machine.js';
@@ -27,6 +27,11 @@ interface SimNode {
   readonly phase: number;
   /** Starts so far; seeds each incarnation's core differently but reproducibly. */
   incarnation: number;
+  /**
+   * A leader's Ready whose entries are still being written (leaderWriteMs > 0): its
+   * AppendEntries already left; the rest of the Ready waits, and no other Ready is taken.
+   */
+  writing: Ready | null;
 }
 
 /** Something scheduled to run at a virtual time. */
@@ -76,6 +81,8 @@ export class Simulator {
   private readonly preVote: boolean;
   private readonly checkQuorum: boolean;
   private readonly bugs: SimBugs;
+  /** Thesis §10.2.1: how long a leader's own log write takes while its AppendEntries fly. */
+  private readonly leaderWriteMs: number;
   private readonly coreBugs: RaftBugs;
   private readonly makeStateMachine: (node: NodeId) => SimStateMachine;
   private readonly makeCore: (config: RaftConfig) => RaftCore;
@@ -85,7 +92,7 @@ export class Simulator {
   private readonly actions: Action[] = [];
   private actionSeq = 0;
   private readonly trace = new TraceHash();
-  private readonly counters = { steps: 0, readies: 0, lostToDown: 0, proposals: 0, accepted: 0, highestApplied: 0, elections: 0 };
+  private readonly counters = { steps: 0, readies: 0, lostToDown: 0, proposals: 0, accepted: 0, highestApplied: 0, elections: 0, lostWrites: 0 };
 
   constructor(options: SimulatorOptions = {}) {
     const n = options.nodes ?? 5;
@@ -107,6 +114,8 @@ export class Simulator {
       skipElectionRestriction: this.bugs.skipElectionRestriction,
       applyBeforeCommit: this.bugs.applyBeforeCommit,
     };
+    this.leaderWriteMs = options.leaderWriteMs ?? 0;
+    if (!(this.leaderWriteMs >= 0)) throw new RangeError(`leaderWriteMs must be ≥ 0, got ${this.leaderWriteMs}`);
     this.makeStateMachine = options.stateMachine ?? (() => new RecordingStateMachine());
     this.makeCore = options.createCore ?? createRaft;
     this.coreOptions = options.coreOptions;
@@ -123,6 +132,7 @@ export class Simulator {
       timerAt: Infinity,
       phase: deriveSeed(this.seed, 2, id) % this.tickMs,
       incarnation: 0,
+      writing: null,
     }));
     for (const node of this.nodes) this.start(node);
   }
@@ -181,6 +191,8 @@ export class Simulator {
     node.stateMachine = null;
     node.timerAt = Infinity;
     node.applied = 0;
+    if (node.writing) this.counters.lostWrites++;
+    node.writing = null; // a write under way never lands
     this.counters.lostToDown += this.network.dropTo(id);
     this.trace.add(Trace.Crash);
     this.trace.add(id);
@@ -321,6 +333,8 @@ export class Simulator {
     accepted: number;
     highestApplied: number;
     elections: number;
+    /** Leader writes cut short by a crash (leaderWriteMs > 0): entries sent but never stored. */
+    lostWrites: number;
   } {
     return { network: this.network.stats(), ...this.counters };
   }
@@ -430,42 +444,64 @@ export class Simulator {
   /** The Ready loop: PERSIST, then SEND, then APPLY, then advance — and show the checker. */
   private drain(node: SimNode, core: RaftCore): void {
     // Stops if the node crashed under it (a listener's doing): a dead core sends nothing more.
-    while (node.core === core && core.hasReady()) {
+    // A leader's write in progress holds the loop: one Ready at a time.
+    while (node.core === core && node.writing === null && core.hasReady()) {
       const rd = core.ready();
       this.counters.readies++;
-      if (this.bugs.unpersistedVote) {
-        // Broken on purpose: store the previous Ready's hard state, keep this one in memory.
-        persist(node.durable, node.lagging, rd.entries);
-        node.lagging = rd.hardState;
-      } else {
-        persist(node.durable, rd.hardState, rd.entries);
+      if (this.leaderWriteMs > 0 && rd.hardState === null && rd.entries.length > 0 && rd.messages.some(isAppend)) {
+        // Thesis §10.2.1: the leader's AppendEntries leave now, its own write finishes later; a
+        // crash before then loses the entries from its disk (and the core must not have
+        // counted its own copy toward a commit).
+        for (const m of rd.messages) if (isAppend(m)) this.network.send(m, this.time);
+        node.writing = rd;
+        // The checker must see this Ready as it was, not the core's state when the write lands.
+        const asOfReady = this.checker ? core.status() : undefined;
+        this.schedule(this.time + this.leaderWriteMs, () => {
+          if (node.core !== core || node.writing !== rd) return; // crashed: the write never landed
+          node.writing = null;
+          // This Ready first (storage writes land in order), then whatever waited behind it.
+          this.handleReady(node, core, rd, (m) => !isAppend(m), asOfReady);
+          this.activity(node, () => undefined);
+        });
+        return;
       }
-      for (const m of rd.messages) this.network.send(m, this.time);
-      for (const e of rd.committedEntries) {
-        node.stateMachine!.apply(e);
-        node.applied = e.index;
-      }
-      if (node.applied > this.counters.highestApplied) this.counters.highestApplied = node.applied;
-      const t = this.trace;
-      t.add((Trace.Ready << 4) | node.id);
-      if (rd.hardState) {
-        t.add(rd.hardState.term);
-        t.add(rd.hardState.votedFor ?? 0);
-      }
-      t.add((rd.entries.length * 4096 + rd.messages.length) * 4096 + rd.committedEntries.length);
-      for (const event of rd.events) {
-        if (event.kind === 'role' && event.role === 'leader') this.counters.elections++;
-      }
-      if (this.listeners.length > 0) {
-        for (const event of rd.events) this.emit({ at: this.time, node: node.id, type: 'raft', event });
-      }
-      core.advance(rd);
-      if (this.checker) this.observe(node, core, rd.entries, rd.committedEntries);
+      this.handleReady(node, core, rd, () => true);
     }
   }
 
-  private observe(node: SimNode, core: RaftCore, written: Entry[], appliedEntries: Entry[]): void {
-    const s = core.status();
+  /** PERSIST, SEND (the messages `send` picks), APPLY, advance one Ready, and show the checker. */
+  private handleReady(node: SimNode, core: RaftCore, rd: Ready, send: (m: Message) => boolean, asOfReady?: RaftStatus): void {
+    if (this.bugs.unpersistedVote) {
+      // Broken on purpose: store the previous Ready's hard state, keep this one in memory.
+      persist(node.durable, node.lagging, rd.entries);
+      node.lagging = rd.hardState;
+    } else {
+      persist(node.durable, rd.hardState, rd.entries);
+    }
+    for (const m of rd.messages) if (send(m)) this.network.send(m, this.time);
+    for (const e of rd.committedEntries) {
+      node.stateMachine!.apply(e);
+      node.applied = e.index;
+    }
+    if (node.applied > this.counters.highestApplied) this.counters.highestApplied = node.applied;
+    const t = this.trace;
+    t.add((Trace.Ready << 4) | node.id);
+    if (rd.hardState) {
+      t.add(rd.hardState.term);
+      t.add(rd.hardState.votedFor ?? 0);
+    }
+    t.add((rd.entries.length * 4096 + rd.messages.length) * 4096 + rd.committedEntries.length);
+    for (const event of rd.events) {
+      if (event.kind === 'role' && event.role === 'leader') this.counters.elections++;
+    }
+    if (this.listeners.length > 0) {
+      for (const event of rd.events) this.emit({ at: this.time, node: node.id, type: 'raft', event });
+    }
+    core.advance(rd);
+    if (this.checker) this.observe(node, asOfReady ?? core.status(), rd.entries, rd.committedEntries);
+  }
+
+  private observe(node: SimNode, s: RaftStatus, written: Entry[], appliedEntries: Entry[]): void {
     const found = this.checker!.observe({
       node: node.id,
       at: this.time,
@@ -531,4 +567,8 @@ export class Simulator {
   private emit(e: SimEvent): void {
     for (const l of this.listeners) l(e);
   }
+}
+
+function isAppend(m: Message): boolean {
+  return m.type === 'AppendEntries';
 }

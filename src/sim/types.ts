@@ -34,6 +34,12 @@ export interface SimulatorOptions {
   tickMs?: number;
   /** Base one-way network latency in ms, uniform in [min, max]; default [1, 5]. */
   latencyMs?: [number, number];
+  /**
+   * Thesis §10.2.1: a leader's own log write takes this long (virtual ms) while its
+   * AppendEntries are already on their way; a crash in between loses the entries from its
+   * disk. Default 0: every Ready is persisted at once.
+   */
+  leaderWriteMs?: number;
   /** Default true. */
   preVote?: boolean;
   /** Default true. */
