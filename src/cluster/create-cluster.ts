@@ -11,6 +11,7 @@ import type { Storage } from '../storage/types.js';
 import { KvStateMachine, parseKvCommand, encodeEnvelope, type KvResult } from '../kv/index.js';
 import { InvariantChecker } from '../check/invariants.js';
 import { ClusterClient } from './client.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { InProcessNetwork } from './in-process-network.js';
 import { NodeHost } from './node-host.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
@@ -62,6 +63,7 @@ export class RaftCluster implements Cluster {
   private loadTimer: Timer | undefined;
   private stopped = false;
   private pausedFlag = false;
+  private unlockDataDir: (() => Promise<void>) | undefined;
   /** Raft's safety properties, checked after every Ready of every node (src/check). */
   private readonly checker = new InvariantChecker({
     maxViolations: 100,
@@ -96,6 +98,18 @@ export class RaftCluster implements Cluster {
   }
 
   async start(): Promise<void> {
+    if (this.options.dataDir) this.unlockDataDir = await lockDataDir(this.options.dataDir);
+    try {
+      await this.startNodes();
+    } catch (err) {
+      // Close what was opened for nodes that never started (a later node's files failed).
+      for (const host of this.hosts.values()) if (!host.up) await host.currentStorage().close().catch(() => undefined);
+      await this.stop();
+      throw err;
+    }
+  }
+
+  private async startNodes(): Promise<void> {
     const transports = new Map<NodeId, Transport>();
     for (const id of this.ids) {
       const storage = await this.openStorage(id);
@@ -337,6 +351,7 @@ export class RaftCluster implements Cluster {
     this.scheduler.stop();
     this.eventListeners.clear();
     this.snapshotListeners.clear();
+    await this.unlockDataDir?.();
   }
 
   // ---- internals --------------------------------------------------------------------------

@@ -169,3 +169,14 @@ describe('a TCP cluster', () => {
     expect(safety).toMatchObject({ violations: 0, first: null });
   });
 });
+
+describe('a data folder', () => {
+  it('is claimed by one cluster at a time, and free again after stop()', async () => {
+    const dir = await tempDir();
+    const first = await start({ nodes: 1, dataDir: dir, transport: 'memory' });
+    await expect(createCluster({ nodes: 1, dataDir: dir, transport: 'memory' })).rejects.toThrow(/already in use/);
+    await first.stop();
+    const second = await start({ nodes: 1, dataDir: dir, transport: 'memory' });
+    await waitFor('a leader', () => second.leader());
+  });
+});
