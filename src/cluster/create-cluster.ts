@@ -467,14 +467,18 @@ export class RaftCluster implements Cluster {
     for (const e of entries) if (e.type === 'normal') this.emit({ type: 'applied', node, index: e.index, command: commandText(e) });
   }
 
-  /** One 'committed' event per newly committed client entry, as the leader sees it. */
-  private lastCommittedSeen = new Map<NodeId, number>();
+  /**
+   * One 'committed' event per client entry, when a leader first commits it. Tracked for the
+   * whole cluster: a new leader that commits its no-op commits older entries again only in its
+   * own view — they were announced when they first committed, and are the same entries (§5.4).
+   */
+  private highestAnnounced = 0;
   private emitCommitted(node: NodeId, index: number, quorum: NodeId[]): void {
     const core = this.hosts.get(node)?.raft();
-    if (!core) return;
+    if (!core || index <= this.highestAnnounced) return;
     const log = core.log();
-    const from = Math.max(this.lastCommittedSeen.get(node) ?? 0, index - 50) + 1;
-    this.lastCommittedSeen.set(node, index);
+    const from = Math.max(this.highestAnnounced, index - 50) + 1;
+    this.highestAnnounced = index;
     for (let i = from; i <= index; i++) {
       const e: Entry | undefined = log[i - 1];
       if (e && e.type === 'normal') this.emit({ type: 'committed', node, index: i, term: e.term, command: commandText(e), quorum });
