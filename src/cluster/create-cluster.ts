@@ -123,7 +123,7 @@ export class RaftCluster implements Cluster {
       });
       this.hosts.set(id, host);
       transports.set(id, transport);
-      this.reportRecovery(id, storage);
+      this.reportRecovery(id, storage, true);
       this.observeStart(id, storage);
     }
     for (const id of this.ids) {
@@ -316,6 +316,8 @@ export class RaftCluster implements Cluster {
 
   on(_event: 'event', listener: (e: ClusterEvent) => void): () => void {
     this.eventListeners.add(listener);
+    // What storage reported while the cluster started came before anyone could listen.
+    for (const e of this.startupReports) listener(e);
     return () => this.eventListeners.delete(listener);
   }
 
@@ -383,8 +385,14 @@ export class RaftCluster implements Cluster {
     return FileStorage.open(join(dir, `node-${id}`));
   }
 
-  private reportRecovery(id: NodeId, storage: Storage): void {
-    for (const r of storage.load().reports) this.emit({ type: 'storage-recovery', node: id, ...r });
+  /** Storage recovery reports from start(), replayed to each listener that subscribes later. */
+  private readonly startupReports: ClusterEvent[] = [];
+
+  private reportRecovery(id: NodeId, storage: Storage, atStart = false): void {
+    for (const r of storage.load().reports) {
+      if (atStart) this.startupReports.push({ type: 'storage-recovery', node: id, ...r, at: this.scheduler.now() });
+      this.emit({ type: 'storage-recovery', node: id, ...r });
+    }
   }
 
   private makeTransport(id: NodeId, port: number): Transport {

@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/cluster/create-cluster.js';
-import type { Cluster, NodeStatus } from '../../src/cluster/types.js';
+import type { Cluster, ClusterEvent, NodeStatus } from '../../src/cluster/types.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Real clusters: every node a listener on 127.0.0.1, messages over real sockets.
@@ -178,5 +178,26 @@ describe('a data folder', () => {
     await first.stop();
     const second = await start({ nodes: 1, dataDir: dir, transport: 'memory' });
     await waitFor('a leader', () => second.leader());
+  });
+});
+
+describe('storage recovery at start', () => {
+  it('reports a torn tail cut off at start to listeners that subscribe after createCluster resolves', async () => {
+    const dir = await tempDir();
+    const c1 = await start({ nodes: 1, dataDir: dir, transport: 'memory' });
+    await waitFor('a leader', () => c1.leader());
+    expect(await c1.submit('SET t = 1')).toMatchObject({ ok: true });
+    await c1.stop();
+    // A crash in the middle of the last write: its record is cut short.
+    const log = join(dir, 'node-1', 'log.bin');
+    const bytes = await readFile(log);
+    await writeFile(log, bytes.subarray(0, bytes.length - 3));
+    const c2 = await start({ nodes: 1, dataDir: dir, transport: 'memory' });
+    const reports: ClusterEvent[] = [];
+    c2.on('event', (e) => {
+      if (e.type === 'storage-recovery') reports.push(e);
+    });
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ type: 'storage-recovery', node: 1, file: log, droppedBytes: expect.any(Number) });
   });
 });
