@@ -41,6 +41,9 @@ export class ClusterClient<R> {
   private leaderGuess: NodeId | undefined;
   private roundRobin = 0;
   private readonly timers: FifoTimers;
+  /** Set by close(): every wait ends at once and every request answers 'down'. */
+  private closed = false;
+  private readonly wakers = new Set<() => void>();
 
   constructor(
     readonly clientId: string,
@@ -52,7 +55,14 @@ export class ClusterClient<R> {
     this.timers = new FifoTimers(scheduler);
   }
 
+  /** The cluster stopped: requests still waiting answer 'down' now instead of never. */
+  close(): void {
+    this.closed = true;
+    for (const wake of [...this.wakers]) wake();
+  }
+
   async submit(cmd: string, options: { to?: NodeId; timeoutMs?: number } = {}): Promise<SubmitResult> {
+    if (this.closed) return STOPPED;
     const seq = this.nextSeq++;
     this.outstanding.add(seq);
     try {
@@ -81,6 +91,7 @@ export class ClusterClient<R> {
         : { ok: false, error: 'no_leader', message: `node ${id} is not the leader and knows of none` };
     }
     const outcome = await this.within(r.applied, deadline - this.scheduler.now());
+    if (this.closed) return STOPPED;
     if (outcome === 'timeout') return { ok: false, error: 'timeout', message: `no commit within the timeout (index ${r.index} may still commit)` };
     if (!outcome.applied)
       return { ok: false, error: outcome.reason === 'crashed' ? 'down' : 'not_leader', message: `node ${id} lost its entry at index ${r.index} (${outcome.reason})` };
@@ -91,6 +102,7 @@ export class ClusterClient<R> {
     let lastProblem = 'no leader was found';
     let redirects = 0;
     while (this.scheduler.now() < deadline) {
+      if (this.closed) return STOPPED;
       const target = this.pickTarget();
       if (target === undefined) {
         lastProblem = 'every node is down';
@@ -112,6 +124,7 @@ export class ClusterClient<R> {
       redirects = 0;
       const wait = Math.min(this.cluster.attemptTimeoutMs, deadline - this.scheduler.now());
       const outcome = await this.within(r.applied, wait);
+      if (this.closed) return STOPPED;
       if (outcome !== 'timeout' && outcome.applied) {
         this.leaderGuess = target;
         return this.success(r.index, r.term, outcome.result);
@@ -145,16 +158,33 @@ export class ClusterClient<R> {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.scheduler.setTimer(Math.max(0, ms), resolve));
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        this.wakers.delete(wake);
+        this.scheduler.clearTimer(timer);
+        resolve();
+      };
+      const timer = this.scheduler.setTimer(Math.max(0, ms), wake);
+      this.wakers.add(wake);
+    });
   }
 
   private within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
     return new Promise((resolve) => {
-      const timer = this.timers.add(ms, () => resolve('timeout'));
+      const wake = (): void => {
+        this.wakers.delete(wake);
+        this.timers.cancel(timer);
+        resolve('timeout');
+      };
+      const timer = this.timers.add(ms, wake);
+      this.wakers.add(wake);
       void p.then((v) => {
+        this.wakers.delete(wake);
         this.timers.cancel(timer);
         resolve(v);
       });
     });
   }
 }
+
+const STOPPED: SubmitResult = { ok: false, error: 'down', message: 'the cluster stopped before an answer came' };

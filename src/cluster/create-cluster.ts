@@ -349,6 +349,7 @@ export class RaftCluster implements Cluster {
     this.scheduler.clearTimer(this.tickTimer);
     this.scheduler.clearTimer(this.loadTimer);
     if (this.snapshotInterval) clearInterval(this.snapshotInterval);
+    this.client.close();
     for (const host of this.hosts.values()) await host.crash();
     this.scheduler.stop();
     this.eventListeners.clear();

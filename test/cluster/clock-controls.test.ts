@@ -49,3 +49,16 @@ describe('the real clock: pause, step, resume, speed', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 });
+
+describe('stop()', () => {
+  it('answers a request still waiting for a leader with down, instead of leaving it pending', async () => {
+    const c = await createCluster({ nodes: 3, transport: 'memory', electionTimeoutMs: [100, 200], heartbeatMs: 20 });
+    c.partition([[1], [2], [3]]); // no majority anywhere: the request can only wait
+    const pending = c.submit('SET x = 1', { timeoutMs: 60_000 });
+    await waitFor('the leaderless cluster to be asked', () => c.snapshot().nodes.every((n) => n.role !== 'leader'));
+    await c.stop();
+    expect(await pending).toMatchObject({ ok: false, error: 'down' });
+    expect(await c.submit('SET y = 2')).toMatchObject({ ok: false, error: 'down' });
+  });
+});
+
