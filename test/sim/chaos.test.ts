@@ -47,6 +47,20 @@ function firstBite(bugs: SimBugs, maxSeeds: number, extra: Partial<ChaosOptions>
   return undefined;
 }
 
+/**
+ * Where the Figure 8 bug shows: one entry per AppendEntries (a follower can hold an old-term
+ * entry without the new leader's no-op), fast fault churn, pre-vote off, 3 nodes.
+ */
+const FIGURE_8_SETTINGS: Partial<ChaosOptions> = {
+  nodes: 3,
+  coreOptions: { maxBatchEntries: 1, maxInflight: 1 },
+  faults: { everyMs: [5, 60] },
+  durationMs: 30_000,
+  preVote: false,
+  electionTimeoutMs: [100, 400],
+  heartbeatMs: 100,
+};
+
 describe('seeded chaos: partitions, cuts, crashes, restarts, drop/duplicate/delay, concurrent proposals', () => {
   // 400 seeds: safety checked after every Ready, then liveness after healing everything.
   for (let block = 0; block < 8; block++) {
@@ -109,15 +123,7 @@ describe('the checker bites when Raft is broken on purpose', () => {
   it('bugs.commitOldTermByCounting (Figure 8): a committed entry missing from a later leader is caught', { timeout: 30_000 }, () => {
     // One entry per AppendEntries, so a follower can hold an old-term entry without the new
     // leader's no-op; fast fault churn makes the Figure 8 sequence of leaders likely.
-    const bite = firstBite({ commitOldTermByCounting: true }, 300, {
-      nodes: 3,
-      coreOptions: { maxBatchEntries: 1, maxInflight: 1 },
-      faults: { everyMs: [5, 60] },
-      durationMs: 30_000,
-      preVote: false,
-      electionTimeoutMs: [100, 400],
-      heartbeatMs: 100,
-    });
+    const bite = firstBite({ commitOldTermByCounting: true }, 300, FIGURE_8_SETTINGS);
     expect(bite, 'no seed in 1-300 produced a violation').toBeDefined();
     const v = bite!.result.violations[0]!;
     expect(['leader-completeness', 'log-matching', 'state-machine-safety', 'commit-monotonic'] as InvariantName[]).toContain(v.invariant);
@@ -126,16 +132,7 @@ describe('the checker bites when Raft is broken on purpose', () => {
 
   it('the same Figure 8 settings without the bug break nothing', { timeout: 30_000 }, () => {
     for (let seed = 1; seed <= 60; seed++) {
-      const r = runChaos({
-        seed,
-        nodes: 3,
-        coreOptions: { maxBatchEntries: 1, maxInflight: 1 },
-        faults: { everyMs: [5, 60] },
-        durationMs: 30_000,
-        preVote: false,
-        electionTimeoutMs: [100, 400],
-        heartbeatMs: 100,
-      });
+      const r = runChaos({ seed, ...FIGURE_8_SETTINGS });
       expect(r.violations, `seed ${seed}`).toEqual([]);
       expect(r.liveness?.ok, `seed ${seed}`).toBe(true);
     }
