@@ -55,7 +55,9 @@ async function play(script: string[]): Promise<string> {
   return `${out.join('\n')}\n`;
 }
 
-const files = readdirSync(folder).filter((f) => f.endsWith('.txt')).sort();
+const files = readdirSync(folder)
+  .filter((f) => f.endsWith('.txt'))
+  .sort();
 
 describe('golden scenarios (test/scenarios/*.txt; UPDATE=1 rewrites them)', () => {
   it('has scenarios to run', () => {
@@ -69,7 +71,7 @@ describe('golden scenarios (test/scenarios/*.txt; UPDATE=1 rewrites them)', () =
       const script = (at < 0 ? text : text.slice(0, at)).split('\n');
       const expected = at < 0 ? '' : text.slice(at + SEPARATOR.length + 2);
       const actual = await play(script);
-      if (process.env['UPDATE'] === '1') {
+      if (process.env.UPDATE === '1') {
         writeFileSync(path, `${script.join('\n').trimEnd()}\n${SEPARATOR}\n${actual}`);
         return;
       }

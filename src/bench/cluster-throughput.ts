@@ -39,7 +39,11 @@ export async function measureClusterThroughput(o: ThroughputOptions): Promise<{ 
 }
 
 /** Commit latency with one client and one request at a time. */
-export async function measureLatency(o: { nodes: number; files: boolean; requests: number }): Promise<{ p50Ms: number; p99Ms: number; requests: number }> {
+export async function measureLatency(o: {
+  nodes: number;
+  files: boolean;
+  requests: number;
+}): Promise<{ p50Ms: number; p99Ms: number; requests: number }> {
   return withCluster(o.nodes, o.files, async (cluster) => {
     for (let i = 0; i < 200; i++) await cluster.submit(`SET warm = ${i}`);
     const samples: number[] = [];

@@ -6,8 +6,17 @@ import type { ClusterEvent } from '../cluster/types.js';
  * timeout range is [T, 2T]). Each round: wait for a stable leader, crash it, time the first
  * leader of a higher term, restart the old one.
  */
-export async function measureFailover(o: { nodes: number; crashes: number; t: number }): Promise<{ medianT: number; p99T: number; samplesMs: number[] }> {
-  const cluster = await createCluster({ nodes: o.nodes, electionTimeoutMs: [o.t, 2 * o.t], heartbeatMs: Math.max(1, Math.round(o.t / 10)), seed: 3 });
+export async function measureFailover(o: {
+  nodes: number;
+  crashes: number;
+  t: number;
+}): Promise<{ medianT: number; p99T: number; samplesMs: number[] }> {
+  const cluster = await createCluster({
+    nodes: o.nodes,
+    electionTimeoutMs: [o.t, 2 * o.t],
+    heartbeatMs: Math.max(1, Math.round(o.t / 10)),
+    seed: 3,
+  });
   const samples: number[] = [];
   let newLeader: ((term: number) => void) | undefined;
   const off = cluster.on('event', (e: ClusterEvent) => {

@@ -31,7 +31,9 @@ export async function runBench(options: { quick: boolean }, out: BenchOutput): P
     rows.push(row);
     out.stderr.write(`  ${row.what}: ${row.result}\n`);
   };
-  out.stderr.write(`raft-tui bench on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${quick ? ' (quick)' : ''}\n`);
+  out.stderr.write(
+    `raft-tui bench on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${quick ? ' (quick)' : ''}\n`,
+  );
 
   const core = measureCoreThroughput({ commands: quick ? 200_000 : 2_000_000 });
   report({ what: 'core: 3 pure cores in memory, batched', result: `${fmt(core.perSecond)} commits/s`, target: '≥ 300,000/s' });
@@ -49,9 +51,17 @@ export async function runBench(options: { quick: boolean }, out: BenchOutput): P
 
   const requests = quick ? 500 : 3000;
   const lm = await measureLatency({ nodes: 3, files: false, requests });
-  report({ what: 'latency, 1 client, 3 nodes, memory', result: `p50 ${us(lm.p50Ms)}, p99 ${us(lm.p99Ms)}`, target: 'p50 ≤ 100 µs, p99 ≤ 1 ms' });
+  report({
+    what: 'latency, 1 client, 3 nodes, memory',
+    result: `p50 ${us(lm.p50Ms)}, p99 ${us(lm.p99Ms)}`,
+    target: 'p50 ≤ 100 µs, p99 ≤ 1 ms',
+  });
   const lf = await measureLatency({ nodes: 3, files: true, requests: Math.round(requests / 2) });
-  report({ what: 'latency, 1 client, 3 nodes, fsync', result: `p50 ${us(lf.p50Ms)}, p99 ${us(lf.p99Ms)}`, target: 'p50 ≤ 0.5 ms, p99 ≤ 2 ms' });
+  report({
+    what: 'latency, 1 client, 3 nodes, fsync',
+    result: `p50 ${us(lf.p50Ms)}, p99 ${us(lf.p99Ms)}`,
+    target: 'p50 ≤ 0.5 ms, p99 ≤ 2 ms',
+  });
 
   const T = 150;
   const fo = await measureFailover({ nodes: 5, crashes: quick ? 10 : 50, t: T });

@@ -146,11 +146,16 @@ export class InvariantChecker {
     this.count('commit-monotonic');
     for (let i = 1; i <= Math.min(t.commitBeforeCrash, t.log.length); i++) {
       if (!sameEntry(t.log[i - 1], r.entries[i - 1])) {
-        this.violation('commit-monotonic', r.at, `node ${r.node} lost committed entry ${i} (${describeEntry(t.log[i - 1])}) across a restart: it came back with ${describeEntry(r.entries[i - 1])}`, {
-          nodes: [r.node],
-          index: i,
-          entries: [entryEvidence(r.node, i, t.log[i - 1]), entryEvidence(r.node, i, r.entries[i - 1])],
-        });
+        this.violation(
+          'commit-monotonic',
+          r.at,
+          `node ${r.node} lost committed entry ${i} (${describeEntry(t.log[i - 1])}) across a restart: it came back with ${describeEntry(r.entries[i - 1])}`,
+          {
+            nodes: [r.node],
+            index: i,
+            entries: [entryEvidence(r.node, i, t.log[i - 1]), entryEvidence(r.node, i, r.entries[i - 1])],
+          },
+        );
         break;
       }
     }
@@ -244,12 +249,27 @@ export class InvariantChecker {
       const before = t.log[i - 1];
       const after = i <= newLast ? w[i - k] : undefined;
       if (sameEntry(before, after)) continue;
-      const evidence = { nodes: [o.node], term: o.term, index: i, entries: [entryEvidence(o.node, i, before), entryEvidence(o.node, i, after)] };
+      const evidence = {
+        nodes: [o.node],
+        term: o.term,
+        index: i,
+        entries: [entryEvidence(o.node, i, before), entryEvidence(o.node, i, after)],
+      };
       if (leading) {
-        this.violation('leader-append-only', o.at, `leader ${o.node} of term ${o.term} replaced its entry ${i} (${describeEntry(before)}) with ${describeEntry(after)}`, evidence);
+        this.violation(
+          'leader-append-only',
+          o.at,
+          `leader ${o.node} of term ${o.term} replaced its entry ${i} (${describeEntry(before)}) with ${describeEntry(after)}`,
+          evidence,
+        );
       }
       if (t.last !== null && i <= t.last.commit) {
-        this.violation('commit-monotonic', o.at, `node ${o.node} replaced its committed entry ${i} (${describeEntry(before)}, commit ${t.last.commit}) with ${describeEntry(after)}`, evidence);
+        this.violation(
+          'commit-monotonic',
+          o.at,
+          `node ${o.node} replaced its committed entry ${i} (${describeEntry(before)}, commit ${t.last.commit}) with ${describeEntry(after)}`,
+          evidence,
+        );
       }
       break;
     }
@@ -287,20 +307,30 @@ export class InvariantChecker {
     }
     // Same (index, term) must mean the same entry, and (inductively) the same previous term.
     if (!sameEntry(r.entry, e)) {
-      this.violation('log-matching', at, `nodes ${r.node} and ${node} have different entries at index ${e.index} in term ${e.term}: ${describeEntry(r.entry)} vs ${describeEntry(e)}`, {
-        nodes: [r.node, node],
-        index: e.index,
-        term: e.term,
-        entries: [entryEvidence(r.node, e.index, r.entry), entryEvidence(node, e.index, e)],
-      });
+      this.violation(
+        'log-matching',
+        at,
+        `nodes ${r.node} and ${node} have different entries at index ${e.index} in term ${e.term}: ${describeEntry(r.entry)} vs ${describeEntry(e)}`,
+        {
+          nodes: [r.node, node],
+          index: e.index,
+          term: e.term,
+          entries: [entryEvidence(r.node, e.index, r.entry), entryEvidence(node, e.index, e)],
+        },
+      );
     } else if (r.prevTerm !== prevTerm) {
-      this.violation('log-matching', at, `nodes ${r.node} and ${node} share entry ${e.index} of term ${e.term} but the entry before it has term ${r.prevTerm} on node ${r.node} and ${prevTerm} on node ${node}`, {
-        nodes: [r.node, node],
-        index: e.index - 1,
-        term: e.term,
-        before: r.prevTerm,
-        after: prevTerm,
-      });
+      this.violation(
+        'log-matching',
+        at,
+        `nodes ${r.node} and ${node} share entry ${e.index} of term ${e.term} but the entry before it has term ${r.prevTerm} on node ${r.node} and ${prevTerm} on node ${node}`,
+        {
+          nodes: [r.node, node],
+          index: e.index - 1,
+          term: e.term,
+          before: r.prevTerm,
+          after: prevTerm,
+        },
+      );
     }
   }
 
@@ -337,12 +367,17 @@ export class InvariantChecker {
       const c = this.committed[i];
       if (c === undefined || c.commitTerm >= o.term) continue;
       if (!sameEntry(t.log[i - 1], c.entry)) {
-        this.violation('leader-completeness', o.at, `node ${o.node} became leader of term ${o.term} without committed entry ${i} (${describeEntry(c.entry)}, committed by term ${c.commitTerm}); it has ${describeEntry(t.log[i - 1])}`, {
-          nodes: [o.node, c.node],
-          term: o.term,
-          index: i,
-          entries: [entryEvidence(c.node, i, c.entry), entryEvidence(o.node, i, t.log[i - 1])],
-        });
+        this.violation(
+          'leader-completeness',
+          o.at,
+          `node ${o.node} became leader of term ${o.term} without committed entry ${i} (${describeEntry(c.entry)}, committed by term ${c.commitTerm}); it has ${describeEntry(t.log[i - 1])}`,
+          {
+            nodes: [o.node, c.node],
+            term: o.term,
+            index: i,
+            entries: [entryEvidence(c.node, i, c.entry), entryEvidence(o.node, i, t.log[i - 1])],
+          },
+        );
         return;
       }
     }
@@ -374,11 +409,16 @@ export class InvariantChecker {
         // Every report's term bounds the commit's term from above: keep the tightest bound.
         if (o.term < c.commitTerm) c.commitTerm = o.term;
       } else {
-        this.violation('log-matching', o.at, `nodes ${c.node} and ${o.node} committed different entries at index ${i}: ${describeEntry(c.entry)} vs ${describeEntry(e)}`, {
-          nodes: [c.node, o.node],
-          index: i,
-          entries: [entryEvidence(c.node, i, c.entry), entryEvidence(o.node, i, e)],
-        });
+        this.violation(
+          'log-matching',
+          o.at,
+          `nodes ${c.node} and ${o.node} committed different entries at index ${i}: ${describeEntry(c.entry)} vs ${describeEntry(e)}`,
+          {
+            nodes: [c.node, o.node],
+            index: i,
+            entries: [entryEvidence(c.node, i, c.entry), entryEvidence(o.node, i, e)],
+          },
+        );
       }
     }
     t.commitChecked = upTo;
@@ -389,15 +429,20 @@ export class InvariantChecker {
     const top = this.topLeader;
     if (top === null || top.node === o.node || top.term <= o.term) return;
     const lt = this.nodes.get(top.node);
-    if (!lt || !lt.up || lt.last === null || lt.last.role !== 'leader' || lt.last.term !== top.term) return;
+    if (!lt?.up || lt.last === null || lt.last.role !== 'leader' || lt.last.term !== top.term) return;
     this.count('leader-completeness');
     if (!sameEntry(lt.log[index - 1], e)) {
-      this.violation('leader-completeness', o.at, `leader ${top.node} of term ${top.term} lacks entry ${index} (${describeEntry(e)}) that node ${o.node} committed in term ${o.term}; it has ${describeEntry(lt.log[index - 1])}`, {
-        nodes: [top.node, o.node],
-        term: top.term,
-        index,
-        entries: [entryEvidence(o.node, index, e), entryEvidence(top.node, index, lt.log[index - 1])],
-      });
+      this.violation(
+        'leader-completeness',
+        o.at,
+        `leader ${top.node} of term ${top.term} lacks entry ${index} (${describeEntry(e)}) that node ${o.node} committed in term ${o.term}; it has ${describeEntry(lt.log[index - 1])}`,
+        {
+          nodes: [top.node, o.node],
+          term: top.term,
+          index,
+          entries: [entryEvidence(o.node, index, e), entryEvidence(top.node, index, lt.log[index - 1])],
+        },
+      );
     }
   }
 
@@ -414,21 +459,31 @@ export class InvariantChecker {
         });
       }
       if (!sameEntry(t.log[e.index - 1], e)) {
-        this.violation('state-machine-safety', o.at, `node ${o.node} applied ${describeEntry(e)} at index ${e.index} but its log has ${describeEntry(t.log[e.index - 1])}`, {
-          nodes: [o.node],
-          index: e.index,
-          entries: [entryEvidence(o.node, e.index, e), entryEvidence(o.node, e.index, t.log[e.index - 1])],
-        });
+        this.violation(
+          'state-machine-safety',
+          o.at,
+          `node ${o.node} applied ${describeEntry(e)} at index ${e.index} but its log has ${describeEntry(t.log[e.index - 1])}`,
+          {
+            nodes: [o.node],
+            index: e.index,
+            entries: [entryEvidence(o.node, e.index, e), entryEvidence(o.node, e.index, t.log[e.index - 1])],
+          },
+        );
       }
       const a = this.appliedAt[e.index];
       if (a === undefined) {
         this.appliedAt[e.index] = { entry: e, node: o.node };
       } else if (!sameEntry(a.entry, e)) {
-        this.violation('state-machine-safety', o.at, `nodes ${a.node} and ${o.node} applied different entries at index ${e.index}: ${describeEntry(a.entry)} vs ${describeEntry(e)}`, {
-          nodes: [a.node, o.node],
-          index: e.index,
-          entries: [entryEvidence(a.node, e.index, a.entry), entryEvidence(o.node, e.index, e)],
-        });
+        this.violation(
+          'state-machine-safety',
+          o.at,
+          `nodes ${a.node} and ${o.node} applied different entries at index ${e.index}: ${describeEntry(a.entry)} vs ${describeEntry(e)}`,
+          {
+            nodes: [a.node, o.node],
+            index: e.index,
+            entries: [entryEvidence(a.node, e.index, a.entry), entryEvidence(o.node, e.index, e)],
+          },
+        );
       }
       t.applied = e.index;
     }

@@ -93,9 +93,7 @@ export function compileKey(ops: readonly Operation[], initial: string | null): C
     }
     const kind = c.kind[i];
     c.readOnly[i] =
-      (kind === GET && c.observed[i] !== UNKNOWN) || (kind === CAS && c.swapped[i] === 0) || (kind === DEL && c.observed[i] === 0)
-        ? 1
-        : 0;
+      (kind === GET && c.observed[i] !== UNKNOWN) || (kind === CAS && c.swapped[i] === 0) || (kind === DEL && c.observed[i] === 0) ? 1 : 0;
     c.needs[i] = c.observed[i] !== UNKNOWN ? c.observed[i]! : kind === CAS && c.swapped[i] === 1 ? c.expected[i]! : -1;
     c.compares[i] = kind === CAS ? c.expected[i]! : -1;
     c.makes[i] = kind === SET ? c.arg[i]! : kind === DEL ? 0 : kind === CAS && c.swapped[i] !== 0 ? c.arg[i]! : -1;

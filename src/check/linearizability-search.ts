@@ -35,12 +35,7 @@ function equalWords(a: Uint32Array, b: Uint32Array, from: number): boolean {
  * return whose operation was not yet linearized. A memo of (linearized set, state) prunes every
  * path that reaches a configuration already explored. `deadline` is a performance.now() time.
  */
-export function searchKey(
-  input: readonly Operation[],
-  initial: string | null,
-  deadline: number,
-  progress?: SearchProgress,
-): SearchOutcome {
+export function searchKey(input: readonly Operation[], initial: string | null, deadline: number, progress?: SearchProgress): SearchOutcome {
   if (input.length === 0) return 'linearizable';
   // Determinate operations numbered by return time, then the indeterminate ones.
   const relevant = withoutUnseenTimeouts(input);
@@ -175,7 +170,13 @@ export function searchKey(
     const bucket = memo.get(key);
     if (bucket) {
       for (const seen of bucket) {
-        if (seen.low === low && seen.state === state && seen.window.length === to - from && equalWords(seen.window, bits, from) && equalWords(seen.late, lateBits, 0)) {
+        if (
+          seen.low === low &&
+          seen.state === state &&
+          seen.window.length === to - from &&
+          equalWords(seen.window, bits, from) &&
+          equalWords(seen.late, lateBits, 0)
+        ) {
           return false;
         }
       }

@@ -41,7 +41,10 @@ function byKey(history: readonly Operation[]): Map<string, Operation[]> {
   for (const o of history) {
     if (!(o.call <= o.return)) throw new RangeError(`operation #${o.id} returns (${o.return}) before it is called (${o.call})`);
     let ops = keys.get(o.op.key);
-    if (!ops) keys.set(o.op.key, (ops = []));
+    if (!ops) {
+      ops = [];
+      keys.set(o.op.key, ops);
+    }
     if (!isInert(o)) ops.push(o);
   }
   return keys;
@@ -57,10 +60,7 @@ function byKey(history: readonly Operation[]): Map<string, Operation[]> {
  * never. On failure the key's operations are shrunk to a small window that still fails.
  * Throws a RangeError for an operation that returns before it is called.
  */
-export function checkLinearizability(
-  history: readonly Operation[],
-  options: LinearizabilityOptions = {},
-): LinearizabilityResult {
+export function checkLinearizability(history: readonly Operation[], options: LinearizabilityOptions = {}): LinearizabilityResult {
   const deadline = performance.now() + (options.timeoutMs ?? 60_000);
   const keys = byKey(history);
   for (const [key, ops] of keys) {

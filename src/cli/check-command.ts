@@ -46,14 +46,15 @@ export async function runCheck(options: CheckCommandOptions, io: CheckIo): Promi
   }
   const plan = parsed.plan;
   const env = io.env ?? process.env;
-  const color = io.isTTY && !env['NO_COLOR'];
+  const color = io.isTTY && !env.NO_COLOR;
   const progress = new CheckProgress(io.stderr, plan.json || plan.trace ? 'off' : io.isTTY ? 'bar' : 'lines', {
     color,
     columns: io.columns ?? 80,
     unit: plan.transport === 'tcp' ? 'runs' : 'seeds',
   });
   const { tally, wallMs } = await runPlan(plan, {
-    progress: (t) => progress.update({ done: t.runs, total: plan.count, failures: t.failed, simulatedMs: t.simulatedMs }, t.runs === plan.count),
+    progress: (t) =>
+      progress.update({ done: t.runs, total: plan.count, failures: t.failed, simulatedMs: t.simulatedMs }, t.runs === plan.count),
     ...(plan.trace && { trace: (at: number, text: string) => io.stdout.write(`${traceTime(at)}  ${text}\n`) }),
   });
   progress.finish();
@@ -95,15 +96,34 @@ export function checkEpilog(): string {
 /** Declares `check`'s own options on a yargs instance. */
 export function declareCheckOptions(y: Argv): Argv {
   return y
-    .option('seeds', { type: 'number', requiresArg: true, describe: `run seeds 1 to N (default ${CHECK_DEFAULTS.seeds}; ${CHECK_DEFAULTS.tcpSeeds} with --transport tcp)` })
+    .option('seeds', {
+      type: 'number',
+      requiresArg: true,
+      describe: `run seeds 1 to N (default ${CHECK_DEFAULTS.seeds}; ${CHECK_DEFAULTS.tcpSeeds} with --transport tcp)`,
+    })
     .option('seed', { type: 'number', requiresArg: true, describe: 'run this one seed (to replay a failure)' })
     .option('nodes', { type: 'number', requiresArg: true, describe: 'nodes per cluster: 3, 5 or 7 (default 5)' })
-    .option('time', { type: 'number', requiresArg: true, describe: `seconds of faults and clients per run: simulated (default 60), or wall seconds with --transport tcp (default ${CHECK_DEFAULTS.tcpTimeS})` })
-    .option('faults', { type: 'string', requiresArg: true, describe: 'which faults the nemesis uses, comma-separated (default all; listed below)' })
+    .option('time', {
+      type: 'number',
+      requiresArg: true,
+      describe: `seconds of faults and clients per run: simulated (default 60), or wall seconds with --transport tcp (default ${CHECK_DEFAULTS.tcpTimeS})`,
+    })
+    .option('faults', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'which faults the nemesis uses, comma-separated (default all; listed below)',
+    })
     .option('bug', { type: 'string', requiresArg: true, describe: `switch on a bug on purpose: ${BUG_NAMES.join(', ')}` })
-    .option('transport', { type: 'string', requiresArg: true, describe: 'memory: the deterministic simulator (default); tcp: a real cluster on 127.0.0.1 with the real clock' })
+    .option('transport', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'memory: the deterministic simulator (default); tcp: a real cluster on 127.0.0.1 with the real clock',
+    })
     .option('json', { type: 'boolean', describe: 'print one JSON object (summary and failures) and no progress' })
-    .option('trace', { type: 'boolean', describe: "print one seed's events as they happen: roles, votes, commits, faults, crashes, client calls" })
+    .option('trace', {
+      type: 'boolean',
+      describe: "print one seed's events as they happen: roles, votes, commits, faults, crashes, client calls",
+    })
     .epilog(checkEpilog());
 }
 
@@ -115,7 +135,13 @@ export interface CheckCommandHooks {
 }
 
 function processCheckIo(): CheckIo {
-  return { stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, env: process.env, columns: process.stderr.columns || 80 };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    isTTY: process.stderr.isTTY === true,
+    env: process.env,
+    columns: process.stderr.columns || 80,
+  };
 }
 
 /** Adds the `check` subcommand to a yargs parser; its handler runs {@link runCheck}. */
@@ -141,7 +167,11 @@ export const checkCommand = {
   builder: declareCheckOptions,
   run: (
     args: Record<string, unknown>,
-    io: { stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }; stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }; env: NodeJS.ProcessEnv },
+    io: {
+      stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+      stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+      env: NodeJS.ProcessEnv;
+    },
   ): Promise<number> =>
     runCheck(args as CheckCommandOptions, {
       stdout: io.stdout,

@@ -73,8 +73,10 @@ export function parseCheckOptions(options: CheckCommandOptions): { ok: true; pla
   const seeds = single(options, 'seeds');
   const seed = single(options, 'seed');
   if (seeds !== undefined && seed !== undefined) return fail('give --seeds N (seeds 1 to N) or --seed S (that one seed), not both');
-  if (seeds !== undefined && !isWhole(seeds, 1, MAX_SEEDS)) return fail(`--seeds must be a whole number from 1 to ${MAX_SEEDS} (got ${shown(seeds)}): try --seeds 100`);
-  if (seed !== undefined && !isWhole(seed, 0, 2 ** 32 - 1)) return fail(`--seed must be a whole number from 0 to 4294967295 (got ${shown(seed)}): try --seed 42`);
+  if (seeds !== undefined && !isWhole(seeds, 1, MAX_SEEDS))
+    return fail(`--seeds must be a whole number from 1 to ${MAX_SEEDS} (got ${shown(seeds)}): try --seeds 100`);
+  if (seed !== undefined && !isWhole(seed, 0, 2 ** 32 - 1))
+    return fail(`--seed must be a whole number from 0 to 4294967295 (got ${shown(seed)}): try --seed 42`);
 
   const nodes = single(options, 'nodes') ?? defaults.nodes;
   if (typeof nodes !== 'number' || !NODES.includes(nodes)) return fail(`--nodes must be 3, 5 or 7 (got ${shown(nodes)}): try --nodes 5`);
@@ -96,7 +98,8 @@ export function parseCheckOptions(options: CheckCommandOptions): { ok: true; pla
 
   const json = single(options, 'json') === true;
   const trace = single(options, 'trace') === true;
-  const count = seed !== undefined ? 1 : ((seeds as number | undefined) ?? (transport === 'tcp' ? CHECK_DEFAULTS.tcpSeeds : CHECK_DEFAULTS.seeds));
+  const count =
+    seed !== undefined ? 1 : ((seeds as number | undefined) ?? (transport === 'tcp' ? CHECK_DEFAULTS.tcpSeeds : CHECK_DEFAULTS.seeds));
   if (trace && json) return fail('--trace prints readable lines and --json one object: pick one');
   if (trace && count > 1) return fail('--trace prints the events of one run: give --seed S instead of --seeds');
 

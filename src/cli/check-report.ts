@@ -60,12 +60,17 @@ export function formatSummary(plan: CheckPlan, tally: CheckTally, wallMs: number
     ],
     ['liveness after heal', `${n(live.ok)} ok, ${n(live.failed)} failed${live.skipped ? `, ${n(live.skipped)} not reached` : ''}`],
     ['wall time', formatDuration(wallMs)],
-    [tcp ? 'cluster s per wall s' : 'speed', tcp ? speedOf(tally, wallMs).toFixed(2) : `${n(speedOf(tally, wallMs))} simulated s per wall s`],
+    [
+      tcp ? 'cluster s per wall s' : 'speed',
+      tcp ? speedOf(tally, wallMs).toFixed(2) : `${n(speedOf(tally, wallMs))} simulated s per wall s`,
+    ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = [head, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)];
   if (tally.failed === 0) {
-    lines.push(paint(color, 32, `PASS: no safety, linearizability or liveness violation in ${n(tally.runs)} run${tally.runs === 1 ? '' : 's'}`));
+    lines.push(
+      paint(color, 32, `PASS: no safety, linearizability or liveness violation in ${n(tally.runs)} run${tally.runs === 1 ? '' : 's'}`),
+    );
   } else {
     lines.push(paint(color, 31, `FAIL: ${n(tally.failed)} of ${n(tally.runs)} runs failed (first: seed ${tally.failures[0]!.seed})`));
   }

@@ -27,7 +27,10 @@ export async function runPlan(plan: CheckPlan, hooks: RunHooks = {}): Promise<{ 
     try {
       if (plan.transport === 'tcp') {
         const s = plan.settings;
-        addOutcome(tally, await runCheckTcp({ seed, nodes: s.nodes, timeMs: s.timeMs, faults: s.faults }, hooks.trace ? { trace: hooks.trace } : {}));
+        addOutcome(
+          tally,
+          await runCheckTcp({ seed, nodes: s.nodes, timeMs: s.timeMs, faults: s.faults }, hooks.trace ? { trace: hooks.trace } : {}),
+        );
       } else {
         addOutcome(tally, runCheckSeed(seedSettings(seed, plan.settings), hooks.trace ? { trace: hooks.trace } : {}));
       }

@@ -7,8 +7,4 @@ import { checkCommand } from './check-command.js';
 import type { CliCommand } from './command.js';
 import { dashboardCommand } from './dashboard-command.js';
 
-export const commands: readonly CliCommand[] = [
-  dashboardCommand,
-  checkCommand,
-  benchCommand,
-];
+export const commands: readonly CliCommand[] = [dashboardCommand, checkCommand, benchCommand];

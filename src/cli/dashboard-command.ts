@@ -12,8 +12,7 @@ import { checkDashboardOptions, declareDashboardOptions } from './dashboard-opti
 import { UsageError, type CliIo } from './io.js';
 import { StorageCorruptionError } from '../storage/storage-error.js';
 
-export const NO_TERMINAL =
-  'the dashboard needs a terminal (run it in an interactive terminal, or use --script with a terminal)';
+export const NO_TERMINAL = 'the dashboard needs a terminal (run it in an interactive terminal, or use --script with a terminal)';
 
 export const dashboardCommand: CliCommand = {
   command: '$0',
@@ -29,10 +28,10 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
   if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) throw new UsageError(NO_TERMINAL);
 
   // Ink draws nothing while CI is set; a person at a terminal wants to see the dashboard.
-  delete io.env['CI'];
-  delete io.env['CONTINUOUS_INTEGRATION'];
+  delete io.env.CI;
+  delete io.env.CONTINUOUS_INTEGRATION;
   // React's development build costs several times the CPU per frame; it is chosen on import.
-  io.env['NODE_ENV'] ??= 'production';
+  io.env.NODE_ENV ??= 'production';
   const [{ createCluster }, { runDashboard }, { consoleBridge }, { applyNoColor }] = await Promise.all([
     import('../cluster/create-cluster.js'),
     import('../tui/run-dashboard.js'),
@@ -50,7 +49,9 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
       const e = error as NodeJS.ErrnoException & { port?: number };
       if (error instanceof StorageCorruptionError) {
         // Starting one node from nothing could make it vote twice in a term: no partial repair.
-        throw new Error(`${error.message}\nraft-tui does not start from files it cannot trust. Repair or move away ${settings.dataDir ?? dataDir}; a fresh --data-dir starts a new cluster.`);
+        throw new Error(
+          `${error.message}\nraft-tui does not start from files it cannot trust. Repair or move away ${settings.dataDir ?? dataDir}; a fresh --data-dir starts a new cluster.`,
+        );
       }
       if (e.code === 'EADDRINUSE') {
         const port = e.port ?? /:(\d+)$/.exec(e.message)?.[1];
@@ -66,7 +67,12 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
       stdout: io.stdout,
       stderr: io.stderr,
       run: bridge.run,
-      intro: [{ text: `started ${nodes} nodes over ${transport === 'tcp' ? 'TCP on 127.0.0.1' : 'in-process messages'}, seed ${seed}, speed ${speed}×, ${where}`, tone: 'quiet' }],
+      intro: [
+        {
+          text: `started ${nodes} nodes over ${transport === 'tcp' ? 'TCP on 127.0.0.1' : 'in-process messages'}, seed ${seed}, speed ${speed}×, ${where}`,
+          tone: 'quiet',
+        },
+      ],
       ...(script
         ? {
             afterStart: async ({ controller, note, signal }) => {
@@ -96,7 +102,14 @@ async function readScript(path: string): Promise<{ name: string; text: string }>
     return { name: path, text: await readFile(path, 'utf8') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'not allowed to read it' : String(error);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : code === 'EACCES'
+            ? 'not allowed to read it'
+            : String(error);
     throw new UsageError(`--script ${path}: ${why}`);
   }
 }

@@ -19,15 +19,44 @@ export function declareDashboardOptions(y: Argv): Argv {
   return y
     .option('nodes', { alias: 'n', type: 'number', default: DEFAULTS.nodes, requiresArg: true, describe: 'Nodes in the cluster, 1 to 9' })
     .option('seed', { type: 'number', requiresArg: true, describe: 'Seed for every random choice (default: a new one, shown at start)' })
-    .option('data-dir', { type: 'string', requiresArg: true, describe: 'Keep node files here and resume from them next time (default: a temporary folder, removed on quit)' })
-    .option('speed', { type: 'number', default: DEFAULTS.speed, requiresArg: true, describe: 'Clock speed: 0.1 is ten times slower than real time (change it live with `speed`)' })
-    .option('election-timeout', { type: 'string', default: DEFAULTS.electionTimeout, requiresArg: true, describe: 'Election timeout range MIN-MAX in ms, before --speed' })
-    .option('heartbeat', { type: 'number', default: DEFAULTS.heartbeat, requiresArg: true, describe: 'Leader heartbeat interval in ms, before --speed' })
+    .option('data-dir', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Keep node files here and resume from them next time (default: a temporary folder, removed on quit)',
+    })
+    .option('speed', {
+      type: 'number',
+      default: DEFAULTS.speed,
+      requiresArg: true,
+      describe: 'Clock speed: 0.1 is ten times slower than real time (change it live with `speed`)',
+    })
+    .option('election-timeout', {
+      type: 'string',
+      default: DEFAULTS.electionTimeout,
+      requiresArg: true,
+      describe: 'Election timeout range MIN-MAX in ms, before --speed',
+    })
+    .option('heartbeat', {
+      type: 'number',
+      default: DEFAULTS.heartbeat,
+      requiresArg: true,
+      describe: 'Leader heartbeat interval in ms, before --speed',
+    })
     .option('base-port', { type: 'number', requiresArg: true, describe: 'Node i listens on port P + i - 1 (default: free ports)' })
-    .option('transport', { type: 'string', choices: ['tcp', 'memory'], default: DEFAULTS.transport, requiresArg: true, describe: 'Loopback TCP sockets, or in-process messages' })
+    .option('transport', {
+      type: 'string',
+      choices: ['tcp', 'memory'],
+      default: DEFAULTS.transport,
+      requiresArg: true,
+      describe: 'Loopback TCP sockets, or in-process messages',
+    })
     .option('script', { type: 'string', requiresArg: true, describe: 'Play this file of console commands once the dashboard is up' })
     .option('pre-vote', { type: 'boolean', default: true, describe: 'Pre-vote before elections (thesis §9.6); --no-pre-vote turns it off' })
-    .option('check-quorum', { type: 'boolean', default: true, describe: 'Leaders step down without a majority (thesis §6.2); --no-check-quorum turns it off' })
+    .option('check-quorum', {
+      type: 'boolean',
+      default: true,
+      describe: 'Leaders step down without a majority (thesis §6.2); --no-check-quorum turns it off',
+    })
     .example('$0', 'five nodes over TCP, at a tenth of real speed')
     .example('$0 --nodes 3 --speed 1', 'three nodes in real time')
     .example('$0 --data-dir ./cluster', 'keep the files; start again later where it stopped')
@@ -55,14 +84,18 @@ export function checkDashboardOptions(args: Record<string, unknown>, randomSeed:
   }
   const speed = single(args, 'speed');
   if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0 || speed > 100) {
-    throw new UsageError(`--speed must be a number above 0 and at most 100 (got ${shown(speed)}): try --speed 0.1 (ten times slower) or --speed 1 (real time)`);
+    throw new UsageError(
+      `--speed must be a number above 0 and at most 100 (got ${shown(speed)}): try --speed 0.1 (ten times slower) or --speed 1 (real time)`,
+    );
   }
   const range = String(single(args, 'election-timeout') ?? '');
   const m = /^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*(?:ms)?\s*$/.exec(range);
   const emin = m ? Number(m[1]) : NaN;
   const emax = m ? Number(m[2]) : NaN;
   if (!m || emin < 1 || emax < emin) {
-    throw new UsageError(`--election-timeout must be MIN-MAX in ms with 1 <= MIN <= MAX (got ${range || 'nothing'}): try --election-timeout 150-300`);
+    throw new UsageError(
+      `--election-timeout must be MIN-MAX in ms with 1 <= MIN <= MAX (got ${range || 'nothing'}): try --election-timeout 150-300`,
+    );
   }
   const heartbeat = single(args, 'heartbeat');
   if (typeof heartbeat !== 'number' || !Number.isFinite(heartbeat) || heartbeat < 1) {
@@ -70,11 +103,18 @@ export function checkDashboardOptions(args: Record<string, unknown>, randomSeed:
   }
   if (heartbeat >= emin) {
     // §5.6: broadcastTime ≪ electionTimeout, or followers time out while the leader is alive.
-    throw new UsageError(`--heartbeat ${heartbeat} must be below the election timeout's minimum ${emin} ms: try --heartbeat ${Math.max(1, Math.floor(emin / 3))}`);
+    throw new UsageError(
+      `--heartbeat ${heartbeat} must be below the election timeout's minimum ${emin} ms: try --heartbeat ${Math.max(1, Math.floor(emin / 3))}`,
+    );
   }
   const basePort = single(args, 'base-port');
-  if (basePort !== undefined && (typeof basePort !== 'number' || !Number.isInteger(basePort) || basePort < 1 || basePort + nodes - 1 > 65535)) {
-    throw new UsageError(`--base-port must be a port from 1 to ${65536 - nodes} so ${nodes} ports fit (got ${shown(basePort)}): try --base-port 7001`);
+  if (
+    basePort !== undefined &&
+    (typeof basePort !== 'number' || !Number.isInteger(basePort) || basePort < 1 || basePort + nodes - 1 > 65535)
+  ) {
+    throw new UsageError(
+      `--base-port must be a port from 1 to ${65536 - nodes} so ${nodes} ports fit (got ${shown(basePort)}): try --base-port 7001`,
+    );
   }
   const transport = single(args, 'transport');
   if (transport !== 'tcp' && transport !== 'memory') throw new UsageError(`--transport must be tcp or memory (got ${shown(transport)})`);

@@ -92,9 +92,14 @@ export class ClusterClient<R> {
     }
     const outcome = await this.within(r.applied, deadline - this.scheduler.now());
     if (this.closed) return STOPPED;
-    if (outcome === 'timeout') return { ok: false, error: 'timeout', message: `no commit within the timeout (index ${r.index} may still commit)` };
+    if (outcome === 'timeout')
+      return { ok: false, error: 'timeout', message: `no commit within the timeout (index ${r.index} may still commit)` };
     if (!outcome.applied)
-      return { ok: false, error: outcome.reason === 'crashed' ? 'down' : 'not_leader', message: `node ${id} lost its entry at index ${r.index} (${outcome.reason})` };
+      return {
+        ok: false,
+        error: outcome.reason === 'crashed' ? 'down' : 'not_leader',
+        message: `node ${id} lost its entry at index ${r.index} (${outcome.reason})`,
+      };
     return this.success(r.index, r.term, outcome.result);
   }
 

@@ -103,7 +103,12 @@ export class RaftCluster implements Cluster {
       await this.startNodes();
     } catch (err) {
       // Close what was opened for nodes that never started (a later node's files failed).
-      for (const host of this.hosts.values()) if (!host.up) await host.currentStorage().close().catch(() => undefined);
+      for (const host of this.hosts.values())
+        if (!host.up)
+          await host
+            .currentStorage()
+            .close()
+            .catch(() => undefined);
       await this.stop();
       throw err;
     }
@@ -119,7 +124,8 @@ export class RaftCluster implements Cluster {
         onApplied: (node, entries) => this.emitApplied(node, entries),
         onChange: () => this.markDirty(),
         onReadyHandled: (node, status, rd) => this.observe(node, status, rd),
-        onFailure: (node, message) => this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `node stopped: ${message}` }),
+        onFailure: (node, message) =>
+          this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `node stopped: ${message}` }),
       });
       this.hosts.set(id, host);
       transports.set(id, transport);
@@ -169,14 +175,30 @@ export class RaftCluster implements Cluster {
       if (!core) {
         const kept = host.currentStorage().summary();
         return {
-          id, up: false, role: 'follower', term: kept.term, votedFor: kept.votedFor, leader: null,
-          commitIndex: 0, lastApplied: 0, lastIndex: kept.lastIndex, log: [], kv: {},
+          id,
+          up: false,
+          role: 'follower',
+          term: kept.term,
+          votedFor: kept.votedFor,
+          leader: null,
+          commitIndex: 0,
+          lastApplied: 0,
+          lastIndex: kept.lastIndex,
+          log: [],
+          kv: {},
         };
       }
       const s = core.status();
       return {
-        id, up: true, role: s.role, term: s.term, votedFor: s.votedFor, leader: s.leader,
-        commitIndex: s.commitIndex, lastApplied: s.appliedIndex, lastIndex: s.lastIndex,
+        id,
+        up: true,
+        role: s.role,
+        term: s.term,
+        votedFor: s.votedFor,
+        leader: s.leader,
+        commitIndex: s.commitIndex,
+        lastApplied: s.appliedIndex,
+        lastIndex: s.lastIndex,
         log: core.log().map((e) => ({ index: e.index, term: e.term, command: commandText(e) })),
         kv: { ...host.stateMachine.data() },
       };
@@ -360,7 +382,11 @@ export class RaftCluster implements Cluster {
   // ---- internals --------------------------------------------------------------------------
 
   private makeCore(id: NodeId, stored: ReturnType<Storage['load']>) {
-    const { electionTimeoutMs: [emin, emax], heartbeatMs, tickMs } = this.options;
+    const {
+      electionTimeoutMs: [emin, emax],
+      heartbeatMs,
+      tickMs,
+    } = this.options;
     const restarts = this.restarts.get(id) ?? 0;
     return createRaft({
       id,

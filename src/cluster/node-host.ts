@@ -144,10 +144,13 @@ export class NodeHost<R = unknown> {
    * Proposes `data`; resolves when it is applied here at the index it got (with the state
    * machine's result), or says why not.
    */
-  propose(
-    data: string,
-  ):
-    | { ok: true; index: Index; term: Term; applied: Promise<{ applied: true; result: R } | { applied: false; reason: 'superseded' | 'crashed' }> }
+  propose(data: string):
+    | {
+        ok: true;
+        index: Index;
+        term: Term;
+        applied: Promise<{ applied: true; result: R } | { applied: false; reason: 'superseded' | 'crashed' }>;
+      }
     | { ok: false; leader: NodeId | null; down?: boolean } {
     if (!this.core || !this.running) return { ok: false, leader: null, down: true };
     const r = this.core.propose(data);

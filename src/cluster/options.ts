@@ -25,7 +25,8 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
   if (transport !== 'tcp' && transport !== 'memory') throw new Error(`transport must be 'tcp' or 'memory' (got ${String(transport)})`);
   const clock = o.clock ?? 'real';
   if (clock !== 'real' && clock !== 'virtual') throw new Error(`clock must be 'real' or 'virtual' (got ${String(clock)})`);
-  if (clock === 'virtual' && transport !== 'memory') throw new Error("clock 'virtual' needs transport 'memory': real sockets cannot wait for virtual time");
+  if (clock === 'virtual' && transport !== 'memory')
+    throw new Error("clock 'virtual' needs transport 'memory': real sockets cannot wait for virtual time");
   const [emin, emax] = o.electionTimeoutMs ?? [150, 300];
   if (!(Number.isFinite(emin) && Number.isFinite(emax) && emin >= 1 && emax >= emin))
     throw new Error(`electionTimeoutMs must be [min, max] with 1 <= min <= max (got [${emin}, ${emax}])`);

@@ -125,14 +125,16 @@ export const COMMANDS: readonly CommandHelp[] = [
     usage: 'delay <min>-<max>ms | off',
     summary: 'hold each message a random time (reorders)',
     example: 'delay 20-200ms',
-    details: 'Each message waits a uniform random delay in the range, so messages overtake each\nother. "delay 50ms" is a fixed delay; "delay off" stops it.',
+    details:
+      'Each message waits a uniform random delay in the range, so messages overtake each\nother. "delay 50ms" is a fixed delay; "delay off" stops it.',
   },
   {
     name: 'pause',
     usage: 'pause',
     summary: 'freeze time; messages wait in the inboxes',
     example: 'pause',
-    details: 'Timers stop and messages are held, so you can look. "step" moves one message or\none timer at a time; "resume" lets everything go.',
+    details:
+      'Timers stop and messages are held, so you can look. "step" moves one message or\none timer at a time; "resume" lets everything go.',
   },
   {
     name: 'resume',

@@ -15,8 +15,7 @@ const ALIASES: Record<string, string> = { exit: 'quit', '?': 'help', duplicate: 
 
 const fail = (message: string): ParseResult => ({ ok: false, message });
 const done = (command: ConsoleCommand): ParseResult => ({ ok: true, command });
-const from = <T>(arg: Arg<T>, make: (value: T) => ConsoleCommand): ParseResult =>
-  arg.ok ? done(make(arg.value)) : fail(arg.message);
+const from = <T>(arg: Arg<T>, make: (value: T) => ConsoleCommand): ParseResult => (arg.ok ? done(make(arg.value)) : fail(arg.message));
 
 /** The error for a command word nobody knows, with the likeliest fix. */
 function unknownCommand(word: string): string {
@@ -137,7 +136,8 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
       if (!arg.ok) return fail(arg.message);
       if (arg.value.toLowerCase() === 'off') return done({ kind: 'load', perSecond: 0 });
       const perSecond = decimal(arg.value.replace(/\/s$/i, ''));
-      if (perSecond === undefined || perSecond > MAX_LOAD) return fail(`"${arg.value}" is not a rate from 0 to ${MAX_LOAD} per second: ${usage}`);
+      if (perSecond === undefined || perSecond > MAX_LOAD)
+        return fail(`"${arg.value}" is not a rate from 0 to ${MAX_LOAD} per second: ${usage}`);
       return done({ kind: 'load', perSecond });
     }
     case 'help': {
@@ -145,7 +145,10 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
       const topic = args[0]!.toLowerCase();
       const known = COMMANDS.find((c) => c.name.toLowerCase() === (ALIASES[topic] ?? topic));
       if (args.length > 1 || !known) {
-        const guess = closestWord(topic, COMMANDS.map((c) => c.name.toLowerCase()));
+        const guess = closestWord(
+          topic,
+          COMMANDS.map((c) => c.name.toLowerCase()),
+        );
         return fail(`no help for "${args.join(' ')}"${guess ? `: did you mean "help ${guess}"?` : ' (type help for the list)'}`);
       }
       return done({ kind: 'help', topic: known.name });
@@ -164,4 +167,3 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
       return fail(unknownCommand(first));
   }
 }
-

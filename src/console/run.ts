@@ -1,14 +1,6 @@
 import type { Cluster } from '../cluster/types.js';
 import type { NodeId } from '../raft/types.js';
-import {
-  describeGroups,
-  describeKept,
-  describeSpeed,
-  describeSubmit,
-  majorityNote,
-  NO_LEADER,
-  nodeIn,
-} from './describe.js';
+import { describeGroups, describeKept, describeSpeed, describeSubmit, majorityNote, NO_LEADER, nodeIn } from './describe.js';
 import { helpFor, helpText, commandHelp } from './help.js';
 import { isIsolated, isolatedGroups, rejoinedGroups } from './isolation.js';
 import { parseConsoleLine } from './parse.js';
@@ -52,7 +44,9 @@ async function restart(cluster: Cluster, target: NodeId | 'all'): Promise<Comman
   if (before?.up) return no(`n${target} is up (crash ${target} first)`);
   await cluster.restart(target);
   const after = nodeIn(cluster.snapshot(), target);
-  const loaded = after ? ` with ${describeKept({ term: after.term, votedFor: after.votedFor, lastIndex: after.lastIndex })} from storage` : '';
+  const loaded = after
+    ? ` with ${describeKept({ term: after.term, votedFor: after.votedFor, lastIndex: after.lastIndex })} from storage`
+    : '';
   return ok(`restarted n${target}${loaded}; it rejoins as a follower`);
 }
 
@@ -94,7 +88,12 @@ async function wait(cluster: Cluster, command: Extract<ConsoleCommand, { kind: '
     return ok(`waited ${command.ms} ms`);
   }
   if (command.for === 'leader') {
-    const leader = await waitUntil(cluster, () => cluster.leader(), timeoutMs, (e) => e.type === 'raft' || e.type === 'crash' || e.type === 'restart');
+    const leader = await waitUntil(
+      cluster,
+      () => cluster.leader(),
+      timeoutMs,
+      (e) => e.type === 'raft' || e.type === 'crash' || e.type === 'restart',
+    );
     if (leader === undefined) return no(`no leader after ${seconds(timeoutMs)}: is a majority up and connected?`);
     const term = nodeIn(cluster.snapshot(), leader)?.term;
     return ok(`n${leader} leads${term === undefined ? '' : ` (term ${term})`}`);

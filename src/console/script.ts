@@ -10,7 +10,7 @@ export interface ScriptOptions extends RunOptions {
   onStart?: (lineNo: number, line: string) => void;
 }
 
-export type ScriptResult = { ok: true; /** The script ended with `quit`. */ quit?: true } | { ok: false; message: string };
+export type ScriptResult = { ok: true /** The script ended with `quit`. */; quit?: true } | { ok: false; message: string };
 
 /**
  * Plays a script of console commands, one a line; blank lines and `#` comments are skipped.

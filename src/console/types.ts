@@ -3,7 +3,7 @@ import type { NodeId } from '../raft/types.js';
 
 /** One parsed console command: what a typed line or a script line asks for. */
 export type ConsoleCommand =
-  | { kind: 'kv'; op: KvOp; /** Canonical, e.g. `SET x = 1`. */ text: string }
+  | { kind: 'kv'; op: KvOp /** Canonical, e.g. `SET x = 1`. */; text: string }
   | { kind: 'crash'; target: NodeId | 'leader' }
   | { kind: 'restart'; target: NodeId | 'all' }
   | { kind: 'isolate'; id: NodeId }
@@ -12,12 +12,12 @@ export type ConsoleCommand =
   | { kind: 'heal' }
   | { kind: 'drop'; percent: number }
   | { kind: 'dup'; percent: number }
-  | { kind: 'delay'; /** null: no delay. */ rangeMs: [number, number] | null }
+  | { kind: 'delay' /** null: no delay. */; rangeMs: [number, number] | null }
   | { kind: 'pause' }
   | { kind: 'resume' }
   | { kind: 'step' }
   | { kind: 'speed'; factor: number }
-  | { kind: 'load'; /** 0: off. */ perSecond: number }
+  | { kind: 'load' /** 0: off. */; perSecond: number }
   | { kind: 'help'; topic?: string }
   | { kind: 'quit' }
   | { kind: 'wait'; for: 'ms'; ms: number }

@@ -26,7 +26,10 @@ export async function settle<T>(cluster: Cluster, promise: Promise<T>, limitMs =
   if (!(await isVirtual(cluster))) return promise;
   let settled = false;
   const watched = promise.then(
-    (v) => ((settled = true), v),
+    (v) => {
+      settled = true;
+      return v;
+    },
     (e: unknown) => {
       settled = true;
       throw e;

@@ -89,7 +89,8 @@ function readQuoted(text: string, from: number): { value: string; end: number } 
   let i = from + 1;
   while (i < text.length) {
     const c = text.charCodeAt(i);
-    if (c === 92) i += 2; // backslash: skip the escaped character
+    if (c === 92)
+      i += 2; // backslash: skip the escaped character
     else if (c === 34) break;
     else i++;
   }

@@ -32,9 +32,9 @@ export function checkHello(line: string, clusterId: string, peers: ReadonlySet<N
     return { ok: false, reason: 'bad-hello', detail: 'hello is not a JSON object' };
   }
   const o = value as Record<string, unknown>;
-  const cluster = o['cluster'];
-  const node = o['node'];
-  if (o['hello'] !== HELLO_PROTOCOL || typeof cluster !== 'string' || typeof node !== 'number' || !Number.isSafeInteger(node)) {
+  const cluster = o.cluster;
+  const node = o.node;
+  if (o.hello !== HELLO_PROTOCOL || typeof cluster !== 'string' || typeof node !== 'number' || !Number.isSafeInteger(node)) {
     return { ok: false, reason: 'bad-hello', detail: 'hello lacks protocol, cluster or node' };
   }
   if (cluster !== clusterId) {

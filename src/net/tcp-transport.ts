@@ -190,11 +190,7 @@ export class TcpTransport implements Transport {
     const server = this.server;
     this.server = undefined;
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
-    await Promise.all([
-      ...[...this.peers.values()].map((p) => p.stop()),
-      ...[...this.inbound].map((c) => c.close()),
-      closed,
-    ]);
+    await Promise.all([...[...this.peers.values()].map((p) => p.stop()), ...[...this.inbound].map((c) => c.close()), closed]);
   }
 
   private accept(socket: Socket): void {

@@ -1,9 +1,7 @@
 import type { Entry, Message, MessageType } from '../raft/types.js';
 
 /** The outcome of checking one decoded line: a clean message, or why it is not one. */
-export type Validation =
-  | { ok: true; message: Message }
-  | { ok: false; detail: string };
+export type Validation = { ok: true; message: Message } | { ok: false; detail: string };
 
 type Obj = Record<string, unknown>;
 
@@ -38,9 +36,9 @@ function bool(o: Obj, key: string): boolean {
 
 function entry(value: unknown, at: number): Entry {
   if (!isObject(value)) throw new Invalid(`entries[${at}] must be an object`);
-  const type = value['type'];
+  const type = value.type;
   if (type !== 'normal' && type !== 'noop') throw new Invalid(`entries[${at}].type must be normal or noop`);
-  const data = value['data'];
+  const data = value.data;
   if (typeof data !== 'string') throw new Invalid(`entries[${at}].data must be a string`);
   return { index: uint(value, 'index'), term: uint(value, 'term'), type, data };
 }
@@ -51,7 +49,7 @@ function entry(value: unknown, at: number): Entry {
  * grow) and never exceed the leader's term (a leader only holds entries of its term or older).
  */
 function entries(o: Obj, prevLogIndex: number, prevLogTerm: number, term: number): Entry[] {
-  const list = o['entries'];
+  const list = o.entries;
   if (!Array.isArray(list)) throw new Invalid('entries must be an array');
   const out: Entry[] = [];
   let lastTerm = prevLogTerm;
@@ -101,7 +99,7 @@ const builders: Record<MessageType, (o: Obj, base: { from: number; to: number; t
 export function validateMessage(value: unknown): Validation {
   try {
     if (!isObject(value)) throw new Invalid('not a JSON object');
-    const type = value['type'];
+    const type = value.type;
     if (typeof type !== 'string' || !Object.hasOwn(builders, type)) {
       throw new Invalid(`unknown message type ${String(JSON.stringify(type)).slice(0, 40)}`);
     }

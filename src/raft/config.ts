@@ -35,8 +35,7 @@ export function resolveConfig(config: RaftConfig): Settings {
   const [electionMin, electionMax] = config.electionTicks;
   if (!isPositiveInt(electionMin) || !isPositiveInt(electionMax) || electionMin > electionMax)
     throw new RangeError(`raft config: electionTicks must be [min, max] with 1 <= min <= max`);
-  if (!isPositiveInt(config.heartbeatTicks))
-    throw new RangeError('raft config: heartbeatTicks must be a positive integer');
+  if (!isPositiveInt(config.heartbeatTicks)) throw new RangeError('raft config: heartbeatTicks must be a positive integer');
   const maxInflight = config.maxInflight ?? DEFAULT_MAX_INFLIGHT;
   const maxBatchEntries = config.maxBatchEntries ?? DEFAULT_MAX_BATCH_ENTRIES;
   const maxBatchBytes = config.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;

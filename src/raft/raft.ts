@@ -101,8 +101,7 @@ export class Raft implements RaftCore {
       this.votedFor = null;
     }
     this.resetElectionTimer();
-    if (config.hardState !== undefined || config.entries !== undefined)
-      this.emitRole('restart');
+    if (config.hardState !== undefined || config.entries !== undefined) this.emitRole('restart');
   }
 
   // ---------------------------------------------------------------- public API
@@ -117,10 +116,7 @@ export class Raft implements RaftCore {
 
   ticksUntilNextEvent(): number {
     if (this.role === 'leader')
-      return Math.max(
-        1,
-        Math.min(this.s.heartbeatTicks - this.heartbeatElapsed, this.s.electionMin - this.electionElapsed),
-      );
+      return Math.max(1, Math.min(this.s.heartbeatTicks - this.heartbeatElapsed, this.s.electionMin - this.electionElapsed));
     return Math.max(1, this.randomizedElectionTimeout - this.electionElapsed);
   }
 

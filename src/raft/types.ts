@@ -89,13 +89,7 @@ export interface AppendEntriesResponse extends MessageBase {
   conflictIndex: Index;
 }
 
-export type Message =
-  | RequestVote
-  | RequestVoteResponse
-  | PreVote
-  | PreVoteResponse
-  | AppendEntries
-  | AppendEntriesResponse;
+export type Message = RequestVote | RequestVoteResponse | PreVote | PreVoteResponse | AppendEntries | AppendEntriesResponse;
 
 export type MessageType = Message['type'];
 
@@ -130,19 +124,14 @@ export type RaftEvent =
       term: Term;
       preVote: boolean;
       granted: boolean;
-      reason:
-        | 'granted'
-        | 'already-voted'
-        | 'log-behind'
-        | 'stale-term'
-        | 'leader-active';
+      reason: 'granted' | 'already-voted' | 'log-behind' | 'stale-term' | 'leader-active';
       /** Evidence for 'log-behind': the candidate's last (term, index) vs ours. */
       candidateLast?: { index: Index; term: Term };
       ourLast?: { index: Index; term: Term };
       votedFor?: NodeId | null;
     }
-  | { kind: 'commit'; index: Index; term: Term; /** Nodes whose match index counted. */ quorum: NodeId[] }
-  | { kind: 'truncate'; from: Index; /** Number of entries removed. */ count: number }
+  | { kind: 'commit'; index: Index; term: Term /** Nodes whose match index counted. */; quorum: NodeId[] }
+  | { kind: 'truncate'; from: Index /** Number of entries removed. */; count: number }
   | { kind: 'append'; from: Index; to: Index; leader: NodeId };
 
 /**
@@ -196,9 +185,7 @@ export interface RaftConfig {
   bugs?: RaftBugs;
 }
 
-export type ProposeResult =
-  | { ok: true; index: Index; term: Term }
-  | { ok: false; leader: NodeId | null };
+export type ProposeResult = { ok: true; index: Index; term: Term } | { ok: false; leader: NodeId | null };
 
 /** A cheap view of the core's state for the host's snapshot. */
 export interface RaftStatus {
@@ -218,10 +205,7 @@ export interface RaftStatus {
    * sending to it — probing one AppendEntries at a time or replicating with a pipeline — and
    * how many AppendEntries are in flight.
    */
-  progress: Record<
-    NodeId,
-    { match: Index; next: Index; state?: 'probe' | 'replicate'; inflight?: number }
-  > | null;
+  progress: Record<NodeId, { match: Index; next: Index; state?: 'probe' | 'replicate'; inflight?: number }> | null;
 }
 
 /**

@@ -24,10 +24,7 @@ export function decideVote(q: VoteQuestion): VoteReason {
   // §5.2: one vote per term, first come first served; asking again gets the same answer.
   // A node that knows this term's leader has no vote to give: the term already has a leader.
   // A pre-vote for a later term commits us to nothing, so an earlier vote does not matter.
-  const canVote =
-    q.votedFor === q.candidate ||
-    (q.votedFor === null && q.leader === null) ||
-    (q.preVote && q.term > q.ourTerm);
+  const canVote = q.votedFor === q.candidate || (q.votedFor === null && q.leader === null) || (q.preVote && q.term > q.ourTerm);
   if (!canVote) return q.votedFor !== null ? 'already-voted' : 'leader-active';
   // §5.4.1 election restriction: only a candidate whose log is at least as up to date as ours.
   if (!q.skipElectionRestriction && !q.isUpToDate(q.candidateLastIndex, q.candidateLastTerm)) return 'log-behind';

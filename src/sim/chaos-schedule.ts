@@ -42,7 +42,10 @@ export function randomFault(sim: Simulator, rng: Rng, plan: FaultPlan): void {
     sim.restart(pick(rng, down));
   } else if (partitions && r < 0.72 && sim.ids.length > 1) {
     const from = pick(rng, sim.ids);
-    const to = pick(rng, sim.ids.filter((id) => id !== from));
+    const to = pick(
+      rng,
+      sim.ids.filter((id) => id !== from),
+    );
     sim.cut(from, to);
   } else if (lossy && r < 0.87) {
     const hi = rng.int(0, 80);

@@ -108,7 +108,9 @@ export function runChaos(options: ChaosOptions): ChaosResult {
     traceHash: sim.traceHash(),
   });
 
-  if (stop ? sim.runUntil(() => !checker.ok, duration) : (sim.runFor(duration), !checker.ok)) return result(null);
+  if (stop) sim.runUntil(() => !checker.ok, duration);
+  else sim.runFor(duration);
+  if (!checker.ok) return result(null);
 
   const liveness = checkLiveness(sim, options.livenessMs ?? 10_000, () => stop && !checker.ok);
   return result(stop && !checker.ok ? null : liveness);
@@ -140,8 +142,7 @@ export function checkLiveness(
       sim.runFor(sim.tickMs);
       continue;
     }
-    const everywhere = (): boolean =>
-      sim.ids.every((id) => sim.commitIndex(id) >= r.index && sim.entryAt(id, r.index)?.data === data);
+    const everywhere = (): boolean => sim.ids.every((id) => sim.commitIndex(id) >= r.index && sim.entryAt(id, r.index)?.data === data);
     // A leader change can drop the uncommitted marker: try again after a while.
     const retryAt = Math.min(deadline, sim.now + 1000);
     if (sim.runUntil(() => everywhere() || broken(), retryAt - sim.now) && everywhere()) {

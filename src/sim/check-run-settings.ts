@@ -137,7 +137,14 @@ export function seedSettings(seed: number, s: CheckSettings): SeedSettings {
     everyMs: [20, 400],
     lastsMs: [50, 1500],
     // An attempt waits about two election timeouts: by then a lost entry's leader is replaced.
-    workload: { clients: 5, thinkMs: [0, 100], attemptTimeoutMs: 600, retryDelayMs: 50, opTimeoutMs: 5000, ...(localReads && { localReads }) },
+    workload: {
+      clients: 5,
+      thinkMs: [0, 100],
+      attemptTimeoutMs: 600,
+      retryDelayMs: 50,
+      opTimeoutMs: 5000,
+      ...(localReads && { localReads }),
+    },
   };
 }
 

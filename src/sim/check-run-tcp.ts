@@ -72,7 +72,12 @@ export async function runCheckTcp(settings: TcpCheckSettings, options: TcpCheckO
   const off = cluster.on('event', (e) => {
     if (e.type === 'raft' && e.event.kind === 'role' && e.event.role === 'leader') elections++;
     if (e.type === 'safety-violation') {
-      const v: Violation = { invariant: e.invariant as InvariantName, message: e.message, at: e.at, evidence: e.evidence as Violation['evidence'] };
+      const v: Violation = {
+        invariant: e.invariant as InvariantName,
+        message: e.message,
+        at: e.at,
+        evidence: e.evidence as Violation['evidence'],
+      };
       violations.push(v);
       trace?.(clock(), `VIOLATION ${v.invariant}: ${v.message}`);
       return;
@@ -92,7 +97,10 @@ export async function runCheckTcp(settings: TcpCheckSettings, options: TcpCheckO
   );
   const history = new HistoryRecorder(clock);
   try {
-    trace?.(0, `seed ${settings.seed}: ${settings.nodes} nodes over loopback TCP, real clock, ${settings.timeMs} ms of faults: ${settings.faults.join(', ') || 'none'}`);
+    trace?.(
+      0,
+      `seed ${settings.seed}: ${settings.nodes} nodes over loopback TCP, real clock, ${settings.timeMs} ms of faults: ${settings.faults.join(', ') || 'none'}`,
+    );
     nemesis.start(settings.timeMs);
     const workload = runTcpWorkload(cluster, createRng(deriveSeed(settings.seed, 11)), history, clock, settings.timeMs, {}, trace);
     await sleep(settings.timeMs);
@@ -102,7 +110,12 @@ export async function runCheckTcp(settings: TcpCheckSettings, options: TcpCheckO
     const healedAt = clock();
     const live = await waitForLiveness(cluster, livenessMs);
     const liveness = { ok: live.ok, elapsedMs: Math.round(clock() - healedAt) };
-    trace?.(clock(), live.ok ? `liveness: index ${live.index} committed on every node ${liveness.elapsedMs} ms after the heal` : `liveness: FAILED within ${liveness.elapsedMs} ms of the heal`);
+    trace?.(
+      clock(),
+      live.ok
+        ? `liveness: index ${live.index} committed on every node ${liveness.elapsedMs} ms after the heal`
+        : `liveness: FAILED within ${liveness.elapsedMs} ms of the heal`,
+    );
     const operations = await workload;
     const crashFailure = target.error();
     if (crashFailure) throw crashFailure;
@@ -110,9 +123,19 @@ export async function runCheckTcp(settings: TcpCheckSettings, options: TcpCheckO
     const linearizability: LinearizabilityResult = checkLinearizability(history.history(), {
       timeoutMs: options.linearizabilityTimeoutMs ?? 20_000,
     });
-    trace?.(clock(), linearizability.ok ? `linearizable: ${linearizability.operations} operations on ${linearizability.keys} keys` : `NOT LINEARIZABLE: ${linearizability.message}`);
+    trace?.(
+      clock(),
+      linearizability.ok
+        ? `linearizable: ${linearizability.operations} operations on ${linearizability.keys} keys`
+        : `NOT LINEARIZABLE: ${linearizability.message}`,
+    );
     if (safety.violations > 0 && violations.length === 0 && safety.first) {
-      violations.push({ invariant: safety.first.invariant as InvariantName, message: safety.first.message, at: clock(), evidence: { nodes: [] } });
+      violations.push({
+        invariant: safety.first.invariant as InvariantName,
+        message: safety.first.message,
+        at: clock(),
+        evidence: { nodes: [] },
+      });
     }
     return {
       transport: 'tcp',

@@ -6,7 +6,7 @@ import type { RaftEvent } from '../raft/types.js';
 import type { SimEvent } from './types.js';
 
 function list(ids: readonly number[] | undefined): string {
-  return ids && ids.length ? ids.map((id) => `n${id}`).join(', ') : 'nobody';
+  return ids?.length ? ids.map((id) => `n${id}`).join(', ') : 'nobody';
 }
 
 function describeRaft(node: number, e: RaftEvent): string | null {

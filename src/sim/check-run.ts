@@ -110,7 +110,12 @@ export function runCheckSeed(settings: SeedSettings, options: CheckRunOptions = 
     const live = checkLiveness(s, settings.livenessMs, broken, marker);
     if (checker.ok) {
       liveness = { ok: live.ok, elapsedMs: live.elapsedMs };
-      trace?.(s.now, live.ok ? `liveness: n${live.leader} leads and index ${live.index} is committed everywhere, ${live.elapsedMs} ms after the heal` : `liveness: FAILED, no leader with a new entry committed everywhere within ${live.elapsedMs} ms of the heal`);
+      trace?.(
+        s.now,
+        live.ok
+          ? `liveness: n${live.leader} leads and index ${live.index} is committed everywhere, ${live.elapsedMs} ms after the heal`
+          : `liveness: FAILED, no leader with a new entry committed everywhere within ${live.elapsedMs} ms of the heal`,
+      );
       // Let the operations still in flight finish on the healed cluster.
       s.runUntil(() => workload.inFlight === 0 || broken(), 2 * settings.livenessMs);
     }
@@ -118,7 +123,13 @@ export function runCheckSeed(settings: SeedSettings, options: CheckRunOptions = 
   workload.finish();
   if (checker.ok) {
     linearizability = checkLinearizability(history.history(), { timeoutMs: options.linearizabilityTimeoutMs ?? 20_000 });
-    if (trace) trace(s.now, linearizability.ok ? `linearizable: ${linearizability.operations} operations on ${linearizability.keys} keys` : `NOT LINEARIZABLE: ${linearizability.message}`);
+    if (trace)
+      trace(
+        s.now,
+        linearizability.ok
+          ? `linearizable: ${linearizability.operations} operations on ${linearizability.keys} keys`
+          : `NOT LINEARIZABLE: ${linearizability.message}`,
+      );
   }
   const stats = s.stats();
   return {

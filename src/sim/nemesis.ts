@@ -161,7 +161,10 @@ export class Nemesis {
         const count = this.rng.int(1, ids.length);
         for (let i = 0; i < count; i++) {
           const from = pick(this.rng, ids);
-          const to = pick(this.rng, ids.filter((id) => id !== from));
+          const to = pick(
+            this.rng,
+            ids.filter((id) => id !== from),
+          );
           cuts.push({ from, to });
         }
         return { links: { partition: null, cuts }, text: `one-way cuts ${describeCuts(cuts)}` };

@@ -3,7 +3,20 @@ import type { Violation } from '../check/observation.js';
 import { MemoryNetwork, type MemoryNetworkStats } from '../net/memory-network.js';
 import type { NetworkFaults } from '../net/types.js';
 import { createRaft } from '../raft/index.js';
-import type { Entry, Index, Message, MessageType, NodeId, ProposeResult, RaftBugs, RaftConfig, RaftCore, RaftStatus, Ready, Role } from '../raft/types.js';
+import type {
+  Entry,
+  Index,
+  Message,
+  MessageType,
+  NodeId,
+  ProposeResult,
+  RaftBugs,
+  RaftConfig,
+  RaftCore,
+  RaftStatus,
+  Ready,
+  Role,
+} from '../raft/types.js';
 import { deriveSeed } from './derive-seed.js';
 import { emptyRecord, persist, type DurableRecord } from './durable-record.js';
 import { RecordingStateMachine } from './recording-state-machine.js';
@@ -92,7 +105,16 @@ export class Simulator {
   private readonly actions: Action[] = [];
   private actionSeq = 0;
   private readonly trace = new TraceHash();
-  private readonly counters = { steps: 0, readies: 0, lostToDown: 0, proposals: 0, accepted: 0, highestApplied: 0, elections: 0, lostWrites: 0 };
+  private readonly counters = {
+    steps: 0,
+    readies: 0,
+    lostToDown: 0,
+    proposals: 0,
+    accepted: 0,
+    highestApplied: 0,
+    elections: 0,
+    lostWrites: 0,
+  };
 
   constructor(options: SimulatorOptions = {}) {
     const n = options.nodes ?? 5;
@@ -243,7 +265,10 @@ export class Simulator {
       this.node(c.from);
       this.node(c.to);
     }
-    this.network.filter.update({ partition: partition ? partition.map((g) => [...g]) : null, cuts: cuts.map((c) => ({ from: c.from, to: c.to })) });
+    this.network.filter.update({
+      partition: partition ? partition.map((g) => [...g]) : null,
+      cuts: cuts.map((c) => ({ from: c.from, to: c.to })),
+    });
     this.traceFault();
   }
 
@@ -412,7 +437,7 @@ export class Simulator {
     const t = this.trace;
     t.add(this.time);
     // Kind, sender, receiver and message type in one integer (ids are 1..9).
-    t.add((((Trace.Deliver << 4) | m.from) << 4 | m.to) << 4 | MESSAGE_CODE[m.type]);
+    t.add((((((Trace.Deliver << 4) | m.from) << 4) | m.to) << 4) | MESSAGE_CODE[m.type]);
     t.add(m.term);
     this.activity(node, (core) => core.step(m));
   }

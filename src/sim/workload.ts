@@ -201,7 +201,10 @@ export class SimWorkload {
       this.stats.attempts++;
       if (no > 1) this.stats.retries++;
       this.waiting[target - 1]!.set(r.index, { op, no, term: r.term });
-      this.note?.(sim.now, `${client.name} #${op.historyId} accepted by n${target} at index ${r.index} in term ${r.term}${no > 1 ? ` (attempt ${no})` : ''}`);
+      this.note?.(
+        sim.now,
+        `${client.name} #${op.historyId} accepted by n${target} at index ${r.index} in term ${r.term}${no > 1 ? ` (attempt ${no})` : ''}`,
+      );
       this.after(this.attemptTimeoutMs, () => this.retry(op, no));
       return;
     }
@@ -249,7 +252,10 @@ export class SimWorkload {
       this.ops.learn(op.op, result);
       this.stats.ok++;
     }
-    this.note?.(sim.now, `${op.client.name} #${op.historyId} returns ${describeResult(op.op, result)} (${index > 0 ? `n${node} applied index ${index}` : `read locally on n${node}`})`);
+    this.note?.(
+      sim.now,
+      `${op.client.name} #${op.historyId} returns ${describeResult(op.op, result)} (${index > 0 ? `n${node} applied index ${index}` : `read locally on n${node}`})`,
+    );
     this.after(this.think(), () => this.begin(op.client));
   }
 
@@ -262,7 +268,10 @@ export class SimWorkload {
     if (indeterminate) this.stats.indeterminate++;
     else this.stats.failed++;
     const sim = this.sim!;
-    this.note?.(sim.now, `${op.client.name} #${op.historyId} gives up: ${indeterminate ? 'no answer (indeterminate)' : 'no node accepted it'}`);
+    this.note?.(
+      sim.now,
+      `${op.client.name} #${op.historyId} gives up: ${indeterminate ? 'no answer (indeterminate)' : 'no node accepted it'}`,
+    );
     this.after(this.think(), () => this.begin(op.client));
   }
 

@@ -17,7 +17,7 @@ export function assertCrc32Available(): void {
 
 function nodeCrc32(): (data: Uint8Array) => number {
   // Read through an index so an old Node (no export) yields undefined instead of a type error.
-  const fn = (zlib as Record<string, unknown>)['crc32'];
+  const fn = (zlib as Record<string, unknown>).crc32;
   if (typeof fn !== 'function') {
     throw new Error(
       `file storage needs zlib.crc32, which this Node (${process.version}) lacks: ` +

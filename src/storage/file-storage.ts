@@ -161,9 +161,7 @@ export class FileStorage implements Storage {
   /** Waits for queued saves, then closes the log file. Later saves reject. */
   close(): Promise<void> {
     this.closed = true;
-    this.closing ??= this.queue
-      .then(() => this.log.close())
-      .finally(() => openDirs.delete(resolve(this.dir)));
+    this.closing ??= this.queue.then(() => this.log.close()).finally(() => openDirs.delete(resolve(this.dir)));
     return this.closing;
   }
 

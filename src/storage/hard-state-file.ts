@@ -29,11 +29,7 @@ export async function readHardStateFile(path: string): Promise<HardState> {
   const check = checkRecordAt(bytes, 0);
   if (!('size' in check)) throw new StorageCorruptionError(path, 0, `hard state record: ${check.problem}`);
   if (check.size !== bytes.length) {
-    throw new StorageCorruptionError(
-      path,
-      check.size,
-      `${bytes.length - check.size} unexpected bytes after the hard state record`,
-    );
+    throw new StorageCorruptionError(path, check.size, `${bytes.length - check.size} unexpected bytes after the hard state record`);
   }
   let value: unknown;
   try {
@@ -42,7 +38,7 @@ export async function readHardStateFile(path: string): Promise<HardState> {
     throw new StorageCorruptionError(path, RECORD_HEADER_BYTES, 'hard state is not JSON');
   }
   const o = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const hardState = { term: o['term'], votedFor: o['votedFor'], commit: o['commit'] } as HardState;
+  const hardState = { term: o.term, votedFor: o.votedFor, commit: o.commit } as HardState;
   const problem = hardStateProblem(hardState);
   if (problem !== null) throw new StorageCorruptionError(path, RECORD_HEADER_BYTES, `hard state: ${problem}`);
   return hardState;

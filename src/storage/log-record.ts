@@ -8,16 +8,10 @@ import { entryProblem } from './log-rules.js';
  * replace). Payloads are JSON: `{"index":3,"term":2,"type":"normal","data":"SET x = 1"}`,
  * `{"truncateFrom":3}` or `{"commit":2}`.
  */
-export type LogRecord =
-  | { kind: 'entry'; entry: Entry }
-  | { kind: 'truncate'; from: Index }
-  | { kind: 'commit'; commit: Index };
+export type LogRecord = { kind: 'entry'; entry: Entry } | { kind: 'truncate'; from: Index } | { kind: 'commit'; commit: Index };
 
 export function encodeEntryRecord(entry: Entry): Buffer {
-  return Buffer.from(
-    JSON.stringify({ index: entry.index, term: entry.term, type: entry.type, data: entry.data }),
-    'utf8',
-  );
+  return Buffer.from(JSON.stringify({ index: entry.index, term: entry.term, type: entry.type, data: entry.data }), 'utf8');
 }
 
 export function encodeTruncateRecord(from: Index): Buffer {
@@ -41,20 +35,20 @@ export function decodeLogRecord(payload: Buffer): LogRecord | { problem: string 
   }
   const o = value as Record<string, unknown>;
   if ('truncateFrom' in o) {
-    const from = o['truncateFrom'];
+    const from = o.truncateFrom;
     if (typeof from !== 'number' || !Number.isSafeInteger(from) || from < 1) {
       return { problem: `truncation marker has bad index ${String(from)}` };
     }
     return { kind: 'truncate', from };
   }
   if ('commit' in o) {
-    const commit = o['commit'];
+    const commit = o.commit;
     if (typeof commit !== 'number' || !Number.isSafeInteger(commit) || commit < 0) {
       return { problem: `commit record has bad index ${String(commit)}` };
     }
     return { kind: 'commit', commit };
   }
-  const entry = { index: o['index'], term: o['term'], type: o['type'], data: o['data'] } as Entry;
+  const entry = { index: o.index, term: o.term, type: o.type, data: o.data } as Entry;
   const problem = entryProblem(entry);
   return problem === null ? { kind: 'entry', entry } : { problem };
 }

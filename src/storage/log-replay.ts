@@ -29,11 +29,7 @@ export function replayLog(records: readonly DecodedRecord[], file: string): Repl
     if (record.kind === 'commit') {
       // Written after the entries it covers, in the same write: they must be here.
       if (record.commit > entries.length) {
-        throw new StorageCorruptionError(
-          file,
-          offset,
-          `commit index ${record.commit} but the log ends at index ${entries.length}`,
-        );
+        throw new StorageCorruptionError(file, offset, `commit index ${record.commit} but the log ends at index ${entries.length}`);
       }
       if (commit !== null) deadRecords++;
       commit = record.commit;
@@ -41,11 +37,7 @@ export function replayLog(records: readonly DecodedRecord[], file: string): Repl
     }
     if (record.kind === 'truncate') {
       if (record.from > entries.length) {
-        throw new StorageCorruptionError(
-          file,
-          offset,
-          `truncation from index ${record.from} but the log ends at index ${entries.length}`,
-        );
+        throw new StorageCorruptionError(file, offset, `truncation from index ${record.from} but the log ends at index ${entries.length}`);
       }
       deadRecords += entries.length - (record.from - 1) + 1;
       entries.length = record.from - 1;
@@ -53,11 +45,7 @@ export function replayLog(records: readonly DecodedRecord[], file: string): Repl
     }
     const { entry } = record;
     if (entry.index !== entries.length + 1) {
-      throw new StorageCorruptionError(
-        file,
-        offset,
-        `entry out of sequence: expected index ${entries.length + 1}, found ${entry.index}`,
-      );
+      throw new StorageCorruptionError(file, offset, `entry out of sequence: expected index ${entries.length + 1}, found ${entry.index}`);
     }
     const problem = appendProblem(entries, [entry]);
     if (problem !== null) throw new StorageCorruptionError(file, offset, problem);

@@ -3,7 +3,7 @@
  * "error") and the always-ready prompt, scrolled sideways so the cursor stays in view.
  */
 import type { ResultView } from './controller.js';
-import { fitLine, printable, textWidth, type Line } from './spans.js';
+import { fitLine, printable, splitGraphemes, textWidth, type Line } from './spans.js';
 
 const PROMPT = 'raft> ';
 
@@ -26,7 +26,14 @@ export function resultLine(result: ResultView | null, width: number): Line {
   }
   const message = printable(result.message);
   if (result.status === 'running') {
-    return fitLine([{ text: '… ', color: 'gray' }, { text: result.line, bold: true }, { text: `  ${message}`, color: 'gray' }], width);
+    return fitLine(
+      [
+        { text: '… ', color: 'gray' },
+        { text: result.line, bold: true },
+        { text: `  ${message}`, color: 'gray' },
+      ],
+      width,
+    );
   }
   const ok = result.status === 'ok';
   const status = { text: ok ? '✔ ok ' : '✘ error ', color: ok ? 'green' : 'red', bold: true } as const;
@@ -35,7 +42,12 @@ export function resultLine(result: ResultView | null, width: number): Line {
     // Key-value answers already name their command ("SET x = 1 → committed at index 2"):
     // show it once, in its canonical form, rather than the typed line and then it again.
     return fitLine(
-      [status, { text: message.slice(0, arrow), bold: true }, { text: ' → ', color: 'gray' }, { text: message.slice(arrow + 3), color: ok ? 'green' : 'red' }],
+      [
+        status,
+        { text: message.slice(0, arrow), bold: true },
+        { text: ' → ', color: 'gray' },
+        { text: message.slice(arrow + 3), color: ok ? 'green' : 'red' },
+      ],
       width,
     );
   }
@@ -63,14 +75,14 @@ export function promptLine(line: string, cursor: number, width: number): { line:
   }
   const room = Math.max(1, width - PROMPT.length - 1);
   // Scroll so the cursor stays visible, keeping a little context to its left.
-  const chars = Array.from(shown);
-  const cursorAt = Array.from(shown.slice(0, cursor)).length;
+  const chars = splitGraphemes(shown);
+  const cursorAt = splitGraphemes(shown.slice(0, cursor)).length;
   let start = 0;
   while (textWidth(chars.slice(start, cursorAt).join('')) > room - 1) start++;
   let visible = chars.slice(start).join('');
   const before = textWidth(chars.slice(start, cursorAt).join(''));
   const marker = start > 0 ? '…' : '';
-  if (marker) visible = visible.slice(1);
+  if (marker) visible = chars.slice(start + 1).join('');
   return {
     line: fitLine([{ text: PROMPT, color: 'cyan', bold: true }, { text: marker, color: 'gray' }, { text: visible }], width),
     cursorX: PROMPT.length + before,

@@ -51,7 +51,7 @@ export interface ControllerOptions {
   run: RunCommand;
   snapshot: () => ClusterSnapshot;
   /** Puts a line in the event pane; returns its id when it can be amended. */
-  note: (text: string, tone: LineTone) => number | undefined | void;
+  note: (text: string, tone: LineTone) => number | undefined;
   /** Rewrites a noted line if nothing came after it; optional. */
   amend?: (id: number, text: string) => boolean;
   onQuit: () => void;
@@ -232,7 +232,8 @@ export function createController(options: ControllerOptions): Controller {
     }
   }
 
-  const keyLabel = (key: KeyName): string => key.replace(/^ctrl-(.)$/, (_, c: string) => `Ctrl-${c.toUpperCase()}`).replace(/^f(\d+)$/, 'F$1');
+  const keyLabel = (key: KeyName): string =>
+    key.replace(/^ctrl-(.)$/, (_, c: string) => `Ctrl-${c.toUpperCase()}`).replace(/^f(\d+)$/, 'F$1');
 
   function input(chunk: string): void {
     for (const token of decodeInput(chunk)) {

@@ -28,7 +28,10 @@ export function nodeName(id: NodeId): string {
 
 /** "n1 n2 n4". */
 export function nodeList(ids: readonly NodeId[]): string {
-  return [...ids].sort((a, b) => a - b).map(nodeName).join(' ');
+  return [...ids]
+    .sort((a, b) => a - b)
+    .map(nodeName)
+    .join(' ');
 }
 
 /** "2.1 s" (tenths below a minute). */
@@ -73,11 +76,7 @@ export function describeEvent(e: ClusterEvent, context: DescribeContext = {}): E
  * The sentence for an event that several nodes did alike ("n1 n2 n4 voted for n3 in term 4"):
  * `subjects` replaces the event's own node as the subject of raft events.
  */
-export function describeEventFor(
-  e: ClusterEvent,
-  subjects: readonly NodeId[],
-  context: DescribeContext = {},
-): EventDescription | null {
+export function describeEventFor(e: ClusterEvent, subjects: readonly NodeId[], context: DescribeContext = {}): EventDescription | null {
   switch (e.type) {
     case 'raft':
       return describeRaft(subjects.length > 0 ? subjects : [e.node], e.event, context);

@@ -3,12 +3,16 @@
  * each with its time since the dashboard started.
  */
 import type { EventLine } from './event-log.js';
-import { fitLine, spread, type Line } from './spans.js';
+import { fitLine, lineWidth, spread, type Line } from './spans.js';
 import { TONE_COLOR } from './theme.js';
 
 /** The divider above the events, with the keys a newcomer needs. */
 export function eventDivider(width: number): Line {
-  const left: Line = [{ text: '── ', color: 'gray' }, { text: 'events', bold: true }, { text: ' ', color: 'gray' }];
+  const left: Line = [
+    { text: '── ', color: 'gray' },
+    { text: 'events', bold: true },
+    { text: ' ', color: 'gray' },
+  ];
   const keys: Line = [
     { text: ' Tab', bold: true },
     { text: ' select  ', color: 'gray' },
@@ -21,8 +25,8 @@ export function eventDivider(width: number): Line {
     { text: '──', color: 'gray' },
   ];
   const fill = (w: number): Line => [{ text: '─'.repeat(Math.max(0, w)), color: 'gray' }];
-  const keysWidth = keys.reduce((w, s) => w + s.text.length, 0);
-  const leftWidth = left.reduce((w, s) => w + s.text.length, 0);
+  const keysWidth = lineWidth(keys);
+  const leftWidth = lineWidth(left);
   if (leftWidth + keysWidth + 2 > width) return fitLine([...left, ...fill(width)], width);
   return spread([...left, ...fill(width - leftWidth - keysWidth)], keys, width);
 }

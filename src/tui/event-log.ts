@@ -127,7 +127,7 @@ export class EventLog {
     const last = this.list[this.list.length - 1];
     if (!last) return false;
     const m = this.merging.get(last.id);
-    if (!m || m.key !== 'commit' || e.at - m.at > MERGE_WINDOW_MS || m.last === undefined) return false;
+    if (m?.key !== 'commit' || e.at - m.at > MERGE_WINDOW_MS || m.last === undefined) return false;
     if (e.index !== m.last + 1) return false;
     m.last = e.index;
     m.count = (m.count ?? 1) + 1;
@@ -176,7 +176,12 @@ function mergeKey(e: ClusterEvent): string | undefined {
   if (ev.kind === 'vote' && ev.granted) return `vote:${ev.preVote}:${ev.candidate}:${ev.term}`;
   if (ev.kind === 'vote') {
     // Refusals merge only when their evidence reads the same.
-    const evidence = ev.reason === 'log-behind' ? JSON.stringify([ev.candidateLast, ev.ourLast]) : ev.reason === 'already-voted' ? String(ev.votedFor) : '';
+    const evidence =
+      ev.reason === 'log-behind'
+        ? JSON.stringify([ev.candidateLast, ev.ourLast])
+        : ev.reason === 'already-voted'
+          ? String(ev.votedFor)
+          : '';
     return `refuse:${ev.preVote}:${ev.candidate}:${ev.term}:${ev.reason}:${evidence}`;
   }
   if (ev.kind === 'role' && ev.reason === 'leader-found') return `found:${ev.term}:${ev.from ?? ''}`;

@@ -13,7 +13,7 @@ import { helpText } from '../console/help.js';
 import { helpBody, helpTitle } from './help-lines.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { panelLines } from './panel-lines.js';
-import { fitLine, type Line } from './spans.js';
+import { fitLine, textWidth, type Line } from './spans.js';
 
 export interface FrameInput {
   snapshot: ClusterSnapshot;
@@ -111,7 +111,7 @@ function wrapWords(text: string, width: number): string[] {
   const out: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
+    if (line && textWidth(line) + 1 + textWidth(word) > width) {
       out.push(line);
       line = word;
     } else {

@@ -23,7 +23,10 @@ export function headerLine(snapshot: ClusterSnapshot, width: number): Line {
   add(
     0,
     ...(snapshot.leader !== undefined
-      ? [{ text: 'leader ', color: 'gray' }, { text: `n${snapshot.leader}`, color: 'green', bold: true }]
+      ? [
+          { text: 'leader ', color: 'gray' },
+          { text: `n${snapshot.leader}`, color: 'green', bold: true },
+        ]
       : [{ text: 'no leader', color: 'yellow', bold: true }]),
   );
   add(1, { text: 'term ', color: 'gray' }, { text: String(snapshot.term), bold: true });
@@ -35,7 +38,12 @@ export function headerLine(snapshot: ClusterSnapshot, width: number): Line {
   if (safety && safety.violations > 0) {
     add(0, { text: ` SAFETY VIOLATED: ${safety.first?.invariant ?? ''} `, color: 'red', bold: true, inverse: true });
   } else if (safety) {
-    add(3, { text: 'safety ', color: 'gray' }, { text: `ok`, color: 'green' }, { text: ` (${count(safety.checks)} checks)`, color: 'gray' });
+    add(
+      3,
+      { text: 'safety ', color: 'gray' },
+      { text: `ok`, color: 'green' },
+      { text: ` (${count(safety.checks)} checks)`, color: 'gray' },
+    );
   }
   add(2, { text: 'speed ', color: 'gray' }, { text: `${formatSpeed(snapshot.speed)}×` });
   if (snapshot.load > 0) add(2, { text: 'load ', color: 'gray' }, { text: `${snapshot.load}/s` });

@@ -16,7 +16,10 @@ export function helpTitle(width: number, scrollable: boolean): Line {
   return fitLine(
     [
       { text: 'Help', bold: true, color: 'cyan' },
-      { text: ` — Esc, F1 or ? closes it.${scrollable ? ' ↑ ↓ PgUp PgDn scroll.' : ''} Letters always type; keys act on the selected node ▶`, color: 'gray' },
+      {
+        text: ` — Esc, F1 or ? closes it.${scrollable ? ' ↑ ↓ PgUp PgDn scroll.' : ''} Letters always type; keys act on the selected node ▶`,
+        color: 'gray',
+      },
     ],
     width,
   );

@@ -91,7 +91,11 @@ function chooseGrid(n: number, columns: number, available: number): { panelColum
 /** Shares `lines` content lines among the parts of a panel, most important first. */
 export function planPanel(lines: number, innerWidth: number): PanelPlan {
   let left = Math.max(0, lines - 1); // the status line is always there
-  const take = (): boolean => (left > 0 ? (left--, true) : false);
+  const take = (): boolean => {
+    if (left <= 0) return false;
+    left--;
+    return true;
+  };
   const plan: PanelPlan = { compact: innerWidth < 34, indexes: false, timer: false, logLines: 0, kvLines: 0, counters: false };
   if (take()) plan.logLines = 1;
   plan.indexes = take();

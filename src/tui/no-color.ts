@@ -5,7 +5,7 @@
 import chalk from 'chalk';
 
 export function applyNoColor(env: NodeJS.ProcessEnv): boolean {
-  const off = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
+  const off = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   if (off) chalk.level = 0;
   return off;
 }

@@ -8,16 +8,7 @@ import type { ClusterSnapshot, LogEntryView, NodeView } from '../cluster/types.j
 import { commandText, nodeList, partitionText } from './describe-event.js';
 import type { PanelPlan } from './layout.js';
 import { fitLine, lineWidth, printable, spread, textWidth, type Line, type Span } from './spans.js';
-import {
-  COMMITTED_MARK,
-  DOWN_COLOR,
-  ROLE_COLOR,
-  ROLE_LABEL,
-  SELECTED_COLOR,
-  UNCOMMITTED_MARK,
-  count,
-  termColor,
-} from './theme.js';
+import { COMMITTED_MARK, DOWN_COLOR, ROLE_COLOR, ROLE_LABEL, SELECTED_COLOR, UNCOMMITTED_MARK, count, termColor } from './theme.js';
 
 export interface PanelInput {
   node: NodeView;
@@ -132,7 +123,12 @@ function statusLine(node: NodeView, compact: boolean): Line {
 
 function indexLine(node: NodeView, compact: boolean): Line {
   const label = (t: string): Span => ({ text: t, color: 'gray' });
-  const line: Line = [label('commit '), { text: String(node.commitIndex) }, label(compact ? ' applied ' : ' · applied '), { text: String(node.lastApplied) }];
+  const line: Line = [
+    label('commit '),
+    { text: String(node.commitIndex) },
+    label(compact ? ' applied ' : ' · applied '),
+    { text: String(node.lastApplied) },
+  ];
   if (!compact) line.push(label(' · last '), { text: String(node.lastIndex) });
   return line;
 }
@@ -230,10 +226,20 @@ function counterLine(node: NodeView): Line {
 function downBody(input: PanelInput, inner: number): Line[] {
   const { node, plan } = input;
   const kept = node.kept;
-  const lines: Line[] = [[{ text: 'crashed', color: DOWN_COLOR, bold: true }, { text: plan.compact ? '; disk kept:' : '; its disk kept:', color: 'gray' }]];
+  const lines: Line[] = [
+    [
+      { text: 'crashed', color: DOWN_COLOR, bold: true },
+      { text: plan.compact ? '; disk kept:' : '; its disk kept:', color: 'gray' },
+    ],
+  ];
   if (kept) {
     const vote = kept.votedFor !== null ? `n${kept.votedFor}` : '–';
-    lines.push([{ text: 'term ', color: 'gray' }, { text: String(kept.term), bold: true }, { text: plan.compact ? ' vote ' : ' · voted for ', color: 'gray' }, { text: vote }]);
+    lines.push([
+      { text: 'term ', color: 'gray' },
+      { text: String(kept.term), bold: true },
+      { text: plan.compact ? ' vote ' : ' · voted for ', color: 'gray' },
+      { text: vote },
+    ]);
     lines.push([{ text: 'log ', color: 'gray' }, { text: `${kept.lastIndex} ${kept.lastIndex === 1 ? 'entry' : 'entries'}` }]);
   } else {
     lines.push([{ text: 'nothing on disk', color: 'gray' }]);

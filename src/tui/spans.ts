@@ -1,3 +1,5 @@
+import stringWidth from 'string-width';
+
 /**
  * Styled text measured in terminal cells: a line is a list of spans, and every panel line is
  * fitted to an exact width here so Ink never has to wrap (wrapping would break the layout).
@@ -15,38 +17,23 @@ export interface Span {
 /** One screen line. */
 export type Line = Span[];
 
-/** Terminal cells one code point takes: 0 for combining marks, 2 for wide (CJK, emoji), else 1. */
-export function charWidth(cp: number): number {
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
-  if (cp >= 0x300 && cp <= 0x36f) return 0;
-  if (cp === 0x200b || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
+/**
+ * Terminal cells a string takes, measured by `string-width` — what Ink itself measures with, so
+ * an emoji, a CJK character or a combining accent never shifts a border Ink draws.
+ */
+export function textWidth(text: string): number {
+  return stringWidth(text);
 }
 
-/** Terminal cells a string takes. */
-export function textWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) w += charWidth(ch.codePointAt(0) ?? 0);
-  return w;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The user-perceived characters of `text` (a family emoji or an accented letter is one). */
+export function splitGraphemes(text: string): string[] {
+  return Array.from(graphemes.segment(text), (g) => g.segment);
 }
 
 /** Replaces control characters (they would move the cursor) with a visible placeholder. */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
@@ -56,13 +43,13 @@ export function truncate(text: string, width: number): string {
   if (textWidth(text) <= width) return text;
   let out = '';
   let w = 0;
-  for (const ch of text) {
-    const cw = charWidth(ch.codePointAt(0) ?? 0);
+  for (const ch of splitGraphemes(text)) {
+    const cw = stringWidth(ch);
     if (w + cw > width - 1) break;
     out += ch;
     w += cw;
   }
-  return out + '…';
+  return `${out}…`;
 }
 
 /** Width of a whole line. */
@@ -92,7 +79,7 @@ export function fitLine(line: Line, width: number): Line {
     }
     const room = width - used;
     // truncate() keeps room - 1 cells and adds the ellipsis.
-    out.push({ ...s, text: truncate(s.text + '…', room) });
+    out.push({ ...s, text: truncate(`${s.text}…`, room) });
     used = width;
     break;
   }

@@ -17,25 +17,18 @@ export interface TerminalSize {
 
 export function useTerminalSize(redraws: number, fixed?: { columns: number; rows: number }): TerminalSize {
   const { stdout } = useStdout();
-  const read = (): TerminalSize => ({
-    columns: fixed?.columns ?? (stdout.columns || 80),
-    rows: fixed?.rows ?? (stdout.rows || 24),
-    blank: false,
-  });
-  const [size, setSize] = useState(read);
+  const [size, setSize] = useState(() => readSize(stdout, fixed));
 
   useEffect(() => {
     if (fixed) return;
     const onResize = (): void => {
       stdout.write(CLEAR_SCREEN);
-      setSize({ ...read(), blank: true });
+      setSize({ ...readSize(stdout, fixed), blank: true });
     };
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
     };
-    // read() depends only on stdout and fixed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stdout, fixed]);
 
   useEffect(() => {
@@ -51,4 +44,8 @@ export function useTerminalSize(redraws: number, fixed?: { columns: number; rows
   }, [size.blank]);
 
   return size;
+}
+
+function readSize(stdout: NodeJS.WriteStream, fixed: { columns: number; rows: number } | undefined): TerminalSize {
+  return { columns: fixed?.columns ?? (stdout.columns || 80), rows: fixed?.rows ?? (stdout.rows || 24), blank: false };
 }

@@ -7,7 +7,13 @@ import { FAULT_KINDS } from '../../src/sim/nemesis-kinds.js';
 function captureIo(isTTY = false, env: Record<string, string | undefined> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CheckIo = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, isTTY, env, columns: 100 };
+  const io: CheckIo = {
+    stdout: { write: (s: string) => out.push(s) },
+    stderr: { write: (s: string) => err.push(s) },
+    isTTY,
+    env,
+    columns: 100,
+  };
   return { io, stdout: () => out.join(''), stderr: () => err.join('') };
 }
 
@@ -34,7 +40,18 @@ describe('runCheck exit status', () => {
     const c = captureIo();
     expect(await runCheck({ seeds: 3, time: 3 }, c.io)).toBe(0);
     const out = c.stdout();
-    for (const row of ['runs', 'simulated time', 'client operations', 'elections won', 'faults injected', 'invariant checks', 'linearizability', 'liveness after heal', 'wall time', 'speed']) {
+    for (const row of [
+      'runs',
+      'simulated time',
+      'client operations',
+      'elections won',
+      'faults injected',
+      'invariant checks',
+      'linearizability',
+      'liveness after heal',
+      'wall time',
+      'speed',
+    ]) {
       expect(out).toContain(row);
     }
     expect(out).toMatch(/runs\s+3 \(3 passed, 0 failed\)/);
@@ -86,15 +103,28 @@ describe('--json', () => {
     expect(c.stderr()).toBe('');
     const json = JSON.parse(c.stdout()) as Record<string, any>;
     expect(json.ok).toBe(false);
-    expect(json.settings).toEqual({ seeds: { first: 1, count: 4 }, nodes: 3, timeSeconds: 2, faults: [...FAULT_KINDS], bug: 'apply-before-commit', transport: 'memory' });
+    expect(json.settings).toEqual({
+      seeds: { first: 1, count: 4 },
+      nodes: 3,
+      timeSeconds: 2,
+      faults: [...FAULT_KINDS],
+      bug: 'apply-before-commit',
+      transport: 'memory',
+    });
     expect(json.summary).toMatchObject({ runs: 4, passed: 0, failed: 4, safetyViolations: 4 });
-    for (const key of ['simulatedSeconds', 'elections', 'invariantChecks', 'wallSeconds', 'simSecondsPerWallSecond']) expect(typeof json.summary[key], key).toBe('number');
+    for (const key of ['simulatedSeconds', 'elections', 'invariantChecks', 'wallSeconds', 'simSecondsPerWallSecond'])
+      expect(typeof json.summary[key], key).toBe('number');
     expect(Object.keys(json.summary.operations).sort()).toEqual(['attempts', 'failed', 'indeterminate', 'invoked', 'ok', 'retries']);
     expect(Object.keys(json.summary.linearizability).sort()).toEqual(['linearizable', 'skipped', 'unknown', 'violations']);
     expect(json.summary.faults.total).toBeTypeOf('number');
     expect(json.failures).toHaveLength(4);
     const f = json.failures[0];
-    expect(f).toMatchObject({ seed: 1, kind: 'safety', invariant: 'index-order', replay: 'raft-tui check --seed 1 --nodes 3 --time 2 --bug apply-before-commit --trace' });
+    expect(f).toMatchObject({
+      seed: 1,
+      kind: 'safety',
+      invariant: 'index-order',
+      replay: 'raft-tui check --seed 1 --nodes 3 --time 2 --bug apply-before-commit --trace',
+    });
     expect(f.evidence.nodes.length).toBeGreaterThan(0);
   });
 
@@ -166,7 +196,16 @@ describe('--help text', () => {
   it('lists every fault with what it does, the groups and the bugs', () => {
     const text = checkEpilog();
     for (const kind of FAULT_KINDS) expect(text).toMatch(new RegExp(`^ {2}${kind} +\\S`, 'm'));
-    for (const name of ['partitions', 'crashes', 'messages', 'figure8', 'no-election-restriction', 'apply-before-commit', 'unpersisted-vote', 'stale-read']) {
+    for (const name of [
+      'partitions',
+      'crashes',
+      'messages',
+      'figure8',
+      'no-election-restriction',
+      'apply-before-commit',
+      'unpersisted-vote',
+      'stale-read',
+    ]) {
       expect(text).toContain(name);
     }
   });

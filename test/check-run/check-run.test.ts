@@ -23,7 +23,9 @@ describe('seeded check runs across the nemesis mix', () => {
   for (let block = 0; block < 6; block++) {
     const from = block * 40 + 1;
     const to = from + 39;
-    it(`seeds ${from}-${to} pass: no invariant breaks, the history is linearizable, and the healed cluster commits`, { timeout: 30_000 }, () => {
+    it(`seeds ${from}-${to} pass: no invariant breaks, the history is linearizable, and the healed cluster commits`, {
+      timeout: 30_000,
+    }, () => {
       const found: string[] = [];
       for (let seed = from; seed <= to; seed++) found.push(...problems(runCheckSeed(sweepSettings(seed))));
       expect(found).toEqual([]);
@@ -71,7 +73,15 @@ describe('determinism', () => {
     expect(c.traceHash).not.toBe(a.traceHash);
     // The trace tells the story: roles, votes, commits, faults, crashes, client calls.
     const text = lines.join('\n');
-    for (const pattern of [/becomes leader in term/, /grants its vote/, /commits up to index/, /nemesis: /, /crashes/, /calls #\d+/, /returns/]) {
+    for (const pattern of [
+      /becomes leader in term/,
+      /grants its vote/,
+      /commits up to index/,
+      /nemesis: /,
+      /crashes/,
+      /calls #\d+/,
+      /returns/,
+    ]) {
       expect(text).toMatch(pattern);
     }
   });
@@ -106,7 +116,9 @@ describe('the check bites when Raft is broken on purpose (--bug)', () => {
       expect: (r) => {
         expect(r.settings.nodes).toBe(3);
         expect(r.failure!.kind).toBe('safety');
-        expect(['leader-completeness', 'log-matching', 'state-machine-safety', 'commit-monotonic'] as InvariantName[]).toContain(r.violations[0]!.invariant);
+        expect(['leader-completeness', 'log-matching', 'state-machine-safety', 'commit-monotonic'] as InvariantName[]).toContain(
+          r.violations[0]!.invariant,
+        );
       },
     },
     { bug: 'no-election-restriction', within: 20, expect: (r) => expect(r.violations[0]!.invariant).toBe('leader-completeness') },
@@ -114,7 +126,8 @@ describe('the check bites when Raft is broken on purpose (--bug)', () => {
     {
       bug: 'unpersisted-vote',
       within: 30,
-      expect: (r) => expect(['term-monotonic', 'one-vote-per-term', 'election-safety'] as InvariantName[]).toContain(r.violations[0]!.invariant),
+      expect: (r) =>
+        expect(['term-monotonic', 'one-vote-per-term', 'election-safety'] as InvariantName[]).toContain(r.violations[0]!.invariant),
     },
     {
       bug: 'stale-read',

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/raft/rng.js';
 import type { NodeId } from '../../src/raft/types.js';
-import { FAULT_DESCRIPTIONS, FAULT_KINDS, FAULT_SLOTS, formatFaultList, parseFaultList, type FaultKind } from '../../src/sim/nemesis-kinds.js';
+import {
+  FAULT_DESCRIPTIONS,
+  FAULT_KINDS,
+  FAULT_SLOTS,
+  formatFaultList,
+  parseFaultList,
+  type FaultKind,
+} from '../../src/sim/nemesis-kinds.js';
 import { bridge, deaf, halves, isolate, majoritiesRing, mute, viewsOf, type Links } from '../../src/sim/nemesis-topology.js';
 import { Nemesis, type MessageFaults, type NemesisTarget } from '../../src/sim/nemesis.js';
 
@@ -49,7 +56,10 @@ describe('link layouts', () => {
   }
 
   it('halves: a minority and a majority; isolate: one node alone', () => {
-    expect(halves([4, 2, 5, 1, 3]).partition).toEqual([[4, 2], [5, 1, 3]]);
+    expect(halves([4, 2, 5, 1, 3]).partition).toEqual([
+      [4, 2],
+      [5, 1, 3],
+    ]);
     const iso = isolate(2, range(5));
     expect(iso.partition).toEqual([[2], [1, 3, 4, 5]]);
     expect(viewsOf(iso, range(5)).get(2)).toEqual([2]);
@@ -139,7 +149,12 @@ class FakeTarget implements NemesisTarget {
   }
 }
 
-const options = (kinds: readonly FaultKind[]) => ({ kinds, everyMs: [10, 20] as [number, number], lastsMs: [100, 100] as [number, number], electionTimeoutMs: [150, 300] as [number, number] });
+const options = (kinds: readonly FaultKind[]) => ({
+  kinds,
+  everyMs: [10, 20] as [number, number],
+  lastsMs: [100, 100] as [number, number],
+  electionTimeoutMs: [150, 300] as [number, number],
+});
 
 describe('Nemesis', () => {
   it('isolate-leader cuts the leader off, and the links heal when the fault ends', () => {
@@ -205,7 +220,9 @@ describe('Nemesis', () => {
     const n = new Nemesis(t, createRng(4), options(['crash-one', 'halves']), (note) => notes.push(note.kind));
     n.start(1000);
     t.advance(500);
-    const injected = Object.entries(n.injected).filter(([, c]) => c > 0).map(([k]) => k);
+    const injected = Object.entries(n.injected)
+      .filter(([, c]) => c > 0)
+      .map(([k]) => k);
     expect(injected.sort()).toEqual(['crash-one', 'halves']);
     n.healAll();
     expect(t.up.size).toBe(5);

@@ -6,7 +6,11 @@ import type { CliCommand } from '../../src/cli/command.js';
 function capture(): { io: CheckIo; out: () => string; err: () => string } {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, isTTY: false, env: {} }, out: () => out.join(''), err: () => err.join('') };
+  return {
+    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, isTTY: false, env: {} },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
 }
 
 /** Parses `argv` with a parser that has only the check command, as the CLI would. */
@@ -14,7 +18,10 @@ async function parse(argv: string[]) {
   const c = capture();
   let status: number | undefined;
   let shown = '';
-  const parser = registerCheckCommand(yargs().scriptName('raft-tui').exitProcess(false).strict().help(), { io: c.io, onExit: (s) => (status = s) });
+  const parser = registerCheckCommand(yargs().scriptName('raft-tui').exitProcess(false).strict().help(), {
+    io: c.io,
+    onExit: (s) => (status = s),
+  });
   await parser.parseAsync(argv, {}, (_error, _args, output) => {
     shown = output;
   });
@@ -26,7 +33,11 @@ describe('registerCheckCommand (yargs)', () => {
     const ok = await parse(['check', '--seeds', '2', '--time', '1', '--nodes', '3', '--faults', 'crashes,drop', '--json']);
     expect(ok.status).toBe(0);
     const json = JSON.parse(ok.out) as { settings: { nodes: number; faults: string[]; seeds: { count: number } } };
-    expect(json.settings).toMatchObject({ nodes: 3, seeds: { count: 2 }, faults: ['crash-one', 'crash-minority', 'crash-majority', 'crash-all', 'drop'] });
+    expect(json.settings).toMatchObject({
+      nodes: 3,
+      seeds: { count: 2 },
+      faults: ['crash-one', 'crash-minority', 'crash-majority', 'crash-all', 'drop'],
+    });
 
     const bad = await parse(['check', '--seed', 'abc']);
     expect(bad.status).toBe(2);
@@ -36,7 +47,20 @@ describe('registerCheckCommand (yargs)', () => {
   it('--help lists the options and every fault kind', async () => {
     const help = await parse(['check', '--help']);
     expect(help.status).toBeUndefined();
-    for (const text of ['--seeds', '--seed', '--nodes', '--time', '--faults', '--bug', '--transport', '--json', '--trace', 'majorities-ring', 'long-delay', 'figure8']) {
+    for (const text of [
+      '--seeds',
+      '--seed',
+      '--nodes',
+      '--time',
+      '--faults',
+      '--bug',
+      '--transport',
+      '--json',
+      '--trace',
+      'majorities-ring',
+      'long-delay',
+      'figure8',
+    ]) {
       expect(help.shown).toContain(text);
     }
   });

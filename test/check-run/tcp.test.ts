@@ -4,7 +4,9 @@ import { runCheckTcp } from '../../src/sim/check-run-tcp.js';
 import { FAULT_KINDS } from '../../src/sim/nemesis-kinds.js';
 
 describe('--transport tcp: the nemesis and clients against a real cluster on 127.0.0.1', () => {
-  it('a few seconds of every fault: safety checked live, the history linearizable, the healed cluster commits', { timeout: 30_000 }, async () => {
+  it('a few seconds of every fault: safety checked live, the history linearizable, the healed cluster commits', {
+    timeout: 30_000,
+  }, async () => {
     const lines: string[] = [];
     const r = await runCheckTcp({ seed: 3, nodes: 5, timeMs: 3000, faults: FAULT_KINDS }, { trace: (_at, text) => lines.push(text) });
     expect(r.failure, r.failure?.message).toBeNull();

@@ -35,11 +35,15 @@ describe('shared answers', () => {
     const b = [...common, req(4, 2, 'SET x = 9'), req(5, 2, 'GET x')];
     const got = new Map<string, KvResult[]>();
     const make = (name: string) =>
-      new KvSimStateMachine(1, (_node, _entry, answer) => {
-        const list = got.get(name) ?? [];
-        list.push(answer());
-        got.set(name, list);
-      }, shared);
+      new KvSimStateMachine(
+        1,
+        (_node, _entry, answer) => {
+          const list = got.get(name) ?? [];
+          list.push(answer());
+          got.set(name, list);
+        },
+        shared,
+      );
     applyAll(make('a'), a);
     applyAll(make('b'), b);
     applyAll(make('a again'), a); // a restarted node replays the same log

@@ -10,7 +10,7 @@ import { Nemesis } from '../../src/sim/nemesis.js';
 import { simulatorTarget } from '../../src/sim/nemesis-sim-target.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import { SimWorkload, type WorkloadOptions } from '../../src/sim/workload.js';
-import { KvSimStateMachine } from '../../src/sim/workload-state-machine.js';
+import type { KvSimStateMachine } from '../../src/sim/workload-state-machine.js';
 
 /** A simulator with the check's clients (and, if asked, a nemesis) wired in. */
 function setup(seed: number, nodes: number, workload: WorkloadOptions = {}) {

@@ -114,7 +114,17 @@ describe('InvariantChecker on clean histories', () => {
     expect(checker.violations).toEqual([]);
     expect(checker.ok).toBe(true);
     expect(checker.checks).toBeGreaterThan(20);
-    for (const name of ['election-safety', 'log-matching', 'leader-completeness', 'state-machine-safety', 'term-monotonic', 'one-vote-per-term', 'index-order', 'commit-monotonic', 'leader-append-only'] as const) {
+    for (const name of [
+      'election-safety',
+      'log-matching',
+      'leader-completeness',
+      'state-machine-safety',
+      'term-monotonic',
+      'one-vote-per-term',
+      'index-order',
+      'commit-monotonic',
+      'leader-append-only',
+    ] as const) {
       expect(checker.checksBy[name], name).toBeGreaterThan(0);
     }
   });
@@ -233,8 +243,16 @@ describe('InvariantChecker finds', () => {
   it('an apply that skips an index (state machine safety)', () => {
     const { checker } = cluster(0);
     const found = checker.observe({
-      node: 1, at: 1, role: 'follower', term: 1, votedFor: null, commit: 2, applied: 2, lastIndex: 2,
-      written: [e(1, 1), e(2, 1)], appliedEntries: [e(2, 1)],
+      node: 1,
+      at: 1,
+      role: 'follower',
+      term: 1,
+      votedFor: null,
+      commit: 2,
+      applied: 2,
+      lastIndex: 2,
+      written: [e(1, 1), e(2, 1)],
+      appliedEntries: [e(2, 1)],
     });
     expect(names(found)).toEqual(['state-machine-safety']);
     expect(found[0]!.evidence).toMatchObject({ nodes: [1], index: 2, before: 0, after: 2 });
@@ -243,8 +261,16 @@ describe('InvariantChecker finds', () => {
   it('an applied entry that is not the one in the log (state machine safety)', () => {
     const { checker } = cluster(0);
     const found = checker.observe({
-      node: 1, at: 1, role: 'follower', term: 1, votedFor: null, commit: 1, applied: 1, lastIndex: 1,
-      written: [e(1, 1, 'a')], appliedEntries: [e(1, 1, 'b')],
+      node: 1,
+      at: 1,
+      role: 'follower',
+      term: 1,
+      votedFor: null,
+      commit: 1,
+      applied: 1,
+      lastIndex: 1,
+      written: [e(1, 1, 'a')],
+      appliedEntries: [e(1, 1, 'b')],
     });
     expect(names(found)).toEqual(['state-machine-safety']);
   });

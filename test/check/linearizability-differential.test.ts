@@ -52,7 +52,13 @@ function randomOp(rng: Rng, id: number): Operation {
   const v = (): string => String(rng.int(0, 2));
   const r = rng.next();
   const op: KvOp =
-    r < 0.35 ? { type: 'set', key: 'x', value: v() } : r < 0.65 ? { type: 'get', key: 'x' } : r < 0.75 ? { type: 'del', key: 'x' } : { type: 'cas', key: 'x', expected: v(), value: v() };
+    r < 0.35
+      ? { type: 'set', key: 'x', value: v() }
+      : r < 0.65
+        ? { type: 'get', key: 'x' }
+        : r < 0.75
+          ? { type: 'del', key: 'x' }
+          : { type: 'cas', key: 'x', expected: v(), value: v() };
   const call = rng.int(0, 20);
   const indeterminate = rng.chance(0.15);
   const ret = indeterminate ? Infinity : call + rng.int(0, 8);
@@ -97,7 +103,8 @@ function simulatedHistory(rng: Rng, size: number): Operation[] {
   }
   if (rng.chance(0.5)) {
     const victim = ops[rng.int(0, ops.length - 1)]!;
-    if (victim.output && victim.op.type !== 'set') victim.output = { ...victim.output, value: rng.chance(0.3) ? null : String(rng.int(0, 2)) };
+    if (victim.output && victim.op.type !== 'set')
+      victim.output = { ...victim.output, value: rng.chance(0.3) ? null : String(rng.int(0, 2)) };
   }
   return ops;
 }

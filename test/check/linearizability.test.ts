@@ -78,7 +78,10 @@ function generateLinearizable(seed: number, count: number, clients: number, keys
   return { history: planned.map((p) => p.o).sort((a, b) => a.id - b.id), indeterminate };
 }
 
-function expectFailure(history: Operation[], initial?: Record<string, string>): { key: string; window: Operation[]; minimal?: boolean; message: string } {
+function expectFailure(
+  history: Operation[],
+  initial?: Record<string, string>,
+): { key: string; window: Operation[]; minimal?: boolean; message: string } {
   const result = checkLinearizability(history, { initial });
   if (result.ok) throw new Error('expected the history to be rejected');
   expect(result.unknown).toBeUndefined();
@@ -111,18 +114,12 @@ describe('checkLinearizability rejects known non-linearizable histories', () => 
   });
 
   it("rejects a read that misses the reader's own completed write", () => {
-    const failure = expectFailure(
-      [op(1, 'a', 0, 10, set('x', '1')), op(2, 'a', 11, 20, get('x'), { value: '0' })],
-      { x: '0' },
-    );
+    const failure = expectFailure([op(1, 'a', 0, 10, set('x', '1')), op(2, 'a', 11, 20, get('x'), { value: '0' })], { x: '0' });
     expect(failure.message).toContain('starting from "0"');
   });
 
   it('rejects a CAS that succeeded against a value that was never there', () => {
-    expectFailure([
-      op(1, 'a', 0, 10, set('x', '1')),
-      op(2, 'b', 5, 30, cas('x', '5', '6'), { swapped: true }),
-    ]);
+    expectFailure([op(1, 'a', 0, 10, set('x', '1')), op(2, 'b', 5, 30, cas('x', '5', '6'), { swapped: true })]);
   });
 
   it('rejects concurrent writes read in one order and then the other', () => {

@@ -61,4 +61,3 @@ describe('stop()', () => {
     expect(await c.submit('SET y = 2')).toMatchObject({ ok: false, error: 'down' });
   });
 });
-

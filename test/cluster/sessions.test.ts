@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCluster, RaftCluster } from '../../src/cluster/create-cluster.js';
+import { createCluster, type RaftCluster } from '../../src/cluster/create-cluster.js';
 import type { Cluster } from '../../src/cluster/types.js';
 import { encodeEnvelope } from '../../src/kv/index.js';
 import { waitFor } from '../helpers/wait-for.js';

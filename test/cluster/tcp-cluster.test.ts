@@ -38,7 +38,10 @@ async function leaderOf(c: Cluster): Promise<number> {
 
 async function everyNodeHas(c: Cluster, key: string, value: string, among = c.ids): Promise<void> {
   await waitFor(`${key}=${value} on nodes ${among.join(',')}`, () =>
-    c.status().filter((s) => among.includes(s.id)).every((s) => s.kv[key] === value),
+    c
+      .status()
+      .filter((s) => among.includes(s.id))
+      .every((s) => s.kv[key] === value),
   );
 }
 
@@ -97,7 +100,12 @@ describe('a TCP cluster', () => {
     });
     expect(second).not.toBe(first);
     expect(await c.submit('SET a = 2')).toMatchObject({ ok: true });
-    await everyNodeHas(c, 'a', '2', upNodes(c).map((s) => s.id));
+    await everyNodeHas(
+      c,
+      'a',
+      '2',
+      upNodes(c).map((s) => s.id),
+    );
   });
 
   it('a restarted node recovers its log from its own files and catches up from the leader', async () => {

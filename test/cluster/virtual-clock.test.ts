@@ -48,7 +48,10 @@ describe('a virtual-clock cluster', () => {
       c.setNetwork({ dropRate: 0.1, delayMs: [1, 20] });
       const submits = [c.submit('SET a = 1'), c.submit('SET b = 2')];
       await c.advance(2000);
-      c.partition([[1, 2], [3, 4, 5]]);
+      c.partition([
+        [1, 2],
+        [3, 4, 5],
+      ]);
       await c.advance(2000);
       c.heal();
       await c.advance(2000);

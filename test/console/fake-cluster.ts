@@ -1,12 +1,4 @@
-import type {
-  Cluster,
-  ClusterEvent,
-  ClusterSnapshot,
-  NodeStatus,
-  NodeView,
-  SubmitOptions,
-  SubmitResult,
-} from '../../src/cluster/types.js';
+import type { Cluster, ClusterEvent, ClusterSnapshot, NodeStatus, NodeView, SubmitOptions, SubmitResult } from '../../src/cluster/types.js';
 import type { NetworkFaults } from '../../src/net/types.js';
 import { noFaults } from '../../src/net/fault-filter.js';
 import type { NodeId, Role } from '../../src/raft/types.js';
@@ -45,7 +37,10 @@ export class FakeCluster implements Cluster {
     return this.virtual ? 'virtual' : 'real';
   }
 
-  constructor(size = 5, private readonly virtual = false) {
+  constructor(
+    size = 5,
+    private readonly virtual = false,
+  ) {
     this.ids = Array.from({ length: size }, (_, i) => i + 1);
     this.nodes = this.ids.map((id) => ({ id, up: true, role: 'follower', term: 1, votedFor: null, lastIndex: 0 }));
   }

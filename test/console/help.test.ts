@@ -25,7 +25,29 @@ describe('console help', () => {
   });
 
   it('covers every command word the parser knows', () => {
-    const words = ['SET', 'GET', 'DEL', 'CAS', 'crash', 'restart', 'isolate', 'rejoin', 'partition', 'heal', 'drop', 'dup', 'delay', 'pause', 'resume', 'step', 'speed', 'load', 'wait', 'help', 'quit'];
+    const words = [
+      'SET',
+      'GET',
+      'DEL',
+      'CAS',
+      'crash',
+      'restart',
+      'isolate',
+      'rejoin',
+      'partition',
+      'heal',
+      'drop',
+      'dup',
+      'delay',
+      'pause',
+      'resume',
+      'step',
+      'speed',
+      'load',
+      'wait',
+      'help',
+      'quit',
+    ];
     expect(COMMANDS.map((c) => c.name).sort()).toEqual([...words].sort());
   });
 

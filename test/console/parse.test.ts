@@ -53,8 +53,20 @@ describe('parseConsoleLine: cluster commands', () => {
   });
 
   it('reads partition groups split by |, with commas or spaces', () => {
-    expect(command('partition 1,2 | 3,4,5')).toEqual({ kind: 'partition', groups: [[1, 2], [3, 4, 5]] });
-    expect(command('partition 1 2|3, 4')).toEqual({ kind: 'partition', groups: [[1, 2], [3, 4]] });
+    expect(command('partition 1,2 | 3,4,5')).toEqual({
+      kind: 'partition',
+      groups: [
+        [1, 2],
+        [3, 4, 5],
+      ],
+    });
+    expect(command('partition 1 2|3, 4')).toEqual({
+      kind: 'partition',
+      groups: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
     expect(command('partition n1,n2 | n3')).toEqual({ kind: 'partition', groups: [[1, 2], [3]] });
   });
 

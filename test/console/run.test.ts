@@ -84,7 +84,10 @@ describe('runConsoleCommand: crash and restart', () => {
 
   it('refuses "crash leader" with no leader, and crashing a node that is down', async () => {
     const cluster = new FakeCluster();
-    expect(await executeConsoleLine(cluster, 'crash leader')).toEqual({ ok: false, message: 'no leader right now — try again in a moment' });
+    expect(await executeConsoleLine(cluster, 'crash leader')).toEqual({
+      ok: false,
+      message: 'no leader right now — try again in a moment',
+    });
     cluster.node(4).up = false;
     expect(await executeConsoleLine(cluster, 'crash 4')).toEqual({ ok: false, message: 'n4 is already down (restart 4 brings it back)' });
     expect(cluster.calls).toEqual([]);

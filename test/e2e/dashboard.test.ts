@@ -42,7 +42,10 @@ for (const size of [
       const old = leaderOf(screen)!;
       t.type('crash leader');
       t.type(encodeKey('enter'));
-      screen = await t.waitFor((s) => new RegExp(`n${old} DOWN`).test(s) && leaderOf(s) !== undefined && leaderOf(s) !== old, 'the old leader DOWN and a new leader');
+      screen = await t.waitFor(
+        (s) => new RegExp(`n${old} DOWN`).test(s) && leaderOf(s) !== undefined && leaderOf(s) !== old,
+        'the old leader DOWN and a new leader',
+      );
       await t.waitFor((s) => /crashed; (its )?disk kept/.test(s), 'the DOWN panel saying what its disk kept');
 
       t.type(`restart ${old}`);
@@ -51,7 +54,10 @@ for (const size of [
 
       t.type('partition 1 | 2,3');
       t.type(encodeKey('enter'));
-      await t.waitFor((s) => (s.split('\n')[0] ?? '').includes('partition {1} | {2,3}') && s.includes('ISOLATED'), 'the partition on screen');
+      await t.waitFor(
+        (s) => (s.split('\n')[0] ?? '').includes('partition {1} | {2,3}') && s.includes('ISOLATED'),
+        'the partition on screen',
+      );
       t.type('heal');
       t.type(encodeKey('enter'));
       await t.waitFor((s) => !(s.split('\n')[0] ?? '').includes('partition') && !s.includes('ISOLATED'), 'the partition healed');
@@ -112,7 +118,8 @@ describe('raft-tui on resize', () => {
     await t.waitFor((s) => leaderOf(s) !== undefined, 'a leader');
     t.resize(80, 24);
     const screen = await t.waitFor(
-      (s) => count(s, /raft-tui │/) === 1 && count(s, /raft> /) === 1 && /╭─ n3 \S+/.test(s) && !/msgs \S+ sent/.test(s.split('\n')[0] ?? ''),
+      (s) =>
+        count(s, /raft-tui │/) === 1 && count(s, /raft> /) === 1 && /╭─ n3 \S+/.test(s) && !/msgs \S+ sent/.test(s.split('\n')[0] ?? ''),
       'one clean 80-column frame',
     );
     for (const line of screen.split('\n')) expect(line.length).toBeLessThanOrEqual(80);

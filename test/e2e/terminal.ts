@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pty from 'node-pty';
+import pty from '@lydell/node-pty';
 import xterm from '@xterm/headless';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,7 +62,13 @@ export function startTui(args: string[], size: { cols: number; rows: number }, e
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'CI' && k !== 'NO_COLOR') childEnv[k] = v;
   Object.assign(childEnv, { TERM: 'xterm-256color', ...env });
   const term = new xterm.Terminal({ cols: size.cols, rows: size.rows, allowProposedApi: true });
-  const child = pty.spawn(process.execPath, [BIN, ...args], { cols: size.cols, rows: size.rows, cwd: ROOT, env: childEnv, name: 'xterm-256color' });
+  const child = pty.spawn(process.execPath, [BIN, ...args], {
+    cols: size.cols,
+    rows: size.rows,
+    cwd: ROOT,
+    env: childEnv,
+    name: 'xterm-256color',
+  });
   let exitCode: number | undefined;
   let output = '';
   const exit = new Promise<number>((resolve) => {
@@ -98,7 +104,8 @@ export function startTui(args: string[], size: { cols: number; rows: number }, e
       for (;;) {
         const s = screen();
         if (check(s)) return s;
-        if (exitCode !== undefined) throw new Error(`raft-tui exited (${exitCode}) while waiting for ${what}; last output:\n${output.slice(-2000)}`);
+        if (exitCode !== undefined)
+          throw new Error(`raft-tui exited (${exitCode}) while waiting for ${what}; last output:\n${output.slice(-2000)}`);
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -17,16 +17,7 @@ describe('client envelope', () => {
   });
 
   it('reports malformed envelopes instead of throwing', () => {
-    const bad = [
-      '@',
-      '@ 1 0 GET x',
-      '@c 0 0 GET x',
-      '@c 1.5 0 GET x',
-      '@c -1 0 GET x',
-      '@c 2 3 GET x',
-      '@c 2 1',
-      'GET x',
-    ];
+    const bad = ['@', '@ 1 0 GET x', '@c 0 0 GET x', '@c 1.5 0 GET x', '@c -1 0 GET x', '@c 2 3 GET x', '@c 2 1', 'GET x'];
     for (const data of bad) {
       const decoded = decodeEnvelope(data);
       expect(decoded.ok, data).toBe(false);

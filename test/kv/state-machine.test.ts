@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeEnvelope } from '../../src/kv/envelope.js';
 import { KvStateMachine } from '../../src/kv/state-machine.js';
 
-const req = (client: string, seq: number, ack: number, cmd: string): string =>
-  encodeEnvelope({ client, seq, ack, cmd });
+const req = (client: string, seq: number, ack: number, cmd: string): string => encodeEnvelope({ client, seq, ack, cmd });
 
 describe('KvStateMachine: the operations', () => {
   it('applies bare SET, GET, DEL and CAS command lines', () => {

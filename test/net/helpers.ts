@@ -39,9 +39,7 @@ export interface TestCluster {
 export async function startCluster(n: number, extra: Partial<TcpTransportOptions> = {}): Promise<TestCluster> {
   const filter = new FaultFilter();
   const ids = Array.from({ length: n }, (_, i) => i + 1);
-  const transports = ids.map(
-    (id) => new TcpTransport({ id, clusterId: CLUSTER, peers: ids, filter, rng: createRng(id), ...extra }),
-  );
+  const transports = ids.map((id) => new TcpTransport({ id, clusterId: CLUSTER, peers: ids, filter, rng: createRng(id), ...extra }));
   const inbox = new Map<NodeId, Message[]>();
   for (const t of transports) {
     const list: Message[] = [];

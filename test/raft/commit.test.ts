@@ -33,8 +33,7 @@ function figure8c(bugs: RaftBugs): Net {
   net.crash(5);
   // S4 hears no AppendEntries; index 3 never arrives where it would be accepted.
   net.drop = (m) =>
-    m.type === 'AppendEntries' &&
-    (m.to === 4 || (m.entries.some((e) => e.index === 3) && net.core(m.to).status().lastIndex >= 2));
+    m.type === 'AppendEntries' && (m.to === 4 || (m.entries.some((e) => e.index === 3) && net.core(m.to).status().lastIndex >= 2));
   net.campaign(1);
   return net;
 }
@@ -144,7 +143,7 @@ describe('thesis §6.4 and client proposals', () => {
   });
 });
 
-describe('thesis §10.2.1 writing the leader\'s log in parallel', () => {
+describe("thesis §10.2.1 writing the leader's log in parallel", () => {
   it('§10.2.1 a leader sends new entries before they are durable, but counts its own copy only once persisted', () => {
     const net = new Net(3);
     net.campaign(1);
@@ -155,11 +154,19 @@ describe('thesis §10.2.1 writing the leader\'s log in parallel', () => {
     const append = rd.messages.find((m) => m.type === 'AppendEntries' && m.to === 2);
     expect(append && append.type === 'AppendEntries' && append.entries.map((e) => e.data)).toEqual(['SET x = 1']);
     // Follower 2 acknowledges: with the leader's copy not yet durable that is 1 of 3, no majority.
-    leader.step({ type: 'AppendEntriesResponse', from: 2, to: 1, term: leader.status().term, success: true, index: before + 1, conflictTerm: 0, conflictIndex: 0 });
+    leader.step({
+      type: 'AppendEntriesResponse',
+      from: 2,
+      to: 1,
+      term: leader.status().term,
+      success: true,
+      index: before + 1,
+      conflictTerm: 0,
+      conflictIndex: 0,
+    });
     expect(leader.status().commitIndex).toBe(before);
     // Persisted: now the leader's own copy counts, and 2 of 3 commit it.
     leader.advance(rd);
     expect(leader.status().commitIndex).toBe(before + 1);
   });
 });
-

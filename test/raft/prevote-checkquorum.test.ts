@@ -84,7 +84,9 @@ describe('thesis §9.6 pre-vote', () => {
         expect(net.events.get(1)!.filter((e) => e.kind === 'role' && e.role === 'follower')).toEqual([]);
       } else {
         expect(net.core(leaders[0]!).status().term).toBeGreaterThan(isolatedTerm);
-        expect(net.events.get(1)).toContainEqual(expect.objectContaining({ kind: 'role', role: 'follower', reason: 'higher-term', from: 5 }));
+        expect(net.events.get(1)).toContainEqual(
+          expect.objectContaining({ kind: 'role', role: 'follower', reason: 'higher-term', from: 5 }),
+        );
       }
     });
   }

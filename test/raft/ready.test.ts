@@ -166,7 +166,14 @@ describe('robustness', () => {
       { ...good, entries: [{ index: 1, term: 2, type: 'normal', data: '' }] },
       { ...good, entries: [{ index: 1, term: 1, type: 'weird', data: '' }] },
       { ...good, entries: [{ index: 1, term: 1, type: 'normal', data: 7 }] },
-      { ...good, term: 3, entries: [{ index: 1, term: 2, type: 'normal', data: '' }, { index: 2, term: 1, type: 'normal', data: '' }] },
+      {
+        ...good,
+        term: 3,
+        entries: [
+          { index: 1, term: 2, type: 'normal', data: '' },
+          { index: 2, term: 1, type: 'normal', data: '' },
+        ],
+      },
       { ...good, prevLogTerm: 3 },
       { ...good, leaderCommit: Number.POSITIVE_INFINITY },
       { type: 'RequestVote', from: 2, to: 1, term: 9, lastLogIndex: -1, lastLogTerm: 0 },

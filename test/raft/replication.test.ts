@@ -11,8 +11,7 @@ function follower(terms: number[], term: number) {
 }
 
 const answer = (msgs: Message[]) => msgs.find((m): m is AppendEntriesResponse => m.type === 'AppendEntriesResponse')!;
-const appendsTo = (msgs: Message[], to: number) =>
-  msgs.filter((m): m is AppendEntries => m.type === 'AppendEntries' && m.to === to);
+const appendsTo = (msgs: Message[], to: number) => msgs.filter((m): m is AppendEntries => m.type === 'AppendEntries' && m.to === to);
 
 describe('§5.3 log replication: the follower side', () => {
   it('§5.3 a follower rejects an AppendEntries whose previous entry does not match, with the conflict hint', () => {

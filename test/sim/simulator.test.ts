@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvariantChecker } from '../../src/check/invariants.js';
 import type { Entry, Message } from '../../src/raft/types.js';
 import { emptyRecord, persist } from '../../src/sim/durable-record.js';
-import { RecordingStateMachine } from '../../src/sim/recording-state-machine.js';
+import type { RecordingStateMachine } from '../../src/sim/recording-state-machine.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import type { SimEvent } from '../../src/sim/types.js';
 
@@ -20,7 +20,10 @@ function electLeader(sim: Simulator): number {
 function commitEverywhere(sim: Simulator, data: string): number {
   const r = sim.propose(sim.leader()!, data);
   if (!r.ok) throw new Error(`proposal refused: leader ${r.leader}`);
-  const done = sim.runUntil((s) => s.ids.every((id) => !s.isUp(id) || (s.commitIndex(id) >= r.index && s.entryAt(id, r.index)?.data === data)), 5000);
+  const done = sim.runUntil(
+    (s) => s.ids.every((id) => !s.isUp(id) || (s.commitIndex(id) >= r.index && s.entryAt(id, r.index)?.data === data)),
+    5000,
+  );
   expect(done).toBe(true);
   return r.index;
 }
@@ -42,7 +45,12 @@ describe('Simulator', () => {
   it('elects one leader and commits a proposal on every node, applied in order', () => {
     const sim = new Simulator({ seed: 7 });
     const leader = electLeader(sim);
-    expect(sim.status().filter((s) => s.role === 'leader').map((s) => s.id)).toEqual([leader]);
+    expect(
+      sim
+        .status()
+        .filter((s) => s.role === 'leader')
+        .map((s) => s.id),
+    ).toEqual([leader]);
     const index = commitEverywhere(sim, 'SET x = 1');
     sim.runFor(200);
     for (const s of sim.status()) {
@@ -88,7 +96,11 @@ describe('Simulator', () => {
     sim.schedule(300, (s) => seen.push(['a', s.now]));
     sim.schedule(500, (s) => seen.push(['c', s.now]));
     sim.runFor(1000);
-    expect(seen).toEqual([['a', 300], ['b', 500], ['c', 500]]);
+    expect(seen).toEqual([
+      ['a', 300],
+      ['b', 500],
+      ['c', 500],
+    ]);
     sim.schedule(1234, () => undefined);
     expect(sim.runUntil((s) => s.now >= 1234, 5000)).toBe(true);
     expect(sim.now).toBe(1234);
@@ -103,7 +115,8 @@ describe('Simulator', () => {
       const send = sim.network.send.bind(sim.network);
       sim.network.send = (m: Message, now: number): number => {
         const rec = sim.durable(m.from);
-        if (m.type !== 'PreVote' && m.type !== 'PreVoteResponse' && rec.hardState.term !== m.term) found.push(`${m.type} term ${m.term} stored ${rec.hardState.term}`);
+        if (m.type !== 'PreVote' && m.type !== 'PreVoteResponse' && rec.hardState.term !== m.term)
+          found.push(`${m.type} term ${m.term} stored ${rec.hardState.term}`);
         if (m.type === 'RequestVoteResponse' && m.granted && rec.hardState.votedFor !== m.to) found.push(`vote for ${m.to} unstored`);
         if (m.type === 'AppendEntriesResponse' && m.success && rec.entries.length < m.index) found.push(`ack ${m.index} unstored`);
         return send(m, now);
@@ -156,7 +169,10 @@ describe('Simulator', () => {
     const old = electLeader(sim);
     commitEverywhere(sim, 'SET a = 1');
     const [a, b, c, d] = sim.ids.filter((id) => id !== old) as [number, number, number, number];
-    sim.partition([[old, a], [b, c, d]]);
+    sim.partition([
+      [old, a],
+      [b, c, d],
+    ]);
     const r = sim.propose(old, 'SET lost = 1');
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -168,7 +184,12 @@ describe('Simulator', () => {
     const w = sim.propose(fresh, 'SET won = 1');
     expect(w.ok).toBe(true);
     sim.heal();
-    expect(sim.runUntil((s) => s.leader() === fresh && s.ids.every((id) => s.commitIndex(id) >= r.index && s.entryAt(id, r.index)?.data !== 'SET lost = 1'), 5000)).toBe(true);
+    expect(
+      sim.runUntil(
+        (s) => s.leader() === fresh && s.ids.every((id) => s.commitIndex(id) >= r.index && s.entryAt(id, r.index)?.data !== 'SET lost = 1'),
+        5000,
+      ),
+    ).toBe(true);
     expect(checker.violations).toEqual([]);
   });
 

@@ -44,9 +44,7 @@ describe('FileStorage recovery', () => {
       const s = await FileStorage.open(dir);
       const { entries: log, reports } = s.load();
       expect(log, `cut at ${cut}`).toEqual([...entries(1, 2, 1), ...entries(3, 4, 2)]);
-      expect(reports, `cut at ${cut}`).toEqual([
-        expect.objectContaining({ file: logPath, offset: last, droppedBytes: cut - last }),
-      ]);
+      expect(reports, `cut at ${cut}`).toEqual([expect.objectContaining({ file: logPath, offset: last, droppedBytes: cut - last })]);
       expect(reports[0]?.reason).toMatch(/incomplete record (header|payload)/);
       // The torn bytes are gone from the file, so new records follow good ones.
       expect((await stat(logPath)).size).toBe(last);
@@ -78,9 +76,7 @@ describe('FileStorage recovery', () => {
       const s = await FileStorage.open(dir);
       const { entries: log, reports } = s.load();
       expect(log, `flip at ${at}`).toEqual([...entries(1, 2, 1), ...entries(3, 4, 2)]);
-      expect(reports, `flip at ${at}`).toEqual([
-        expect.objectContaining({ file: logPath, offset: last, droppedBytes: size - last }),
-      ]);
+      expect(reports, `flip at ${at}`).toEqual([expect.objectContaining({ file: logPath, offset: last, droppedBytes: size - last })]);
       expect((await stat(logPath)).size).toBe(last);
       await s.close();
     }
@@ -196,10 +192,7 @@ describe('FileStorage recovery', () => {
   it('a commit index past the recovered log (a save cut short after its hard state) is lowered and reported', async () => {
     const { dir, logPath, offsets } = await writeSampleLog();
     // Hard state is written before the log; a crash between them leaves commit ahead.
-    await writeFile(
-      join(dir, HARD_STATE_FILE_NAME),
-      encodeRecords([Buffer.from('{"term":2,"votedFor":1,"commit":5}')]),
-    );
+    await writeFile(join(dir, HARD_STATE_FILE_NAME), encodeRecords([Buffer.from('{"term":2,"votedFor":1,"commit":5}')]));
     await truncate(logPath, offsets[3]);
     const s = await FileStorage.open(dir);
     expect(s.load().hardState).toEqual({ term: 2, votedFor: 1, commit: 3 });

@@ -46,7 +46,13 @@ describe('FileStorage', () => {
     await reopened.save(null, [entry(5, 2)]);
     await reopened.close();
     const again = await FileStorage.open(dir);
-    expect(again.load().entries.map((e) => [e.index, e.term])).toEqual([[1, 1], [2, 1], [3, 2], [4, 2], [5, 2]]);
+    expect(again.load().entries.map((e) => [e.index, e.term])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 2],
+      [4, 2],
+      [5, 2],
+    ]);
     await again.close();
   });
 
@@ -109,7 +115,7 @@ describe('FileStorage', () => {
     await reopened.close();
   });
 
-  it('keeps commit-only saves across reopen; the log\'s last commit record wins over the file', async () => {
+  it("keeps commit-only saves across reopen; the log's last commit record wins over the file", async () => {
     const dir = await tempDir();
     const s = await FileStorage.open(dir);
     await s.save({ term: 1, votedFor: 1, commit: 0 }, entries(1, 5, 1));

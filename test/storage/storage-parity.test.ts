@@ -69,7 +69,9 @@ const cases: { name: string; saves: Save[]; hardState: HardState; log: Entry[] }
   },
   {
     name: 'noop entries and empty data survive',
-    saves: [[{ term: 1, votedFor: 1, commit: 1 }, [{ index: 1, term: 1, type: 'noop', data: '' }, entry(2, 1, 'SET ü = "quoted, multi\nline"')]]],
+    saves: [
+      [{ term: 1, votedFor: 1, commit: 1 }, [{ index: 1, term: 1, type: 'noop', data: '' }, entry(2, 1, 'SET ü = "quoted, multi\nline"')]],
+    ],
     hardState: { term: 1, votedFor: 1, commit: 1 },
     log: [{ index: 1, term: 1, type: 'noop', data: '' }, entry(2, 1, 'SET ü = "quoted, multi\nline"')],
   },
@@ -134,7 +136,10 @@ describe.each(makers)('$name', ({ open }) => {
       [null, [{ index: 3, term: 2, type: 'weird' as 'noop', data: '' }]],
     ];
     for (const [hs, batch] of refused) {
-      await expect(Promise.resolve().then(() => storage.save(hs, batch)), JSON.stringify([hs, batch])).rejects.toThrow();
+      await expect(
+        Promise.resolve().then(() => storage.save(hs, batch)),
+        JSON.stringify([hs, batch]),
+      ).rejects.toThrow();
     }
     expect(storage.summary()).toEqual({ term: 2, votedFor: 1, lastIndex: 2 });
     await storage.close();

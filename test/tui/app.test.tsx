@@ -84,7 +84,9 @@ describe('App', () => {
   it('re-renders from new snapshots and explains events in the event pane', async () => {
     const app = mount();
     await app.waitFor('LEADER');
-    app.cluster.publish(withNodes(healthySnapshot(5, { leader: undefined }), nodeView(1, { up: false, kept: { term: 3, votedFor: 1, lastIndex: 7 } })));
+    app.cluster.publish(
+      withNodes(healthySnapshot(5, { leader: undefined }), nodeView(1, { up: false, kept: { term: 3, votedFor: 1, lastIndex: 7 } })),
+    );
     app.cluster.emit({ at: 0, type: 'crash', node: 1 });
     await app.waitFor('n1 crashed: its memory is gone, its disk is kept');
     await app.waitFor('n1 DOWN');

@@ -54,16 +54,15 @@ describe('raft-tui flags', () => {
   it('rejects a base port without room for every node', () => rejects(['--base-port', '65534'], /--base-port/, /try --base-port 7001/));
   it('rejects an unknown transport', () => rejects(['--transport', 'udp'], /--transport must be tcp or memory \(got udp\)/));
   it('rejects a flag without its value', () => rejects(['--nodes'], /--nodes needs a value/));
-  it('rejects a script that does not exist, naming the file', () => rejects(['--script', 'no-such-file.txt'], /--script no-such-file\.txt: no such file/));
+  it('rejects a script that does not exist, naming the file', () =>
+    rejects(['--script', 'no-such-file.txt'], /--script no-such-file\.txt: no such file/));
 });
 
 describe('raft-tui without a terminal', () => {
   it('refuses to start the dashboard, in one line, with exit status 2', async () => {
     const r = await run([]);
     expect(r.status).toBe(2);
-    expect(r.err).toBe(
-      'raft-tui: the dashboard needs a terminal (run it in an interactive terminal, or use --script with a terminal)\n',
-    );
+    expect(r.err).toBe('raft-tui: the dashboard needs a terminal (run it in an interactive terminal, or use --script with a terminal)\n');
   });
 });
 
@@ -71,7 +70,19 @@ describe('raft-tui --help and --version', () => {
   it('prints the options and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.status).toBe(0);
-    for (const flag of ['--nodes', '--seed', '--data-dir', '--speed', '--election-timeout', '--heartbeat', '--base-port', '--transport', '--script', '--pre-vote', '--check-quorum']) {
+    for (const flag of [
+      '--nodes',
+      '--seed',
+      '--data-dir',
+      '--speed',
+      '--election-timeout',
+      '--heartbeat',
+      '--base-port',
+      '--transport',
+      '--script',
+      '--pre-vote',
+      '--check-quorum',
+    ]) {
       expect(r.out).toContain(flag);
     }
     expect(r.err).toBe('');
@@ -135,4 +146,3 @@ describe('raft-tui --data-dir with damaged files', () => {
     }
   });
 });
-

@@ -10,7 +10,12 @@ const ui: UiState = { line: '', cursor: 0, selected: 1, helpOpen: false, helpTex
 
 afterEach(() => cleanup());
 
-function frame(snapshot: ClusterSnapshot, change: Partial<UiState> = {}, size = { columns: 100, rows: 30 }, events: EventLine[] = []): string {
+function frame(
+  snapshot: ClusterSnapshot,
+  change: Partial<UiState> = {},
+  size = { columns: 100, rows: 30 },
+  events: EventLine[] = [],
+): string {
   const r = render(
     <Dashboard snapshot={snapshot} events={events} origin={0} ui={{ ...ui, ...change }} columns={size.columns} rows={size.rows} />,
   );
@@ -22,7 +27,10 @@ function panelOf(text: string, id: number): string {
   const lines = text.split('\n');
   const top = lines.findIndex((l) => new RegExp(`[─━] (▶ )?n${id} `).test(l));
   if (top < 0) throw new Error(`no panel for n${id} in:\n${text}`);
-  const start = Math.max(lines[top]!.lastIndexOf('╭', lines[top]!.indexOf(`n${id} `)), lines[top]!.lastIndexOf('┏', lines[top]!.indexOf(`n${id} `)));
+  const start = Math.max(
+    lines[top]!.lastIndexOf('╭', lines[top]!.indexOf(`n${id} `)),
+    lines[top]!.lastIndexOf('┏', lines[top]!.indexOf(`n${id} `)),
+  );
   const out: string[] = [];
   for (let i = top; i < lines.length; i++) {
     const l = lines[i]!;
@@ -71,7 +79,10 @@ describe('Dashboard', () => {
   });
 
   it('shows a crashed node as DOWN with what its disk kept', () => {
-    const s = withNodes(healthySnapshot(), nodeView(2, { up: false, log: [], kv: {}, electionProgress: null, kept: { term: 3, votedFor: 1, lastIndex: 7 } }));
+    const s = withNodes(
+      healthySnapshot(),
+      nodeView(2, { up: false, log: [], kv: {}, electionProgress: null, kept: { term: 3, votedFor: 1, lastIndex: 7 } }),
+    );
     const p = panelOf(frame(s), 2);
     expect(p).toContain('DOWN');
     expect(p).toMatch(/term 3 +vote n1/);
@@ -95,7 +106,9 @@ describe('Dashboard', () => {
   });
 
   it('shows an error result in words, not only in red', () => {
-    const f = frame(healthySnapshot(), { result: { line: 'crash 7', status: 'error', message: 'unknown node 7: this cluster has nodes 1-5' } });
+    const f = frame(healthySnapshot(), {
+      result: { line: 'crash 7', status: 'error', message: 'unknown node 7: this cluster has nodes 1-5' },
+    });
     expect(f).toContain('✘ error crash 7 → unknown node 7: this cluster has nodes 1-5');
   });
 
@@ -172,7 +185,10 @@ describe('Dashboard help overlay', () => {
   });
 
   it('shows one command’s details when help <command> asked for them', () => {
-    const f = frame(healthySnapshot(), { helpOpen: true, helpText: 'crash <id|leader> — stop a node\n\nIt loses memory and keeps its disk.' });
+    const f = frame(healthySnapshot(), {
+      helpOpen: true,
+      helpText: 'crash <id|leader> — stop a node\n\nIt loses memory and keeps its disk.',
+    });
     expect(f).toContain('It loses memory and keeps its disk.');
   });
 });

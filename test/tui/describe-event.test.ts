@@ -74,12 +74,23 @@ describe('describeEvent', () => {
   });
 
   it('says crashes and restarts in plain words', () => {
-    expect(describeEvent({ at: 0, type: 'crash', node: 2 })).toEqual({ text: 'n2 crashed: its memory is gone, its disk is kept', tone: 'bad' });
-    expect(describeEvent({ at: 0, type: 'restart', node: 2, term: 3, lastIndex: 7 })?.text).toBe('n2 restarted from disk: term 3, 7 log entries');
+    expect(describeEvent({ at: 0, type: 'crash', node: 2 })).toEqual({
+      text: 'n2 crashed: its memory is gone, its disk is kept',
+      tone: 'bad',
+    });
+    expect(describeEvent({ at: 0, type: 'restart', node: 2, term: 3, lastIndex: 7 })?.text).toBe(
+      'n2 restarted from disk: term 3, 7 log entries',
+    );
   });
 
   it('describes a partition as its groups, and a heal as links up', () => {
-    const faults = { ...noFaults(), partition: [[1, 2], [3, 4, 5]] };
+    const faults = {
+      ...noFaults(),
+      partition: [
+        [1, 2],
+        [3, 4, 5],
+      ],
+    };
     expect(describeEvent({ at: 0, type: 'faults', faults, description: '' })?.text).toBe('partition {1,2} | {3,4,5}');
     expect(describeEvent({ at: 0, type: 'faults', faults: noFaults(), description: '' })?.text).toBe('network healed: every link is up');
     expect(faultsText({ ...noFaults(), dropRate: 0.1, delayMs: [10, 50] })).toBe('drop 10%, delay 10-50 ms');
@@ -91,7 +102,13 @@ describe('describeEvent', () => {
   });
 
   it('shouts a safety violation', () => {
-    const e: ClusterEvent = { at: 0, type: 'safety-violation', invariant: 'election safety', message: 'two leaders in term 3', evidence: {} };
+    const e: ClusterEvent = {
+      at: 0,
+      type: 'safety-violation',
+      invariant: 'election safety',
+      message: 'two leaders in term 3',
+      evidence: {},
+    };
     expect(describeEvent(e)).toEqual({ text: 'SAFETY VIOLATION (election safety): two leaders in term 3', tone: 'bad' });
   });
 });

@@ -77,7 +77,16 @@ describe('EventLog refusals', () => {
     at: 0,
     type: 'raft',
     node,
-    event: { kind: 'vote', candidate: 3, term: 2, preVote: true, granted: false, reason: 'log-behind', candidateLast: { index: 0, term: 0 }, ourLast: { index: 1, term: ourTerm } },
+    event: {
+      kind: 'vote',
+      candidate: 3,
+      term: 2,
+      preVote: true,
+      granted: false,
+      reason: 'log-behind',
+      candidateLast: { index: 0, term: 0 },
+      ourLast: { index: 1, term: ourTerm },
+    },
   });
 
   it('merges refusals that read the same, and keeps different evidence apart', () => {

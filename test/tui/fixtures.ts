@@ -68,7 +68,13 @@ export function withNodes(s: ClusterSnapshot, ...nodes: NodeView[]): ClusterSnap
 /** Nodes 1,2 | 3,4,5: node 3 leads the majority side in term 4. */
 export function partitionedSnapshot(): ClusterSnapshot {
   const s = healthySnapshot(5, {
-    faults: { ...noFaults(), partition: [[1, 2], [3, 4, 5]] },
+    faults: {
+      ...noFaults(),
+      partition: [
+        [1, 2],
+        [3, 4, 5],
+      ],
+    },
     leader: 3,
     term: 4,
   });

@@ -57,6 +57,7 @@ describe('keymap', () => {
     expect(commandFor('f2', typed)).toBe('toggle-crash');
     expect(commandFor('ctrl-x', typed)).toBe('toggle-crash');
     expect(commandFor('f3', typed)).toBe('toggle-isolate');
-    for (const b of KEYMAP) for (const k of b.keys) if (k.startsWith('char:')) expect(b.when === 'line-empty' || b.when === 'help-open').toBe(true);
+    for (const b of KEYMAP)
+      for (const k of b.keys) if (k.startsWith('char:')) expect(b.when === 'line-empty' || b.when === 'help-open').toBe(true);
   });
 });

@@ -78,7 +78,11 @@ describe('dashboard store notes', () => {
     src.emit({ at: 0, type: 'crash', node: 2 });
     expect(store.amend(b, '› crash 2 → n2 crashed')).toBe(false);
     await pollUntil(() => store.getState().events.length === 3, 'three lines');
-    expect(store.getState().events.map((e) => e.text)).toEqual(['› GET x → 1', '› crash 2', 'n2 crashed: its memory is gone, its disk is kept']);
+    expect(store.getState().events.map((e) => e.text)).toEqual([
+      '› GET x → 1',
+      '› crash 2',
+      'n2 crashed: its memory is gone, its disk is kept',
+    ]);
     store.close();
   });
 });
