@@ -77,6 +77,8 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
         electionProgress: null,
         electionTimeoutMs: 0,
         kept,
+        progress: null,
+        votes: null,
       };
     }
     const s = core.status();
@@ -102,6 +104,16 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
       electionProgress: s.role === 'leader' ? null : Math.min(1, s.electionElapsed / Math.max(1, s.electionTimeout)),
       electionTimeoutMs: (s.electionTimeout * options.tickMs) / input.speed,
       kept: null,
+      progress: s.progress
+        ? Object.entries(s.progress).map(([peer, p]) => ({
+            peer: Number(peer),
+            match: p.match,
+            next: p.next,
+            inflight: p.inflight ?? 0,
+            state: p.state ?? 'probe',
+          }))
+        : null,
+      votes: null,
     };
   });
   let term = 0;
@@ -124,5 +136,6 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
     messages,
     transport: options.transport,
     safety: input.safety,
+    inFlight: [],
   };
 }

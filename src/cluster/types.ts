@@ -77,6 +77,33 @@ export interface NodeView extends NodeStatus {
   /** When down: what storage kept. */
   kept: { term: Term; votedFor: NodeId | null; lastIndex: Index } | null;
   counters: { sent: number; received: number; filtered: number; badInput: number };
+  /** Leader only: how it sends to each follower (DESIGN.md's second wave). */
+  progress: PeerProgressView[] | null;
+  /** (Pre-)candidate only: who granted and who refused its votes so far. */
+  votes: { granted: NodeId[]; refused: NodeId[] } | null;
+}
+
+/** A leader's view of one follower: what it knows the follower holds and how it sends to it. */
+export interface PeerProgressView {
+  peer: NodeId;
+  match: Index;
+  next: Index;
+  inflight: number;
+  state: 'probe' | 'replicate' | 'snapshot';
+}
+
+/** A message sent and not yet delivered or lost (DESIGN.md's second wave: `Cluster.inFlight()`). */
+export interface MessageView {
+  id: number;
+  from: NodeId;
+  to: NodeId;
+  type: string;
+  term: Term;
+  /** e.g. "AppendEntries prev 6/t2 entries 7-9 commit 6". */
+  summary: string;
+  /** On the cluster's clock (ms). */
+  sentAt: number;
+  deliverAt: number;
 }
 
 export interface ClusterSnapshot {
@@ -96,6 +123,8 @@ export interface ClusterSnapshot {
   transport: 'tcp' | 'memory';
   /** The live safety checker: how many checks passed, and the first violation, if any. */
   safety: SafetySummary;
+  /** Every message sent and not yet delivered, oldest first (empty when messages take no time). */
+  inFlight: MessageView[];
 }
 
 export interface SafetySummary {

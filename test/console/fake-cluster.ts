@@ -135,6 +135,8 @@ export class FakeCluster implements Cluster {
       partitionGroup: null,
       kept: n.up ? null : { term: n.term, votedFor: n.votedFor, lastIndex: n.lastIndex },
       counters: { sent: 0, received: 0, filtered: 0, badInput: 0 },
+      progress: null,
+      votes: null,
     }));
     return {
       version: 1,
@@ -150,6 +152,7 @@ export class FakeCluster implements Cluster {
       messages: { sent: 0, received: 0, filtered: 0 },
       transport: 'memory',
       safety: { checks: 0, violations: 0, first: null },
+      inFlight: [],
     };
   }
   onSnapshot(): () => void {

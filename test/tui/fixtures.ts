@@ -33,6 +33,8 @@ export function nodeView(id: NodeId, change: Partial<NodeView> = {}): NodeView {
     partitionGroup: null,
     kept: null,
     counters: { sent: 1200, received: 1180, filtered: 3, badInput: 0 },
+    progress: null,
+    votes: null,
     ...change,
   };
 }
@@ -56,6 +58,7 @@ export function healthySnapshot(count = 5, change: Partial<ClusterSnapshot> = {}
     messages: { sent: 6000, received: 5900, filtered: 12 },
     transport: 'tcp',
     safety: { checks: 420, violations: 0, first: null },
+    inFlight: [],
     ...change,
   };
 }
