@@ -64,6 +64,21 @@ function entries(o: Obj, prevLogIndex: number, prevLogTerm: number, term: number
   return out;
 }
 
+function nodeIds(o: Obj, key: string): number[] {
+  const list = o[key];
+  if (!Array.isArray(list)) throw new Invalid(`${key} must be an array of node ids`);
+  return list.map((v, i) => {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new Invalid(`${key}[${i}] must be a node id (1 or more)`);
+    return v;
+  });
+}
+
+function text(o: Obj, key: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new Invalid(`${key} must be a string`);
+  return v;
+}
+
 const builders: Record<MessageType, (o: Obj, base: { from: number; to: number; term: number }) => Message> = {
   RequestVote: (o, b) => ({ type: 'RequestVote', ...b, lastLogIndex: uint(o, 'lastLogIndex'), lastLogTerm: uint(o, 'lastLogTerm') }),
   PreVote: (o, b) => ({ type: 'PreVote', ...b, lastLogIndex: uint(o, 'lastLogIndex'), lastLogTerm: uint(o, 'lastLogTerm') }),
@@ -88,6 +103,25 @@ const builders: Record<MessageType, (o: Obj, base: { from: number; to: number; t
     index: uint(o, 'index'),
     conflictTerm: uint(o, 'conflictTerm'),
     conflictIndex: uint(o, 'conflictIndex'),
+  }),
+  InstallSnapshot: (o, b) => ({
+    type: 'InstallSnapshot',
+    ...b,
+    lastIncludedIndex: uint(o, 'lastIncludedIndex'),
+    lastIncludedTerm: uint(o, 'lastIncludedTerm'),
+    voters: nodeIds(o, 'voters'),
+    learners: nodeIds(o, 'learners'),
+    offset: uint(o, 'offset'),
+    size: uint(o, 'size'),
+    data: text(o, 'data'),
+    done: bool(o, 'done'),
+  }),
+  InstallSnapshotResponse: (o, b) => ({
+    type: 'InstallSnapshotResponse',
+    ...b,
+    lastIncludedIndex: uint(o, 'lastIncludedIndex'),
+    lastIncludedTerm: uint(o, 'lastIncludedTerm'),
+    offset: uint(o, 'offset'),
   }),
 };
 

@@ -21,6 +21,20 @@ export type AppendOutcome =
  * consistency check, conflict truncation, appending, and advancing the commit index.
  */
 export function acceptAppend(log: RaftLog, m: AppendEntries): AppendOutcome {
+  if (m.prevLogIndex < log.snapshotIndex) {
+    // §7: our snapshot holds committed entries only, and committed entries match the leader's
+    // log (§5.4 Leader Completeness): skip the entries it covers and check from its end.
+    const skip = log.snapshotIndex - m.prevLogIndex;
+    if (skip >= m.entries.length) {
+      // Nothing new: say our log matches up to the snapshot, so the leader moves past it.
+      const commit = Math.min(m.leaderCommit, log.snapshotIndex);
+      if (commit > log.commit) log.commit = commit;
+      return { kind: 'accept', lastNew: log.snapshotIndex, appendedFrom: 0, truncated: 0 };
+    }
+    const covered = m.entries[skip - 1]!;
+    if (covered.term !== log.snapshotTerm) return { kind: 'ignore' }; // impossible from a real leader
+    m = { ...m, prevLogIndex: log.snapshotIndex, prevLogTerm: log.snapshotTerm, entries: m.entries.slice(skip) };
+  }
   if (!log.matchTerm(m.prevLogIndex, m.prevLogTerm)) {
     // §5.3 consistency check failed. The hint lets the leader skip a whole term per round
     // trip: the term we hold at prevLogIndex and where it starts (or where our log ends).

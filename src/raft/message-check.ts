@@ -31,6 +31,25 @@ export function isValidMessage(m: unknown, self: NodeId, peers: ReadonlySet<unkn
       );
     case 'AppendEntriesResponse':
       return typeof x.success === 'boolean' && isNat(x.index) && isNat(x.conflictTerm) && isNat(x.conflictIndex);
+    case 'InstallSnapshot':
+      // §7: a snapshot covers at least one entry, of a term no newer than its sender's; each
+      // chunk lies inside the snapshot, and `done` marks exactly the one that ends it.
+      return (
+        isNat(x.lastIncludedIndex) &&
+        x.lastIncludedIndex >= 1 &&
+        isNat(x.lastIncludedTerm) &&
+        x.lastIncludedTerm >= 1 &&
+        x.lastIncludedTerm <= x.term &&
+        isNodeList(x.voters) &&
+        isNodeList(x.learners) &&
+        isNat(x.offset) &&
+        isNat(x.size) &&
+        typeof x.data === 'string' &&
+        x.offset + x.data.length <= x.size &&
+        x.done === (x.offset + x.data.length === x.size)
+      );
+    case 'InstallSnapshotResponse':
+      return isNat(x.lastIncludedIndex) && isNat(x.lastIncludedTerm) && isNat(x.offset);
     default:
       return false;
   }
@@ -49,4 +68,8 @@ function areValidEntries(v: unknown, prevIndex: number, prevTerm: Term, term: Te
     last = x.term;
   }
   return true;
+}
+
+function isNodeList(v: unknown): boolean {
+  return Array.isArray(v) && v.every((id) => isNat(id) && id >= 1);
 }

@@ -1,28 +1,34 @@
 import type { Entry, Index, Term } from './types.js';
 
 /**
- * One node's log in memory (entries 1..lastIndex) and the cursors that say how far it is
- * committed, handed out for applying, applied, and handed out for persisting.
+ * One node's log in memory — the entries after its latest snapshot (§7) — and the cursors that
+ * say how far it is committed, handed out for applying, applied, and handed out for persisting.
  *
  * Nothing here copies the whole log: lookups are O(1) and the term searches are binary
  * searches, which works because terms never decrease along a log (§5.3, Log Matching).
  */
 export class RaftLog {
-  /** Invariant: entries[i].index === i + 1, and entries[i].term never decreases with i. */
+  /**
+   * The entries after the snapshot.
+   * Invariant: entries[i].index === snapshotIndex + i + 1, and entries[i].term never decreases.
+   */
   readonly entries: Entry[];
+  /** §7: the last index the snapshot replaces (0: no snapshot), and that entry's term. */
+  snapshotIndex: Index;
+  snapshotTerm: Term;
   /**
    * Highest index known to be committed (§5.3).
-   * Invariant: applied <= applying <= commit <= lastIndex() (applying may pass commit only
-   * under bugs.applyBeforeCommit).
+   * Invariant: snapshotIndex <= applied <= applying <= commit <= lastIndex() (applying may pass
+   * commit only under bugs.applyBeforeCommit).
    */
   commit: Index;
-  /** Highest index handed out in Ready.committedEntries. */
-  applying: Index = 0;
+  /** Highest index handed out in Ready.committedEntries (or restored from a snapshot). */
+  applying: Index;
   /** Highest index the host has applied (acknowledged through advance). */
-  applied: Index = 0;
+  applied: Index;
   /**
    * First index not yet handed out in Ready.entries for persisting.
-   * Invariant: 1 <= unstable <= lastIndex() + 1.
+   * Invariant: snapshotIndex + 1 <= unstable <= lastIndex() + 1.
    */
   unstable: Index;
   /**
@@ -32,28 +38,44 @@ export class RaftLog {
    */
   persisted: Index;
 
-  /** Takes ownership of `entries` (already checked by the caller to be a valid log). */
-  constructor(entries: Entry[], commit: Index) {
+  /**
+   * Takes ownership of `entries` (already checked by the caller to be a valid log after the
+   * snapshot). A node starts with its snapshot applied: the host restores it before anything.
+   */
+  constructor(entries: Entry[], commit: Index, snapshot: { index: Index; term: Term } = { index: 0, term: 0 }) {
     this.entries = entries;
-    this.commit = Math.min(commit, entries.length);
-    this.unstable = entries.length + 1;
-    this.persisted = entries.length; // loaded from storage
+    this.snapshotIndex = snapshot.index;
+    this.snapshotTerm = snapshot.term;
+    // §7: a snapshot holds committed entries only.
+    this.commit = Math.max(snapshot.index, Math.min(commit, this.lastIndex()));
+    this.applying = snapshot.index;
+    this.applied = snapshot.index;
+    this.unstable = this.lastIndex() + 1;
+    this.persisted = this.lastIndex(); // loaded from storage
   }
 
   lastIndex(): Index {
-    return this.entries.length;
+    return this.snapshotIndex + this.entries.length;
   }
 
   lastTerm(): Term {
     const e = this.entries[this.entries.length - 1];
-    return e === undefined ? 0 : e.term;
+    return e === undefined ? this.snapshotTerm : e.term;
   }
 
-  /** The term of the entry at `index`: 0 for index 0, -1 when there is no such entry. */
+  /**
+   * The term of the entry at `index`: the snapshot's term at its index (0 at index 0), -1 when
+   * there is no such entry or the snapshot replaced it (§7: its term is no longer known).
+   */
   term(index: Index): Term {
-    if (index === 0) return 0;
-    const e = this.entries[index - 1];
+    if (index === this.snapshotIndex) return this.snapshotTerm;
+    const e = this.entries[index - this.snapshotIndex - 1];
     return e === undefined ? -1 : e.term;
+  }
+
+  /** The entry at `index`, if the log holds it (not compacted, not past the end). */
+  at(index: Index): Entry | undefined {
+    return index > this.snapshotIndex ? this.entries[index - this.snapshotIndex - 1] : undefined;
   }
 
   /** §5.3 consistency check: does our log hold an entry at `index` with `term`? */
@@ -102,18 +124,34 @@ export class RaftLog {
 
   /** Removes entries index.. from the log; returns how many. Never called below commit. */
   truncateFrom(index: Index): number {
-    const removed = this.entries.length - (index - 1);
+    const removed = this.lastIndex() - (index - 1);
     if (removed <= 0) return 0;
-    this.entries.length = index - 1;
+    this.entries.length = index - 1 - this.snapshotIndex;
     // Storage must rewrite from here: the next Ready starts at or before the cut.
     if (this.unstable > index) this.unstable = index;
     if (this.persisted >= index) this.persisted = index - 1;
     return removed;
   }
 
-  /** Entries lo..hi inclusive, as a new array (a slice, not the log). */
+  /** Entries lo..hi inclusive (all after the snapshot), as a new array (a slice, not the log). */
   slice(lo: Index, hi: Index): Entry[] {
-    return this.entries.slice(lo - 1, hi);
+    return this.entries.slice(lo - this.snapshotIndex - 1, hi - this.snapshotIndex);
+  }
+
+  /**
+   * §7: the snapshot now covers everything up to `index` (of `term`). With `keepAfter`, the
+   * entries after `index` stay (the caller checked that our entry at `index` has `term`);
+   * otherwise the whole log goes. Returns how many entries were dropped.
+   */
+  compactTo(index: Index, term: Term, keepAfter: boolean): number {
+    const before = this.entries.length;
+    if (keepAfter) this.entries.splice(0, Math.min(before, index - this.snapshotIndex));
+    else this.entries.length = 0;
+    this.snapshotIndex = index;
+    this.snapshotTerm = term;
+    if (this.unstable <= index) this.unstable = index + 1;
+    if (this.persisted < index) this.persisted = index;
+    return before - this.entries.length;
   }
 
   /**
@@ -121,18 +159,22 @@ export class RaftLog {
    * entries and about `maxBytes` of command data, but always at least one entry.
    */
   batchEnd(from: Index, maxEntries: number, maxBytes: number): Index {
-    const hi = Math.min(this.entries.length, from + maxEntries - 1);
+    const hi = Math.min(this.lastIndex(), from + maxEntries - 1);
+    const offset = this.snapshotIndex + 1;
     let bytes = 0;
     for (let i = from; i <= hi; i++) {
-      bytes += this.entries[i - 1]!.data.length;
+      bytes += this.entries[i - offset]!.data.length;
       if (bytes > maxBytes && i > from) return i - 1;
     }
     return hi;
   }
 
-  /** First index of `term` at or before `upTo`, given that term(upTo) === term. */
+  /**
+   * First index of `term` at or before `upTo`, given that term(upTo) === term; never before
+   * the first entry after the snapshot (earlier terms are unknown, §7).
+   */
   firstIndexOfTerm(term: Term, upTo: Index): Index {
-    let lo = 1;
+    let lo = Math.max(1, this.snapshotIndex + 1);
     let hi = upTo;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
@@ -142,10 +184,14 @@ export class RaftLog {
     return lo;
   }
 
-  /** Last index at or before `upTo` holding an entry of `term`; 0 when we have none. */
+  /**
+   * Last index at or before `upTo` holding an entry of `term` (the snapshot's last entry
+   * included); 0 when we have none we know of.
+   */
   lastIndexOfTerm(term: Term, upTo: Index): Index {
-    let lo = 0;
+    let lo = this.snapshotIndex;
     let hi = Math.min(upTo, this.lastIndex());
+    if (hi < lo) return 0;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (this.term(mid) <= term) lo = mid;
@@ -155,13 +201,16 @@ export class RaftLog {
   }
 }
 
-/** Checks a log loaded from storage: consecutive from index 1, terms never decreasing. */
-export function checkedLog(entries: readonly Entry[]): Entry[] {
-  let lastTerm = 0;
+/**
+ * Checks a log loaded from storage: consecutive from just after the snapshot (index 1 without
+ * one), terms never decreasing and never below the snapshot's.
+ */
+export function checkedLog(entries: readonly Entry[], snapshot: { index: Index; term: Term } = { index: 0, term: 0 }): Entry[] {
+  let lastTerm = snapshot.term;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    if (e.index !== i + 1 || !(e.term >= lastTerm) || e.term < 1)
-      throw new RangeError(`raft config: entries must run 1..N with non-decreasing terms (bad entry at position ${i})`);
+    if (e.index !== snapshot.index + i + 1 || !(e.term >= lastTerm) || e.term < 1)
+      throw new RangeError(`raft config: entries must run ${snapshot.index + 1}..N with non-decreasing terms (bad entry at position ${i})`);
     lastTerm = e.term;
   }
   // Our own copy: the core appends and truncates it.

@@ -5,12 +5,15 @@ import { Progress } from './progress.js';
 import { majority, quorumIndex, VoteTally } from './quorum.js';
 import { checkedLog, RaftLog } from './raft-log.js';
 import { createRng, type Rng } from './rng.js';
+import { SnapshotReceiver } from './snapshot-receiver.js';
 import { decideVote, type VoteReason } from './vote-decision.js';
 import type {
   AppendEntries,
   AppendEntriesResponse,
   Entry,
   Index,
+  InstallSnapshot,
+  InstallSnapshotResponse,
   Message,
   NodeId,
   PreVote,
@@ -22,8 +25,12 @@ import type {
   Ready,
   RequestVote,
   Role,
+  Snapshot,
   Term,
 } from './types.js';
+
+/** Default characters of snapshot data per InstallSnapshot chunk. */
+export const DEFAULT_SNAPSHOT_CHUNK_CHARS = 256 * 1024;
 
 type RoleReason = Extract<RaftEvent, { kind: 'role' }>['reason'];
 
@@ -72,6 +79,14 @@ export class Raft implements RaftCore {
   /** Scratch space for the quorum computation (no allocation per commit). */
   private readonly matchScratch: number[];
 
+  /** §7: the latest snapshot (taken here or installed from a leader); null before the first. */
+  private currentSnapshot: Snapshot | null;
+  /** A snapshot for the next Ready to persist (and restore, when it came from the leader). */
+  private unsavedSnapshot: Snapshot | null = null;
+  /** Follower: the chunks of a snapshot transfer in progress. */
+  private readonly receiver = new SnapshotReceiver();
+  private readonly snapshotChunkChars: number;
+
   private msgs: Message[] = [];
   private events: RaftEvent[] = [];
   /** The term and vote in the last Ready that carried a hard state (or loaded at start). */
@@ -87,9 +102,15 @@ export class Raft implements RaftCore {
     this.matchScratch = new Array<number>(this.peers.length).fill(0);
     this.rng = createRng(this.s.seed);
 
-    const entries = checkedLog(config.entries ?? []);
+    const snapshot = config.snapshot ?? null;
+    if (snapshot !== null && !(Number.isSafeInteger(snapshot.index) && snapshot.index >= 1 && snapshot.term >= 1))
+      throw new RangeError('raft config: a snapshot must cover index 1 or more, of term 1 or more');
+    this.currentSnapshot = snapshot;
+    this.snapshotChunkChars = Math.max(1, Math.floor(config.snapshotChunkChars ?? DEFAULT_SNAPSHOT_CHUNK_CHARS));
+    const base = snapshot ?? { index: 0, term: 0 };
+    const entries = checkedLog(config.entries ?? [], base);
     const hs = config.hardState ?? { term: 0, votedFor: null, commit: 0 };
-    this.raftLog = new RaftLog(entries, hs.commit);
+    this.raftLog = new RaftLog(entries, hs.commit, base);
     this.term = hs.term;
     this.votedFor = hs.votedFor;
     this.prevTerm = this.term;
@@ -101,7 +122,7 @@ export class Raft implements RaftCore {
       this.votedFor = null;
     }
     this.resetElectionTimer();
-    if (config.hardState !== undefined || config.entries !== undefined) this.emitRole('restart');
+    if (config.hardState !== undefined || config.entries !== undefined || snapshot !== null) this.emitRole('restart');
   }
 
   // ---------------------------------------------------------------- public API
@@ -137,7 +158,8 @@ export class Raft implements RaftCore {
       } else if (m.type === 'PreVoteResponse' && m.granted) {
         // A granted pre-vote carries the term we asked for; we adopt it only after a majority.
       } else {
-        this.becomeFollower(m.term, m.type === 'AppendEntries' ? m.from : null, 'higher-term', m.from);
+        const fromLeader = m.type === 'AppendEntries' || m.type === 'InstallSnapshot';
+        this.becomeFollower(m.term, fromLeader ? m.from : null, 'higher-term', m.from);
       }
     } else if (m.term < this.term) {
       this.answerStale(m);
@@ -175,6 +197,7 @@ export class Raft implements RaftCore {
     return (
       this.msgs.length > 0 ||
       this.events.length > 0 ||
+      this.unsavedSnapshot !== null ||
       log.unstable <= log.lastIndex() ||
       this.applyLimit() > log.applying ||
       this.term !== this.prevTerm ||
@@ -202,7 +225,8 @@ export class Raft implements RaftCore {
       committedEntries = log.slice(log.applying + 1, limit);
       log.applying = limit;
     }
-    const rd: Ready = { hardState, entries, messages: this.msgs, committedEntries, events: this.events };
+    const rd: Ready = { hardState, snapshot: this.unsavedSnapshot, entries, messages: this.msgs, committedEntries, events: this.events };
+    this.unsavedSnapshot = null;
     this.msgs = [];
     this.events = [];
     return rd;
@@ -210,6 +234,8 @@ export class Raft implements RaftCore {
 
   advance(rd: Ready): void {
     const log = this.raftLog;
+    // A snapshot from the leader is restored by now: the state machine is at its index.
+    if (rd.snapshot !== null && rd.snapshot.index > log.applied) log.applied = Math.min(rd.snapshot.index, log.applying);
     const last = rd.committedEntries[rd.committedEntries.length - 1];
     if (last !== undefined && last.index > log.applied) log.applied = Math.min(last.index, log.applying);
     // rd.entries are on stable storage now. If the last one is still in our log, so is every
@@ -240,7 +266,15 @@ export class Raft implements RaftCore {
       progress = {};
       for (const pr of this.progress) {
         if (pr.id === this.id) continue;
-        progress[pr.id] = { match: pr.match, next: pr.next, state: pr.state, inflight: pr.inflights.count };
+        const view: NonNullable<RaftStatus['progress']>[NodeId] = {
+          match: pr.match,
+          next: pr.next,
+          state: pr.state,
+          inflight: pr.state === 'snapshot' ? (pr.chunkSent ? 1 : 0) : pr.inflights.count,
+        };
+        const t = pr.transfer;
+        if (t !== null) view.snapshot = { index: t.snapshot.index, term: t.snapshot.term, size: t.snapshot.data.length, acked: t.acked };
+        progress[pr.id] = view;
       }
     }
     return {
@@ -252,6 +286,10 @@ export class Raft implements RaftCore {
       commitIndex: log.commit,
       appliedIndex: log.applied,
       lastIndex: log.lastIndex(),
+      snapshotIndex: log.snapshotIndex,
+      snapshotTerm: log.snapshotTerm,
+      voters: [...this.peers],
+      learners: [],
       electionElapsed: this.electionElapsed,
       electionTimeout: this.role === 'leader' ? this.s.electionMin : this.randomizedElectionTimeout,
       progress,
@@ -260,6 +298,26 @@ export class Raft implements RaftCore {
 
   log(): readonly Entry[] {
     return this.raftLog.entries;
+  }
+
+  snapshot(): Snapshot | null {
+    return this.currentSnapshot;
+  }
+
+  compact(index: Index, data: string): boolean {
+    const log = this.raftLog;
+    // §7: "each server takes snapshots independently, covering just the committed entries in
+    // its log" — and only what the host has applied (the data is the state as of `index`) and
+    // what storage holds (the snapshot replaces those entries there).
+    if (!(Number.isSafeInteger(index) && index > log.snapshotIndex && index <= log.applied && index <= log.persisted)) return false;
+    if (typeof data !== 'string') return false;
+    const term = log.term(index);
+    const snapshot: Snapshot = { index, term, voters: [...this.peers], learners: [], data };
+    const compacted = log.compactTo(index, term, true);
+    this.currentSnapshot = snapshot;
+    this.unsavedSnapshot = snapshot;
+    this.events.push({ kind: 'snapshot-taken', index, term, compacted });
+    return true;
   }
 
   // ---------------------------------------------------------------- roles
@@ -407,16 +465,21 @@ export class Raft implements RaftCore {
     const pr = this.progressById.get(m.from);
     if (pr === undefined) return;
     pr.recentActive = true;
+    if (m.type === 'InstallSnapshotResponse') {
+      this.handleSnapshotAck(pr, m);
+      return;
+    }
     if (m.type !== 'AppendEntriesResponse') return;
     if (m.success) this.handleAppendSuccess(pr, m.index);
     else this.handleAppendReject(pr, m);
   }
 
   private stepCandidate(m: Message): void {
-    if (m.type === 'AppendEntries') {
+    if (m.type === 'AppendEntries' || m.type === 'InstallSnapshot') {
       // §5.2: a leader of our term exists (for a precandidate: of the term we still hold).
       this.becomeFollower(this.term, m.from, 'leader-found', m.from);
-      this.handleAppendEntries(m);
+      if (m.type === 'AppendEntries') this.handleAppendEntries(m);
+      else this.handleInstallSnapshot(m);
       return;
     }
     if (this.role === 'precandidate') {
@@ -431,11 +494,12 @@ export class Raft implements RaftCore {
   }
 
   private stepFollower(m: Message): void {
-    if (m.type !== 'AppendEntries') return;
+    if (m.type !== 'AppendEntries' && m.type !== 'InstallSnapshot') return;
     // §5.2: hearing from the current leader resets the election timer.
     this.leader = m.from;
     this.resetElectionTimer();
-    this.handleAppendEntries(m);
+    if (m.type === 'AppendEntries') this.handleAppendEntries(m);
+    else this.handleInstallSnapshot(m);
   }
 
   /** Counts our (pre-)election's votes and moves on when a majority has decided. */
@@ -511,6 +575,18 @@ export class Raft implements RaftCore {
           conflictIndex: 0,
         });
         break;
+      case 'InstallSnapshot':
+        // As for AppendEntries: the old leader learns our term from the answer.
+        this.send({
+          type: 'InstallSnapshotResponse',
+          from: this.id,
+          to: m.from,
+          term: this.term,
+          lastIncludedIndex: m.lastIncludedIndex,
+          lastIncludedTerm: m.lastIncludedTerm,
+          offset: 0,
+        });
+        break;
       case 'RequestVote':
       case 'PreVote':
         this.send({
@@ -542,6 +618,50 @@ export class Raft implements RaftCore {
     this.sendAppendResponse(m.from, true, out.lastNew, 0, 0);
   }
 
+  /**
+   * §7 InstallSnapshot receiver (Figure 13), from the leader of our current term: collects the
+   * chunks; with the whole snapshot, installs it unless it is older than our commit index.
+   */
+  private handleInstallSnapshot(m: InstallSnapshot): void {
+    const out = this.receiver.receive(m);
+    if (out.kind === 'partial') {
+      this.send({
+        type: 'InstallSnapshotResponse',
+        from: this.id,
+        to: m.from,
+        term: this.term,
+        lastIncludedIndex: m.lastIncludedIndex,
+        lastIncludedTerm: m.lastIncludedTerm,
+        offset: out.offset,
+      });
+      return;
+    }
+    const snap = out.snapshot;
+    const log = this.raftLog;
+    const event = { kind: 'snapshot-received', leader: m.from, index: snap.index, term: snap.term } as const;
+    if (snap.index <= log.commit) {
+      // We already hold everything it covers, committed (a duplicate, or a slow transfer that
+      // replication overtook): installing it would only throw away entries. Say how far our
+      // log matches the leader's — everything committed does (§5.4 Leader Completeness).
+      this.events.push({ ...event, installed: false, kept: 0 });
+      this.sendAppendResponse(m.from, true, log.commit, 0, 0);
+      return;
+    }
+    // §7: "If existing log entry has same index and term as snapshot's last included entry,
+    // retain log entries following it and reply"; otherwise "discard the entire log".
+    const keep = log.matchTerm(snap.index, snap.term);
+    log.compactTo(snap.index, snap.term, keep);
+    // §7: "reset state machine using snapshot contents": the host restores it from the Ready.
+    log.commit = snap.index;
+    log.applying = Math.max(log.applying, snap.index);
+    this.currentSnapshot = snap;
+    this.unsavedSnapshot = snap;
+    this.events.push({ ...event, installed: true, kept: log.entries.length });
+    // Our log matches the leader's up to the snapshot; entries kept after it are checked by
+    // the next AppendEntries as usual.
+    this.sendAppendResponse(m.from, true, snap.index, 0, 0);
+  }
+
   private sendAppendResponse(to: NodeId, success: boolean, index: Index, conflictTerm: Term, conflictIndex: Index): void {
     this.send({ type: 'AppendEntriesResponse', from: this.id, to, term: this.term, success, index, conflictTerm, conflictIndex });
   }
@@ -559,6 +679,13 @@ export class Raft implements RaftCore {
 
   private handleAppendSuccess(pr: Progress, index: Index): void {
     if (index > this.raftLog.lastIndex()) return; // cannot acknowledge what we never had
+    if (pr.state === 'snapshot') {
+      if (pr.maybeUpdate(index, this.now)) this.maybeCommit();
+      // The follower holds the snapshot (or already had more): stream entries after it.
+      if (pr.match >= pr.transfer!.snapshot.index) pr.becomeReplicate();
+      this.needFlush = true;
+      return;
+    }
     const wasProbe = pr.state === 'probe';
     if (pr.maybeUpdate(index, this.now)) {
       if (wasProbe) pr.becomeReplicate();
@@ -575,8 +702,9 @@ export class Raft implements RaftCore {
   /** A rejection: find the follower's next index with the fast back-up hint (§5.3). */
   private handleAppendReject(pr: Progress, m: AppendEntriesResponse): void {
     const rejected = m.index;
-    // Stale: a rejection of something already known to match, or of an older probe.
-    if (rejected <= pr.match) return;
+    // Stale: a rejection of something already known to match, or of an older probe, or of an
+    // AppendEntries sent before the snapshot now on its way.
+    if (rejected <= pr.match || pr.state === 'snapshot') return;
     if (pr.state === 'probe' && rejected !== pr.next - 1) return;
     // §5.3 optimisation: if we hold entries of the conflicting term, resume after our last
     // one of that term; otherwise skip the follower's whole term, or resume where its log ends.
@@ -636,8 +764,12 @@ export class Raft implements RaftCore {
    */
   private maybeSendAppend(pr: Progress): boolean {
     if (pr.isPaused()) return false;
+    if (pr.state === 'snapshot') return this.sendSnapshotChunk(pr);
     const log = this.raftLog;
     const next = pr.next;
+    // §7: the entry before `next` is compacted away, so its term cannot be checked: the
+    // follower gets the snapshot instead.
+    if (next - 1 < log.snapshotIndex) return this.startSnapshot(pr);
     if (next > log.lastIndex()) return false;
     const hi = log.batchEnd(next, this.s.maxBatchEntries, this.s.maxBatchBytes);
     this.sendAppendEntries(pr, next - 1, log.slice(next, hi));
@@ -669,16 +801,71 @@ export class Raft implements RaftCore {
    * new entry here is prevLogIndex, so it never marks committed an entry it does not share.
    */
   private sendEmptyAppend(pr: Progress): void {
-    this.sendAppendEntries(pr, pr.state === 'replicate' ? pr.match : pr.next - 1, []);
+    const prev = pr.state === 'replicate' ? pr.match : pr.next - 1;
+    if (prev < this.raftLog.snapshotIndex) {
+      // §7: the follower is behind our snapshot; an AppendEntries cannot reach it any more.
+      this.startSnapshot(pr);
+      return;
+    }
+    this.sendAppendEntries(pr, prev, []);
     if (pr.state === 'probe') pr.probeSent = true;
+  }
+
+  /** §7: the follower needs entries we compacted away: send it our snapshot, chunk by chunk. */
+  private startSnapshot(pr: Progress): boolean {
+    const snapshot = this.currentSnapshot;
+    if (snapshot === null) return false; // unreachable: a compacted log always has a snapshot
+    pr.becomeSnapshot(snapshot);
+    pr.lastProgressTick = this.now;
+    this.events.push({ kind: 'snapshot-send', to: pr.id, index: snapshot.index, term: snapshot.term, size: snapshot.data.length });
+    return this.sendSnapshotChunk(pr);
+  }
+
+  /** Sends the chunk of the snapshot transfer that starts where the follower said it is. */
+  private sendSnapshotChunk(pr: Progress): boolean {
+    const t = pr.transfer!;
+    const { snapshot } = t;
+    const size = snapshot.data.length;
+    const offset = Math.min(t.acked, size);
+    const data = snapshot.data.slice(offset, offset + this.snapshotChunkChars);
+    this.send({
+      type: 'InstallSnapshot',
+      from: this.id,
+      to: pr.id,
+      term: this.term,
+      lastIncludedIndex: snapshot.index,
+      lastIncludedTerm: snapshot.term,
+      voters: snapshot.voters,
+      learners: snapshot.learners,
+      offset,
+      size,
+      data,
+      done: offset + data.length === size,
+    });
+    pr.chunkSent = true;
+    return true;
+  }
+
+  /** A follower says how much of the snapshot it holds: send the next chunk from there. */
+  private handleSnapshotAck(pr: Progress, m: InstallSnapshotResponse): void {
+    const t = pr.transfer;
+    if (pr.state !== 'snapshot' || t === null) return;
+    if (m.lastIncludedIndex !== t.snapshot.index || m.lastIncludedTerm !== t.snapshot.term) return; // an older transfer
+    if (m.offset > t.snapshot.data.length) return;
+    if (m.offset > t.acked) pr.lastProgressTick = this.now;
+    // Possibly backwards: a follower that restarted lost its chunks and asks from 0 again.
+    t.acked = m.offset;
+    pr.chunkSent = false;
+    this.needFlush = true;
   }
 
   /** §5.2 heartbeats; a follower that is behind gets entries instead of an empty message. */
   private bcastHeartbeat(): void {
     for (const pr of this.progress) {
       if (pr.id === this.id) continue;
-      // A lost probe or its lost answer is retried once per heartbeat.
+      // A lost probe or snapshot chunk, or its lost answer, is retried once per heartbeat.
       if (pr.state === 'probe') pr.probeSent = false;
+      if (pr.state === 'snapshot') pr.chunkSent = false;
       if (!this.maybeSendAppend(pr)) this.sendEmptyAppend(pr);
     }
   }

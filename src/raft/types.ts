@@ -89,7 +89,59 @@ export interface AppendEntriesResponse extends MessageBase {
   conflictIndex: Index;
 }
 
-export type Message = RequestVote | RequestVoteResponse | PreVote | PreVoteResponse | AppendEntries | AppendEntriesResponse;
+/**
+ * A snapshot (§7): the state machine as of `index` — the last entry it includes — with that
+ * entry's term and the configuration in force there. `data` is the serialized state machine;
+ * the core never reads it, the host produces and restores it.
+ */
+export interface Snapshot {
+  index: Index;
+  term: Term;
+  /** §7 (Figure 12): the latest configuration as of `index`, so membership survives compaction. */
+  voters: NodeId[];
+  learners: NodeId[];
+  data: string;
+}
+
+/**
+ * §7 InstallSnapshot RPC (Figure 13): one chunk of the leader's snapshot, `data` being its
+ * characters from `offset` on. `size` is the whole snapshot's length, so the receiver and any
+ * observer know how far along the transfer is.
+ */
+export interface InstallSnapshot extends MessageBase {
+  type: 'InstallSnapshot';
+  lastIncludedIndex: Index;
+  lastIncludedTerm: Term;
+  voters: NodeId[];
+  learners: NodeId[];
+  offset: number;
+  size: number;
+  data: string;
+  /** Figure 13: true if this is the last chunk. */
+  done: boolean;
+}
+
+/**
+ * The answer to a chunk that is not the last one: how much of that snapshot the follower holds
+ * (`offset` = the next character it wants). A finished snapshot is answered with an
+ * AppendEntriesResponse instead, saying how far the follower's log now matches the leader's.
+ */
+export interface InstallSnapshotResponse extends MessageBase {
+  type: 'InstallSnapshotResponse';
+  lastIncludedIndex: Index;
+  lastIncludedTerm: Term;
+  offset: number;
+}
+
+export type Message =
+  | RequestVote
+  | RequestVoteResponse
+  | PreVote
+  | PreVoteResponse
+  | AppendEntries
+  | AppendEntriesResponse
+  | InstallSnapshot
+  | InstallSnapshotResponse;
 
 export type MessageType = Message['type'];
 
@@ -132,18 +184,35 @@ export type RaftEvent =
     }
   | { kind: 'commit'; index: Index; term: Term /** Nodes whose match index counted. */; quorum: NodeId[] }
   | { kind: 'truncate'; from: Index /** Number of entries removed. */; count: number }
-  | { kind: 'append'; from: Index; to: Index; leader: NodeId };
+  | { kind: 'append'; from: Index; to: Index; leader: NodeId }
+  /** This node compacted its log into a snapshot at the host's request (§7). */
+  | { kind: 'snapshot-taken'; index: Index; term: Term /** Entries dropped from memory. */; compacted: number }
+  /** Leader: a follower's next entry is compacted away, so it gets the snapshot instead (§7). */
+  | { kind: 'snapshot-send'; to: NodeId; index: Index; term: Term; size: number }
+  /**
+   * Follower: a whole snapshot arrived from the leader. `installed`: it replaced our state
+   * (keeping `kept` entries that follow it, §7); otherwise it was older than our commit index
+   * and ignored.
+   */
+  | { kind: 'snapshot-received'; leader: NodeId; index: Index; term: Term; installed: boolean; kept: number };
 
 /**
  * What the host must do, in this order (the etcd/raft rule, in capitals on purpose):
- * 1. PERSIST `hardState` (if present) and `entries` to stable storage — BEFORE any message is
- *    sent. An entry whose index is ≤ the stored last index replaces the stored suffix from there.
+ * 1. PERSIST `snapshot` (if present), then `hardState` (if present) and `entries` to stable
+ *    storage — BEFORE any message is sent. A snapshot replaces every stored entry it covers; the
+ *    stored entries after it are kept only if the stored entry at its index has its term (§7),
+ *    otherwise the whole stored log goes. An entry whose index is ≤ the stored last index
+ *    replaces the stored suffix from there.
  * 2. SEND `messages`.
- * 3. APPLY `committedEntries` to the state machine, in order.
+ * 3. APPLY: if `snapshot` is newer than what the state machine has applied (one that came from
+ *    the leader), RESTORE the state machine from it first; then apply `committedEntries`, in
+ *    order.
  * 4. Call `advance()` with this Ready.
  */
 export interface Ready {
   hardState: HardState | null;
+  /** A snapshot to persist (and, when it came from the leader, to restore). */
+  snapshot: Snapshot | null;
   entries: Entry[];
   messages: Message[];
   committedEntries: Entry[];
@@ -179,8 +248,14 @@ export interface RaftConfig {
   /** Max entries / approximate bytes of entry data in one AppendEntries. */
   maxBatchEntries?: number;
   maxBatchBytes?: number;
-  /** What storage held at start: the persisted hard state and the whole log. */
+  /** Characters of snapshot data per InstallSnapshot chunk. Default 256 KiB. */
+  snapshotChunkChars?: number;
+  /**
+   * What storage held at start: the persisted hard state, the latest snapshot (none: the log
+   * starts at index 1) and the log entries after it.
+   */
   hardState?: HardState;
+  snapshot?: Snapshot;
   entries?: Entry[];
   bugs?: RaftBugs;
 }
@@ -197,6 +272,12 @@ export interface RaftStatus {
   commitIndex: Index;
   appliedIndex: Index;
   lastIndex: Index;
+  /** The last entry the latest snapshot covers (0: none); the log holds the entries after it. */
+  snapshotIndex: Index;
+  snapshotTerm: Term;
+  /** The configuration this node believes in. */
+  voters: NodeId[];
+  learners: NodeId[];
   /** Ticks since the election timer was last reset, and the timeout it runs towards. */
   electionElapsed: number;
   electionTimeout: number;
@@ -205,7 +286,17 @@ export interface RaftStatus {
    * sending to it — probing one AppendEntries at a time or replicating with a pipeline — and
    * how many AppendEntries are in flight.
    */
-  progress: Record<NodeId, { match: Index; next: Index; state?: 'probe' | 'replicate'; inflight?: number }> | null;
+  progress: Record<
+    NodeId,
+    {
+      match: Index;
+      next: Index;
+      state?: 'probe' | 'replicate' | 'snapshot';
+      inflight?: number;
+      /** In the snapshot state: the snapshot being sent and how much of it the follower holds. */
+      snapshot?: { index: Index; term: Term; size: number; acked: number };
+    }
+  > | null;
 }
 
 /**
@@ -226,6 +317,18 @@ export interface RaftCore {
   ready(): Ready;
   advance(ready: Ready): void;
   status(): RaftStatus;
-  /** The whole log, entries 1..lastIndex (index i at position i - 1). Do not mutate. */
+  /**
+   * The log after the latest snapshot: entries snapshotIndex+1..lastIndex (index i at position
+   * i - snapshotIndex - 1). Do not mutate.
+   */
   log(): readonly Entry[];
+  /**
+   * Compacts the log (§7): the host hands over its state machine serialized as of `index`,
+   * which it has applied and the core has persisted. The core keeps it as its snapshot, drops
+   * the entries it covers from memory, and puts it in the next Ready for storage. Returns false,
+   * changing nothing, when `index` is not past the current snapshot or not yet applied.
+   */
+  compact(index: Index, data: string): boolean;
+  /** The latest snapshot (null before the first). Do not mutate. */
+  snapshot(): Snapshot | null;
 }

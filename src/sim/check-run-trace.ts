@@ -41,6 +41,14 @@ function describeRaft(node: number, e: RaftEvent): string | null {
       return `n${node} drops ${e.count} conflicting entr${e.count === 1 ? 'y' : 'ies'} from index ${e.from} (§5.3)`;
     case 'append':
       return null;
+    case 'snapshot-taken':
+      return `n${node} snapshots its state up to index ${e.index} (term ${e.term}) and drops ${e.compacted} entries (§7)`;
+    case 'snapshot-send':
+      return `n${node} sends its snapshot up to ${e.index} (term ${e.term}) to n${e.to}: its next entry was compacted away (§7)`;
+    case 'snapshot-received':
+      return e.installed
+        ? `n${node} installs the snapshot up to ${e.index} (term ${e.term}) from n${e.leader}, keeping ${e.kept} entries after it (§7)`
+        : `n${node} ignores a snapshot up to ${e.index} from n${e.leader}: its commit index is already past it`;
   }
 }
 

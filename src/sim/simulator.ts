@@ -61,6 +61,8 @@ const MESSAGE_CODE: Record<MessageType, number> = {
   PreVoteResponse: 4,
   AppendEntries: 5,
   AppendEntriesResponse: 6,
+  InstallSnapshot: 7,
+  InstallSnapshotResponse: 8,
 };
 
 /** Trace record kinds folded into the trace hash. */

@@ -142,6 +142,26 @@ function describeRaft(nodes: readonly NodeId[], ev: RaftEvent, context: Describe
       if (count < 3) return null; // routine replication: the commit line says it
       return { text: `${n} caught up: appended entries ${ev.from}-${ev.to} from ${nodeName(ev.leader)}`, tone: 'info' };
     }
+    case 'snapshot-taken':
+      // §7: each server compacts its own log; the snapshot replaces the entries it covers.
+      return {
+        text: `${n} took a snapshot ≤ ${ev.index} t${ev.term}: ${ev.compacted} ${ev.compacted === 1 ? 'entry' : 'entries'} compacted`,
+        tone: 'info',
+      };
+    case 'snapshot-send':
+      return {
+        text: `${n} sends its snapshot ≤ ${ev.index} t${ev.term} to ${nodeName(ev.to)}: the entries it needs were compacted away`,
+        tone: 'info',
+      };
+    case 'snapshot-received':
+      if (!ev.installed)
+        return { text: `${n} ignored a snapshot ≤ ${ev.index} from ${nodeName(ev.leader)}: it already has more committed`, tone: 'info' };
+      return {
+        text:
+          `${n} was brought up to date by a snapshot ≤ ${ev.index} t${ev.term} from ${nodeName(ev.leader)}` +
+          (ev.kept > 0 ? ` (kept ${ev.kept} ${ev.kept === 1 ? 'entry' : 'entries'} after it)` : ''),
+        tone: 'good',
+      };
   }
 }
 

@@ -1,9 +1,11 @@
 import { createRaft } from '../../src/raft/index.js';
-import type { Entry, HardState, Message, NodeId, RaftConfig, RaftCore, RaftEvent, Ready } from '../../src/raft/index.js';
+import type { Entry, HardState, Message, NodeId, RaftConfig, RaftCore, RaftEvent, Ready, Snapshot } from '../../src/raft/index.js';
 
 /** What one node's storage holds, built from the Readies it handled. */
 export interface Stored {
   hardState: HardState;
+  /** The latest snapshot stored; `entries` follow it. */
+  snapshot?: Snapshot;
   entries: Entry[];
 }
 
@@ -18,6 +20,11 @@ export class Net {
   readonly stored = new Map<NodeId, Stored>();
   /** Entries each node applied, in order (committedEntries of its Readies). */
   readonly applied = new Map<NodeId, Entry[]>();
+  /**
+   * Each node's state machine: the data of every normal entry applied, in order (restored from
+   * a snapshot's data, which is this list as JSON).
+   */
+  readonly state = new Map<NodeId, string[]>();
   readonly events = new Map<NodeId, RaftEvent[]>();
   /** Every message that left a node, in order (dropped ones included). */
   readonly sent: Message[] = [];
@@ -39,8 +46,15 @@ export class Net {
         entries: [...(config.entries ?? [])],
       });
       this.applied.set(id, []);
+      this.state.set(id, config.snapshot ? (JSON.parse(config.snapshot.data) as string[]) : []);
       this.events.set(id, []);
     }
+  }
+
+  /** Compacts a node's log at its applied index, its state machine serialized as the data (§7). */
+  compact(id: NodeId): boolean {
+    const core = this.core(id);
+    return core.compact(core.status().appliedIndex, JSON.stringify(this.state.get(id)));
   }
 
   core(id: NodeId): RaftCore {
@@ -60,6 +74,9 @@ export class Net {
         this.sent.push(m);
         out.push(m);
       }
+      // §7: a snapshot from the leader replaces the state machine before entries after it apply.
+      if (rd.snapshot && rd.snapshot.index > core.status().appliedIndex) this.state.set(id, JSON.parse(rd.snapshot.data) as string[]);
+      for (const e of rd.committedEntries) if (e.type === 'normal') this.state.get(id)!.push(e.data);
       this.applied.get(id)!.push(...rd.committedEntries);
       this.events.get(id)!.push(...rd.events);
       core.advance(rd);
@@ -114,9 +131,16 @@ export class Net {
   /** Brings a node back from what its storage holds. */
   restart(id: NodeId, overrides: Partial<RaftConfig> = {}): RaftCore {
     const s = this.stored.get(id)!;
-    const core = createRaft({ ...this.configOf(id), hardState: { ...s.hardState }, entries: [...s.entries], ...overrides });
+    const core = createRaft({
+      ...this.configOf(id),
+      hardState: { ...s.hardState },
+      entries: [...s.entries],
+      ...(s.snapshot ? { snapshot: s.snapshot } : {}),
+      ...overrides,
+    });
     this.cores.set(id, core);
     this.applied.set(id, []);
+    this.state.set(id, s.snapshot ? (JSON.parse(s.snapshot.data) as string[]) : []);
     this.down.delete(id);
     return core;
   }
@@ -131,10 +155,19 @@ export class Net {
 
   private persist(id: NodeId, rd: Ready): void {
     const s = this.stored.get(id)!;
+    if (rd.snapshot) {
+      // §7: the snapshot replaces what it covers; the entries after it stay only if ours at its
+      // index has its term.
+      const base = s.snapshot?.index ?? 0;
+      const at = s.entries[rd.snapshot.index - base - 1];
+      s.entries = at !== undefined && at.term === rd.snapshot.term ? s.entries.slice(rd.snapshot.index - base) : [];
+      s.snapshot = rd.snapshot;
+    }
     if (rd.hardState) s.hardState = { ...rd.hardState };
     const first = rd.entries[0];
     if (first !== undefined) {
-      s.entries.length = Math.min(s.entries.length, first.index - 1);
+      const base = s.snapshot?.index ?? 0;
+      s.entries.length = Math.min(s.entries.length, first.index - base - 1);
       s.entries.push(...rd.entries);
     }
     // The host's rule: nothing leaves before the state behind it is stored.
