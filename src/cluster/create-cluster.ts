@@ -15,6 +15,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { InProcessNetwork } from './in-process-network.js';
 import { NodeHost } from './node-host.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
+import { restartFailureReason } from './restart-failure.js';
 import { RealScheduler, VirtualScheduler, type Scheduler } from './scheduler.js';
 import { buildSnapshot, commandText, describeFaults } from './snapshot.js';
 import type { Timer } from './timer-queue.js';
@@ -125,7 +126,7 @@ export class RaftCluster implements Cluster {
         onChange: () => this.markDirty(),
         onReadyHandled: (node, status, rd) => this.observe(node, status, rd),
         onFailure: (node, message) =>
-          this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `node stopped: ${message}` }),
+          this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `stopped: ${message}` }),
       });
       this.hosts.set(id, host);
       transports.set(id, transport);
@@ -231,12 +232,19 @@ export class RaftCluster implements Cluster {
   async restart(id: NodeId): Promise<void> {
     const host = this.requireHost(id);
     if (host.up || this.stopped) return;
-    const storage = await this.openStorage(id);
-    this.reportRecovery(id, storage);
-    this.restarts.set(id, (this.restarts.get(id) ?? 0) + 1);
-    const port = this.ports.get(id) ?? 0;
-    this.observeStart(id, storage);
-    await host.start(storage, this.makeTransport(id, port));
+    let storage: Storage;
+    try {
+      storage = await this.openStorage(id);
+      this.reportRecovery(id, storage);
+      this.restarts.set(id, (this.restarts.get(id) ?? 0) + 1);
+      this.observeStart(id, storage);
+      // A failed start leaves the node down, its files closed: restart can try again.
+      await host.start(storage, this.makeTransport(id, this.ports.get(id) ?? 0));
+    } catch (err) {
+      const { reason, file } = restartFailureReason(err);
+      this.emit({ type: 'storage-recovery', node: id, file, offset: 0, droppedBytes: 0, reason });
+      throw new Error(`n${id} ${reason}`, { cause: err });
+    }
     this.shareTcpPorts();
     const kept = storage.summary();
     this.emit({ type: 'restart', node: id, term: kept.term, lastIndex: kept.lastIndex });

@@ -75,7 +75,11 @@ export class NodeHost<R = unknown> {
     return this.transport;
   }
 
-  /** Starts (or restarts) the node from what its storage holds. */
+  /**
+   * Starts (or restarts) the node from what its storage holds. If the transport cannot start
+   * (its port is taken), the node is left down — no core, storage closed — so a later start can
+   * try again; the error is rethrown.
+   */
   async start(storage: Storage, transport: Transport): Promise<number> {
     this.storage = storage;
     this.transport = transport;
@@ -88,7 +92,17 @@ export class NodeHost<R = unknown> {
       if (generation !== this.generation) return;
       this.receive(m);
     });
-    const port = await transport.start();
+    let port: number;
+    try {
+      port = await transport.start();
+    } catch (err) {
+      this.generation++;
+      this.core = undefined;
+      await transport.stop().catch(() => undefined);
+      await storage.close().catch(() => undefined);
+      this.hooks.onChange();
+      throw err;
+    }
     this.running = true;
     this.scheduleReady();
     return port;

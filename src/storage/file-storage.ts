@@ -1,14 +1,16 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Entry, HardState, Index, NodeId, Term } from '../raft/types.js';
 import { assertCrc32Available } from './crc32.js';
-import { removeIfExists, tempPathFor } from './durable-fs.js';
+import { isNotFound, removeIfExists, tempPathFor } from './durable-fs.js';
 import { readHardStateFile, writeHardStateFile } from './hard-state-file.js';
 import { LogFile } from './log-file.js';
 import { encodeCommitRecord, encodeEntryRecord, encodeTruncateRecord } from './log-record.js';
 import { replayLog } from './log-replay.js';
-import { copyHardState, saveProblem, spliceEntries } from './log-rules.js';
+import { copyHardState, EMPTY_HARD_STATE, saveProblem, spliceEntries } from './log-rules.js';
 import { encodeRecords } from './record-codec.js';
+import { StorageCorruptionError } from './storage-error.js';
+import { StorageFailureError } from './storage-failure.js';
 import type { RecoveryReport, Storage, StoredState } from './types.js';
 
 /** The log file's name inside a node's folder. */
@@ -25,6 +27,12 @@ export interface FileStorageOptions {
    * once there are at least this many of them and they outnumber the live entries. Default 4096.
    */
   compactAfterDeadRecords?: number;
+  /**
+   * Rewrite the hard-state file with the current commit index at most this often (ms) while the
+   * commit index moves, and on close. The file's commit is what tells a log cut short at a record
+   * boundary (lost records, not a torn write) from a whole one. Default 1000.
+   */
+  hardStateRefreshMs?: number;
 }
 
 /**
@@ -39,8 +47,10 @@ export interface FileStorageOptions {
  *
  * Order inside a save: hard-state file first, then the log, so a term or vote is on disk before
  * any entry that depends on it (Figure 2: persistent state is "updated on stable storage before
- * responding to RPCs"). A crash between the two can leave the file's commit past the log's end;
- * open() lowers it to the last index (commit may lag: Figure 2 keeps it volatile) and reports it.
+ * responding to RPCs"). The commit index the file holds is always one the log already covers
+ * (the one before this save; a newer one goes in the file only after the log write, at most once
+ * a second and on close). So a log that ends before the file's commit index has LOST records —
+ * a crash cannot do that — and open() refuses it rather than run with acknowledged entries gone.
  */
 export class FileStorage implements Storage {
   private readonly entries: Entry[];
@@ -52,8 +62,13 @@ export class FileStorage implements Storage {
   private failure: unknown = null;
   private closed = false;
   private closing: Promise<void> | null = null;
-  /** Atomic replaces of the hard-state file so far (one per change of term or vote). */
+  /** Atomic replaces of the hard-state file so far for a change of term or vote. */
   hardStateWriteCount = 0;
+  /** Atomic replaces of the hard-state file so far that only brought its commit index up to date. */
+  commitRefreshCount = 0;
+  /** The commit index the hard-state file holds now: ≤ the durable log's end, never lowered. */
+  private fileCommit: Index;
+  private lastFileWriteAt = Date.now();
 
   private constructor(
     /** The node's folder. */
@@ -62,7 +77,10 @@ export class FileStorage implements Storage {
     recovered: { entries: Entry[]; deadRecords: number; hardState: HardState; logHasCommit: boolean },
     private readonly reports: readonly RecoveryReport[],
     private readonly compactAfter: number,
+    private readonly refreshMs: number,
+    fileCommit: Index,
   ) {
+    this.fileCommit = fileCommit;
     this.entries = recovered.entries;
     this.deadRecords = recovered.deadRecords;
     this.hardState = recovered.hardState;
@@ -70,10 +88,12 @@ export class FileStorage implements Storage {
   }
 
   /**
-   * Opens the storage in `dir`, creating the folder if missing, and recovers it: a torn or
-   * corrupt last log record is cut off and reported in `load().reports`; damage anywhere else
-   * (a bad record followed by valid ones, entries out of sequence, a hard-state file that does
-   * not parse or fails its checksum) throws an error naming the file and byte offset.
+   * Opens the storage in `dir`, creating the folder and its files if missing, and recovers it: a
+   * torn or corrupt last log record is cut off and reported in `load().reports`; damage anywhere
+   * else (a bad record followed by valid ones, entries out of sequence, a hard-state file that
+   * does not parse, fails its checksum, is empty, or is missing beside a log with entries, a log
+   * that ends before the commit index the hard state records) throws a
+   * {@link StorageCorruptionError} naming the file, where, and what to do.
    */
   static async open(dir: string, options: FileStorageOptions = {}): Promise<FileStorage> {
     assertCrc32Available();
@@ -99,23 +119,45 @@ export class FileStorage implements Storage {
     await removeIfExists(tempPathFor(hardStatePath));
 
     // Check everything before changing anything: a file that throws is left as it was.
-    const hardState = await readHardStateFile(hardStatePath);
+    const stored = await readHardStateFile(hardStatePath);
+    const logExisted = await exists(logPath);
     const scan = await LogFile.read(logPath);
     const replayed = replayLog(scan.records, logPath);
     const { entries } = replayed;
+    if (stored === null && entries.length > 0) {
+      // Every entry has a term ≥ 1, and a term is written to the hard-state file before any
+      // entry of it: the file existed, and with it went the term and the vote.
+      throw new StorageCorruptionError(
+        hardStatePath,
+        0,
+        `the hard-state file is missing while the log holds ${entries.length} entries: this node's term and vote are lost, ` +
+          'and a node that forgot its vote could vote twice in one term. Restore the folder from a backup; do not start this node from it',
+      );
+    }
+    const hardState = stored ?? copyHardState(EMPTY_HARD_STATE);
+    const fileCommit = hardState.commit;
+    if (fileCommit > entries.length) {
+      // The file's commit is always one the log held durably when it was written (see the class
+      // comment): the log lost records at its end — a copy cut short, a disk fault — not a crash.
+      throw new StorageCorruptionError(
+        logPath,
+        scan.goodBytes,
+        `the log ends at index ${entries.length}, but ${hardStatePath} records commit index ${fileCommit}: ` +
+          `entries ${entries.length + 1}-${fileCommit} were committed (acknowledged to clients) and are missing from the end of the log. ` +
+          'Restore this folder from a backup; starting from it would let this node vote as if those entries never existed',
+      );
+    }
+    // The log's last commit record is the latest commit saved (it may be lower than the file's:
+    // a restarted core relearns its commit index from zero, Figure 2).
+    if (replayed.commit !== null) hardState.commit = replayed.commit;
     const opened = await LogFile.open(logPath, scan);
     const reports: RecoveryReport[] = opened.report === null ? [] : [opened.report];
-    if (replayed.commit !== null) hardState.commit = replayed.commit;
-    if (hardState.commit > entries.length) {
-      reports.push({
-        file: hardStatePath,
-        offset: 0,
-        droppedBytes: 0,
-        reason:
-          `commit index ${hardState.commit} is past the last log index ${entries.length} ` +
-          `(a save was cut short); using ${entries.length}`,
+    if (stored === null && !logExisted) {
+      // A new node: create its hard-state file too, so that a file missing later means a loss.
+      await writeHardStateFile(hardStatePath, hardState).catch(async (err: unknown) => {
+        await opened.log.close();
+        throw new StorageFailureError(dir, err);
       });
-      hardState.commit = entries.length;
     }
     return new FileStorage(
       dir,
@@ -123,6 +165,8 @@ export class FileStorage implements Storage {
       { entries, deadRecords: replayed.deadRecords, hardState, logHasCommit: replayed.commit !== null },
       reports,
       options.compactAfterDeadRecords ?? 4096,
+      options.hardStateRefreshMs ?? 1000,
+      fileCommit,
     );
   }
 
@@ -161,7 +205,11 @@ export class FileStorage implements Storage {
   /** Waits for queued saves, then closes the log file. Later saves reject. */
   close(): Promise<void> {
     this.closed = true;
-    this.closing ??= this.queue.then(() => this.log.close()).finally(() => openDirs.delete(resolve(this.dir)));
+    this.closing ??= this.queue
+      .then(() => (this.failure === null ? this.refreshFileCommit(0) : undefined))
+      .catch(() => undefined) // the log is whole either way; only the file's commit stays older
+      .then(() => this.log.close())
+      .finally(() => openDirs.delete(resolve(this.dir)));
     return this.closing;
   }
 
@@ -182,7 +230,12 @@ export class FileStorage implements Storage {
 
     try {
       if (termOrVoteChanged) {
-        await writeHardStateFile(join(this.dir, HARD_STATE_FILE_NAME), next);
+        // With the commit index the log already holds: the new one is durable only after the
+        // log write below, and the file must never claim more than the log has.
+        const fileCommit = Math.max(this.fileCommit, current.commit);
+        await writeHardStateFile(join(this.dir, HARD_STATE_FILE_NAME), { ...next, commit: fileCommit });
+        this.fileCommit = fileCommit;
+        this.lastFileWriteAt = Date.now();
         this.hardStateWriteCount++;
       }
       const payloads: Buffer[] = [];
@@ -203,10 +256,27 @@ export class FileStorage implements Storage {
       }
       this.hardState = next;
       await this.maybeCompact();
+      if (commitChanged) await this.refreshFileCommit(this.refreshMs);
     } catch (err) {
-      this.failure = err;
-      throw err;
+      const failure = err instanceof StorageFailureError ? err : new StorageFailureError(this.dir, err);
+      this.failure = failure;
+      throw failure;
     }
+  }
+
+  /**
+   * Brings the hard-state file's commit index up to the durable one, if it is behind and the last
+   * write of the file is at least `minAgeMs` old: what lets open() tell a log that lost records.
+   * The file's commit never goes down (committed entries are never truncated, §5.4), so a core
+   * that relearns its commit index after a restart does not weaken the check.
+   */
+  private async refreshFileCommit(minAgeMs: number): Promise<void> {
+    const { commit } = this.hardState;
+    if (commit <= this.fileCommit || Date.now() - this.lastFileWriteAt < minAgeMs) return;
+    await writeHardStateFile(join(this.dir, HARD_STATE_FILE_NAME), this.hardState);
+    this.fileCommit = commit;
+    this.lastFileWriteAt = Date.now();
+    this.commitRefreshCount++;
   }
 
   /** Rewrites the log without dead records once they are many and outnumber the live entries. */
@@ -217,5 +287,15 @@ export class FileStorage implements Storage {
     await this.log.rewrite(encodeRecords(payloads));
     this.deadRecords = 0;
     this.logHasCommit = true;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
   }
 }

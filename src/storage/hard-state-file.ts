@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { HardState } from '../raft/types.js';
 import { isNotFound, replaceFileAtomically } from './durable-fs.js';
-import { copyHardState, EMPTY_HARD_STATE, hardStateProblem } from './log-rules.js';
+import { copyHardState, hardStateProblem } from './log-rules.js';
 import { checkRecordAt, encodeRecords, RECORD_HEADER_BYTES } from './record-codec.js';
 import { StorageCorruptionError } from './storage-error.js';
 
@@ -12,20 +12,29 @@ import { StorageCorruptionError } from './storage-error.js';
  */
 
 /**
- * Reads the hard state at `path`. A missing or empty file is the empty state (term 0, no vote).
- * Anything else that is not exactly one whole record with a matching checksum and a valid hard
- * state throws a {@link StorageCorruptionError}: a replaced-atomically file has no torn tail,
- * so damage here is never guessed around.
+ * Reads the hard state at `path`; null when there is no such file (the caller decides whether
+ * that is a new node or a lost file). Anything that is not exactly one whole record with a
+ * matching checksum and a valid hard state — an EMPTY file included — throws a
+ * {@link StorageCorruptionError}: a replaced-atomically file is never empty or torn, so damage
+ * here is never guessed around (an emptied file would silently forget the term and the vote).
  */
-export async function readHardStateFile(path: string): Promise<HardState> {
+export async function readHardStateFile(path: string): Promise<HardState | null> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (err) {
-    if (isNotFound(err)) return copyHardState(EMPTY_HARD_STATE);
+    if (isNotFound(err)) return null;
     throw err;
   }
-  if (bytes.length === 0) return copyHardState(EMPTY_HARD_STATE);
+  if (bytes.length === 0) {
+    throw new StorageCorruptionError(
+      path,
+      0,
+      "the hard-state file is empty: this node's term, vote and commit index are lost (the file is only ever " +
+        'replaced whole, so something outside raft-tui emptied it). Restore the folder from a backup; ' +
+        'a node that forgot its vote could vote twice in one term',
+    );
+  }
   const check = checkRecordAt(bytes, 0);
   if (!('size' in check)) throw new StorageCorruptionError(path, 0, `hard state record: ${check.problem}`);
   if (check.size !== bytes.length) {

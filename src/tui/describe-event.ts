@@ -105,6 +105,9 @@ export function describeEventFor(e: ClusterEvent, subjects: readonly NodeId[], c
       return text ? { text, tone: 'warn' } : { text: 'network healed: every link is up', tone: 'good' };
     }
     case 'storage-recovery':
+      // Nothing cut: the node stopped or was refused, and the reason says why in words
+      // ("stopped: the disk is full …"), not as a cut of 0 bytes.
+      if (e.droppedBytes === 0) return { text: `${nodeName(e.node)} ${e.reason}`, tone: 'bad' };
       return {
         text: `${nodeName(e.node)} cut ${e.droppedBytes} bytes off ${e.file} at offset ${e.offset} on recovery: ${e.reason}`,
         tone: 'warn',

@@ -189,16 +189,63 @@ describe('FileStorage recovery', () => {
     expect(err.offset).toBe(size);
   });
 
-  it('a commit index past the recovered log (a save cut short after its hard state) is lowered and reported', async () => {
+  it('a log cut at a record boundary below the commit index in the hard state is refused with the file, the indexes and what to do', async () => {
     const { dir, logPath, offsets } = await writeSampleLog();
-    // Hard state is written before the log; a crash between them leaves commit ahead.
-    await writeFile(join(dir, HARD_STATE_FILE_NAME), encodeRecords([Buffer.from('{"term":2,"votedFor":1,"commit":5}')]));
-    await truncate(logPath, offsets[3]);
+    // Entries 1-5 durable and committed; a clean close puts commit 5 in the hard-state file.
     const s = await FileStorage.open(dir);
-    expect(s.load().hardState).toEqual({ term: 2, votedFor: 1, commit: 3 });
-    expect(s.load().reports).toEqual([
-      expect.objectContaining({ file: join(dir, HARD_STATE_FILE_NAME), reason: expect.stringMatching(/commit index 5/) }),
-    ]);
+    await s.save({ term: 2, votedFor: 1, commit: 5 }, []);
     await s.close();
+    const original = await readFile(logPath);
+    // Every cut at a record boundary that loses an entry (offsets[0..4] start entries 1-5).
+    for (const [i, cut] of offsets.entries()) {
+      await writeFile(logPath, original.subarray(0, cut));
+      const err = await openError(dir);
+      expect(err.file).toBe(logPath);
+      expect(err.offset).toBe(cut);
+      expect(err.reason).toContain(`the log ends at index ${i}, but ${join(dir, HARD_STATE_FILE_NAME)} records commit index 5`);
+      expect(err.reason).toContain(`entries ${i + 1}-5 were committed`);
+      expect(err.reason).toMatch(/Restore this folder from a backup/);
+      // Refused, not repaired: the file is left as it was.
+      expect((await stat(logPath)).size).toBe(cut);
+    }
+  });
+
+  it('the hard state never claims a commit the log does not hold, so a crash at any point opens', async () => {
+    // A save that changes the term and carries new entries writes the hard-state file first: if
+    // it held the new commit index, a crash before the log write would look like lost records.
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir, { hardStateRefreshMs: 60_000 });
+    await s.save({ term: 1, votedFor: 1, commit: 0 }, entries(1, 3, 1));
+    await s.save({ term: 2, votedFor: null, commit: 6 }, entries(4, 6, 2));
+    const written = await readFile(join(dir, HARD_STATE_FILE_NAME));
+    await s.close();
+    const crashed = await tempDir();
+    // The crash: the log as it was before the second save, the hard-state file after its first step.
+    await writeFile(
+      join(crashed, LOG_FILE_NAME),
+      (await readFile(join(dir, LOG_FILE_NAME))).subarray(0, (await recordOffsets(join(dir, LOG_FILE_NAME)))[3]),
+    );
+    await writeFile(join(crashed, HARD_STATE_FILE_NAME), written);
+    const reopened = await FileStorage.open(crashed);
+    expect(reopened.load().entries).toEqual(entries(1, 3, 1));
+    expect(reopened.load().hardState).toEqual({ term: 2, votedFor: null, commit: 0 });
+    expect(reopened.load().reports).toEqual([]);
+    await reopened.close();
+  });
+
+  it("refreshes the hard-state file's commit while commits move, and never lowers it", async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir, { hardStateRefreshMs: 0 });
+    await s.save({ term: 1, votedFor: 1, commit: 0 }, entries(1, 5, 1));
+    await s.save({ term: 1, votedFor: 1, commit: 4 }, []);
+    expect(s.commitRefreshCount).toBe(1);
+    expect((await readFile(join(dir, HARD_STATE_FILE_NAME))).toString()).toContain('"commit":4');
+    // A restarted core relearns its commit from 0; a term change meanwhile keeps the file at 4.
+    await s.save({ term: 2, votedFor: null, commit: 0 }, []);
+    await s.save({ term: 3, votedFor: null, commit: 0 }, []);
+    expect((await readFile(join(dir, HARD_STATE_FILE_NAME))).toString()).toContain('"commit":4');
+    await s.close();
+    await truncate(join(dir, LOG_FILE_NAME), (await recordOffsets(join(dir, LOG_FILE_NAME)))[3]);
+    await expect(FileStorage.open(dir)).rejects.toThrow(/the log ends at index 3, but .* records commit index 4/);
   });
 });

@@ -1,7 +1,8 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileStorage, HARD_STATE_FILE_NAME, LOG_FILE_NAME } from '../../src/storage/file-storage.js';
+import { StorageCorruptionError } from '../../src/storage/storage-error.js';
 import { entries, entry, recordOffsets, useTempDirs } from './fixtures.js';
 
 const tempDir = useTempDirs();
@@ -65,10 +66,9 @@ describe('FileStorage', () => {
     expect((await stat(join(dir, HARD_STATE_FILE_NAME))).isFile()).toBe(true);
   });
 
-  it('treats zero-length files as the empty state', async () => {
+  it('treats a zero-length log as the empty log, and refuses a zero-length hard-state file', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, LOG_FILE_NAME), Buffer.alloc(0));
-    await writeFile(join(dir, HARD_STATE_FILE_NAME), Buffer.alloc(0));
     const s = await FileStorage.open(dir);
     expect(s.load()).toEqual({ hardState: { term: 0, votedFor: null, commit: 0 }, entries: [], reports: [] });
     expect(s.summary()).toEqual({ term: 0, votedFor: null, lastIndex: 0 });
@@ -77,6 +77,32 @@ describe('FileStorage', () => {
     const reopened = await FileStorage.open(dir);
     expect(reopened.summary()).toEqual({ term: 1, votedFor: 3, lastIndex: 1 });
     await reopened.close();
+    // The hard-state file is only ever replaced whole: empty means emptied, and with it the vote
+    // for term 1 is gone. Starting as term 0 could vote twice in term 1.
+    await writeFile(join(dir, HARD_STATE_FILE_NAME), Buffer.alloc(0));
+    const err: unknown = await FileStorage.open(dir).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StorageCorruptionError);
+    expect((err as StorageCorruptionError).file).toBe(join(dir, HARD_STATE_FILE_NAME));
+    expect((err as Error).message).toMatch(/hard-state file is empty.*term, vote and commit index are lost.*Restore the folder/);
+  });
+
+  it('refuses a log with entries whose hard-state file is missing (the term and vote are lost)', async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir);
+    await s.save({ term: 3, votedFor: 2, commit: 0 }, entries(1, 4, 3));
+    await s.close();
+    await rm(join(dir, HARD_STATE_FILE_NAME));
+    await expect(FileStorage.open(dir)).rejects.toThrow(/hard-state file is missing while the log holds 4 entries/);
+  });
+
+  it('a new folder gets its hard-state file at once, so a missing one later is a loss, not a new node', async () => {
+    const dir = await tempDir();
+    const s = await FileStorage.open(dir);
+    await s.close();
+    expect((await readFile(join(dir, HARD_STATE_FILE_NAME))).length).toBeGreaterThan(0);
   });
 
   it('group commit: one fsync of the log per save, however many entries it holds', async () => {
@@ -122,9 +148,17 @@ describe('FileStorage', () => {
     await s.save({ term: 1, votedFor: 1, commit: 2 }, []);
     await s.save({ term: 1, votedFor: 1, commit: 4 }, []);
     expect(s.hardStateWriteCount).toBe(1);
+    // What a crash now would leave: the file still says commit 0 (it is refreshed at most once a
+    // second, and on close); the log says 4.
+    const crashed = await tempDir();
+    await cp(dir, crashed, { recursive: true });
     await s.close();
-    // The file still says commit 0; the log says 4.
-    expect((await readFile(join(dir, HARD_STATE_FILE_NAME))).toString()).toContain('"commit":0');
+    expect((await readFile(join(crashed, HARD_STATE_FILE_NAME))).toString()).toContain('"commit":0');
+    const fromCrash = await FileStorage.open(crashed);
+    expect(fromCrash.load().hardState).toEqual({ term: 1, votedFor: 1, commit: 4 });
+    await fromCrash.close();
+    // A clean close brought the file's commit up to date.
+    expect((await readFile(join(dir, HARD_STATE_FILE_NAME))).toString()).toContain('"commit":4');
     const reopened = await FileStorage.open(dir);
     expect(reopened.load().hardState).toEqual({ term: 1, votedFor: 1, commit: 4 });
     // A later term change rewrites the file with the commit of that moment.
