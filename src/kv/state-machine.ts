@@ -68,6 +68,31 @@ export class KvStateMachine {
     return this.view;
   }
 
+  /**
+   * The whole state as a string (§7: a snapshot "holds the state machine state"): the store and
+   * the client sessions, the sessions in least-recently-used order, so a node restored from it
+   * expires the same sessions and answers retries the same as the node that took it.
+   */
+  snapshot(): string {
+    const sessions: [string, number, [number, KvResult][]][] = [];
+    for (const [client, s] of this.sessions) sessions.push([client, s.ack, [...s.results]]);
+    const state: SnapshotState = { v: 1, store: [...this.store], sessions };
+    return JSON.stringify(state);
+  }
+
+  /**
+   * Replaces the whole state with a {@link snapshot}'s, as of log index `index`. Throws, changing
+   * nothing, on data that is not a snapshot of this state machine.
+   */
+  restore(index: Index, data: string): void {
+    const state = parseSnapshotState(data);
+    this.reset();
+    for (const [key, value] of state.store) this.store.set(key, value);
+    for (const [client, ack, results] of state.sessions) this.sessions.set(client, { ack, results: new Map(results) });
+    this.lastClient = state.sessions.at(-1)?.[0];
+    this.applied = index;
+  }
+
   /** Forgets everything, as a crash does to volatile state: the log replays it later. */
   reset(): void {
     this.store.clear();
@@ -170,4 +195,38 @@ export class KvStateMachine {
       }
     }
   }
+}
+
+/** What {@link KvStateMachine.snapshot} writes: a version, the key-value pairs, the sessions. */
+interface SnapshotState {
+  v: 1;
+  store: [string, string][];
+  /** [client, ack, [seq, result][]], least recently used first. */
+  sessions: [string, number, [number, KvResult][]][];
+}
+
+/** The state a snapshot string holds, or an Error saying what is wrong with it. */
+function parseSnapshotState(data: string): SnapshotState {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    throw new Error('key-value snapshot is not JSON');
+  }
+  const o = value as Partial<SnapshotState> | null;
+  if (typeof o !== 'object' || o === null || o.v !== 1) throw new Error('key-value snapshot has an unknown format (expected version 1)');
+  const pairOk = (p: unknown) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string';
+  if (!Array.isArray(o.store) || !o.store.every(pairOk)) throw new Error('key-value snapshot: store must be [key, value] string pairs');
+  const resultOk = (r: unknown) =>
+    Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && typeof r[1] === 'object' && r[1] !== null && !Array.isArray(r[1]);
+  const sessionOk = (x: unknown) =>
+    Array.isArray(x) &&
+    x.length === 3 &&
+    typeof x[0] === 'string' &&
+    Number.isSafeInteger(x[1]) &&
+    Array.isArray(x[2]) &&
+    (x[2] as unknown[]).every(resultOk);
+  if (!Array.isArray(o.sessions) || !o.sessions.every(sessionOk))
+    throw new Error('key-value snapshot: sessions must be [client, ack, [seq, result][]] entries');
+  return o as SnapshotState;
 }

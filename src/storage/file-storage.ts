@@ -1,14 +1,16 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Entry, HardState, Index, NodeId, Term } from '../raft/types.js';
+import type { Entry, HardState, Index, NodeId, Snapshot, Term } from '../raft/types.js';
 import { assertCrc32Available } from './crc32.js';
 import { isNotFound, removeIfExists, tempPathFor } from './durable-fs.js';
 import { readHardStateFile, writeHardStateFile } from './hard-state-file.js';
 import { LogFile } from './log-file.js';
-import { encodeCommitRecord, encodeEntryRecord, encodeTruncateRecord } from './log-record.js';
+import { encodeBaseRecord, encodeCommitRecord, encodeEntryRecord, encodeTruncateRecord } from './log-record.js';
 import { replayLog } from './log-replay.js';
-import { copyHardState, EMPTY_HARD_STATE, saveProblem, spliceEntries } from './log-rules.js';
+import { compactEntries, copyHardState, EMPTY_HARD_STATE, type LogBase, saveProblem, snapshotProblem, spliceEntries } from './log-rules.js';
 import { encodeRecords } from './record-codec.js';
+import { removeSnapshotDebris, removeSnapshotsBefore, writeSnapshotFile } from './snapshot-file.js';
+import { recoverSnapshot } from './snapshot-recovery.js';
 import { StorageCorruptionError } from './storage-error.js';
 import { StorageFailureError } from './storage-failure.js';
 import type { RecoveryReport, Storage, StoredState } from './types.js';
@@ -36,8 +38,17 @@ export interface FileStorageOptions {
 }
 
 /**
- * Durable storage for one node in one folder: an append-only log file of checksummed records
- * and a hard-state file replaced atomically.
+ * Durable storage for one node in one folder: an append-only log file of checksummed records,
+ * a hard-state file replaced atomically, and snapshot files (§7, see snapshot-file.ts).
+ *
+ * A snapshot is written first (its own file: temp, fsync, rename, fsync the folder); then the
+ * log's prefix is dropped by rewriting the log file — atomically, the same way — to start
+ * after the PREVIOUS snapshot. A rewrite rather than segment files because what is rewritten
+ * is small (the entries since the previous snapshot, one snapshot interval) and happens once
+ * per interval, and one file keeps recovery simple; keeping one interval more than the newest
+ * snapshot needs means a damaged newest snapshot file is reported and recovery falls back to the
+ * previous snapshot plus the log, losing nothing. In memory only the entries after the newest
+ * snapshot are kept.
  *
  * A `save` is ONE write and ONE fsync of the log however many entries it holds (group commit).
  * The hard-state file (term, votedFor, commit) is replaced only when term or vote changes —
@@ -53,7 +64,13 @@ export interface FileStorageOptions {
  * a crash cannot do that — and open() refuses it rather than run with acknowledged entries gone.
  */
 export class FileStorage implements Storage {
+  /** The entries after the newest snapshot (`base`). */
   private readonly entries: Entry[];
+  private snapshot: Snapshot | null;
+  /** The newest snapshot's index and term (0/0 without one). */
+  private base: LogBase;
+  /** Where the log FILE starts: at or before `base` (the previous snapshot, see above). */
+  private fileBase: LogBase;
   private hardState: HardState;
   private deadRecords: number;
   /** Whether the log holds a commit record (then a later one replaces it: one more dead record). */
@@ -74,7 +91,15 @@ export class FileStorage implements Storage {
     /** The node's folder. */
     readonly dir: string,
     private readonly log: LogFile,
-    recovered: { entries: Entry[]; deadRecords: number; hardState: HardState; logHasCommit: boolean },
+    recovered: {
+      entries: Entry[];
+      snapshot: Snapshot | null;
+      base: LogBase;
+      fileBase: LogBase;
+      deadRecords: number;
+      hardState: HardState;
+      logHasCommit: boolean;
+    },
     private readonly reports: readonly RecoveryReport[],
     private readonly compactAfter: number,
     private readonly refreshMs: number,
@@ -82,6 +107,9 @@ export class FileStorage implements Storage {
   ) {
     this.fileCommit = fileCommit;
     this.entries = recovered.entries;
+    this.snapshot = recovered.snapshot;
+    this.base = recovered.base;
+    this.fileBase = recovered.fileBase;
     this.deadRecords = recovered.deadRecords;
     this.hardState = recovered.hardState;
     this.logHasCommit = recovered.logHasCommit;
@@ -117,33 +145,36 @@ export class FileStorage implements Storage {
     // Debris of a replace or compaction that a crash interrupted: the real files are intact.
     await removeIfExists(tempPathFor(logPath));
     await removeIfExists(tempPathFor(hardStatePath));
+    await removeSnapshotDebris(dir);
 
     // Check everything before changing anything: a file that throws is left as it was.
     const stored = await readHardStateFile(hardStatePath);
     const logExisted = await exists(logPath);
     const scan = await LogFile.read(logPath);
     const replayed = replayLog(scan.records, logPath);
-    const { entries } = replayed;
-    if (stored === null && entries.length > 0) {
+    const recovered = await recoverSnapshot(dir, logPath, replayed);
+    const { entries } = recovered;
+    const lastIndex = recovered.base.index + entries.length;
+    if (stored === null && lastIndex > 0) {
       // Every entry has a term ≥ 1, and a term is written to the hard-state file before any
       // entry of it: the file existed, and with it went the term and the vote.
       throw new StorageCorruptionError(
         hardStatePath,
         0,
-        `the hard-state file is missing while the log holds ${entries.length} entries: this node's term and vote are lost, ` +
+        `the hard-state file is missing while the log holds ${lastIndex} entries: this node's term and vote are lost, ` +
           'and a node that forgot its vote could vote twice in one term. Restore the folder from a backup; do not start this node from it',
       );
     }
     const hardState = stored ?? copyHardState(EMPTY_HARD_STATE);
     const fileCommit = hardState.commit;
-    if (fileCommit > entries.length) {
+    if (fileCommit > lastIndex) {
       // The file's commit is always one the log held durably when it was written (see the class
       // comment): the log lost records at its end — a copy cut short, a disk fault — not a crash.
       throw new StorageCorruptionError(
         logPath,
         scan.goodBytes,
-        `the log ends at index ${entries.length}, but ${hardStatePath} records commit index ${fileCommit}: ` +
-          `entries ${entries.length + 1}-${fileCommit} were committed (acknowledged to clients) and are missing from the end of the log. ` +
+        `the log ends at index ${lastIndex}, but ${hardStatePath} records commit index ${fileCommit}: ` +
+          `entries ${lastIndex + 1}-${fileCommit} were committed (acknowledged to clients) and are missing from the end of the log. ` +
           'Restore this folder from a backup; starting from it would let this node vote as if those entries never existed',
       );
     }
@@ -151,7 +182,8 @@ export class FileStorage implements Storage {
     // a restarted core relearns its commit index from zero, Figure 2).
     if (replayed.commit !== null) hardState.commit = replayed.commit;
     const opened = await LogFile.open(logPath, scan);
-    const reports: RecoveryReport[] = opened.report === null ? [] : [opened.report];
+    const reports: RecoveryReport[] = [...recovered.reports];
+    if (opened.report !== null) reports.push(opened.report);
     if (stored === null && !logExisted) {
       // A new node: create its hard-state file too, so that a file missing later means a loss.
       await writeHardStateFile(hardStatePath, hardState).catch(async (err: unknown) => {
@@ -162,7 +194,15 @@ export class FileStorage implements Storage {
     return new FileStorage(
       dir,
       opened.log,
-      { entries, deadRecords: replayed.deadRecords, hardState, logHasCommit: replayed.commit !== null },
+      {
+        entries,
+        snapshot: recovered.snapshot,
+        base: recovered.base,
+        fileBase: replayed.base,
+        deadRecords: replayed.deadRecords,
+        hardState,
+        logHasCommit: replayed.commit !== null,
+      },
       reports,
       options.compactAfterDeadRecords ?? 4096,
       options.hardStateRefreshMs ?? 1000,
@@ -179,6 +219,7 @@ export class FileStorage implements Storage {
   load(): StoredState {
     return {
       hardState: copyHardState(this.hardState),
+      snapshot: this.snapshot,
       entries: this.entries.map((e) => ({ ...e })),
       reports: this.reports.map((r) => ({ ...r })),
     };
@@ -192,12 +233,12 @@ export class FileStorage implements Storage {
    * last index; rejects after `close()`. After an I/O error every later save rejects too: what
    * reached the disk is unknown until the storage is reopened.
    */
-  save(hardState: HardState | null, entries: Entry[]): Promise<void> {
+  save(hardState: HardState | null, entries: Entry[], snapshot: Snapshot | null = null): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`file storage in ${this.dir} is closed`));
     // Copy now: the caller may reuse its arrays once this returns.
     const hs = hardState === null ? null : copyHardState(hardState);
     const batch = entries.map((e) => ({ index: e.index, term: e.term, type: e.type, data: e.data }));
-    const run = this.queue.then(() => this.saveNow(hs, batch));
+    const run = this.queue.then(() => this.saveNow(hs, batch, snapshot));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -213,16 +254,38 @@ export class FileStorage implements Storage {
     return this.closing;
   }
 
-  summary(): { term: Term; votedFor: NodeId | null; lastIndex: Index } {
-    return { term: this.hardState.term, votedFor: this.hardState.votedFor, lastIndex: this.entries.length };
+  summary(): { term: Term; votedFor: NodeId | null; lastIndex: Index; snapshotIndex: Index; snapshotTerm: Term } {
+    return {
+      term: this.hardState.term,
+      votedFor: this.hardState.votedFor,
+      lastIndex: this.base.index + this.entries.length,
+      snapshotIndex: this.base.index,
+      snapshotTerm: this.base.term,
+    };
   }
 
-  private async saveNow(hardState: HardState | null, entries: Entry[]): Promise<void> {
+  private async saveNow(hardState: HardState | null, entries: Entry[], snapshot: Snapshot | null): Promise<void> {
     if (this.failure !== null) {
       throw new Error(`file storage in ${this.dir} failed earlier; reopen it`, { cause: this.failure });
     }
-    const problem = saveProblem(this.entries, this.hardState, hardState, entries);
+    const newer = snapshot !== null && snapshot.index > this.base.index ? snapshot : null;
+    // Check the whole save against the log as the snapshot leaves it, before writing anything.
+    const after = newer === null ? null : snapshotAfter(this.entries, this.base, newer);
+    if (newer !== null) {
+      const bad = snapshotProblem(newer);
+      if (bad !== null) throw new Error(`file storage in ${this.dir} refused a save: ${bad}`);
+    }
+    const problem = saveProblem(after?.entries ?? this.entries, this.hardState, hardState, entries, after?.base ?? this.base);
     if (problem !== null) throw new Error(`file storage in ${this.dir} refused a save: ${problem}`);
+    if (newer !== null) {
+      try {
+        await this.storeSnapshot(newer);
+      } catch (err) {
+        const failure = err instanceof StorageFailureError ? err : new StorageFailureError(this.dir, err);
+        this.failure = failure;
+        throw failure;
+      }
+    }
     const current = this.hardState;
     const next = hardState ?? current;
     const termOrVoteChanged = next.term !== current.term || next.votedFor !== current.votedFor;
@@ -240,7 +303,7 @@ export class FileStorage implements Storage {
       }
       const payloads: Buffer[] = [];
       const first = entries[0];
-      if (first !== undefined && first.index <= this.entries.length) {
+      if (first !== undefined && first.index <= this.base.index + this.entries.length) {
         payloads.push(encodeTruncateRecord(first.index));
       }
       for (const e of entries) payloads.push(encodeEntryRecord(e));
@@ -248,7 +311,7 @@ export class FileStorage implements Storage {
       if (commitChanged) payloads.push(encodeCommitRecord(next.commit));
       if (payloads.length > 0) await this.log.append(encodeRecords(payloads));
 
-      const dropped = spliceEntries(this.entries, entries);
+      const dropped = spliceEntries(this.entries, entries, this.base.index);
       if (dropped > 0) this.deadRecords += dropped + 1;
       if (commitChanged) {
         if (this.logHasCommit) this.deadRecords++;
@@ -282,11 +345,42 @@ export class FileStorage implements Storage {
   /** Rewrites the log without dead records once they are many and outnumber the live entries. */
   private async maybeCompact(): Promise<void> {
     if (this.deadRecords < this.compactAfter || this.deadRecords <= this.entries.length) return;
-    const payloads = this.entries.map(encodeEntryRecord);
-    payloads.push(encodeCommitRecord(this.hardState.commit));
+    await this.rewriteLog(this.base, this.entries);
+  }
+
+  /**
+   * §7: stores a snapshot newer than ours, then drops the log's prefix. The snapshot file is
+   * durable before the log changes, so a crash in between leaves the snapshot and a log that
+   * still leads up to it. The log file then starts after the previous snapshot (one interval of
+   * slack, so a damaged newest snapshot file costs nothing), or, when the snapshot does not
+   * match our log (installed from the leader over a conflicting log), holds nothing before it.
+   */
+  private async storeSnapshot(snapshot: Snapshot): Promise<void> {
+    await writeSnapshotFile(this.dir, snapshot);
+    const at = this.entries[snapshot.index - this.base.index - 1];
+    if (at === undefined || at.term !== snapshot.term) {
+      await this.rewriteLog({ index: snapshot.index, term: snapshot.term }, []);
+    } else if (this.fileBase.index < this.base.index) {
+      await this.rewriteLog(this.base, this.entries);
+    }
+    compactEntries(this.entries, this.base, snapshot);
+    this.base = { index: snapshot.index, term: snapshot.term };
+    this.snapshot = snapshot;
+    await removeSnapshotsBefore(this.dir, this.fileBase.index);
+  }
+
+  /** Replaces the log file with `entries` after `base` and the commit index (atomically). */
+  private async rewriteLog(base: LogBase, entries: readonly Entry[]): Promise<void> {
+    const payloads: Buffer[] = [];
+    if (base.index > 0) payloads.push(encodeBaseRecord(base.index, base.term));
+    for (const e of entries) payloads.push(encodeEntryRecord(e));
+    const commit = this.hardState.commit;
+    const hasCommit = commit >= base.index && commit <= base.index + entries.length;
+    if (hasCommit) payloads.push(encodeCommitRecord(commit));
     await this.log.rewrite(encodeRecords(payloads));
+    this.fileBase = base;
     this.deadRecords = 0;
-    this.logHasCommit = true;
+    this.logHasCommit = hasCommit;
   }
 }
 
@@ -298,4 +392,10 @@ async function exists(path: string): Promise<boolean> {
     if (isNotFound(err)) return false;
     throw err;
   }
+}
+
+/** The log as `snapshot` would leave it (a copy): to check a save before anything is written. */
+function snapshotAfter(entries: readonly Entry[], base: LogBase, snapshot: Snapshot): { entries: Entry[]; base: LogBase } {
+  const copy = entries.slice();
+  return { base: compactEntries(copy, base, snapshot), entries: copy };
 }

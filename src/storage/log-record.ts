@@ -1,4 +1,4 @@
-import type { Entry, Index } from '../raft/types.js';
+import type { Entry, Index, Term } from '../raft/types.js';
 import { entryProblem } from './log-rules.js';
 
 /**
@@ -8,7 +8,12 @@ import { entryProblem } from './log-rules.js';
  * replace). Payloads are JSON: `{"index":3,"term":2,"type":"normal","data":"SET x = 1"}`,
  * `{"truncateFrom":3}` or `{"commit":2}`.
  */
-export type LogRecord = { kind: 'entry'; entry: Entry } | { kind: 'truncate'; from: Index } | { kind: 'commit'; commit: Index };
+export type LogRecord =
+  | { kind: 'entry'; entry: Entry }
+  | { kind: 'truncate'; from: Index }
+  | { kind: 'commit'; commit: Index }
+  /** First record of a log rewritten after a snapshot (§7): the log starts after (index, term). */
+  | { kind: 'base'; index: Index; term: Term };
 
 export function encodeEntryRecord(entry: Entry): Buffer {
   return Buffer.from(JSON.stringify({ index: entry.index, term: entry.term, type: entry.type, data: entry.data }), 'utf8');
@@ -16,6 +21,10 @@ export function encodeEntryRecord(entry: Entry): Buffer {
 
 export function encodeTruncateRecord(from: Index): Buffer {
   return Buffer.from(JSON.stringify({ truncateFrom: from }), 'utf8');
+}
+
+export function encodeBaseRecord(index: Index, term: Term): Buffer {
+  return Buffer.from(JSON.stringify({ base: index, baseTerm: term }), 'utf8');
 }
 
 export function encodeCommitRecord(commit: Index): Buffer {
@@ -40,6 +49,12 @@ export function decodeLogRecord(payload: Buffer): LogRecord | { problem: string 
       return { problem: `truncation marker has bad index ${String(from)}` };
     }
     return { kind: 'truncate', from };
+  }
+  if ('base' in o) {
+    const { base, baseTerm } = o;
+    const ok = (n: unknown, min: number) => typeof n === 'number' && Number.isSafeInteger(n) && n >= min;
+    if (!ok(base, 1) || !ok(baseTerm, 1)) return { problem: `log base record has bad index or term ${String(base)}/${String(baseTerm)}` };
+    return { kind: 'base', index: base as Index, term: baseTerm as Term };
   }
   if ('commit' in o) {
     const commit = o.commit;

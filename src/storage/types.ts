@@ -1,4 +1,4 @@
-import type { Entry, HardState } from '../raft/types.js';
+import type { Entry, HardState, Snapshot } from '../raft/types.js';
 
 /** A problem found while opening storage: a cut-off torn tail, or why a file is not trusted. */
 export interface RecoveryReport {
@@ -12,7 +12,9 @@ export interface RecoveryReport {
 /** What storage held when it was opened. */
 export interface StoredState {
   hardState: HardState;
-  /** The whole log, entries 1..N in order. */
+  /** The latest snapshot (§7), or null: then the log starts at index 1. */
+  snapshot: Snapshot | null;
+  /** The log after the snapshot: entries snapshot.index+1..N in order. */
   entries: Entry[];
   reports: RecoveryReport[];
 }
@@ -32,9 +34,14 @@ export interface Storage {
    * last index replaces the stored suffix from that index (conflict truncation, §5.3).
    * Entry objects are immutable (src/raft/types.ts) and may be kept as they are, not copied:
    * with the whole log in memory, a copy per entry per node is what the heap feels most.
+   *
+   * A `snapshot` (§7) is stored FIRST, before the hard state and entries of the same call: it
+   * replaces every stored entry it covers, and the stored entries after it are kept only if the
+   * stored entry at its index has its term (otherwise the whole stored log goes). The entries
+   * of the same call then follow it. A snapshot not newer than the stored one is ignored.
    */
-  save(hardState: HardState | null, entries: Entry[]): void | Promise<void>;
+  save(hardState: HardState | null, entries: Entry[], snapshot?: Snapshot | null): void | Promise<void>;
   close(): Promise<void>;
-  /** What a crashed node's panel shows it kept: term, vote, log length. */
-  summary(): { term: number; votedFor: number | null; lastIndex: number };
+  /** What a crashed node's panel shows it kept: term, vote, log length, snapshot point. */
+  summary(): { term: number; votedFor: number | null; lastIndex: number; snapshotIndex: number; snapshotTerm: number };
 }

@@ -22,7 +22,7 @@ describe('FileStorage', () => {
     expect(after.entries).toEqual([...entries(1, 3, 1), entry(4, 2), { index: 5, term: 2, type: 'noop', data: '' }]);
     expect(after).toEqual(before);
     expect(after.reports).toEqual([]);
-    expect(reopened.summary()).toEqual({ term: 2, votedFor: null, lastIndex: 5 });
+    expect(reopened.summary()).toEqual({ term: 2, votedFor: null, lastIndex: 5, snapshotIndex: 0, snapshotTerm: 0 });
     await reopened.close();
   });
 
@@ -70,12 +70,12 @@ describe('FileStorage', () => {
     const dir = await tempDir();
     await writeFile(join(dir, LOG_FILE_NAME), Buffer.alloc(0));
     const s = await FileStorage.open(dir);
-    expect(s.load()).toEqual({ hardState: { term: 0, votedFor: null, commit: 0 }, entries: [], reports: [] });
-    expect(s.summary()).toEqual({ term: 0, votedFor: null, lastIndex: 0 });
+    expect(s.load()).toEqual({ hardState: { term: 0, votedFor: null, commit: 0 }, snapshot: null, entries: [], reports: [] });
+    expect(s.summary()).toEqual({ term: 0, votedFor: null, lastIndex: 0, snapshotIndex: 0, snapshotTerm: 0 });
     await s.save({ term: 1, votedFor: 3, commit: 0 }, [entry(1, 1)]);
     await s.close();
     const reopened = await FileStorage.open(dir);
-    expect(reopened.summary()).toEqual({ term: 1, votedFor: 3, lastIndex: 1 });
+    expect(reopened.summary()).toEqual({ term: 1, votedFor: 3, lastIndex: 1, snapshotIndex: 0, snapshotTerm: 0 });
     await reopened.close();
     // The hard-state file is only ever replaced whole: empty means emptied, and with it the vote
     // for term 1 is gone. Starting as term 0 could vote twice in term 1.

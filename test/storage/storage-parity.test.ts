@@ -114,12 +114,18 @@ describe.each(makers)('$name', ({ open }) => {
         .then(() => storage.save(hs, batch))
         .catch(() => undefined);
     }
-    expect(storage.load()).toEqual({ hardState, entries: log, reports: [] });
-    expect(storage.summary()).toEqual({ term: hardState.term, votedFor: hardState.votedFor, lastIndex: log.length });
+    expect(storage.load()).toEqual({ hardState, snapshot: null, entries: log, reports: [] });
+    expect(storage.summary()).toEqual({
+      term: hardState.term,
+      votedFor: hardState.votedFor,
+      lastIndex: log.length,
+      snapshotIndex: 0,
+      snapshotTerm: 0,
+    });
     await storage.close();
 
     const again = await reopen();
-    expect(again.load()).toEqual({ hardState, entries: log, reports: [] });
+    expect(again.load()).toEqual({ hardState, snapshot: null, entries: log, reports: [] });
     await again.close();
   });
 
@@ -141,7 +147,7 @@ describe.each(makers)('$name', ({ open }) => {
         JSON.stringify([hs, batch]),
       ).rejects.toThrow();
     }
-    expect(storage.summary()).toEqual({ term: 2, votedFor: 1, lastIndex: 2 });
+    expect(storage.summary()).toEqual({ term: 2, votedFor: 1, lastIndex: 2, snapshotIndex: 0, snapshotTerm: 0 });
     await storage.close();
   });
 
