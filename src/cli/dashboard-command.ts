@@ -8,7 +8,8 @@ import { access, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CliCommand } from './command.js';
-import { checkDashboardOptions, declareDashboardOptions } from './dashboard-options.js';
+import { checkDashboardOptions, declareDashboardOptions, DEFAULTS } from './dashboard-options.js';
+import { exampleNames, loadExample } from './examples.js';
 import { UsageError, type CliIo } from './io.js';
 import { StorageCorruptionError } from '../storage/storage-error.js';
 
@@ -23,7 +24,31 @@ export const dashboardCommand: CliCommand = {
 
 async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Promise<number> {
   const settings = checkDashboardOptions(args, () => Math.floor(Math.random() * 2 ** 31));
-  const script = settings.script ? await readScript(settings.script) : undefined;
+  if (settings.example === '') {
+    io.stdout.write(listExamples());
+    return 0;
+  }
+  let script = settings.script ? await readScript(settings.script) : undefined;
+  if (settings.example) {
+    const example = (() => {
+      try {
+        return loadExample(settings.example);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    })();
+    script = { name: `examples/${example.name}.txt`, text: example.text };
+    // The example's own cluster, except where a flag changed a setting from its default.
+    const c = settings.cluster;
+    const o = example.options;
+    Object.assign(c, {
+      ...(o.nodes !== undefined && c.nodes === DEFAULTS.nodes ? { nodes: o.nodes } : {}),
+      ...(o.seed !== undefined && args.seed === undefined ? { seed: o.seed } : {}),
+      ...(o.speed !== undefined && c.speed === DEFAULTS.speed ? { speed: o.speed } : {}),
+      ...(o.preVote !== undefined && c.preVote === true ? { preVote: o.preVote } : {}),
+      ...(o.checkQuorum !== undefined && c.checkQuorum === true ? { checkQuorum: o.checkQuorum } : {}),
+    });
+  }
   if (settings.dataDir) await checkDataDir(settings.dataDir);
   if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) throw new UsageError(NO_TERMINAL);
 
@@ -40,12 +65,13 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
   ]);
   applyNoColor(io.env);
 
-  const temporary = settings.dataDir === undefined;
-  const dataDir = settings.dataDir ? resolve(settings.dataDir) : await mkdtemp(join(tmpdir(), 'raft-tui-'));
+  // The simulator keeps node state in memory: files would bring real I/O timing into a replay.
+  const temporary = settings.dataDir === undefined && !settings.sim;
+  const dataDir = settings.sim ? undefined : settings.dataDir ? resolve(settings.dataDir) : await mkdtemp(join(tmpdir(), 'raft-tui-'));
   let cluster: Awaited<ReturnType<typeof createCluster>> | undefined;
   let endedBy: NodeJS.Signals | undefined;
   try {
-    cluster = await createCluster({ ...settings.cluster, dataDir }).catch((error: unknown) => {
+    cluster = await createCluster({ ...settings.cluster, ...(dataDir ? { dataDir } : {}) }).catch((error: unknown) => {
       const e = error as NodeJS.ErrnoException & { port?: number };
       if (error instanceof StorageCorruptionError) {
         // Starting one node from nothing could make it vote twice in a term: no partial repair.
@@ -61,12 +87,18 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
     });
     const bridge = consoleBridge(cluster);
     const { nodes, seed, transport, speed } = settings.cluster;
-    const where = temporary ? `files in ${dataDir} (removed on quit)` : `files in ${dataDir} (kept)`;
+    const where = settings.sim
+      ? 'the simulator: virtual time, node state in memory'
+      : temporary
+        ? `files in ${dataDir} (removed on quit)`
+        : `files in ${dataDir} (kept)`;
     ({ signal: endedBy } = await runDashboard(cluster, {
       stdin: io.stdin,
       stdout: io.stdout,
       stderr: io.stderr,
       run: bridge.run,
+      clusterTime: settings.sim,
+      ...(settings.record ? { record: { path: settings.record, title: `raft-tui ${recordTitle(settings)}`.trim() } } : {}),
       intro: [
         {
           text: `started ${nodes} nodes over ${transport === 'tcp' ? 'TCP on 127.0.0.1' : 'in-process messages'}, seed ${seed}, speed ${speed}×, ${where}`,
@@ -89,12 +121,26 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
     }));
   } finally {
     await cluster?.stop().catch(() => undefined);
-    if (temporary) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+    if (temporary && dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
   }
   // Ended by a signal: cleaned up, now die of it as Unix programs do. (Exiting normally after
   // a hang-up also trips Node's own terminal reset on a terminal that is gone.)
   if (endedBy) process.kill(process.pid, endedBy);
   return 0;
+}
+
+/** `raft-tui --example` alone: the library, one story a line. */
+function listExamples(): string {
+  const names = exampleNames();
+  const width = Math.max(...names.map((n) => n.length)) + 2;
+  const rows = names.map((n) => `  ${n.padEnd(width)}${loadExample(n).title}`);
+  return `Examples (raft-tui --example NAME; each replays exactly, with captions and checks):\n${rows.join('\n')}\n`;
+}
+
+/** What the recording's title says was run: `--example stranded-leader --seed 3`. */
+function recordTitle(settings: ReturnType<typeof checkDashboardOptions>): string {
+  if (settings.example) return `--example ${settings.example} --seed ${settings.cluster.seed}`;
+  return settings.sim ? `--sim --seed ${settings.cluster.seed}` : '';
 }
 
 async function readScript(path: string): Promise<{ name: string; text: string }> {

@@ -51,6 +51,17 @@ export function declareDashboardOptions(y: Argv): Argv {
       describe: 'Loopback TCP sockets, or in-process messages',
     })
     .option('script', { type: 'string', requiresArg: true, describe: 'Play this file of console commands once the dashboard is up' })
+    .option('sim', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'The deterministic simulator: in-memory network, virtual time paced by the wall clock; with --seed, the same run every time',
+    })
+    .option('example', {
+      type: 'string',
+      describe: 'Play a story from the examples library in --sim mode (--example alone lists them)',
+    })
+    .option('record', { type: 'string', requiresArg: true, describe: 'Record the dashboard as an asciicast v2 file (FILE.cast)' })
     .option('pre-vote', { type: 'boolean', default: true, describe: 'Pre-vote before elections (thesis §9.6); --no-pre-vote turns it off' })
     .option('check-quorum', {
       type: 'boolean',
@@ -61,6 +72,8 @@ export function declareDashboardOptions(y: Argv): Argv {
     .example('$0 --nodes 3 --speed 1', 'three nodes in real time')
     .example('$0 --data-dir ./cluster', 'keep the files; start again later where it stopped')
     .example('$0 --script demo.txt', 'play commands from a file, then carry on by hand')
+    .example('$0 --example stranded-leader --record demo.cast', 'a story that replays exactly, recorded')
+    .example('$0 --sim --seed 42', 'the simulator: the same seed and commands give the same run')
     .epilog('In the dashboard, type a command (SET x = 1, crash 2, partition 1,2 | 3,4,5, heal) or press F1 for every key.');
 }
 
@@ -70,6 +83,11 @@ export interface DashboardSettings {
   /** undefined: a fresh temporary folder. */
   dataDir: string | undefined;
   script: string | undefined;
+  /** The simulator (clock 'paced'): no files, no sockets. */
+  sim: boolean;
+  /** --example: '' lists the library; a name plays that example. */
+  example: string | undefined;
+  record: string | undefined;
 }
 
 /** Checks parsed flags; throws UsageError with one line naming the problem and the fix. */
@@ -120,6 +138,13 @@ export function checkDashboardOptions(args: Record<string, unknown>, randomSeed:
   if (transport !== 'tcp' && transport !== 'memory') throw new UsageError(`--transport must be tcp or memory (got ${shown(transport)})`);
   const dataDir = optionalText(args, 'data-dir');
   const script = optionalText(args, 'script');
+  const exampleArg = single(args, 'example');
+  const example = exampleArg === undefined ? undefined : String(exampleArg).trim();
+  const sim = single(args, 'sim') === true || example !== undefined;
+  const record = optionalText(args, 'record');
+  if (sim && dataDir !== undefined)
+    throw new UsageError('--sim keeps node state in memory (crash and restart still keep it): leave out --data-dir, or leave out --sim');
+  if (example && script) throw new UsageError('--example plays its own script: give --example or --script, not both');
   return {
     cluster: {
       nodes,
@@ -127,13 +152,17 @@ export function checkDashboardOptions(args: Record<string, unknown>, randomSeed:
       speed,
       electionTimeoutMs: [emin, emax],
       heartbeatMs: heartbeat,
-      transport,
+      transport: sim ? 'memory' : transport,
+      ...(sim ? { clock: 'paced' as const } : {}),
       preVote: single(args, 'pre-vote') !== false,
       checkQuorum: single(args, 'check-quorum') !== false,
       ...(basePort !== undefined ? { basePort } : {}),
     },
     dataDir,
     script,
+    sim,
+    example,
+    record,
   };
 }
 

@@ -15,6 +15,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { InProcessNetwork } from './in-process-network.js';
 import { NodeHost } from './node-host.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
+import { PacedClock } from './paced-clock.js';
 import { restartFailureReason } from './restart-failure.js';
 import { RealScheduler, VirtualScheduler, type Scheduler } from './scheduler.js';
 import { buildSnapshot, commandText, describeFaults } from './snapshot.js';
@@ -40,8 +41,10 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
 /** The cluster: owns the node hosts; the only thing dashboards, scripts, tests and benchmarks use. */
 export class RaftCluster implements Cluster {
   readonly ids: NodeId[];
-  readonly clock: 'real' | 'virtual';
+  readonly clock: 'real' | 'virtual' | 'paced';
   readonly options: ResolvedOptions;
+  /** 'paced' only: drives the virtual scheduler from the wall clock (paced-clock.ts). */
+  readonly pacer: PacedClock | undefined;
   private readonly scheduler: Scheduler;
   private readonly filter = new FaultFilter();
   private readonly netRng: Rng;
@@ -79,7 +82,12 @@ export class RaftCluster implements Cluster {
     this.netRng = createRng(root.int(0, 2 ** 31));
     this.loadRng = createRng(root.int(0, 2 ** 31));
     this.clusterId = `raft-tui-${root.int(0, 2 ** 31).toString(36)}`;
-    this.scheduler = options.clock === 'virtual' ? new VirtualScheduler() : new RealScheduler(options.speed);
+    const virtual = options.clock === 'real' ? undefined : new VirtualScheduler();
+    this.scheduler = virtual ?? new RealScheduler(options.speed);
+    if (virtual && options.clock === 'paced') {
+      this.pacer = new PacedClock({ advance: (ms) => virtual.advance(ms, settle), now: () => virtual.now(), speed: options.speed });
+      this.pacer.onFrame = () => this.publish();
+    }
     if (options.transport === 'memory') this.network = new InProcessNetwork(this.filter, this.netRng, this.scheduler);
     const [, emax] = options.electionTimeoutMs;
     this.client = new ClusterClient<KvResult>(
@@ -144,6 +152,7 @@ export class RaftCluster implements Cluster {
       this.snapshotInterval = setInterval(() => this.maybePublish(), 50);
       this.snapshotInterval.unref();
     }
+    this.pacer?.start();
   }
 
   // ---- client API -------------------------------------------------------------------------
@@ -281,11 +290,15 @@ export class RaftCluster implements Cluster {
   // ---- time -------------------------------------------------------------------------------
 
   async advance(ms: number): Promise<void> {
-    if (!(this.scheduler instanceof VirtualScheduler)) throw new Error("advance() needs clock: 'virtual'");
+    if (!(this.scheduler instanceof VirtualScheduler) || this.pacer) throw new Error("advance() needs clock: 'virtual'");
     await this.scheduler.advance(ms, settle);
   }
 
   pause(): void {
+    if (this.pacer && !this.pacer.paused) {
+      this.pacer.pause();
+      this.emit({ type: 'clock', description: 'paused: time stands still' });
+    }
     if (!(this.scheduler instanceof RealScheduler) || this.pausedFlag) return;
     this.pausedFlag = true;
     this.scheduler.pause();
@@ -294,6 +307,10 @@ export class RaftCluster implements Cluster {
   }
 
   resume(): void {
+    if (this.pacer?.paused) {
+      this.pacer.resume();
+      this.emit({ type: 'clock', description: 'resumed' });
+    }
     if (!(this.scheduler instanceof RealScheduler) || !this.pausedFlag) return;
     this.pausedFlag = false;
     for (const h of this.hosts.values()) h.setPaused(false);
@@ -302,6 +319,11 @@ export class RaftCluster implements Cluster {
   }
 
   async step(): Promise<string> {
+    if (this.pacer) {
+      if (!this.pacer.paused) return 'not paused: type pause first, then step';
+      await this.pacer.step(PACED_STEP_MS);
+      return `time moved ${PACED_STEP_MS} ms`;
+    }
     if (!(this.scheduler instanceof RealScheduler)) return 'step works on the real clock; use advance() on the virtual one';
     if (!this.pausedFlag) return 'not paused: type pause first, then step';
     // The oldest held message anywhere goes first; with none held, time jumps to the next timer.
@@ -321,6 +343,7 @@ export class RaftCluster implements Cluster {
   setSpeed(speed: number): void {
     if (!(Number.isFinite(speed) && speed > 0)) throw new Error(`speed must be above 0 (got ${speed})`);
     if (this.scheduler instanceof RealScheduler) this.scheduler.setSpeed(speed);
+    this.pacer?.setSpeed(speed);
     this.emit({ type: 'clock', description: `speed ${speed}×` });
   }
 
@@ -365,8 +388,8 @@ export class RaftCluster implements Cluster {
       ports: this.ports,
       filter: this.filter,
       options: this.options,
-      speed: this.scheduler instanceof RealScheduler ? this.scheduler.speed : 1,
-      paused: this.pausedFlag,
+      speed: this.pacer?.speed ?? (this.scheduler instanceof RealScheduler ? this.scheduler.speed : 1),
+      paused: this.pausedFlag || this.pacer?.paused === true,
       load: this.loadPerSecond,
       leader: this.leader(),
       safety: this.safety(),
@@ -379,6 +402,7 @@ export class RaftCluster implements Cluster {
     this.scheduler.clearTimer(this.tickTimer);
     this.scheduler.clearTimer(this.loadTimer);
     if (this.snapshotInterval) clearInterval(this.snapshotInterval);
+    this.pacer?.stop();
     this.client.close();
     for (const host of this.hosts.values()) await host.crash();
     this.scheduler.stop();
@@ -555,8 +579,14 @@ export class RaftCluster implements Cluster {
     if (this.snapshotListeners.size === 0) return;
     const now = performance.now();
     if (!this.dirty && now - this.lastPublishedAt < 250) return;
-    this.dirty = false;
     this.lastPublishedAt = now;
+    this.publish();
+  }
+
+  /** A snapshot to every listener now (the paced clock calls it at each frame of cluster time). */
+  private publish(): void {
+    if (this.snapshotListeners.size === 0) return;
+    this.dirty = false;
     const snap = this.snapshot();
     for (const l of this.snapshotListeners) {
       try {
@@ -577,6 +607,9 @@ export class RaftCluster implements Cluster {
     return this.ids.length === 1 ? '1' : `1-${this.ids.length}`;
   }
 }
+
+/** How far `step` moves a paused paced clock: one boundary of the console's grid. */
+const PACED_STEP_MS = 10;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 

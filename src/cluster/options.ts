@@ -4,7 +4,7 @@ import type { ClusterOptions } from './types.js';
 export interface ResolvedOptions {
   nodes: number;
   transport: 'tcp' | 'memory';
-  clock: 'real' | 'virtual';
+  clock: 'real' | 'virtual' | 'paced';
   seed: number;
   dataDir: string | undefined;
   electionTimeoutMs: [number, number];
@@ -21,12 +21,14 @@ export interface ResolvedOptions {
 export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
   const nodes = o.nodes ?? 5;
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) throw new Error(`nodes must be a whole number from 1 to 9 (got ${nodes})`);
-  const transport = o.transport ?? 'tcp';
-  if (transport !== 'tcp' && transport !== 'memory') throw new Error(`transport must be 'tcp' or 'memory' (got ${String(transport)})`);
   const clock = o.clock ?? 'real';
-  if (clock !== 'real' && clock !== 'virtual') throw new Error(`clock must be 'real' or 'virtual' (got ${String(clock)})`);
-  if (clock === 'virtual' && transport !== 'memory')
-    throw new Error("clock 'virtual' needs transport 'memory': real sockets cannot wait for virtual time");
+  if (clock !== 'real' && clock !== 'virtual' && clock !== 'paced')
+    throw new Error(`clock must be 'real', 'virtual' or 'paced' (got ${String(clock)})`);
+  // 'paced' is the simulator's clock: it implies the in-memory network.
+  const transport = o.transport ?? (clock === 'paced' ? 'memory' : 'tcp');
+  if (transport !== 'tcp' && transport !== 'memory') throw new Error(`transport must be 'tcp' or 'memory' (got ${String(transport)})`);
+  if (clock !== 'real' && transport !== 'memory')
+    throw new Error(`clock '${clock}' needs transport 'memory': real sockets cannot wait for virtual time`);
   const [emin, emax] = o.electionTimeoutMs ?? [150, 300];
   if (!(Number.isFinite(emin) && Number.isFinite(emax) && emin >= 1 && emax >= emin))
     throw new Error(`electionTimeoutMs must be [min, max] with 1 <= min <= max (got [${emin}, ${emax}])`);
@@ -34,7 +36,9 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
   if (!(Number.isFinite(heartbeatMs) && heartbeatMs >= 1 && heartbeatMs < emin))
     throw new Error(`heartbeatMs must be at least 1 and below the election timeout's minimum ${emin} (got ${heartbeatMs})`);
   const speed = o.speed ?? 1;
-  if (!(Number.isFinite(speed) && speed > 0)) throw new Error(`speed must be above 0 (got ${speed})`);
+  // A paced clock may run as fast as it can (Infinity): a replay, a test, a rewind.
+  if (!((Number.isFinite(speed) || (clock === 'paced' && speed === Infinity)) && speed > 0))
+    throw new Error(`speed must be above 0 (got ${speed})`);
   if (o.basePort !== undefined && !(Number.isInteger(o.basePort) && o.basePort >= 1 && o.basePort + nodes - 1 <= 65535))
     throw new Error(`basePort must leave room for ${nodes} ports below 65536 (got ${o.basePort})`);
   const tickMs = Math.max(1, Math.min(10, Math.floor(heartbeatMs / 5)));

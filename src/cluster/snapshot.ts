@@ -137,5 +137,7 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
     transport: options.transport,
     safety: input.safety,
     inFlight: [],
+    clock: options.clock,
+    seed: options.seed,
   };
 }

@@ -6,8 +6,12 @@ export interface ClusterOptions {
   nodes?: number;
   /** Default 'tcp' (127.0.0.1, ephemeral ports unless basePort). */
   transport?: 'tcp' | 'memory';
-  /** 'virtual' needs 'memory': time moves only in advance(). Default 'real'. */
-  clock?: 'real' | 'virtual';
+  /**
+   * 'virtual' needs 'memory': time moves only in advance(). 'paced' (implies 'memory'): virtual
+   * time that moves by itself at `speed` × the wall clock; seed + the same commands at the same
+   * cluster times = the same run. Default 'real'.
+   */
+  clock?: 'real' | 'virtual' | 'paced';
   /** Seeds every random choice. */
   seed?: number;
   /** Durable files, one folder per node. Default: memory storage that survives crash/restart. */
@@ -16,7 +20,7 @@ export interface ClusterOptions {
   electionTimeoutMs?: [number, number];
   /** Default 50. */
   heartbeatMs?: number;
-  /** Real clock only: 0.1 = ten times slower. Default 1. */
+  /** Real and paced clocks: 0.1 = ten times slower (paced: Infinity = as fast as it can). Default 1. */
   speed?: number;
   /** Node i listens on basePort + i - 1. */
   basePort?: number;
@@ -125,6 +129,9 @@ export interface ClusterSnapshot {
   safety: SafetySummary;
   /** Every message sent and not yet delivered, oldest first (empty when messages take no time). */
   inFlight: MessageView[];
+  /** Which clock runs the cluster, and the seed of every random choice (what replays a run). */
+  clock?: 'real' | 'virtual' | 'paced';
+  seed?: number;
 }
 
 export interface SafetySummary {
@@ -151,8 +158,10 @@ export type ClusterEvent = { at: number; node?: NodeId } & (
 /** The one thing the dashboard, scripts, tests and benchmarks talk to. */
 export interface Cluster {
   readonly ids: NodeId[];
-  /** 'virtual': nothing happens unless advance() is called. */
-  readonly clock: 'real' | 'virtual';
+  /** 'virtual': nothing happens unless advance() is called; 'paced': virtual time that moves by itself. */
+  readonly clock: 'real' | 'virtual' | 'paced';
+  /** 'paced' only: where console commands take their turn at cluster-time boundaries. */
+  readonly pacer?: Pacer;
   submit(command: string, options?: SubmitOptions): Promise<SubmitResult>;
   /** Volatile state lost; storage kept. */
   crash(id: NodeId): Promise<void>;
@@ -189,6 +198,18 @@ export interface Cluster {
   setLoad(perSecond: number): void;
   /** The live safety checker's tally (see src/check/invariants.ts). */
   safety(): SafetySummary;
+}
+
+/**
+ * The part of the paced clock the console uses: a command runs while time stands still at a
+ * boundary (`acquire`, logged with its cluster time), and waits by letting time run until a
+ * condition holds at a boundary (`until`). See src/cluster/paced-clock.ts.
+ */
+export interface Pacer {
+  acquire(line?: string): Promise<() => void>;
+  until(check: () => boolean, limitMs: number): Promise<boolean>;
+  /** Cluster time in ms. */
+  now(): number;
 }
 
 export type { Entry };

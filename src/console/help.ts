@@ -174,6 +174,27 @@ export const COMMANDS: readonly CommandHelp[] = [
       '"wait commit" until the next entry commits. Leader and commit give up after 30 s.',
   },
   {
+    name: 'say',
+    usage: 'say <text>',
+    summary: 'show a caption until the next one',
+    example: 'say The leader is cut off from the majority',
+    details:
+      'For demos and lessons: the text shows prominently above the node panels until the next\n' +
+      '"say" ("say" alone clears it). Written as-is, # included.',
+  },
+  {
+    name: 'expect',
+    usage: 'expect <condition>',
+    summary: 'check the cluster now; a script stops if false',
+    example: 'expect leader in 3,4,5',
+    details:
+      'Conditions: leader n3, leader in 3,4,5, no leader, a leader, role n1 follower (or\n' +
+      'leader, candidate, precandidate, down, up), x = 1 (on the leader), x = 1 on all, x = 1 on\n' +
+      '2,3, x unset on n2, committed 7, term > 2, last n1 >= 4 (last log index), commit n2 = 5\n' +
+      '(=, !=, <, <=, >, >=), logs match (every log up is the same), safety ok. A script stops\n' +
+      'at a false one with the file, the line and what was seen instead.',
+  },
+  {
     name: 'help',
     usage: 'help [command]',
     summary: 'this table, or details of one command',

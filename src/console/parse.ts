@@ -1,6 +1,7 @@
 import { parseKvCommand } from '../kv/parse.js';
 import type { NodeId } from '../raft/types.js';
 import { COMMANDS } from './help.js';
+import { parseExpectation } from './expect.js';
 import { decimal, delayArg, durationArg, nodeArg, percentArg, type Arg } from './parse-args.js';
 import { closestWord } from './suggest.js';
 import type { ConsoleCommand, ConsoleContext, ParseResult } from './types.js';
@@ -87,6 +88,8 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
     const kv = parseKvCommand(trimmed);
     return kv.ok ? done({ kind: 'kv', op: kv.op, text: kv.text }) : fail(kv.message);
   }
+  // A caption is said as written, # and all.
+  if (first === 'say') return done({ kind: 'say', text: space < 0 ? '' : trimmed.slice(space).trim() });
   // Elsewhere a # starts a comment, so script lines can explain themselves.
   const hash = trimmed.indexOf('#');
   const body = (hash < 0 ? trimmed : trimmed.slice(0, hash)).trim();
@@ -163,6 +166,8 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
       if (what === 'leader' || what === 'commit') return done({ kind: 'wait', for: what });
       return from(durationArg(arg.value, usage, MAX_WAIT_MS), (ms) => ({ kind: 'wait', for: 'ms', ms }));
     }
+    case 'expect':
+      return from(parseExpectation(rest, ids), (condition) => ({ kind: 'expect', condition }));
     default:
       return fail(unknownCommand(first));
   }

@@ -1,6 +1,7 @@
 import type { Cluster } from '../cluster/types.js';
 import type { NodeId } from '../raft/types.js';
 import { describeGroups, describeKept, describeSpeed, describeSubmit, majorityNote, NO_LEADER, nodeIn } from './describe.js';
+import { checkExpectation, describeExpectation } from './expect.js';
 import { helpFor, helpText, commandHelp } from './help.js';
 import { isIsolated, isolatedGroups, rejoinedGroups } from './isolation.js';
 import { parseConsoleLine } from './parse.js';
@@ -10,6 +11,8 @@ import { pass, settle, waitUntil } from './wait.js';
 export interface RunOptions {
   /** How long `wait leader` and `wait commit` wait before giving up. Default 30,000 ms. */
   waitTimeoutMs?: number;
+  /** The line as typed: on a paced clock, the command log keeps it with its cluster time. */
+  line?: string;
 }
 
 const ok = (message: string, extra: Partial<CommandOutcome> = {}): CommandOutcome => ({ ok: true, message, ...extra });
@@ -162,6 +165,13 @@ function runNow(cluster: Cluster, command: ConsoleCommand): CommandOutcome | und
     }
     case 'quit':
       return ok('bye', { quit: true });
+    case 'say':
+      return ok(command.text, { caption: command.text });
+    case 'expect': {
+      const result = checkExpectation(cluster.snapshot(), command.condition);
+      const what = describeExpectation(command.condition);
+      return result.ok ? ok(`as expected: ${what}`) : no(`expected ${what}, but ${result.seen}`);
+    }
     default:
       return undefined;
   }
@@ -175,6 +185,17 @@ function runNow(cluster: Cluster, command: ConsoleCommand): CommandOutcome | und
  * `waitTimeoutMs` passes.
  */
 export async function runConsoleCommand(cluster: Cluster, command: ConsoleCommand, options: RunOptions = {}): Promise<CommandOutcome> {
+  // Paced clock: the command runs at a boundary with time standing still, so the same commands
+  // at the same cluster times give the same run.
+  const release = cluster.pacer ? await cluster.pacer.acquire(options.line) : undefined;
+  try {
+    return await runCommand(cluster, command, options);
+  } finally {
+    release?.();
+  }
+}
+
+async function runCommand(cluster: Cluster, command: ConsoleCommand, options: RunOptions): Promise<CommandOutcome> {
   try {
     switch (command.kind) {
       case 'kv':
@@ -202,5 +223,5 @@ export async function executeConsoleLine(cluster: Cluster, line: string, options
   const parsed = parseConsoleLine(line, { ids: cluster.ids });
   if (!parsed.ok) return no(parsed.message);
   if (!parsed.command) return ok('');
-  return runConsoleCommand(cluster, parsed.command, options);
+  return runConsoleCommand(cluster, parsed.command, { line: line.trim(), ...options });
 }

@@ -40,7 +40,7 @@ export async function runScript(
   for (const { lineNo, line, command } of steps) {
     if (options.signal?.aborted) return { ok: false, message: `${fileName}:${lineNo}: stopped before this line` };
     options.onStart?.(lineNo, line);
-    const outcome = await runConsoleCommand(cluster, command, options);
+    const outcome = await runConsoleCommand(cluster, command, { ...options, line });
     onLine?.(lineNo, line, outcome);
     if (!outcome.ok) return { ok: false, message: `${fileName}:${lineNo}: ${outcome.message}` };
     if (outcome.quit) return { ok: true, quit: true };

@@ -1,4 +1,5 @@
 import type { KvOp } from '../kv/types.js';
+import type { Expectation } from './expect.js';
 import type { NodeId } from '../raft/types.js';
 
 /** One parsed console command: what a typed line or a script line asks for. */
@@ -21,7 +22,9 @@ export type ConsoleCommand =
   | { kind: 'help'; topic?: string }
   | { kind: 'quit' }
   | { kind: 'wait'; for: 'ms'; ms: number }
-  | { kind: 'wait'; for: 'leader' | 'commit' };
+  | { kind: 'wait'; for: 'leader' | 'commit' }
+  | { kind: 'say' /** The caption, as written. */; text: string }
+  | { kind: 'expect'; condition: Expectation };
 
 export type ConsoleCommandKind = ConsoleCommand['kind'];
 
@@ -41,4 +44,6 @@ export interface CommandOutcome {
   quit?: boolean;
   /** The command asked for help: the text to show. */
   help?: string;
+  /** `say`: the caption to show until the next one (empty: clear it). */
+  caption?: string;
 }

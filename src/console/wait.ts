@@ -8,8 +8,17 @@ export async function isVirtual(cluster: Cluster): Promise<boolean> {
   return cluster.clock === 'virtual';
 }
 
-/** Lets `ms` pass: wall time on a real clock, advance() on a virtual one. */
+/**
+ * Lets `ms` pass: wall time on a real clock, advance() on a virtual one, and on a paced one
+ * cluster time (the command resumes at the boundary `ms` later).
+ */
 export async function pass(cluster: Cluster, ms: number): Promise<void> {
+  const pacer = cluster.pacer;
+  if (pacer) {
+    const until = pacer.now() + ms;
+    await pacer.until(() => pacer.now() >= until - 1e-9, ms + VIRTUAL_STEP_MS);
+    return;
+  }
   if (await isVirtual(cluster)) {
     await cluster.advance(ms);
     return;
@@ -23,7 +32,7 @@ export async function pass(cluster: Cluster, ms: number): Promise<void> {
  * timeouts end most waits long before).
  */
 export async function settle<T>(cluster: Cluster, promise: Promise<T>, limitMs = 600_000): Promise<T> {
-  if (!(await isVirtual(cluster))) return promise;
+  if (!(await isVirtual(cluster)) && !cluster.pacer) return promise;
   let settled = false;
   const watched = promise.then(
     (v) => {
@@ -35,7 +44,9 @@ export async function settle<T>(cluster: Cluster, promise: Promise<T>, limitMs =
       throw e;
     },
   );
-  for (let elapsed = 0; !settled && elapsed < limitMs; elapsed += VIRTUAL_STEP_MS) {
+  // Paced: the command carries on at the first boundary after the answer came.
+  if (cluster.pacer) await cluster.pacer.until(() => settled, limitMs);
+  for (let elapsed = 0; !settled && !cluster.pacer && elapsed < limitMs; elapsed += VIRTUAL_STEP_MS) {
     await cluster.advance(VIRTUAL_STEP_MS);
   }
   return watched;
@@ -54,6 +65,15 @@ export async function waitUntil<T>(
 ): Promise<T | undefined> {
   const now = check();
   if (now !== undefined) return now;
+  const pacer = cluster.pacer;
+  if (pacer) {
+    let value: T | undefined;
+    await pacer.until(() => {
+      value = check();
+      return value !== undefined;
+    }, timeoutMs);
+    return value;
+  }
   if (await isVirtual(cluster)) {
     for (let elapsed = 0; elapsed < timeoutMs; elapsed += VIRTUAL_STEP_MS) {
       await cluster.advance(VIRTUAL_STEP_MS);

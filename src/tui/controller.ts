@@ -19,6 +19,8 @@ export interface CommandOutcome {
   quit?: boolean;
   /** The line asked for help: true, or the help text to show. */
   help?: boolean | string;
+  /** `say`: the caption to show until the next one. */
+  caption?: string;
 }
 
 /** Runs one console line against the cluster. */
@@ -44,6 +46,8 @@ export interface UiState {
   result: ResultView | null;
   /** Bumped by Ctrl-L: the view clears the screen when it changes. */
   redraws: number;
+  /** The last `say` of a script or the prompt, shown until the next one. */
+  caption?: string | null;
 }
 
 export interface ControllerOptions {
@@ -130,6 +134,7 @@ export function createController(options: ControllerOptions): Controller {
     }
     if (quitting) return outcome;
     const result: ResultView = { line: text, status: outcome.ok ? 'ok' : 'error', message: outcome.message };
+    if (outcome.caption !== undefined) set({ caption: outcome.caption || null });
     if (outcome.help) {
       set({ result, helpOpen: true, helpText: typeof outcome.help === 'string' ? outcome.help : null, helpScroll: 0 });
     } else {
@@ -270,6 +275,7 @@ export function createController(options: ControllerOptions): Controller {
     },
     showResult(line, outcome) {
       if (quitting) return;
+      if (outcome.caption !== undefined) set({ caption: outcome.caption || null });
       set({ result: { line, status: outcome.ok ? 'ok' : 'error', message: outcome.message } });
       if (outcome.quit) quit();
     },

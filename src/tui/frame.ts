@@ -8,6 +8,7 @@ import { promptLine, resultLine } from './command-lines.js';
 import type { UiState } from './controller.js';
 import type { EventLine } from './event-log.js';
 import { eventDivider, eventLines } from './event-lines.js';
+import { captionLine } from './caption-line.js';
 import { headerLine } from './header-line.js';
 import { helpText } from '../console/help.js';
 import { helpBody, helpTitle } from './help-lines.js';
@@ -47,16 +48,20 @@ export function dashboardFrame(input: FrameInput): Frame {
     return { lines, cursor: { x: prompt.cursorX, y: lines.length - 1 }, helpScrollMax: 0 };
   }
   const lines: Line[] = [headerLine(snapshot, width)];
+  // A caption (`say`) takes the place of one event line, right under the cluster line.
+  const caption = ui.caption ? captionLine(ui.caption, width) : undefined;
+  if (caption) lines.push(caption);
+  const eventRows = Math.max(0, layout.eventLines - (caption ? 1 : 0));
   let helpScrollMax = 0;
   const middle = layout.panelRows * layout.panelHeight;
   if (ui.helpOpen) {
-    const help = helpWindow(input, middle + 1 + layout.eventLines);
+    const help = helpWindow(input, middle + 1 + eventRows);
     helpScrollMax = help.scrollMax;
     lines.push(...help.lines);
   } else {
     lines.push(...panelGrid(input, layout));
     lines.push(eventDivider(width));
-    lines.push(...eventLines(input.events, input.origin, layout.eventLines, width));
+    lines.push(...eventLines(input.events, input.origin, eventRows, width));
   }
   lines.push(resultLine(ui.result, width));
   const prompt = promptLine(ui.line, ui.cursor, width);

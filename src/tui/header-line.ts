@@ -31,6 +31,9 @@ export function headerLine(snapshot: ClusterSnapshot, width: number): Line {
   );
   add(1, { text: 'term ', color: 'gray' }, { text: String(snapshot.term), bold: true });
   add(1, { text: 'commit ', color: 'gray' }, { text: String(snapshot.commitIndex), bold: true });
+  // The simulator replays: its seed is what --seed takes to give the same run again.
+  if (snapshot.clock === 'paced')
+    add(1, { text: 'sim ', color: 'magenta', bold: true }, { text: `seed ${snapshot.seed ?? '?'}`, color: 'magenta' });
   if (snapshot.paused) add(0, { text: ' PAUSED ', color: 'yellow', bold: true, inverse: true });
   const faults = faultsText(snapshot.faults);
   if (faults) add(0, { text: faults, color: 'yellow', bold: true });

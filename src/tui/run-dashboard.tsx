@@ -7,6 +7,8 @@ import { render } from 'ink';
 import type { Cluster } from '../cluster/types.js';
 import { App } from './app.js';
 import { captureConsole } from './capture-console.js';
+import { recordCast } from './cast-recorder.js';
+import { gateFrames } from './frame-gate.js';
 import { createController, type Controller, type RunCommand } from './controller.js';
 import type { LineTone } from './event-log.js';
 import { createDashboardStore } from './store.js';
@@ -32,6 +34,13 @@ export interface RunDashboardOptions {
   }) => Promise<void>;
   /** Frames per second at most (default 15). */
   maxFps?: number;
+  /**
+   * The simulator: frames come at cluster-time boundaries (one per snapshot the paced clock
+   * publishes) and events show cluster time, so a replay draws the same frames.
+   */
+  clusterTime?: boolean;
+  /** Record what the terminal is sent as an asciicast v2 file. */
+  record?: { path: string; title: string };
 }
 
 function ignore(): void {}
@@ -41,8 +50,11 @@ function ignore(): void {}
  * that ended it, if one did: the caller cleans up and then re-raises it.
  */
 export async function runDashboard(cluster: Cluster, options: RunDashboardOptions): Promise<{ signal?: NodeJS.Signals }> {
-  const { stdout } = options;
-  const store = createDashboardStore(cluster);
+  const recorder = options.record
+    ? recordCast(options.record.path, options.stdout, { title: options.record.title, env: { TERM: process.env.TERM ?? 'xterm-256color' } })
+    : undefined;
+  const stdout = recorder?.stream ?? options.stdout;
+  const store = createDashboardStore(cluster, { clusterTime: options.clusterTime === true });
   for (const line of options.intro ?? []) store.note(line.text, line.tone);
   let quit: () => void = () => {};
   const quitting = new Promise<void>((resolve) => {
@@ -75,14 +87,17 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
   const restoreConsole = captureConsole((text) => store.note(text, 'quiet'));
 
   stdout.write(ENTER_ALT_SCREEN);
-  const instance = render(<App store={store} controller={controller} />, {
+  // Simulator frames: the view sees state only as each frame of cluster time left it.
+  const views = options.clusterTime ? gateFrames(store, controller) : undefined;
+  const instance = render(<App store={views?.store ?? store} controller={views?.controller ?? controller} />, {
     stdin: options.stdin,
     stdout,
     stderr: options.stderr,
     exitOnCtrlC: false,
     patchConsole: false,
     incrementalRendering: false,
-    maxFps: Math.min(20, options.maxFps ?? 15),
+    // Frames of cluster time come at most every 22 ms: a faster renderer keeps every one.
+    maxFps: options.clusterTime ? 60 : Math.min(20, options.maxFps ?? 15),
   });
   // If rendering fails, Ink unmounts: leave as if the person quit, then report the failure.
   let failure: unknown;
@@ -112,8 +127,10 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
       s.off('error', onStreamError);
       s.on('error', ignore);
     }
+    views?.close();
     store.close();
     stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
+    recorder?.close();
   }
   if (failure !== undefined) throw failure;
   return endedBy ? { signal: endedBy } : {};

@@ -36,13 +36,22 @@ export interface DashboardStoreOptions {
   maxEvents?: number;
   /** The local clock (tests). */
   now?: () => number;
+  /**
+   * Cluster time (the simulator): publish once per cluster snapshot — the paced clock sends one
+   * per frame of cluster time — and show events at their cluster time, so the same run draws
+   * the same frames.
+   */
+  clusterTime?: boolean;
 }
 
 export function createDashboardStore(source: SnapshotSource, options: DashboardStoreOptions = {}): DashboardStore {
   const batchMs = options.batchMs ?? 50;
-  const now = options.now ?? Date.now;
+  const clusterTime = options.clusterTime === true;
   const log = new EventLog(options.maxEvents ?? 200);
-  let state: DashboardState = { snapshot: source.snapshot(), events: log.lines(), origin: now() };
+  let state: DashboardState = { snapshot: source.snapshot(), events: log.lines(), origin: 0 };
+  // Notes between snapshots take the time of the latest one (cluster time moves only in frames).
+  const now = clusterTime ? () => (pendingSnapshot ?? state.snapshot).takenAt : (options.now ?? Date.now);
+  state = { ...state, origin: clusterTime ? 0 : now() };
   let pendingSnapshot: ClusterSnapshot | undefined;
   let pendingEvents: ClusterEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -71,17 +80,18 @@ export function createDashboardStore(source: SnapshotSource, options: DashboardS
     for (const l of [...listeners]) l();
   };
   const schedule = (): void => {
-    if (timer === undefined && !closed) timer = setTimeout(flush, batchMs);
+    if (timer === undefined && !closed && !clusterTime) timer = setTimeout(flush, batchMs);
   };
 
   const offSnapshot = source.onSnapshot((s) => {
     pendingSnapshot = s;
-    schedule();
+    if (clusterTime) flush();
+    else schedule();
   });
   // Events carry cluster time, which runs at `speed`; a person reads wall-clock time, and
   // events are emitted as they happen, so the time of arrival is the time to show.
   const offEvent = source.on('event', (e) => {
-    pendingEvents.push({ ...e, at: now() });
+    pendingEvents.push(clusterTime ? e : { ...e, at: now() });
     schedule();
   });
 

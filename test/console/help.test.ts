@@ -45,6 +45,8 @@ describe('console help', () => {
       'speed',
       'load',
       'wait',
+      'say',
+      'expect',
       'help',
       'quit',
     ];

@@ -56,6 +56,16 @@ describe('raft-tui flags', () => {
   it('rejects a flag without its value', () => rejects(['--nodes'], /--nodes needs a value/));
   it('rejects a script that does not exist, naming the file', () =>
     rejects(['--script', 'no-such-file.txt'], /--script no-such-file\.txt: no such file/));
+  it('rejects an example that does not exist, naming those that do', () =>
+    rejects(['--example', 'no-such-story'], /no example "no-such-story": there are .*stranded-leader/));
+  it('rejects --sim with --data-dir: the simulator keeps state in memory', () =>
+    rejects(['--sim', '--data-dir', 'x'], /--sim keeps node state in memory/));
+  it('lists the examples with their titles when --example has no name', async () => {
+    const r = await run(['--example']);
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/^ {2}stranded-leader +A minority cannot commit/m);
+    expect(r.out).toMatch(/^ {2}election +Election/m);
+  });
 });
 
 describe('raft-tui without a terminal', () => {

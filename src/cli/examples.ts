@@ -1,0 +1,68 @@
+/**
+ * The examples library: the stories in `examples/*.txt` at the package root, shipped with the
+ * package. Each is a console script with captions (`say`) and checks (`expect`); its first
+ * comment line is its title, and a `#!` line may set the cluster it needs:
+ * `#! nodes=5 seed=3 speed=0.3 pre-vote=off check-quorum=off`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ClusterOptions } from '../cluster/types.js';
+
+/** examples/ beside src/ and dist/ (this file is src/cli/ or dist/cli/). */
+export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
+
+export interface Example {
+  name: string;
+  path: string;
+  title: string;
+  text: string;
+  /** What its `#!` line asks for. */
+  options: Pick<ClusterOptions, 'nodes' | 'seed' | 'speed' | 'preVote' | 'checkQuorum'>;
+}
+
+/** Every example's name, sorted. */
+export function exampleNames(dir = EXAMPLES_DIR): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.txt'))
+      .map((f) => f.slice(0, -4))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Reads one example; throws an Error naming the examples there are when it does not exist. */
+export function loadExample(name: string, dir = EXAMPLES_DIR): Example {
+  const names = exampleNames(dir);
+  const bare = name.replace(/\.txt$/, '');
+  if (!names.includes(bare)) throw new Error(`no example "${name}": there are ${names.join(', ')} (raft-tui --example lists them)`);
+  const path = `${dir}${bare}.txt`;
+  const text = readFileSync(path, 'utf8');
+  return { name: bare, path, title: exampleTitle(text), text, options: exampleOptions(text, path) };
+}
+
+/** The first comment line, without its `#`. */
+export function exampleTitle(text: string): string {
+  const line = text.split('\n').find((l) => /^#\s*[^!\s]/.test(l));
+  return line ? line.replace(/^#\s*/, '').trim() : '';
+}
+
+/** The `#!` line's settings. */
+export function exampleOptions(text: string, path: string): Example['options'] {
+  const options: Example['options'] = {};
+  const line = text.split('\n').find((l) => l.startsWith('#!'));
+  if (!line) return options;
+  for (const pair of line.slice(2).trim().split(/\s+/).filter(Boolean)) {
+    const [key, value = ''] = pair.split('=');
+    const n = Number(value);
+    if (key === 'nodes' || key === 'seed' || key === 'speed') {
+      if (!Number.isFinite(n)) throw new Error(`${path}: ${pair} needs a number`);
+      options[key] = n;
+    } else if (key === 'pre-vote' || key === 'check-quorum') {
+      if (value !== 'on' && value !== 'off') throw new Error(`${path}: ${pair} must be on or off`);
+      options[key === 'pre-vote' ? 'preVote' : 'checkQuorum'] = value === 'on';
+    } else throw new Error(`${path}: unknown setting ${pair} (nodes, seed, speed, pre-vote, check-quorum)`);
+  }
+  return options;
+}
