@@ -58,7 +58,7 @@ export async function measureLatency(o: {
   });
 }
 
-async function withCluster<T>(nodes: number, files: boolean, body: (c: Cluster) => Promise<T>): Promise<T> {
+export async function withCluster<T>(nodes: number, files: boolean, body: (c: Cluster) => Promise<T>): Promise<T> {
   const dir = files ? await mkdtemp(join(tmpdir(), 'raft-tui-bench-')) : undefined;
   const cluster = await createCluster({ nodes, ...(dir ? { dataDir: dir } : {}), seed: 1 });
   try {

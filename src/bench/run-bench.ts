@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { measureCoreThroughput } from './core-throughput.js';
 import { measureClusterThroughput, measureLatency } from './cluster-throughput.js';
 import { measureFailover } from './failover.js';
+import { measureReadThroughput, measureTransfer } from './reads-and-transfer.js';
 import { simSpeedFigures } from './sim-speed.js';
 import { checkSpeedFigure } from './check-speed.js';
 
@@ -61,6 +62,19 @@ export async function runBench(options: { quick: boolean }, out: BenchOutput): P
     what: 'latency, 1 client, 3 nodes, fsync',
     result: `p50 ${us(lf.p50Ms)}, p99 ${us(lf.p99Ms)}`,
     target: 'p50 ≤ 0.5 ms, p99 ≤ 2 ms',
+  });
+
+  const reads = await measureReadThroughput({ nodes: 3, concurrency: 2000, durationMs: dur });
+  report({
+    what: 'TCP 3 nodes, GET by ReadIndex vs SET, 2000 outstanding',
+    result: `${fmt(reads.getsPerSecond)} GETs/s = ${(reads.getsPerSecond / reads.setsPerSecond).toFixed(1)}× ${fmt(reads.setsPerSecond)} SETs/s`,
+    target: 'GETs ≥ 3× SETs',
+  });
+  const tr = await measureTransfer({ nodes: 5, transfers: quick ? 10 : 40 });
+  report({
+    what: `leadership transfer, 5 nodes, quiet, ${tr.transfers} transfers`,
+    result: `median ${tr.medianHeartbeats.toFixed(2)} heartbeats, p99 ${tr.p99Heartbeats.toFixed(2)}`,
+    target: 'median < 2 heartbeats',
   });
 
   const T = 150;

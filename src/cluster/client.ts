@@ -9,7 +9,8 @@ export type ProposeOutcome<R> =
       ok: true;
       index: Index;
       term: Term;
-      applied: Promise<{ applied: true; result: R } | { applied: false; reason: 'superseded' | 'crashed' }>;
+      /** `index`: where the answer came from when it is not `index` above (a read's read index). */
+      applied: Promise<{ applied: true; result: R; index?: Index } | { applied: false; reason: 'superseded' | 'crashed' }>;
     }
   | { ok: false; leader: NodeId | null; down?: boolean };
 
@@ -19,6 +20,8 @@ export interface ClientCluster<R> {
   isUp(id: NodeId): boolean;
   leader(): NodeId | undefined;
   propose(id: NodeId, data: string): ProposeOutcome<R>;
+  /** Thesis §6.4: a read-only command answered without a log entry (index 0 until answered). */
+  read(id: NodeId, command: string): ProposeOutcome<R>;
   /** How long one attempt may wait for its entry before the client tries again (ms). */
   attemptTimeoutMs: number;
   /** How long to wait before asking again while there is no leader (ms). */
@@ -68,11 +71,25 @@ export class ClusterClient<R> {
     try {
       const deadline = this.scheduler.now() + (options.timeoutMs ?? 5000);
       const data = () => this.encode({ client: this.clientId, seq, ack: this.ack(), cmd });
-      if (options.to !== undefined) return await this.submitTo(options.to, data(), deadline);
-      return await this.submitAnywhere(data, deadline);
+      const attempt = (id: NodeId) => this.cluster.propose(id, data());
+      if (options.to !== undefined) return await this.submitTo(options.to, attempt, deadline);
+      return await this.submitAnywhere(attempt, deadline);
     } finally {
       this.outstanding.delete(seq);
     }
+  }
+
+  /**
+   * Thesis §6.4: a read-only command served by ReadIndex — no log entry and no session (a
+   * read changes nothing, so asking again is harmless). Finds the leader like submit(); with
+   * `to`, that node answers (a follower asks the leader for the read index).
+   */
+  async read(cmd: string, options: { to?: NodeId; timeoutMs?: number } = {}): Promise<SubmitResult> {
+    if (this.closed) return STOPPED;
+    const deadline = this.scheduler.now() + (options.timeoutMs ?? 5000);
+    const attempt = (id: NodeId) => this.cluster.read(id, cmd);
+    if (options.to !== undefined) return this.submitTo(options.to, attempt, deadline);
+    return this.submitAnywhere(attempt, deadline);
   }
 
   /** Every sequence number below this one has been answered. */
@@ -81,9 +98,9 @@ export class ClusterClient<R> {
     return this.ackFloor;
   }
 
-  private async submitTo(id: NodeId, data: string, deadline: number): Promise<SubmitResult> {
+  private async submitTo(id: NodeId, attempt: (id: NodeId) => ProposeOutcome<R>, deadline: number): Promise<SubmitResult> {
     if (!this.cluster.isUp(id)) return { ok: false, error: 'down', message: `node ${id} is down` };
-    const r = this.cluster.propose(id, data);
+    const r = attempt(id);
     if (!r.ok) {
       if (r.down) return { ok: false, error: 'down', message: `node ${id} is down` };
       return r.leader !== null
@@ -100,10 +117,10 @@ export class ClusterClient<R> {
         error: outcome.reason === 'crashed' ? 'down' : 'not_leader',
         message: `node ${id} lost its entry at index ${r.index} (${outcome.reason})`,
       };
-    return this.success(r.index, r.term, outcome.result);
+    return this.success(outcome.index ?? r.index, r.term, outcome.result);
   }
 
-  private async submitAnywhere(data: () => string, deadline: number): Promise<SubmitResult> {
+  private async submitAnywhere(attempt: (id: NodeId) => ProposeOutcome<R>, deadline: number): Promise<SubmitResult> {
     let lastProblem = 'no leader was found';
     let redirects = 0;
     while (this.scheduler.now() < deadline) {
@@ -114,7 +131,7 @@ export class ClusterClient<R> {
         await this.sleep(Math.min(this.cluster.retryDelayMs, deadline - this.scheduler.now()));
         continue;
       }
-      const r = this.cluster.propose(target, data());
+      const r = attempt(target);
       if (!r.ok) {
         this.leaderGuess = r.leader !== null && r.leader !== target && redirects < this.cluster.ids.length ? r.leader : undefined;
         if (this.leaderGuess !== undefined) {
@@ -132,7 +149,7 @@ export class ClusterClient<R> {
       if (this.closed) return STOPPED;
       if (outcome !== 'timeout' && outcome.applied) {
         this.leaderGuess = target;
-        return this.success(r.index, r.term, outcome.result);
+        return this.success(outcome.index ?? r.index, r.term, outcome.result);
       }
       // Lost leadership, crashed, or no majority in time: retry with the same seq (§6.3).
       this.leaderGuess = undefined;

@@ -10,13 +10,16 @@ import { MemoryStorage } from '../storage/memory-storage.js';
 import type { Storage } from '../storage/types.js';
 import { KvStateMachine, parseKvCommand, encodeEnvelope, type KvResult } from '../kv/index.js';
 import { InvariantChecker } from '../check/invariants.js';
+import { ChangeWaiters } from './change-waiters.js';
 import { ClusterClient } from './client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { InProcessNetwork } from './in-process-network.js';
+import { transferLeadership } from './leadership-transfer.js';
 import { NodeHost } from './node-host.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { PacedClock } from './paced-clock.js';
 import { restartFailureReason } from './restart-failure.js';
+import { readAttempt } from './read-attempt.js';
 import { RealScheduler, VirtualScheduler, type Scheduler } from './scheduler.js';
 import { buildSnapshot, commandText, describeFaults } from './snapshot.js';
 import type { Timer } from './timer-queue.js';
@@ -55,6 +58,8 @@ export class RaftCluster implements Cluster {
   private readonly restarts = new Map<NodeId, number>();
   private readonly clusterId: string;
   private readonly client: ClusterClient<KvResult>;
+  /** Waits on cluster state ("node 3 leads"), checked after every change. */
+  private readonly changes: ChangeWaiters;
   private readonly eventListeners = new Set<(e: ClusterEvent) => void>();
   private readonly snapshotListeners = new Set<(s: ClusterSnapshot) => void>();
   private tickTimer: Timer | undefined;
@@ -89,6 +94,7 @@ export class RaftCluster implements Cluster {
       this.pacer.onFrame = () => this.publish();
     }
     if (options.transport === 'memory') this.network = new InProcessNetwork(this.filter, this.netRng, this.scheduler);
+    this.changes = new ChangeWaiters(this.scheduler);
     const [, emax] = options.electionTimeoutMs;
     this.client = new ClusterClient<KvResult>(
       `c${root.int(0, 2 ** 31).toString(36)}`,
@@ -97,6 +103,7 @@ export class RaftCluster implements Cluster {
         isUp: (id) => this.hosts.get(id)?.up === true,
         leader: () => this.leader(),
         propose: (id, data) => this.hosts.get(id)?.propose(data) ?? { ok: false, leader: null, down: true },
+        read: (id, command) => readAttempt(this.hosts.get(id), command),
         attemptTimeoutMs: 2 * emax,
         retryDelayMs: options.heartbeatMs,
       },
@@ -163,7 +170,22 @@ export class RaftCluster implements Cluster {
     if (options.to !== undefined && !this.hosts.has(options.to))
       return { ok: false, error: 'invalid', message: `unknown node ${options.to}: this cluster has nodes ${this.rangeText()}` };
     if (this.stopped) return { ok: false, error: 'down', message: 'the cluster is stopped' };
+    // Thesis §6.4: a GET needs no log entry — ReadIndex answers it just as linearizably.
+    if (parsed.op.type === 'get' && this.options.reads === 'readindex') return this.client.read(parsed.text, options);
     return this.client.submit(parsed.text, options);
+  }
+
+  transferLeadership(to: NodeId): Promise<{ ok: true; leader: NodeId } | { ok: false; message: string }> {
+    return transferLeadership(
+      {
+        host: (id) => this.hosts.get(id) as NodeHost<unknown> | undefined,
+        leader: () => this.leader(),
+        changes: this.changes,
+        timeoutMs: 2 * this.options.electionTimeoutMs[1],
+        unknownNode: (id) => `unknown node ${id}: this cluster has nodes ${this.rangeText()}`,
+      },
+      to,
+    );
   }
 
   /**
@@ -404,6 +426,7 @@ export class RaftCluster implements Cluster {
     if (this.snapshotInterval) clearInterval(this.snapshotInterval);
     this.pacer?.stop();
     this.client.close();
+    this.changes.close();
     for (const host of this.hosts.values()) await host.crash();
     this.scheduler.stop();
     this.eventListeners.clear();
@@ -572,6 +595,7 @@ export class RaftCluster implements Cluster {
 
   private markDirty(): void {
     this.dirty = true;
+    this.changes.check();
   }
 
   /** At most 20 snapshots a second while something changes; timer bars still move every 250 ms. */

@@ -1,19 +1,25 @@
 import type { Transport } from '../net/types.js';
 import type { Entry, Index, Message, NodeId, RaftCore, RaftEvent, RaftStatus, Ready, Term } from '../raft/types.js';
 import type { Storage } from '../storage/types.js';
+import { ReadWaiters } from './read-waiters.js';
 
 /** The replicated state machine a host applies committed entries to (src/kv in practice). */
 export interface StateMachine<R = unknown> {
   apply(index: Index, data: string): R;
+  /** Answers a read-only command from the applied state, without a log entry (thesis §6.4). */
+  query?(command: string): R;
   reset(): void;
   /** The applied key-value contents (read by snapshots; do not mutate). */
   data(): Record<string, string>;
 }
 
+/** What became of a request: its result here, or why it has none. */
+export type RequestOutcome<R> = { applied: true; result: R } | { applied: false; reason: 'superseded' | 'crashed' };
+
 /** A client request waiting for its entry to be applied on this host. */
 interface Waiter<R> {
   term: Term;
-  resolve: (outcome: { applied: true; result: R } | { applied: false; reason: 'superseded' | 'crashed' }) => void;
+  resolve: (outcome: RequestOutcome<R>) => void;
 }
 
 export interface NodeHostHooks {
@@ -46,6 +52,10 @@ export class NodeHost<R = unknown> {
   /** Bumped by every crash: work started before a crash must not touch the new incarnation. */
   private generation = 0;
   private waiters = new Map<Index, Waiter<R>[]>();
+  /** ReadIndex reads (thesis §6.4) waiting for their index to be confirmed, then applied. */
+  private readonly reads = new ReadWaiters<R>();
+  /** The last index applied to the state machine by this incarnation. */
+  private appliedIndex: Index = 0;
   /** Messages held while the cluster is paused; step() releases one at a time. */
   private inbox: Message[] = [];
   private paused = false;
@@ -85,6 +95,7 @@ export class NodeHost<R = unknown> {
     this.transport = transport;
     const stored = storage.load();
     this.stateMachine.reset();
+    this.appliedIndex = 0;
     this.core = this.makeCore(stored);
     this.inbox = [];
     const generation = this.generation;
@@ -118,6 +129,7 @@ export class NodeHost<R = unknown> {
     this.stateMachine.reset();
     for (const list of this.waiters.values()) for (const w of list) w.resolve({ applied: false, reason: 'crashed' });
     this.waiters.clear();
+    this.reads.failAll('crashed');
     await this.transport.stop();
     await this.flushing;
     await this.storage.close();
@@ -179,6 +191,35 @@ export class NodeHost<R = unknown> {
     return { ok: true, index: r.index, term: r.term, applied };
   }
 
+  /**
+   * Thesis §6.4: answers the read-only `command` without a log entry: once the leader has
+   * confirmed its read index (forwarded to it if this node follows) and this node has applied
+   * that far, the state machine answers it here.
+   */
+  read(
+    command: string,
+  ):
+    | { ok: true; term: Term; answered: Promise<{ index: Index; outcome: RequestOutcome<R> }> }
+    | { ok: false; leader: NodeId | null; down?: boolean } {
+    const query = this.stateMachine.query;
+    if (!this.core || !this.running || !query) return { ok: false, leader: null, down: true };
+    const id = this.reads.nextId();
+    const r = this.core.readIndex(id);
+    if (!r.ok) return r;
+    const term = this.core.status().term;
+    const answered = this.reads.add(id, () => query.call(this.stateMachine, command));
+    this.scheduleReady();
+    return { ok: true, term, answered };
+  }
+
+  /** Thesis §3.10: asks this node (the leader) to hand leadership to `to`. */
+  transferLeadership(to: NodeId): { ok: true } | { ok: false; message: string } {
+    if (!this.core || !this.running) return { ok: false, message: `node ${this.id} is down` };
+    const r = this.core.transferLeadership(to);
+    this.scheduleReady();
+    return r;
+  }
+
   private receive(m: Message): void {
     if (!this.core) return;
     if (this.paused) {
@@ -232,6 +273,8 @@ export class NodeHost<R = unknown> {
         }
         if (later.length > 0) this.transport.send(later);
         if (rd.committedEntries.length > 0) this.apply(rd.committedEntries);
+        if (rd.readStates.length > 0 || rd.readsFailed.length > 0) this.reads.update(rd.readStates, rd.readsFailed);
+        if (this.reads.waiting > 0) this.reads.serveUpTo(this.appliedIndex);
         core.advance(rd);
         if (status) this.hooks.onReadyHandled?.(this.id, status, rd);
         this.hooks.onChange();
@@ -250,6 +293,7 @@ export class NodeHost<R = unknown> {
     for (const e of entries) {
       // Thesis §6.4: a new leader's no-op changes nothing in the state machine.
       const result = e.type === 'noop' ? undefined : this.stateMachine.apply(e.index, e.data);
+      this.appliedIndex = e.index;
       const list = this.waiters.get(e.index);
       if (!list) continue;
       this.waiters.delete(e.index);

@@ -13,6 +13,7 @@ export interface ResolvedOptions {
   basePort: number | undefined;
   preVote: boolean;
   checkQuorum: boolean;
+  reads: 'readindex' | 'log';
   /** Cluster ms per Raft tick: fine enough for the heartbeat, coarse enough to be cheap. */
   tickMs: number;
 }
@@ -41,6 +42,8 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
     throw new Error(`speed must be above 0 (got ${speed})`);
   if (o.basePort !== undefined && !(Number.isInteger(o.basePort) && o.basePort >= 1 && o.basePort + nodes - 1 <= 65535))
     throw new Error(`basePort must leave room for ${nodes} ports below 65536 (got ${o.basePort})`);
+  const reads = o.reads ?? 'readindex';
+  if (reads !== 'readindex' && reads !== 'log') throw new Error(`reads must be 'readindex' or 'log' (got ${String(reads)})`);
   const tickMs = Math.max(1, Math.min(10, Math.floor(heartbeatMs / 5)));
   return {
     nodes,
@@ -54,6 +57,7 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
     basePort: o.basePort,
     preVote: o.preVote ?? true,
     checkQuorum: o.checkQuorum ?? true,
+    reads,
     tickMs,
   };
 }

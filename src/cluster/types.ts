@@ -28,6 +28,11 @@ export interface ClusterOptions {
   preVote?: boolean;
   /** Default true. */
   checkQuorum?: boolean;
+  /**
+   * How GET is served: 'readindex' (default) confirms leadership with a heartbeat round and
+   * answers from the applied state, writing nothing (thesis §6.4); 'log' commits it as an entry.
+   */
+  reads?: 'readindex' | 'log';
 }
 
 export type SubmitResult =
@@ -198,6 +203,13 @@ export interface Cluster {
   setLoad(perSecond: number): void;
   /** The live safety checker's tally (see src/check/invariants.ts). */
   safety(): SafetySummary;
+
+  /**
+   * Thesis §3.10: hands leadership to `to` (the leader stops taking commands, brings `to` up to
+   * date and tells it to campaign at once). Resolves once `to` leads; a target that is down or
+   * not a voter is refused at once; a transfer not done within an election timeout is abandoned.
+   */
+  transferLeadership(to: NodeId): Promise<{ ok: true; leader: NodeId } | { ok: false; message: string }>;
 }
 
 /**

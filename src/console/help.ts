@@ -29,11 +29,13 @@ export const COMMANDS: readonly CommandHelp[] = [
   {
     name: 'GET',
     usage: 'GET <key>',
-    summary: 'read a value (it goes through the log)',
+    summary: 'read a value (ReadIndex: no log entry)',
     example: 'GET x',
     details:
-      'Reads go through the log like writes, so a deposed leader cannot answer with stale data\n' +
-      '(thesis §6.4). The answer shows the log index the read was ordered at.',
+      'Thesis §6.4 ReadIndex: the leader notes its commit index, confirms with one heartbeat round\n' +
+      'that a majority still follows it (so a deposed leader cannot answer with stale data), waits\n' +
+      'until it has applied that far, and answers. Nothing is written to the log. The answer shows\n' +
+      "that read index. (With reads: 'log' a GET is committed as an entry instead.)",
   },
   {
     name: 'DEL',
@@ -70,6 +72,16 @@ export const COMMANDS: readonly CommandHelp[] = [
       'The node reloads term, vote and log from storage and rejoins as a follower; it learns\n' +
       'the commit index again from the leader (it is volatile state, Figure 2). "restart all"\n' +
       'restarts every crashed node.',
+  },
+  {
+    name: 'transfer',
+    usage: 'transfer <id>',
+    summary: 'hand leadership to another node',
+    example: 'transfer 3',
+    details:
+      'Thesis §3.10: the leader stops taking commands, brings the node up to date, then sends it\n' +
+      'TimeoutNow; the node campaigns at once (no pre-vote) and wins. If it has not taken over\n' +
+      'within an election timeout the transfer is abandoned and the leader takes commands again.',
   },
   {
     name: 'isolate',

@@ -106,6 +106,8 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
       return from(nodeOnly(args, ids, 'isolate 3'), (id) => ({ kind: 'isolate', id }));
     case 'rejoin':
       return from(nodeOnly(args, ids, 'rejoin 3'), (id) => ({ kind: 'rejoin', id }));
+    case 'transfer':
+      return from(nodeOnly(args, ids, 'transfer 3'), (id) => ({ kind: 'transfer', id }));
     case 'partition':
       return parsePartition(rest, ids);
     case 'heal':

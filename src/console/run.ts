@@ -53,6 +53,15 @@ async function restart(cluster: Cluster, target: NodeId | 'all'): Promise<Comman
   return ok(`restarted n${target}${loaded}; it rejoins as a follower`);
 }
 
+/** Thesis §3.10: hand leadership to `id`. */
+async function transfer(cluster: Cluster, id: NodeId): Promise<CommandOutcome> {
+  const from = cluster.leader();
+  const r = await cluster.transferLeadership(id);
+  if (!r.ok) return no(`transfer to n${id} refused: ${r.message}`);
+  if (from === id) return ok(`n${id} is the leader already`);
+  return ok(`n${r.leader} leads now: n${from} handed it the whole log and a TimeoutNow`);
+}
+
 function isolate(cluster: Cluster, id: NodeId): CommandOutcome {
   const { faults } = cluster.snapshot();
   if (isIsolated(faults, id)) return no(`n${id} is already isolated (rejoin ${id} undoes it)`);
@@ -204,6 +213,8 @@ async function runCommand(cluster: Cluster, command: ConsoleCommand, options: Ru
         return await crash(cluster, command.target);
       case 'restart':
         return await restart(cluster, command.target);
+      case 'transfer':
+        return await transfer(cluster, command.id);
       case 'step': {
         if (!cluster.snapshot().paused) return no('not paused: type pause first, then step');
         return ok(`step: ${await cluster.step()}`);

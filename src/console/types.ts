@@ -9,6 +9,7 @@ export type ConsoleCommand =
   | { kind: 'restart'; target: NodeId | 'all' }
   | { kind: 'isolate'; id: NodeId }
   | { kind: 'rejoin'; id: NodeId }
+  | { kind: 'transfer'; id: NodeId }
   | { kind: 'partition'; groups: NodeId[][] }
   | { kind: 'heal' }
   | { kind: 'drop'; percent: number }

@@ -163,6 +163,18 @@ export class KvStateMachine {
     }
   }
 
+  /**
+   * Answers a read-only command (GET) from what is applied, without a log entry and without
+   * touching sessions (thesis §6.4: the caller made sure the state is recent enough). Any other
+   * command is refused: it must go through the log.
+   */
+  query(command: string): KvResult {
+    const parsed = parseKvOp(command);
+    if (!parsed.ok) return { error: parsed.message };
+    if (parsed.op.type !== 'get') return { error: `${parsed.op.type.toUpperCase()} changes the store: it must go through the log` };
+    return this.run(parsed.op);
+  }
+
   /** Parses and runs one command line against the store. */
   private execute(command: string): KvResult {
     const parsed = parseKvOp(command);

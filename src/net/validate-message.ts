@@ -79,8 +79,19 @@ function text(o: Obj, key: string): string {
   return v;
 }
 
+/** An optional count: absent, or a non-negative integer. */
+function optionalUint(o: Obj, key: string): { [k: string]: number } {
+  return o[key] === undefined ? {} : { [key]: uint(o, key) };
+}
+
 const builders: Record<MessageType, (o: Obj, base: { from: number; to: number; term: number }) => Message> = {
-  RequestVote: (o, b) => ({ type: 'RequestVote', ...b, lastLogIndex: uint(o, 'lastLogIndex'), lastLogTerm: uint(o, 'lastLogTerm') }),
+  RequestVote: (o, b) => ({
+    type: 'RequestVote',
+    ...b,
+    lastLogIndex: uint(o, 'lastLogIndex'),
+    lastLogTerm: uint(o, 'lastLogTerm'),
+    ...(o.transfer === undefined ? {} : { transfer: bool(o, 'transfer') }),
+  }),
   PreVote: (o, b) => ({ type: 'PreVote', ...b, lastLogIndex: uint(o, 'lastLogIndex'), lastLogTerm: uint(o, 'lastLogTerm') }),
   RequestVoteResponse: (o, b) => ({ type: 'RequestVoteResponse', ...b, granted: bool(o, 'granted') }),
   PreVoteResponse: (o, b) => ({ type: 'PreVoteResponse', ...b, granted: bool(o, 'granted') }),
@@ -94,6 +105,7 @@ const builders: Record<MessageType, (o: Obj, base: { from: number; to: number; t
       prevLogTerm,
       entries: entries(o, prevLogIndex, prevLogTerm, b.term),
       leaderCommit: uint(o, 'leaderCommit'),
+      ...optionalUint(o, 'readRound'),
     };
   },
   AppendEntriesResponse: (o, b) => ({
@@ -103,6 +115,7 @@ const builders: Record<MessageType, (o: Obj, base: { from: number; to: number; t
     index: uint(o, 'index'),
     conflictTerm: uint(o, 'conflictTerm'),
     conflictIndex: uint(o, 'conflictIndex'),
+    ...optionalUint(o, 'readRound'),
   }),
   InstallSnapshot: (o, b) => ({
     type: 'InstallSnapshot',
@@ -123,6 +136,9 @@ const builders: Record<MessageType, (o: Obj, base: { from: number; to: number; t
     lastIncludedTerm: uint(o, 'lastIncludedTerm'),
     offset: uint(o, 'offset'),
   }),
+  TimeoutNow: (_o, b) => ({ type: 'TimeoutNow', ...b }),
+  ReadIndex: (o, b) => ({ type: 'ReadIndex', ...b, readId: uint(o, 'readId') }),
+  ReadIndexResponse: (o, b) => ({ type: 'ReadIndexResponse', ...b, readId: uint(o, 'readId'), ok: bool(o, 'ok'), index: uint(o, 'index') }),
 };
 
 /**

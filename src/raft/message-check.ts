@@ -1,6 +1,7 @@
 import type { Message, NodeId, Term } from './types.js';
 
 const isNat = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isOptionalNat = (v: unknown): boolean => v === undefined || isNat(v);
 
 /**
  * Whether `m` is a well-formed message from one of our peers to us. The core drops anything
@@ -15,6 +16,12 @@ export function isValidMessage(m: unknown, self: NodeId, peers: ReadonlySet<unkn
   if (x.to !== self || x.from === self || !peers.has(x.from) || !isNat(x.term)) return false;
   switch (x.type) {
     case 'RequestVote':
+      return (
+        isNat(x.lastLogIndex) &&
+        isNat(x.lastLogTerm) &&
+        x.lastLogTerm <= x.term &&
+        (x.transfer === undefined || typeof x.transfer === 'boolean')
+      );
     case 'PreVote':
       return isNat(x.lastLogIndex) && isNat(x.lastLogTerm) && x.lastLogTerm <= x.term;
     case 'RequestVoteResponse':
@@ -27,10 +34,13 @@ export function isValidMessage(m: unknown, self: NodeId, peers: ReadonlySet<unkn
         isNat(x.leaderCommit) &&
         x.prevLogTerm <= x.term &&
         (x.prevLogIndex !== 0 || x.prevLogTerm === 0) &&
+        isOptionalNat(x.readRound) &&
         areValidEntries(x.entries, x.prevLogIndex, x.prevLogTerm, x.term)
       );
     case 'AppendEntriesResponse':
-      return typeof x.success === 'boolean' && isNat(x.index) && isNat(x.conflictTerm) && isNat(x.conflictIndex);
+      return (
+        typeof x.success === 'boolean' && isNat(x.index) && isNat(x.conflictTerm) && isNat(x.conflictIndex) && isOptionalNat(x.readRound)
+      );
     case 'InstallSnapshot':
       // §7: a snapshot covers at least one entry, of a term no newer than its sender's; each
       // chunk lies inside the snapshot, and `done` marks exactly the one that ends it.
@@ -50,6 +60,12 @@ export function isValidMessage(m: unknown, self: NodeId, peers: ReadonlySet<unkn
       );
     case 'InstallSnapshotResponse':
       return isNat(x.lastIncludedIndex) && isNat(x.lastIncludedTerm) && isNat(x.offset);
+    case 'TimeoutNow':
+      return true;
+    case 'ReadIndex':
+      return isNat(x.readId);
+    case 'ReadIndexResponse':
+      return isNat(x.readId) && typeof x.ok === 'boolean' && isNat(x.index);
     default:
       return false;
   }

@@ -41,6 +41,8 @@ export class Progress {
   lastProgressTick = 0;
   /** The leaderCommit carried by the last AppendEntries sent to it. */
   sentCommit: Index = 0;
+  /** Thesis §6.4: the highest ReadIndex round this node answered in the leader's term. */
+  readAck = 0;
 
   constructor(
     readonly id: NodeId,

@@ -4,6 +4,7 @@ import { isValidMessage } from './message-check.js';
 import { Progress } from './progress.js';
 import { majority, quorumIndex, VoteTally } from './quorum.js';
 import { checkedLog, RaftLog } from './raft-log.js';
+import { ReadIndexQueue } from './read-index.js';
 import { createRng, type Rng } from './rng.js';
 import { SnapshotReceiver } from './snapshot-receiver.js';
 import { decideVote, type VoteReason } from './vote-decision.js';
@@ -22,11 +23,16 @@ import type {
   RaftCore,
   RaftEvent,
   RaftStatus,
+  ReadIndexRequest,
+  ReadIndexResponse,
+  ReadIndexResult,
+  ReadState,
   Ready,
   RequestVote,
   Role,
   Snapshot,
   Term,
+  TransferResult,
 } from './types.js';
 
 /** Default characters of snapshot data per InstallSnapshot chunk. */
@@ -86,9 +92,19 @@ export class Raft implements RaftCore {
   /** Follower: the chunks of a snapshot transfer in progress. */
   private readonly receiver = new SnapshotReceiver();
   private readonly snapshotChunkChars: number;
+  /** Leader only: thesis §3.10 leadership transfer — its target, and ticks since it began. */
+  private transferee: NodeId | null = null;
+  private transferElapsed = 0;
+  private timeoutNowSent = false;
+  /** Leader only: reads waiting for their read index to be confirmed (thesis §6.4). */
+  private readonly reads = new ReadIndexQueue();
+  /** Follower only: ids of reads forwarded to the leader and not answered yet. */
+  private forwardedReads = new Set<number>();
 
   private msgs: Message[] = [];
   private events: RaftEvent[] = [];
+  private readStates: ReadState[] = [];
+  private readsFailed: number[] = [];
   /** The term and vote in the last Ready that carried a hard state (or loaded at start). */
   private prevTerm: Term;
   private prevVote: NodeId | null;
@@ -136,8 +152,10 @@ export class Raft implements RaftCore {
   }
 
   ticksUntilNextEvent(): number {
-    if (this.role === 'leader')
-      return Math.max(1, Math.min(this.s.heartbeatTicks - this.heartbeatElapsed, this.s.electionMin - this.electionElapsed));
+    if (this.role === 'leader') {
+      const transfer = this.transferee === null ? Infinity : this.s.electionMin - this.transferElapsed;
+      return Math.max(1, Math.min(this.s.heartbeatTicks - this.heartbeatElapsed, this.s.electionMin - this.electionElapsed, transfer));
+    }
     return Math.max(1, this.randomizedElectionTimeout - this.electionElapsed);
   }
 
@@ -147,7 +165,7 @@ export class Raft implements RaftCore {
     // §5.1: a higher term makes us a follower of that term — except for pre-votes, which
     // change nothing (thesis §9.6), and votes asked of us while a leader is active.
     if (m.term > this.term) {
-      if ((m.type === 'RequestVote' || m.type === 'PreVote') && this.inLease(m.type)) {
+      if ((m.type === 'RequestVote' || m.type === 'PreVote') && this.inLease(m)) {
         // Thesis §4.2.3: we heard from a leader within the minimum election timeout, so
         // we neither update our term nor grant the vote; a disruptive server cannot depose it.
         this.emitVote(m, false, 'leader-active');
@@ -166,6 +184,10 @@ export class Raft implements RaftCore {
       return;
     }
 
+    if (m.type === 'ReadIndex') {
+      this.handleForwardedRead(m);
+      return;
+    }
     if (m.type === 'RequestVote' || m.type === 'PreVote') {
       this.handleVoteRequest(m);
       return;
@@ -186,9 +208,47 @@ export class Raft implements RaftCore {
 
   propose(data: string): ProposeResult {
     if (this.role !== 'leader') return { ok: false, leader: this.leader };
+    // Thesis §3.10: during a transfer the leader takes no new entries, so the target can catch up.
+    if (this.transferee !== null) return { ok: false, leader: this.id, reason: 'transferring' };
     const index = this.raftLog.lastIndex() + 1;
     this.appendEntry({ index, term: this.term, type: 'normal', data });
     return { ok: true, index, term: this.term };
+  }
+
+  transferLeadership(to: NodeId): TransferResult {
+    if (this.role !== 'leader') return { ok: false, message: `node ${this.id} is not the leader` };
+    if (to === this.id) return { ok: true };
+    const pr = this.progressById.get(to);
+    if (pr === undefined) return { ok: false, message: `node ${to} is not a voter: leadership can only go to a voter` };
+    if (this.transferee === to) return { ok: true };
+    if (this.transferee !== null)
+      return { ok: false, message: `a transfer to node ${this.transferee} is under way: wait for it to finish or be abandoned` };
+    this.transferee = to;
+    this.transferElapsed = 0;
+    this.timeoutNowSent = false;
+    this.events.push({ kind: 'transfer', to, term: this.term, phase: 'started' });
+    // Thesis §3.10: bring the target up to date first; it is told to campaign once it is.
+    // Resend from what it is known to hold: entries in flight to it may be lost, and waiting
+    // for the stall detector would take longer than the transfer may.
+    if (pr.match < this.raftLog.lastIndex()) pr.becomeProbe(pr.match + 1);
+    this.maybeSendTimeoutNow(pr);
+    this.needFlush = true;
+    return { ok: true };
+  }
+
+  readIndex(id: number): ReadIndexResult {
+    if (this.role === 'leader') {
+      this.leaderRead(id, this.id);
+      return { ok: true };
+    }
+    // Thesis §6.4: a follower may serve a read too — it asks the leader for the read index,
+    // then waits until it has applied that far itself.
+    if (this.role === 'follower' && this.leader !== null) {
+      this.forwardedReads.add(id);
+      this.send({ type: 'ReadIndex', from: this.id, to: this.leader, term: this.term, readId: id });
+      return { ok: true };
+    }
+    return { ok: false, leader: this.leader };
   }
 
   hasReady(): boolean {
@@ -198,6 +258,8 @@ export class Raft implements RaftCore {
       this.msgs.length > 0 ||
       this.events.length > 0 ||
       this.unsavedSnapshot !== null ||
+      this.readStates.length > 0 ||
+      this.readsFailed.length > 0 ||
       log.unstable <= log.lastIndex() ||
       this.applyLimit() > log.applying ||
       this.term !== this.prevTerm ||
@@ -225,10 +287,21 @@ export class Raft implements RaftCore {
       committedEntries = log.slice(log.applying + 1, limit);
       log.applying = limit;
     }
-    const rd: Ready = { hardState, snapshot: this.unsavedSnapshot, entries, messages: this.msgs, committedEntries, events: this.events };
+    const rd: Ready = {
+      hardState,
+      snapshot: this.unsavedSnapshot,
+      entries,
+      messages: this.msgs,
+      committedEntries,
+      events: this.events,
+      readStates: this.readStates,
+      readsFailed: this.readsFailed,
+    };
     this.unsavedSnapshot = null;
     this.msgs = [];
     this.events = [];
+    if (rd.readStates.length > 0) this.readStates = [];
+    if (rd.readsFailed.length > 0) this.readsFailed = [];
     return rd;
   }
 
@@ -293,6 +366,7 @@ export class Raft implements RaftCore {
       electionElapsed: this.electionElapsed,
       electionTimeout: this.role === 'leader' ? this.s.electionMin : this.randomizedElectionTimeout,
       progress,
+      transferee: this.transferee,
     };
   }
 
@@ -349,8 +423,11 @@ export class Raft implements RaftCore {
     this.poll();
   }
 
-  /** §5.2: increment the term, vote for ourselves, ask everyone else for their vote. */
-  private becomeCandidate(reason: RoleReason, detail: { ticks?: number; votes?: NodeId[] }): void {
+  /**
+   * §5.2: increment the term, vote for ourselves, ask everyone else for their vote. `transfer`:
+   * the election a leader asked for (thesis §3.10), which voters grant despite its lease.
+   */
+  private becomeCandidate(reason: RoleReason, detail: { ticks?: number; votes?: NodeId[]; from?: NodeId }, transfer = false): void {
     this.term += 1;
     this.votedFor = this.id;
     this.role = 'candidate';
@@ -361,7 +438,9 @@ export class Raft implements RaftCore {
     const lastLogTerm = this.raftLog.lastTerm();
     for (const to of this.peers) {
       if (to === this.id) continue;
-      this.send({ type: 'RequestVote', from: this.id, to, term: this.term, lastLogIndex, lastLogTerm });
+      const m: RequestVote = { type: 'RequestVote', from: this.id, to, term: this.term, lastLogIndex, lastLogTerm };
+      if (transfer) m.transfer = true;
+      this.send(m);
     }
     this.votes.record(this.id, true);
     this.poll();
@@ -390,6 +469,8 @@ export class Raft implements RaftCore {
   /** Clears what belongs to the role we leave, and restarts the election timer. */
   private resetRoleState(): void {
     this.votes = new VoteTally();
+    this.failReads();
+    this.transferee = null;
     if (this.progress.length > 0) {
       this.progress = [];
       this.progressById.clear();
@@ -419,6 +500,15 @@ export class Raft implements RaftCore {
   private tickHeartbeat(n: number): void {
     this.heartbeatElapsed += n;
     this.electionElapsed += n;
+    if (this.transferee !== null) {
+      this.transferElapsed += n;
+      // Thesis §3.10: a transfer that has not completed within an election timeout is
+      // abandoned, and the leader takes proposals again.
+      if (this.transferElapsed >= this.s.electionMin) {
+        this.events.push({ kind: 'transfer', to: this.transferee, term: this.term, phase: 'abandoned' });
+        this.transferee = null;
+      }
+    }
     if (this.electionElapsed >= this.s.electionMin) {
       this.electionElapsed = 0;
       // Thesis §6.2: a leader that cannot reach a majority within an election timeout steps
@@ -470,6 +560,11 @@ export class Raft implements RaftCore {
       return;
     }
     if (m.type !== 'AppendEntriesResponse') return;
+    // Thesis §6.4: any answer in our term to a round's heartbeat confirms that round for it.
+    if (m.readRound !== undefined && m.readRound > pr.readAck) {
+      pr.readAck = Math.min(m.readRound, this.reads.round);
+      this.maybeConfirmReads();
+    }
     if (m.success) this.handleAppendSuccess(pr, m.index);
     else this.handleAppendReject(pr, m);
   }
@@ -494,6 +589,18 @@ export class Raft implements RaftCore {
   }
 
   private stepFollower(m: Message): void {
+    if (m.type === 'TimeoutNow') {
+      // Thesis §3.10: the leader handed us leadership — campaign now, without waiting for the
+      // timer and without a pre-vote (the leader's own followers would refuse it).
+      this.becomeCandidate('transfer', { from: m.from }, true);
+      return;
+    }
+    if (m.type === 'ReadIndexResponse') {
+      if (!this.forwardedReads.delete(m.readId)) return;
+      if (m.ok) this.readStates.push({ id: m.readId, index: m.index });
+      else this.readsFailed.push(m.readId);
+      return;
+    }
     if (m.type !== 'AppendEntries' && m.type !== 'InstallSnapshot') return;
     // §5.2: hearing from the current leader resets the election timer.
     this.leader = m.from;
@@ -523,8 +630,8 @@ export class Raft implements RaftCore {
    * always honour this; real votes only with checkQuorum, which guarantees a dead leader's
    * lease runs out.
    */
-  private inLease(type: 'RequestVote' | 'PreVote'): boolean {
-    if (type === 'RequestVote' && !this.s.checkQuorum) return false;
+  private inLease(m: RequestVote | PreVote): boolean {
+    if (m.type === 'RequestVote' && (!this.s.checkQuorum || m.transfer === true)) return false;
     return this.leader !== null && this.electionElapsed < this.s.electionMin;
   }
 
@@ -598,6 +705,10 @@ export class Raft implements RaftCore {
         });
         this.emitVote(m, false, 'stale-term');
         break;
+      case 'ReadIndex':
+        // The follower asked a leader of an old term: refuse, so it asks again elsewhere.
+        this.send({ type: 'ReadIndexResponse', from: this.id, to: m.from, term: this.term, readId: m.readId, ok: false, index: 0 });
+        break;
       default:
         break; // stale answers are simply dropped
     }
@@ -610,12 +721,12 @@ export class Raft implements RaftCore {
     const out = acceptAppend(this.raftLog, m);
     if (out.kind === 'ignore') return;
     if (out.kind === 'reject') {
-      this.sendAppendResponse(m.from, false, m.prevLogIndex, out.conflictTerm, out.conflictIndex);
+      this.sendAppendResponse(m, false, m.prevLogIndex, out.conflictTerm, out.conflictIndex);
       return;
     }
     if (out.truncated > 0) this.events.push({ kind: 'truncate', from: out.appendedFrom, count: out.truncated });
     if (out.appendedFrom !== 0) this.events.push({ kind: 'append', from: out.appendedFrom, to: out.lastNew, leader: m.from });
-    this.sendAppendResponse(m.from, true, out.lastNew, 0, 0);
+    this.sendAppendResponse(m, true, out.lastNew, 0, 0);
   }
 
   /**
@@ -644,7 +755,7 @@ export class Raft implements RaftCore {
       // replication overtook): installing it would only throw away entries. Say how far our
       // log matches the leader's — everything committed does (§5.4 Leader Completeness).
       this.events.push({ ...event, installed: false, kept: 0 });
-      this.sendAppendResponse(m.from, true, log.commit, 0, 0);
+      this.sendAppendResponse(m, true, log.commit, 0, 0);
       return;
     }
     // §7: "If existing log entry has same index and term as snapshot's last included entry,
@@ -659,11 +770,28 @@ export class Raft implements RaftCore {
     this.events.push({ ...event, installed: true, kept: log.entries.length });
     // Our log matches the leader's up to the snapshot; entries kept after it are checked by
     // the next AppendEntries as usual.
-    this.sendAppendResponse(m.from, true, snap.index, 0, 0);
+    this.sendAppendResponse(m, true, snap.index, 0, 0);
   }
-
-  private sendAppendResponse(to: NodeId, success: boolean, index: Index, conflictTerm: Term, conflictIndex: Index): void {
-    this.send({ type: 'AppendEntriesResponse', from: this.id, to, term: this.term, success, index, conflictTerm, conflictIndex });
+  private sendAppendResponse(
+    m: AppendEntries | InstallSnapshot,
+    success: boolean,
+    index: Index,
+    conflictTerm: Term,
+    conflictIndex: Index,
+  ): void {
+    const r: AppendEntriesResponse = {
+      type: 'AppendEntriesResponse',
+      from: this.id,
+      to: m.from,
+      term: this.term,
+      success,
+      index,
+      conflictTerm,
+      conflictIndex,
+    };
+    // Thesis §6.4: echo the leader's read round, so this answer confirms its reads.
+    if (m.type === 'AppendEntries' && m.readRound !== undefined) r.readRound = m.readRound;
+    this.send(r);
   }
 
   // ---------------------------------------------------------------- replication: leader
@@ -697,6 +825,15 @@ export class Raft implements RaftCore {
       pr.becomeReplicate();
       this.needFlush = true;
     }
+    if (pr.id === this.transferee) this.maybeSendTimeoutNow(pr);
+  }
+
+  /** Thesis §3.10: once the transfer target holds our whole log, tell it to campaign now. */
+  private maybeSendTimeoutNow(pr: Progress): void {
+    if (this.timeoutNowSent || pr.match !== this.raftLog.lastIndex()) return;
+    this.timeoutNowSent = true;
+    this.send({ type: 'TimeoutNow', from: this.id, to: pr.id, term: this.term });
+    this.events.push({ kind: 'transfer', to: pr.id, term: this.term, phase: 'timeout-now' });
   }
 
   /** A rejection: find the follower's next index with the fast back-up hint (§5.3). */
@@ -732,6 +869,8 @@ export class Raft implements RaftCore {
     if (n <= log.commit) return false;
     if (!this.s.bugs.commitOldTermByCounting && log.term(n) !== this.term) return false;
     log.commit = n;
+    // Thesis §6.4: reads that waited for this leader's first commit in its term get their index.
+    if (this.reads.size > 0 && log.term(n) === this.term) this.reads.fillIndex(n);
     const quorum: NodeId[] = [];
     for (const pr of this.progress) if (pr.match >= n) quorum.push(pr.id);
     this.events.push({ kind: 'commit', index: n, term: log.term(n), quorum });
@@ -748,13 +887,16 @@ export class Raft implements RaftCore {
     this.needFlush = false;
     if (this.role !== 'leader') return;
     const commit = this.raftLog.commit;
+    // Thesis §6.4: one heartbeat round confirms every read that is waiting for one.
+    const round = this.reads.needsRound() ? this.reads.startRound() : 0;
     for (const pr of this.progress) {
       if (pr.id === this.id) continue;
       let sent = false;
       if (pr.state === 'replicate') while (this.maybeSendAppend(pr)) sent = true;
       else sent = this.maybeSendAppend(pr);
-      if (!sent && pr.state === 'replicate' && pr.sentCommit < Math.min(commit, pr.match)) this.sendEmptyAppend(pr);
+      if (!sent && (round > 0 || (pr.state === 'replicate' && pr.sentCommit < Math.min(commit, pr.match)))) this.sendEmptyAppend(pr);
     }
+    if (round > 0) this.maybeConfirmReads();
   }
 
   /**
@@ -789,6 +931,7 @@ export class Raft implements RaftCore {
       prevLogTerm: log.term(prev),
       entries,
       leaderCommit: log.commit,
+      ...(this.reads.round > 0 ? { readRound: this.reads.round } : {}),
     });
     pr.sentCommit = log.commit;
   }
@@ -867,6 +1010,57 @@ export class Raft implements RaftCore {
       if (pr.state === 'probe') pr.probeSent = false;
       if (pr.state === 'snapshot') pr.chunkSent = false;
       if (!this.maybeSendAppend(pr)) this.sendEmptyAppend(pr);
+    }
+  }
+
+  // ---------------------------------------------------------------- reads (thesis §6.4)
+
+  /**
+   * A read on the leader: its read index is the commit index now — but only once this leader
+   * has committed an entry of its own term (until then its commit index may be behind what
+   * earlier leaders committed); reads that come earlier wait for that.
+   */
+  private leaderRead(id: number, from: NodeId): void {
+    const log = this.raftLog;
+    this.reads.add(id, from, log.term(log.commit) === this.term ? log.commit : -1);
+    this.needFlush = true;
+  }
+
+  private handleForwardedRead(m: ReadIndexRequest): void {
+    if (this.role === 'leader') this.leaderRead(m.readId, m.from);
+    else this.send({ type: 'ReadIndexResponse', from: this.id, to: m.from, term: this.term, readId: m.readId, ok: false, index: 0 });
+  }
+
+  /** Answers every read whose round a majority of voters (ourselves included) has answered. */
+  private maybeConfirmReads(): void {
+    const q = this.reads;
+    if (q.round === q.confirmed) return;
+    const scratch = this.matchScratch;
+    for (let i = 0; i < this.progress.length; i++) {
+      const pr = this.progress[i]!;
+      scratch[i] = pr.id === this.id ? q.round : pr.readAck;
+    }
+    const confirmed = quorumIndex(scratch, this.progress.length, this.quorum);
+    for (const r of q.confirm(confirmed)) this.answerRead(r.id, r.from, true, r.index);
+    if (q.needsRound()) this.needFlush = true;
+  }
+
+  private answerRead(id: number, from: NodeId, ok: boolean, index: Index): void {
+    if (from === this.id) {
+      if (ok) this.readStates.push({ id, index });
+      else this.readsFailed.push(id);
+      return;
+    }
+    const m: ReadIndexResponse = { type: 'ReadIndexResponse', from: this.id, to: from, term: this.term, readId: id, ok, index };
+    this.send(m);
+  }
+
+  /** Leaving a role: no read waiting here can be answered any more; say so, so they retry. */
+  private failReads(): void {
+    if (this.reads.size > 0) for (const r of this.reads.drain()) this.answerRead(r.id, r.from, false, 0);
+    if (this.forwardedReads.size > 0) {
+      for (const id of this.forwardedReads) this.readsFailed.push(id);
+      this.forwardedReads = new Set();
     }
   }
 

@@ -43,6 +43,11 @@ export interface RequestVote extends MessageBase {
   type: 'RequestVote';
   lastLogIndex: Index;
   lastLogTerm: Term;
+  /**
+   * Thesis §3.10: the election of a leadership transfer. Voters set aside the leader-lease
+   * check (§4.2.3) for it: the leader asked for this election itself.
+   */
+  transfer?: boolean;
 }
 
 export interface RequestVoteResponse extends MessageBase {
@@ -69,6 +74,11 @@ export interface AppendEntries extends MessageBase {
   prevLogTerm: Term;
   entries: Entry[];
   leaderCommit: Index;
+  /**
+   * Thesis §6.4: the leader's latest ReadIndex confirmation round; the follower echoes it, and
+   * an answer in the leader's term confirms every read of that round or earlier.
+   */
+  readRound?: number;
 }
 
 export interface AppendEntriesResponse extends MessageBase {
@@ -87,6 +97,8 @@ export interface AppendEntriesResponse extends MessageBase {
    */
   conflictTerm: Term;
   conflictIndex: Index;
+  /** The `readRound` of the AppendEntries this answers, when it carried one (thesis §6.4). */
+  readRound?: number;
 }
 
 /**
@@ -133,6 +145,26 @@ export interface InstallSnapshotResponse extends MessageBase {
   offset: number;
 }
 
+/** Thesis §3.10: the leader tells the target of a leadership transfer to campaign at once. */
+export interface TimeoutNow extends MessageBase {
+  type: 'TimeoutNow';
+}
+
+/** Thesis §6.4: a follower forwards a client's read to the leader, which finds its read index. */
+export interface ReadIndexRequest extends MessageBase {
+  type: 'ReadIndex';
+  /** The follower's own id for the read. */
+  readId: number;
+}
+
+/** The leader's answer: the read index once leadership is confirmed, or `ok: false`. */
+export interface ReadIndexResponse extends MessageBase {
+  type: 'ReadIndexResponse';
+  readId: number;
+  ok: boolean;
+  index: Index;
+}
+
 export type Message =
   | RequestVote
   | RequestVoteResponse
@@ -141,7 +173,10 @@ export type Message =
   | AppendEntries
   | AppendEntriesResponse
   | InstallSnapshot
-  | InstallSnapshotResponse;
+  | InstallSnapshotResponse
+  | TimeoutNow
+  | ReadIndexRequest
+  | ReadIndexResponse;
 
 export type MessageType = Message['type'];
 
@@ -162,7 +197,8 @@ export type RaftEvent =
         | 'lost-quorum'
         | 'leader-found'
         | 'lost-election'
-        | 'restart';
+        | 'restart'
+        | 'transfer';
       /** For election-timeout: ticks that passed without hearing from a leader. */
       ticks?: number;
       /** For won-election / prevote-won: the voters. For higher-term: who had it. */
@@ -194,7 +230,26 @@ export type RaftEvent =
    * (keeping `kept` entries that follow it, §7); otherwise it was older than our commit index
    * and ignored.
    */
-  | { kind: 'snapshot-received'; leader: NodeId; index: Index; term: Term; installed: boolean; kept: number };
+  | { kind: 'snapshot-received'; leader: NodeId; index: Index; term: Term; installed: boolean; kept: number }
+  | {
+      kind: 'transfer';
+      /** The node leadership is handed to. */
+      to: NodeId;
+      term: Term;
+      /**
+       * started: proposals stop, the target is being brought up to date; timeout-now: the
+       * target holds the whole log and was told to campaign; abandoned: an election timeout
+       * passed (or the leader stepped down) and proposals resume (thesis §3.10).
+       */
+      phase: 'started' | 'timeout-now' | 'abandoned';
+    };
+
+/** Thesis §6.4: a read the leader confirmed; it may be served once `applied >= index`. */
+export interface ReadState {
+  /** The id the host gave the read (RaftCore.readIndex). */
+  id: number;
+  index: Index;
+}
 
 /**
  * What the host must do, in this order (the etcd/raft rule, in capitals on purpose):
@@ -217,6 +272,10 @@ export interface Ready {
   messages: Message[];
   committedEntries: Entry[];
   events: RaftEvent[];
+  /** Reads confirmed since the last Ready (thesis §6.4): serve each once applied ≥ its index. */
+  readStates: ReadState[];
+  /** Ids of reads that will never be confirmed here (leadership lost, no leader): retry elsewhere. */
+  readsFailed: number[];
 }
 
 /**
@@ -260,7 +319,20 @@ export interface RaftConfig {
   bugs?: RaftBugs;
 }
 
-export type ProposeResult = { ok: true; index: Index; term: Term } | { ok: false; leader: NodeId | null };
+export type ProposeResult =
+  | { ok: true; index: Index; term: Term }
+  | {
+      ok: false;
+      leader: NodeId | null;
+      /** Why a leader refused: a leadership transfer is under way (thesis §3.10). */
+      reason?: 'transferring';
+    };
+
+/** What the core says at once to a leadership transfer request (thesis §3.10). */
+export type TransferResult = { ok: true } | { ok: false; message: string };
+
+/** What the core says at once to a read (thesis §6.4); the answer itself comes in a Ready. */
+export type ReadIndexResult = { ok: true } | { ok: false; leader: NodeId | null };
 
 /** A cheap view of the core's state for the host's snapshot. */
 export interface RaftStatus {
@@ -297,6 +369,8 @@ export interface RaftStatus {
       snapshot?: { index: Index; term: Term; size: number; acked: number };
     }
   > | null;
+  /** Leader only: the node a leadership transfer is handing over to, if one is under way. */
+  transferee?: NodeId | null;
 }
 
 /**
@@ -312,6 +386,17 @@ export interface RaftCore {
   step(message: Message): void;
   /** Appends a command on the leader (§5.3), or says who the leader is. */
   propose(data: string): ProposeResult;
+  /**
+   * Thesis §3.10: on the leader, hands leadership to `to` — proposals stop, `to` is brought up
+   * to date and told to campaign at once; abandoned after an election timeout.
+   */
+  transferLeadership(to: NodeId): TransferResult;
+  /**
+   * Thesis §6.4: asks for a linearizable read without a log entry. On the leader, or forwarded
+   * by a follower to it; a later Ready carries `id` in readStates (with the read index) or in
+   * readsFailed.
+   */
+  readIndex(id: number): ReadIndexResult;
   hasReady(): boolean;
   /** What the host must do now; see {@link Ready}. Call `advance` with it when done. */
   ready(): Ready;

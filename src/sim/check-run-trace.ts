@@ -21,6 +21,7 @@ function describeRaft(node: number, e: RaftEvent): string | null {
         'leader-found': e.from !== undefined ? `heard from leader n${e.from}` : 'heard from a leader',
         'lost-election': 'lost the election',
         restart: 'restarted',
+        transfer: `was handed leadership by n${e.from ?? '?'} (TimeoutNow, thesis §3.10)`,
       };
       return `n${node} becomes ${e.role} in term ${e.term}: ${why[e.reason]}`;
     }
@@ -49,7 +50,15 @@ function describeRaft(node: number, e: RaftEvent): string | null {
       return e.installed
         ? `n${node} installs the snapshot up to ${e.index} (term ${e.term}) from n${e.leader}, keeping ${e.kept} entries after it (§7)`
         : `n${node} ignores a snapshot up to ${e.index} from n${e.leader}: its commit index is already past it`;
+    case 'transfer':
+      return `n${node} ${transferWords(e.phase)} n${e.to} in term ${e.term} (§3.10)`;
   }
+}
+
+function transferWords(phase: Extract<RaftEvent, { kind: 'transfer' }>['phase']): string {
+  if (phase === 'started') return 'starts handing leadership to';
+  if (phase === 'timeout-now') return 'sends TimeoutNow to';
+  return 'abandons its leadership transfer to';
 }
 
 /** One simulator event as a sentence, or null for events too frequent to be worth a line. */

@@ -63,6 +63,9 @@ const MESSAGE_CODE: Record<MessageType, number> = {
   AppendEntriesResponse: 6,
   InstallSnapshot: 7,
   InstallSnapshotResponse: 8,
+  TimeoutNow: 9,
+  ReadIndex: 10,
+  ReadIndexResponse: 11,
 };
 
 /** Trace record kinds folded into the trace hash. */

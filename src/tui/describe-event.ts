@@ -165,6 +165,21 @@ function describeRaft(nodes: readonly NodeId[], ev: RaftEvent, context: Describe
           (ev.kept > 0 ? ` (kept ${ev.kept} ${ev.kept === 1 ? 'entry' : 'entries'} after it)` : ''),
         tone: 'good',
       };
+    case 'transfer':
+      return describeTransfer(n, ev);
+  }
+}
+
+/** Thesis §3.10, step by step: stop taking commands, catch the target up, TimeoutNow. */
+function describeTransfer(n: string, ev: Extract<RaftEvent, { kind: 'transfer' }>): EventDescription {
+  const to = nodeName(ev.to);
+  switch (ev.phase) {
+    case 'started':
+      return { text: `${n} is handing leadership to ${to}: new commands wait while ${to} catches up`, tone: 'info' };
+    case 'timeout-now':
+      return { text: `${n} sent TimeoutNow: ${to} has the whole log and campaigns at once`, tone: 'info' };
+    case 'abandoned':
+      return { text: `${n} gave up handing leadership to ${to} after an election timeout: it takes commands again`, tone: 'warn' };
   }
 }
 
@@ -207,6 +222,12 @@ function describeRole(n: string, node: NodeId, ev: RoleEvent, context: DescribeC
     case 'restart':
       // The cluster's own restart event already says it, with what storage held.
       return null;
+    case 'transfer':
+      // Thesis §3.10: TimeoutNow — campaign now, without waiting for the timer or a pre-vote.
+      return {
+        text: `${n} became candidate for term ${ev.term}: ${ev.from !== undefined ? nodeName(ev.from) : 'the leader'} handed it leadership`,
+        tone: 'warn',
+      };
   }
   // A reason this describer does not know yet: still say what happened.
   return { text: `${n} became ${ev.role} in term ${ev.term}`, tone: 'info' };

@@ -81,6 +81,12 @@ export class FakeCluster implements Cluster {
     this.calls.push(`restart ${id}`);
     this.node(id).up = true;
   }
+  async transferLeadership(to: NodeId): Promise<{ ok: true; leader: NodeId } | { ok: false; message: string }> {
+    this.calls.push(`transfer ${to}`);
+    if (!this.node(to).up) return { ok: false, message: `node ${to} is down` };
+    this.elect(to, this.node(to).term + 1);
+    return { ok: true, leader: to };
+  }
   partition(groups: NodeId[][]): void {
     this.calls.push(`partition ${JSON.stringify(groups)}`);
     this.faults = { ...this.faults, partition: groups.map((g) => [...g]) };

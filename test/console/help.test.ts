@@ -32,6 +32,7 @@ describe('console help', () => {
       'CAS',
       'crash',
       'restart',
+      'transfer',
       'isolate',
       'rejoin',
       'partition',

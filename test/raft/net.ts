@@ -1,5 +1,16 @@
 import { createRaft } from '../../src/raft/index.js';
-import type { Entry, HardState, Message, NodeId, RaftConfig, RaftCore, RaftEvent, Ready, Snapshot } from '../../src/raft/index.js';
+import type {
+  Entry,
+  HardState,
+  Message,
+  NodeId,
+  RaftConfig,
+  RaftCore,
+  RaftEvent,
+  ReadState,
+  Ready,
+  Snapshot,
+} from '../../src/raft/index.js';
 
 /** What one node's storage holds, built from the Readies it handled. */
 export interface Stored {
@@ -26,6 +37,9 @@ export class Net {
    */
   readonly state = new Map<NodeId, string[]>();
   readonly events = new Map<NodeId, RaftEvent[]>();
+  /** Reads each node's Readies confirmed (thesis §6.4), and the ids of those that failed. */
+  readonly readStates = new Map<NodeId, ReadState[]>();
+  readonly readsFailed = new Map<NodeId, number[]>();
   /** Every message that left a node, in order (dropped ones included). */
   readonly sent: Message[] = [];
   /** Granted votes that left a node before storage held the vote behind them. */
@@ -48,6 +62,8 @@ export class Net {
       this.applied.set(id, []);
       this.state.set(id, config.snapshot ? (JSON.parse(config.snapshot.data) as string[]) : []);
       this.events.set(id, []);
+      this.readStates.set(id, []);
+      this.readsFailed.set(id, []);
     }
   }
 
@@ -79,6 +95,8 @@ export class Net {
       for (const e of rd.committedEntries) if (e.type === 'normal') this.state.get(id)!.push(e.data);
       this.applied.get(id)!.push(...rd.committedEntries);
       this.events.get(id)!.push(...rd.events);
+      this.readStates.get(id)!.push(...rd.readStates);
+      this.readsFailed.get(id)!.push(...rd.readsFailed);
       core.advance(rd);
     }
     return out;
