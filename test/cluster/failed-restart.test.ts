@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,11 +16,26 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function listen(port: number): Promise<Server> {
+/** A program squatting on `port`; close() also drops the peers' connections it accepted. */
+function listen(port: number): Promise<{ close: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
+    const sockets = new Set<Socket>();
+    const server: Server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, '127.0.0.1', () =>
+      resolve({
+        // server.close() waits for every accepted connection to end, and the other nodes keep
+        // theirs open: without destroying them it would wait forever.
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            for (const s of sockets) s.destroy();
+          }),
+      }),
+    );
   });
 }
 
@@ -47,7 +62,7 @@ describe('a restart that fails', () => {
       await c.crash(2);
       await expect(c.restart(2)).rejects.toThrow(/port \d+ is in use/);
     } finally {
-      await new Promise((r) => squatter.close(r));
+      await squatter.close();
     }
     await c.restart(2);
     expect(c.status().find((s) => s.id === 2)!.up).toBe(true);
