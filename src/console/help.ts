@@ -207,6 +207,30 @@ export const COMMANDS: readonly CommandHelp[] = [
       'at a false one with the file, the line and what was seen instead.',
   },
   {
+    name: 'view',
+    usage: 'view log | nodes',
+    summary: 'every log in one grid, or a panel per node',
+    example: 'view log',
+    details:
+      "view log lines up every node's log by index, one row a node, each entry its term, coloured\n" +
+      "by term; | marks the commit index, and ! an entry that differs from the leader's (Raft\n" +
+      'Figure 7 and Figure 8). F6 or Ctrl-G toggles it too. view nodes goes back to the panels.',
+  },
+  {
+    name: 'filter',
+    usage: '/<text> | filter <text> | off',
+    summary: 'show only event lines containing the text',
+    example: '/vote',
+    details: '/vote shows only event lines with "vote" in them (any case); a lone / or filter off shows all.',
+  },
+  {
+    name: 'save-log',
+    usage: 'save-log <file>',
+    summary: 'write the whole event history to a file',
+    example: 'save-log events.txt',
+    details: 'Every line the event pane printed since the start, with its time, as plain text.',
+  },
+  {
     name: 'help',
     usage: 'help [command]',
     summary: 'this table, or details of one command',

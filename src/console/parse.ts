@@ -81,6 +81,8 @@ function nodeOnly(args: string[], ids: readonly NodeId[], usage: string): Arg<No
 export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult {
   const trimmed = line.trim();
   if (trimmed === '' || trimmed.startsWith('#')) return { ok: true, command: null };
+  // `/text` filters the event pane (as in less and vim); a lone `/` shows every line again.
+  if (trimmed.startsWith('/')) return done({ kind: 'filter', text: trimmed.slice(1).trim() || null });
   const space = trimmed.search(/\s/);
   const first = (space < 0 ? trimmed : trimmed.slice(0, space)).toLowerCase();
   if (first === 'set' || first === 'get' || first === 'del' || first === 'cas') {
@@ -160,6 +162,24 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
     }
     case 'quit':
       return noArgs('quit', args, { kind: 'quit' });
+    case 'view': {
+      const usage = 'view log (every log in one grid) or view nodes (a panel per node)';
+      const arg = one(args, usage, '"log" or "nodes"');
+      if (!arg.ok) return fail(arg.message);
+      const v = arg.value.toLowerCase();
+      if (v === 'log' || v === 'logs') return done({ kind: 'view', view: 'log' });
+      if (v === 'nodes' || v === 'panels' || v === 'node') return done({ kind: 'view', view: 'nodes' });
+      return fail(`"${arg.value}" is not a view: ${usage}`);
+    }
+    case 'save-log': {
+      // The file name is the rest of the line: it may hold spaces.
+      if (rest === '') return fail('save-log needs a file name: save-log events.txt');
+      return done({ kind: 'save-log', file: rest });
+    }
+    case 'filter': {
+      if (rest === '') return fail('filter needs a text: filter vote (or /vote; filter off shows every line)');
+      return done({ kind: 'filter', text: rest.toLowerCase() === 'off' ? null : rest });
+    }
     case 'wait': {
       const usage = 'wait 500ms, wait leader or wait commit';
       const arg = one(args, usage, 'a time, "leader" or "commit"');

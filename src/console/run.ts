@@ -181,6 +181,16 @@ function runNow(cluster: Cluster, command: ConsoleCommand): CommandOutcome | und
       const what = describeExpectation(command.condition);
       return result.ok ? ok(`as expected: ${what}`) : no(`expected ${what}, but ${result.seen}`);
     }
+    case 'view':
+      return ok(command.view === 'log' ? 'showing every log in one grid (view nodes goes back)' : 'showing a panel per node', {
+        view: command.view,
+      });
+    case 'save-log':
+      return ok(`saving the event history to ${command.file}`, { saveLog: command.file });
+    case 'filter':
+      return ok(command.text === null ? 'showing every event line' : `showing event lines with "${command.text}" (/ alone shows all)`, {
+        filter: command.text,
+      });
     default:
       return undefined;
   }

@@ -21,6 +21,9 @@ export type ConsoleCommand =
   | { kind: 'speed'; factor: number }
   | { kind: 'load' /** 0: off. */; perSecond: number }
   | { kind: 'help'; topic?: string }
+  | { kind: 'view'; view: DashboardView }
+  | { kind: 'save-log'; file: string }
+  | { kind: 'filter' /** null: show every line. */; text: string | null }
   | { kind: 'quit' }
   | { kind: 'wait'; for: 'ms'; ms: number }
   | { kind: 'wait'; for: 'leader' | 'commit' }
@@ -47,4 +50,13 @@ export interface CommandOutcome {
   help?: string;
   /** `say`: the caption to show until the next one (empty: clear it). */
   caption?: string;
+  /** Dashboard only: show this view in place of the node panels. */
+  view?: DashboardView;
+  /** Dashboard only: write the event history to this file. */
+  saveLog?: string;
+  /** Dashboard only: show only event lines containing this text (null: every line). */
+  filter?: string | null;
 }
+
+/** What the dashboard shows above the events: a panel per node, or every log in one grid. */
+export type DashboardView = 'nodes' | 'log';

@@ -396,7 +396,13 @@ export class Raft implements RaftCore {
 
   // ---------------------------------------------------------------- roles
 
-  private becomeFollower(term: Term, leader: NodeId | null, reason: RoleReason, from?: NodeId): void {
+  private becomeFollower(
+    term: Term,
+    leader: NodeId | null,
+    reason: RoleReason,
+    from?: NodeId,
+    tally?: { votes: NodeId[]; refused: NodeId[]; preVote: boolean },
+  ): void {
     if (term !== this.term) {
       this.term = term;
       this.votedFor = null; // §5.1: a new term, no vote cast in it yet
@@ -404,7 +410,7 @@ export class Raft implements RaftCore {
     this.role = 'follower';
     this.leader = leader;
     this.resetRoleState();
-    this.emitRole(reason, from === undefined ? {} : { from });
+    this.emitRole(reason, { ...(from === undefined ? {} : { from }), ...tally });
   }
 
   /** Thesis §9.6: ask for pre-votes for term+1 without changing our own term or vote. */
@@ -614,7 +620,9 @@ export class Raft implements RaftCore {
     const result = this.votes.result(this.quorum, this.peers.length);
     if (result === 'pending') return;
     if (result === 'lost') {
-      this.becomeFollower(this.term, null, 'lost-election');
+      // Say the tally: a person watching wants to know why no election followed.
+      const tally = { votes: [...this.votes.granted], refused: [...this.votes.refused], preVote: this.role === 'precandidate' };
+      this.becomeFollower(this.term, null, 'lost-election', undefined, tally);
       return;
     }
     const voters = [...this.votes.granted];
@@ -1075,7 +1083,10 @@ export class Raft implements RaftCore {
     return this.s.bugs.applyBeforeCommit ? log.lastIndex() : log.commit;
   }
 
-  private emitRole(reason: RoleReason, detail: { from?: NodeId; ticks?: number; votes?: NodeId[] } = {}): void {
+  private emitRole(
+    reason: RoleReason,
+    detail: { from?: NodeId; ticks?: number; votes?: NodeId[]; refused?: NodeId[]; preVote?: boolean } = {},
+  ): void {
     this.events.push({ kind: 'role', role: this.role, term: this.term, reason, ...detail });
   }
 

@@ -204,6 +204,9 @@ export type RaftEvent =
       /** For won-election / prevote-won: the voters. For higher-term: who had it. */
       from?: NodeId;
       votes?: NodeId[];
+      /** For lost-election: who refused, and whether it was a pre-vote (thesis §9.6). */
+      refused?: NodeId[];
+      preVote?: boolean;
     }
   | {
       kind: 'vote';

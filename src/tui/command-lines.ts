@@ -7,22 +7,26 @@ import { fitLine, printable, splitGraphemes, textWidth, type Line } from './span
 
 const PROMPT = 'raft> ';
 
-export function resultLine(result: ResultView | null, width: number): Line {
+/** A partition that splits `nodes` into a minority and a majority ("partition 1,2 | 3,4,5"). */
+export function examplePartition(nodes: number): string | undefined {
+  if (nodes < 2) return undefined;
+  const ids = Array.from({ length: nodes }, (_, i) => i + 1);
+  const minority = Math.floor((nodes - 1) / 2) || 1;
+  return `partition ${ids.slice(0, minority).join(',')} | ${ids.slice(minority).join(',')}`;
+}
+
+export function resultLine(result: ResultView | null, width: number, nodes = 5): Line {
   if (!result) {
-    return fitLine(
-      [
-        { text: 'Try ', color: 'gray' },
-        { text: 'SET x = 1', bold: true },
-        { text: ', ', color: 'gray' },
-        { text: 'crash leader', bold: true },
-        { text: ', ', color: 'gray' },
-        { text: 'partition 1,2 | 3,4,5', bold: true },
-        { text: ', ', color: 'gray' },
-        { text: 'heal', bold: true },
-        { text: ' — type it and press Enter', color: 'gray' },
-      ],
-      width,
-    );
+    // Examples that work on this cluster: a partition names only nodes it has.
+    const tries = ['SET x = 1', nodes > 1 ? 'crash leader' : undefined, examplePartition(nodes), nodes > 1 ? 'heal' : undefined];
+    const line: Line = [{ text: 'Try ', color: 'gray' }];
+    for (const t of tries) {
+      if (!t) continue;
+      if (line.length > 1) line.push({ text: ', ', color: 'gray' });
+      line.push({ text: t, bold: true });
+    }
+    line.push({ text: ' — type it and press Enter', color: 'gray' });
+    return fitLine(line, width);
   }
   const message = printable(result.message);
   if (result.status === 'running') {

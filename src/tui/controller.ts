@@ -9,6 +9,7 @@ import type { NodeId } from '../raft/types.js';
 import { crashLine, isolateLine, pauseLine } from './key-actions.js';
 import { decodeInput, type KeyName } from './keys.js';
 import { commandFor, type DashboardCommand } from './keymap.js';
+import type { DashboardView } from '../console/types.js';
 import type { LineTone } from './event-log.js';
 
 /** What running one console line gave (the shape of the console's `executeConsoleLine`). */
@@ -21,6 +22,12 @@ export interface CommandOutcome {
   help?: boolean | string;
   /** `say`: the caption to show until the next one. */
   caption?: string;
+  /** Show this view above the events. */
+  view?: DashboardView;
+  /** Write the event history to this file. */
+  saveLog?: string;
+  /** Show only event lines containing this text (null: all). */
+  filter?: string | null;
 }
 
 /** Runs one console line against the cluster. */
@@ -48,16 +55,22 @@ export interface UiState {
   redraws: number;
   /** The last `say` of a script or the prompt, shown until the next one. */
   caption?: string | null;
+  /** What shows above the events: node panels, or every log in one grid. */
+  view: DashboardView;
+  /** Event lines scrolled back from the newest (0: following the newest). */
+  eventScroll: number;
+  /** Only event lines containing this text (any case) show; null: all. */
+  eventFilter: string | null;
 }
 
 export interface ControllerOptions {
   ids: readonly NodeId[];
   run: RunCommand;
   snapshot: () => ClusterSnapshot;
-  /** Puts a line in the event pane; returns its id when it can be amended. */
-  note: (text: string, tone: LineTone) => number | undefined;
-  /** Rewrites a noted line if nothing came after it; optional. */
-  amend?: (id: number, text: string) => boolean;
+  /** Puts a line in the event pane. */
+  note: (text: string, tone: LineTone) => void;
+  /** Writes the event history to a file; says what it did (optional: without it, save-log fails). */
+  saveLog?: (file: string) => Promise<CommandOutcome>;
   onQuit: () => void;
   /** History entries kept (default 200). */
   historySize?: number;
@@ -76,10 +89,15 @@ export interface Controller {
   showResult(line: string, outcome: CommandOutcome): void;
   /** Keeps the help overlay's scroll within what the screen can show. */
   limitHelpScroll(max: number): void;
+  /** Keeps the event pane's scroll within the history. */
+  limitEventScroll(max: number): void;
 }
 
 /** Lines one PgUp / PgDn moves the help overlay. */
 const HELP_PAGE = 10;
+/** Lines one PgUp / PgDn moves the event pane, and one turn of the mouse wheel. */
+const EVENT_PAGE = 5;
+const WHEEL_LINES = 3;
 
 export function createController(options: ControllerOptions): Controller {
   const ids = [...options.ids];
@@ -93,6 +111,9 @@ export function createController(options: ControllerOptions): Controller {
     helpScroll: 0,
     result: null,
     redraws: 0,
+    view: 'nodes',
+    eventScroll: 0,
+    eventFilter: null,
   };
   const history: string[] = [];
   /** Position while browsing history (history.length: the draft), and the draft kept aside. */
@@ -124,30 +145,42 @@ export function createController(options: ControllerOptions): Controller {
     const text = line.trim();
     if (!text) return undefined;
     const said = `› ${text}${origin ? `   (${origin})` : ''}`;
-    const noted = options.note(said, 'command');
+    options.note(said, 'command');
     set({ result: { line: text, status: 'running', message: 'running…' } });
     let outcome: CommandOutcome;
     try {
       outcome = await options.run(text);
+      outcome = await follow(outcome);
     } catch (err) {
       outcome = { ok: false, message: err instanceof Error ? err.message : String(err) };
     }
     if (quitting) return outcome;
-    const result: ResultView = { line: text, status: outcome.ok ? 'ok' : 'error', message: outcome.message };
-    if (outcome.caption !== undefined) set({ caption: outcome.caption || null });
-    if (outcome.help) {
-      set({ result, helpOpen: true, helpText: typeof outcome.help === 'string' ? outcome.help : null, helpScroll: 0 });
-    } else {
-      set({ result });
-    }
-    if (!outcome.ok) {
-      options.note(`  ✘ ${outcome.message}`, 'error');
-    } else if (typeof noted === 'number' && outcome.message && !outcome.help) {
-      // An answer nothing else reported (GET's value, what `step` delivered) joins its command.
-      options.amend?.(noted, `${said} → ${outcome.message}`);
-    }
+    show(text, outcome);
+    // Every line's answer is printed as a line of its own: pasted lines each show theirs.
+    // Key-value answers name their command already ("SET x = 1 → committed at index 2").
+    const answer = outcome.message.includes(' → ') ? outcome.message : `${text}: ${outcome.message}`;
+    if (!outcome.ok) options.note(`  ✘ ${answer}`, 'error');
+    else if (outcome.message && !outcome.help) options.note(`  ✔ ${answer}`, 'ok');
     if (outcome.quit) quit();
     return outcome;
+  }
+
+  /** Carries out what an outcome asks of the dashboard itself (saving the log). */
+  async function follow(outcome: CommandOutcome): Promise<CommandOutcome> {
+    if (outcome.saveLog === undefined) return outcome;
+    if (!options.saveLog) return { ok: false, message: 'save-log works in the dashboard only' };
+    return options.saveLog(outcome.saveLog);
+  }
+
+  /** Shows an outcome in the result line, and applies the views and filters it asks for. */
+  function show(line: string, outcome: CommandOutcome): void {
+    const change: Partial<UiState> = { result: { line, status: outcome.ok ? 'ok' : 'error', message: outcome.message } };
+    if (outcome.caption !== undefined) change.caption = outcome.caption || null;
+    if (outcome.help)
+      Object.assign(change, { helpOpen: true, helpText: typeof outcome.help === 'string' ? outcome.help : null, helpScroll: 0 });
+    if (outcome.view) Object.assign(change, { view: outcome.view, helpOpen: false });
+    if (outcome.filter !== undefined) Object.assign(change, { eventFilter: outcome.filter, eventScroll: 0 });
+    set(change);
   }
 
   const submit = (): void => {
@@ -204,6 +237,16 @@ export function createController(options: ControllerOptions): Controller {
         return set({ helpScroll: state.helpScroll + HELP_PAGE });
       case 'help-page-up':
         return set({ helpScroll: Math.max(0, state.helpScroll - HELP_PAGE) });
+      case 'toggle-view':
+        return set({ view: state.view === 'log' ? 'nodes' : 'log' });
+      case 'events-page-up':
+        return set({ eventScroll: state.eventScroll + EVENT_PAGE });
+      case 'events-page-down':
+        return set({ eventScroll: Math.max(0, state.eventScroll - EVENT_PAGE) });
+      case 'events-wheel-up':
+        return set({ eventScroll: state.eventScroll + WHEEL_LINES });
+      case 'events-wheel-down':
+        return set({ eventScroll: Math.max(0, state.eventScroll - WHEEL_LINES) });
       case 'history-prev':
         return recall(-1);
       case 'history-next':
@@ -273,11 +316,21 @@ export function createController(options: ControllerOptions): Controller {
     limitHelpScroll(max) {
       if (state.helpScroll > max) set({ helpScroll: Math.max(0, max) });
     },
+    limitEventScroll(max) {
+      if (state.eventScroll > max) set({ eventScroll: Math.max(0, max) });
+    },
     showResult(line, outcome) {
       if (quitting) return;
-      if (outcome.caption !== undefined) set({ caption: outcome.caption || null });
-      set({ result: { line, status: outcome.ok ? 'ok' : 'error', message: outcome.message } });
-      if (outcome.quit) quit();
+      if (outcome.saveLog === undefined) {
+        show(line, outcome);
+        if (outcome.quit) quit();
+        return;
+      }
+      void follow(outcome).then((o) => {
+        if (quitting) return;
+        show(line, o);
+        if (o.quit) quit();
+      });
     },
   };
 }

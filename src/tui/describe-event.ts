@@ -5,7 +5,7 @@
  */
 import type { ClusterEvent } from '../cluster/types.js';
 import type { NetworkFaults } from '../net/types.js';
-import type { NodeId, RaftEvent } from '../raft/types.js';
+import type { NodeId, RaftEvent, Role } from '../raft/types.js';
 
 /** How a sentence should look: calm information, good news, a warning, or trouble. */
 export type Tone = 'info' | 'good' | 'warn' | 'bad' | 'quiet';
@@ -19,6 +19,10 @@ export interface EventDescription {
 export interface DescribeContext {
   /** The election timeout (ms a person waits) a node was running before this event, if known. */
   timeoutMs?: (node: NodeId) => number | undefined;
+  /** The node's role before this event, if known ("now follower" is news only if it was not). */
+  roleBefore?: (node: NodeId) => Role | undefined;
+  /** How many voters the cluster has (a lost election says "1 of 5"). */
+  clusterSize?: number;
 }
 
 /** "n3". */
@@ -205,12 +209,25 @@ function describeRole(n: string, node: NodeId, ev: RoleEvent, context: DescribeC
     case 'won-election':
       // §5.2: a candidate wins with votes from a majority of the cluster.
       return { text: `${n} won the election for term ${ev.term}${voters ? ` with votes from ${voters}` : ''}: now LEADER`, tone: 'good' };
-    case 'higher-term':
-      // §5.1: a node that sees a higher term steps down to follower.
-      return {
-        text: `${n}: saw term ${ev.term}${ev.from !== undefined ? ` from ${nodeName(ev.from)}` : ''}, now follower`,
-        tone: 'info',
-      };
+    case 'higher-term': {
+      // §5.1: a node that sees a higher term moves to it, and steps down if it was not a follower.
+      const seen = `saw term ${ev.term}${ev.from !== undefined ? ` from ${nodeName(ev.from)}` : ''}`;
+      if (context.roleBefore?.(node) === 'follower') {
+        return {
+          text: `${n} moved to term ${ev.term}${ev.from !== undefined ? ` (heard it from ${nodeName(ev.from)})` : ''}`,
+          tone: 'info',
+        };
+      }
+      return { text: `${n}: ${seen}, now follower`, tone: 'info' };
+    }
+    case 'lost-election': {
+      // §5.2 / thesis §9.6: refusals from a majority end the (pre-)election; the node waits again.
+      const granted = ev.votes?.length ?? 0;
+      const of = context.clusterSize !== undefined ? ` of ${context.clusterSize}` : '';
+      const refused = ev.refused && ev.refused.length > 0 ? `, refused by ${nodeList(ev.refused)}` : '';
+      const what = ev.preVote === false ? `the election for term ${ev.term}` : 'the pre-vote';
+      return { text: `${n} lost ${what}: ${granted}${of}${refused}; back to follower`, tone: 'warn' };
+    }
     case 'lost-quorum':
       // Thesis §6.2 (check-quorum): a leader that hears from no majority steps down.
       return { text: `${n} stepped down in term ${ev.term}: it no longer hears from a majority`, tone: 'warn' };

@@ -1,87 +1,101 @@
 /**
- * The event pane's memory: the last few hundred sentences, with floods collapsed. An election
- * becomes a handful of lines ("n1 n2 n4 voted for n3 in term 4"), a burst of commits one range
- * line, a repeated line a count — so what matters stays on screen.
+ * The event pane's history: sentences in the order things happened. A line, once printed, never
+ * changes. Floods are kept readable by grouping before printing, never after: like events that
+ * arrive close together (several nodes voting alike, a burst of commits) wait a moment and are
+ * printed as one line; a line said again and again is printed once, then a count line.
  */
 import type { ClusterEvent } from '../cluster/types.js';
-import type { Index, NodeId } from '../raft/types.js';
+import type { Index, NodeId, Role } from '../raft/types.js';
 import { commandText, describeEventFor, nodeList, type DescribeContext, type Tone } from './describe-event.js';
 
 /** A line's look: the event tones, plus typed commands and their outcomes. */
 export type LineTone = Tone | 'command' | 'ok' | 'error';
 
-/** One line of the event pane. */
+/** One line of the event pane. Never changed once made. */
 export interface EventLine {
-  /** Increases with every new line; lets the view key lines. */
-  id: number;
-  /** When the first event of this line happened (the event's own clock). */
-  at: number;
-  text: string;
-  tone: LineTone;
-  /** How many times this exact line happened in a row (shown as "×3"). */
-  repeat: number;
+  /** Increases with every new line. */
+  readonly id: number;
+  /** When it happened (the store's clock). */
+  readonly at: number;
+  readonly text: string;
+  readonly tone: LineTone;
 }
 
-/** Events that several nodes do alike within this window (ms) share one line. */
-const MERGE_WINDOW_MS = 1500;
-/** How far back a line may be to still take in a like event. */
-const MERGE_LOOKBACK = 6;
+/** How long like events wait to be printed together (ms on the store's clock). */
+export const GROUP_WINDOW_MS = 400;
 
-interface Mergeable {
+/** Like events waiting to become one line. */
+interface Group {
   key: string;
+  /** When the first event of the group happened: the line's time, and the deadline's start. */
   at: number;
   subjects: NodeId[];
   event: ClusterEvent;
+  context: DescribeContext;
   /** For commit ranges. */
   first?: Index;
   last?: Index;
-  count?: number;
 }
 
 export class EventLog {
   private readonly max: number;
   private nextId = 1;
   private list: EventLine[] = [];
-  /** Merge state per line id, for the last few lines only. */
-  private readonly merging = new Map<number, Mergeable>();
+  private group: Group | undefined;
+  /** The last line printed and how many times it came again since (printed as one count line). */
+  private repeats = 0;
+  private repeatAt = 0;
   /** Once the cluster reports commits with their command, the core's bare commit events are redundant. */
   private richCommits = false;
   private highestCommitted: Index = 0;
+  /** Each node's role as the events told it: "now follower" is said only of nodes that were not. */
+  private readonly roles = new Map<NodeId, Role>();
 
-  constructor(maxLines = 200) {
+  constructor(maxLines = 2000) {
     this.max = maxLines;
   }
 
-  /** The lines, oldest first. A new array whenever something changed. */
+  /** The lines, oldest first. A new array whenever a line was added. */
   lines(): readonly EventLine[] {
     return this.list;
   }
 
-  /** Takes in one batch of cluster events. Returns whether any line changed. */
-  add(events: readonly ClusterEvent[], context: DescribeContext = {}): boolean {
+  /**
+   * Takes in one batch of cluster events at `now`. Returns whether a line was printed. Like
+   * events may wait up to GROUP_WINDOW_MS: call `tick` (see `deadline`) to print them.
+   */
+  add(events: readonly ClusterEvent[], context: DescribeContext = {}, now = events[events.length - 1]?.at ?? 0): boolean {
     if (!this.richCommits && events.some((e) => e.type === 'committed')) this.richCommits = true;
     const before = this.list;
     for (const e of events) this.addOne(e, context);
+    this.tick(now);
     return this.list !== before;
   }
 
-  /**
-   * Adds a line of the dashboard's own (a typed command, its outcome, a script line). Returns
-   * its id, or undefined when it only counted as a repeat of the line before.
-   */
-  note(text: string, tone: LineTone, at: number): number | undefined {
-    return this.push({ text, tone, at });
+  /** When the waiting group must be printed (undefined: nothing waits). */
+  deadline(): number | undefined {
+    if (this.group) return this.group.at + GROUP_WINDOW_MS;
+    if (this.repeats > 0) return this.repeatAt + GROUP_WINDOW_MS;
+    return undefined;
   }
 
-  /**
-   * Rewrites line `id` if nothing has been said since it: a command's answer joins the command
-   * when no event already told what happened. Returns whether it did.
-   */
-  amendLast(id: number, text: string): boolean {
-    const last = this.list[this.list.length - 1];
-    if (!last || last.id !== id) return false;
-    this.replace(id, { ...last, text });
-    return true;
+  /** Prints what has waited long enough. Returns whether a line was printed. */
+  tick(now: number): boolean {
+    const before = this.list;
+    if (this.group && now - this.group.at >= GROUP_WINDOW_MS) this.printGroup();
+    if (this.repeats > 0 && now - this.repeatAt >= GROUP_WINDOW_MS) this.printRepeats();
+    return this.list !== before;
+  }
+
+  /** Adds a line of the dashboard's own (a typed command, its outcome, a script line). */
+  note(text: string, tone: LineTone, at: number): void {
+    this.printGroup();
+    this.push({ text, tone, at });
+  }
+
+  /** The whole history as plain text, one line each with its time (`save-log`). */
+  text(clock: (at: number) => string): string {
+    return this.list.map((l) => `${clock(l.at)} ${l.text}\n`).join('');
   }
 
   private addOne(e: ClusterEvent, context: DescribeContext): void {
@@ -90,92 +104,96 @@ export class EventLog {
       // Several nodes may report one commit: say it once.
       if (e.index <= this.highestCommitted) return;
       this.highestCommitted = e.index;
-      if (this.mergeCommit(e)) return;
-      const d = describeEventFor(e, [e.node], context);
-      const id = d ? this.push({ text: d.text, tone: d.tone, at: e.at }) : undefined;
-      if (id !== undefined) {
-        this.merging.set(id, { key: 'commit', at: e.at, subjects: [e.node], event: e, first: e.index, last: e.index, count: 1 });
+      const g = this.group;
+      if (g?.key === 'commit' && g.last !== undefined && e.index === g.last + 1) {
+        g.last = e.index;
+        g.event = e;
+        return;
       }
+      this.startGroup({ key: 'commit', at: e.at, subjects: [e.node], event: e, context, first: e.index, last: e.index });
       return;
     }
-    const key = mergeKey(e);
-    if (key !== undefined && e.node !== undefined && this.mergeLike(key, e, context)) return;
-    const d = describeEventFor(e, e.node !== undefined ? [e.node] : [], context);
+    const previous = e.node !== undefined ? this.roles.get(e.node) : undefined;
+    const roleBefore = previous ?? (e.node !== undefined ? context.roleBefore?.(e.node) : undefined);
+    if (e.type === 'raft' && e.event.kind === 'role') this.roles.set(e.node, e.event.role);
+    if (e.type === 'crash') this.roles.delete(e.node);
+    const ctx: DescribeContext = { ...context, roleBefore: () => roleBefore };
+    const key = groupKey(e, roleBefore);
+    if (key !== undefined && e.node !== undefined) {
+      const g = this.group;
+      if (g?.key === key && !g.subjects.includes(e.node)) {
+        g.subjects.push(e.node);
+        return;
+      }
+      if (g?.key === key) return; // the same node saying it again
+      this.startGroup({ key, at: e.at, subjects: [e.node], event: e, context: ctx });
+      return;
+    }
+    const d = describeEventFor(e, e.node !== undefined ? [e.node] : [], ctx);
     if (!d) return;
-    const id = this.push({ text: d.text, tone: d.tone, at: e.at });
-    if (id !== undefined && key !== undefined) {
-      this.merging.set(id, { key, at: e.at, subjects: e.node !== undefined ? [e.node] : [], event: e });
+    this.printGroup();
+    this.push({ text: d.text, tone: d.tone, at: e.at });
+  }
+
+  private startGroup(g: Group): void {
+    this.printGroup();
+    this.group = g;
+  }
+
+  /** Prints the waiting group as one line. */
+  private printGroup(): void {
+    const g = this.group;
+    if (!g) return;
+    this.group = undefined;
+    if (g.key === 'commit' && g.event.type === 'committed' && g.first !== undefined && g.last !== undefined && g.last > g.first) {
+      const e = g.event;
+      const majority = e.quorum.length > 0 ? ` (majority ${nodeList(e.quorum)})` : '';
+      const count = g.last - g.first + 1;
+      const text = `${count} entries committed at indexes ${g.first}-${g.last}, the last: ${commandText(e.command)}${majority}`;
+      this.push({ text, tone: 'good', at: g.at });
+      return;
     }
+    const d = describeEventFor(
+      g.event,
+      [...g.subjects].sort((a, b) => a - b),
+      g.context,
+    );
+    if (d) this.push({ text: d.text, tone: d.tone, at: g.at });
   }
 
-  /** Folds a like event into a recent line with the same key; false when there is none. */
-  private mergeLike(key: string, e: ClusterEvent, context: DescribeContext): boolean {
-    const found = this.findMergeable(key, e.at);
-    if (!found) return false;
-    const { line, m } = found;
-    const node = e.node as NodeId;
-    if (m.subjects.includes(node)) return true; // the same node saying it again
-    m.subjects.push(node);
-    m.subjects.sort((a, b) => a - b);
-    const d = describeEventFor(m.event, m.subjects, context);
-    if (d) this.replace(line.id, { ...line, text: d.text });
-    return true;
+  private printRepeats(): void {
+    if (this.repeats === 0) return;
+    const n = this.repeats;
+    this.repeats = 0;
+    this.append({ text: `  ↑ the line above, ${n} more ${n === 1 ? 'time' : 'times'}`, tone: 'quiet', at: this.repeatAt });
   }
 
-  /** Folds a commit into the last line when it continues a commit range. */
-  private mergeCommit(e: Extract<ClusterEvent, { type: 'committed' }>): boolean {
-    const last = this.list[this.list.length - 1];
-    if (!last) return false;
-    const m = this.merging.get(last.id);
-    if (m?.key !== 'commit' || e.at - m.at > MERGE_WINDOW_MS || m.last === undefined) return false;
-    if (e.index !== m.last + 1) return false;
-    m.last = e.index;
-    m.count = (m.count ?? 1) + 1;
-    const majority = e.quorum.length > 0 ? ` (majority ${nodeList(e.quorum)})` : '';
-    const text = `${m.count} entries committed at indexes ${m.first}-${m.last}, the last: ${commandText(e.command)}${majority}`;
-    this.replace(last.id, { ...last, text });
-    return true;
-  }
-
-  private findMergeable(key: string, at: number): { line: EventLine; m: Mergeable } | undefined {
-    for (let i = this.list.length - 1; i >= 0 && i >= this.list.length - MERGE_LOOKBACK; i--) {
-      const line = this.list[i];
-      if (!line) continue;
-      const m = this.merging.get(line.id);
-      if (m && m.key === key && at - m.at <= MERGE_WINDOW_MS) return { line, m };
-    }
-    return undefined;
-  }
-
-  private push(l: { text: string; tone: LineTone; at: number }): number | undefined {
+  private push(l: { text: string; tone: LineTone; at: number }): void {
     const last = this.list[this.list.length - 1];
     if (last && last.text === l.text && last.tone === l.tone) {
-      this.replace(last.id, { ...last, repeat: last.repeat + 1 });
-      return undefined;
+      this.repeats++;
+      this.repeatAt = l.at;
+      return;
     }
-    const id = this.nextId++;
-    const next = [...this.list, { id, at: l.at, text: l.text, tone: l.tone, repeat: 1 }];
-    const cut = next.length > this.max ? next.slice(next.length - this.max) : next;
-    this.list = cut;
-    // Forget merge state of lines that can no longer take in events.
-    const oldest = cut[Math.max(0, cut.length - MERGE_LOOKBACK)]?.id ?? id;
-    for (const k of this.merging.keys()) if (k < oldest) this.merging.delete(k);
-    return id;
+    this.printRepeats();
+    this.append(l);
   }
 
-  private replace(id: number, line: EventLine): void {
-    this.list = this.list.map((l) => (l.id === id ? line : l));
+  private append(l: { text: string; tone: LineTone; at: number }): void {
+    const line: EventLine = { id: this.nextId++, at: l.at, text: l.text, tone: l.tone };
+    const next = [...this.list, line];
+    this.list = next.length > this.max ? next.slice(next.length - this.max) : next;
   }
 }
 
 /** Events that different nodes do alike share a key; others have none. */
-function mergeKey(e: ClusterEvent): string | undefined {
+function groupKey(e: ClusterEvent, roleBefore: Role | undefined): string | undefined {
   if (e.type === 'bad-input') return `bad:${e.reason}`;
   if (e.type !== 'raft') return undefined;
   const ev = e.event;
   if (ev.kind === 'vote' && ev.granted) return `vote:${ev.preVote}:${ev.candidate}:${ev.term}`;
   if (ev.kind === 'vote') {
-    // Refusals merge only when their evidence reads the same.
+    // Refusals group only when their evidence reads the same.
     const evidence =
       ev.reason === 'log-behind'
         ? JSON.stringify([ev.candidateLast, ev.ourLast])
@@ -185,6 +203,6 @@ function mergeKey(e: ClusterEvent): string | undefined {
     return `refuse:${ev.preVote}:${ev.candidate}:${ev.term}:${ev.reason}:${evidence}`;
   }
   if (ev.kind === 'role' && ev.reason === 'leader-found') return `found:${ev.term}:${ev.from ?? ''}`;
-  if (ev.kind === 'role' && ev.reason === 'higher-term') return `higher:${ev.term}:${ev.from ?? ''}`;
+  if (ev.kind === 'role' && ev.reason === 'higher-term') return `higher:${ev.term}:${ev.from ?? ''}:${roleBefore === 'follower'}`;
   return undefined;
 }

@@ -5,6 +5,7 @@
  */
 import { COMMANDS } from '../console/help.js';
 import { keyHelp } from './keymap.js';
+import { COMMIT_BAR, DIFFERS_MARK } from './log-grid-lines.js';
 import { fitLine, printable, type Line } from './spans.js';
 import { COMMITTED_MARK, UNCOMMITTED_MARK } from './theme.js';
 
@@ -32,6 +33,9 @@ export function helpBody(width: number, only: string | null): Line[] {
   const legend: Line[] = [
     [{ text: `${COMMITTED_MARK} 7 t3 SET x = 1`, color: 'green' }, { text: '  committed' }],
     [{ text: `${UNCOMMITTED_MARK} 8 t3 SET y = 2`, color: 'gray' }, { text: '  not committed yet' }],
+    [{ text: '▶ n1 → n3 ▰▰▱▱', color: 'yellow' }, { text: '  in flight; ▶ = what step delivers next' }],
+    [{ text: 'match next fly', color: 'gray' }, { text: '  leader: follower holds / gets next / unacked' }],
+    [{ text: `${COMMIT_BAR} ${DIFFERS_MARK}`, bold: true }, { text: '  log grid: commit index / differs from leader' }],
   ];
   const commands = only ? detailLines(only) : commandLines(width);
   const body: Line[] = [];
@@ -48,7 +52,8 @@ export function helpBody(width: number, only: string | null): Line[] {
     const half = Math.floor(width / 2);
     body.push(section('Keys'));
     for (let i = 0; i < keys.length; i += 2) body.push([...fitLine(keys[i] ?? [], half), ...(keys[i + 1] ?? [])]);
-    body.push([...fitLine(legend[0] ?? [], half), ...(legend[1] ?? [])], []);
+    for (let i = 0; i < legend.length; i += 2) body.push([...fitLine(legend[i] ?? [], half), ...(legend[i + 1] ?? [])]);
+    body.push([]);
     body.push(section(only ? 'Command' : 'Commands'), ...commands);
   }
   return body.map((l) => fitLine(l, width));

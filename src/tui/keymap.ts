@@ -32,6 +32,11 @@ export type DashboardCommand =
   | 'kill-to-end'
   | 'delete-word'
   | 'redraw'
+  | 'toggle-view'
+  | 'events-page-up'
+  | 'events-page-down'
+  | 'events-wheel-up'
+  | 'events-wheel-down'
   | 'quit';
 
 /** When a binding applies: always, only with nothing typed, only with something typed, or over help. */
@@ -63,6 +68,11 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: ['f3', 'ctrl-o'], command: 'toggle-isolate', when: 'always', label: 'F3 Ctrl-O', help: 'isolate / rejoin node' },
   { keys: ['f4', 'ctrl-s'], command: 'toggle-pause', when: 'always', label: 'F4 Ctrl-S', help: 'pause / resume cluster' },
   { keys: ['f5', 'ctrl-t'], command: 'step', when: 'always', label: 'F5 Ctrl-T', help: 'deliver one message' },
+  { keys: ['f6', 'ctrl-g'], command: 'toggle-view', when: 'always', label: 'F6 Ctrl-G', help: 'log grid / node panels' },
+  { keys: ['page-up'], command: 'events-page-up', when: 'always', label: 'PgUp PgDn', help: 'scroll the events (or wheel)' },
+  { keys: ['page-down'], command: 'events-page-down', when: 'always', label: '', help: '' },
+  { keys: ['wheel-up'], command: 'events-wheel-up', when: 'always', label: '', help: '' },
+  { keys: ['wheel-down'], command: 'events-wheel-down', when: 'always', label: '', help: '' },
   { keys: ['f1', 'char:?'], command: 'toggle-help', when: 'line-empty', label: 'F1 ?', help: 'this help' },
   { keys: ['f1'], command: 'toggle-help', when: 'always', label: '', help: '' },
   { keys: ['up', 'ctrl-p'], command: 'history-prev', when: 'always', label: '↑ ↓', help: 'earlier / later lines' },

@@ -29,6 +29,8 @@ export type KeyName =
   | 'f8'
   | 'f9'
   | 'f10'
+  | 'wheel-up'
+  | 'wheel-down'
   | `ctrl-${string}`;
 
 export type KeyToken = { key: KeyName } | { text: string };
@@ -84,6 +86,14 @@ const SEQUENCES: Record<string, KeyName> = {
  */
 export function decodeInput(chunk: string): KeyToken[] {
   if (chunk.startsWith('\x1b')) {
+    // SGR mouse reports (the dashboard asks for them): only the wheel means something here.
+    const mouse = /^\x1b\[<(\d+);\d+;\d+[Mm]/.exec(chunk);
+    if (mouse) {
+      const button = Number(mouse[1]) & ~(4 | 8 | 16); // without Shift, Alt, Ctrl
+      const rest = chunk.slice(mouse[0].length);
+      const wheel: KeyToken[] = button === 64 ? [{ key: 'wheel-up' }] : button === 65 ? [{ key: 'wheel-down' }] : [];
+      return [...wheel, ...(rest ? decodeInput(rest) : [])];
+    }
     const named = SEQUENCES[chunk];
     if (named) return [{ key: named }];
     // ESC ESC [A and the like: Alt held with a known key.
@@ -144,6 +154,8 @@ export function encodeKey(key: KeyName): string {
     case 'escape':
       return '\x1b';
   }
+  if (key === 'wheel-up') return '\x1b[<64;1;1M';
+  if (key === 'wheel-down') return '\x1b[<65;1;1M';
   for (const [seq, name] of Object.entries(SEQUENCES)) if (name === key) return seq;
   throw new Error(`no encoding for key ${key}`);
 }

@@ -43,7 +43,11 @@ export interface Layout {
   eventLines: number;
 }
 
-export function computeLayout(columns: number, rows: number, nodeCount: number): Layout {
+/**
+ * `need`: the content lines the fullest panel has (see panelNeed); panels take no more rows than
+ * that, and the event pane takes the rest. Without it, panels take what the grid allows.
+ */
+export function computeLayout(columns: number, rows: number, nodeCount: number, need?: number): Layout {
   const height = Math.max(1, rows - 1);
   const n = Math.max(1, nodeCount);
   const minEvents = MIN_EVENT_LINES + Math.floor(Math.max(0, height - 23) / 2);
@@ -52,7 +56,8 @@ export function computeLayout(columns: number, rows: number, nodeCount: number):
   const each = Math.min(MAX_PANEL_WIDTH, Math.floor(columns / panelColumns));
   const spare = Math.min(MAX_PANEL_WIDTH * panelColumns, columns) - each * panelColumns;
   const panelWidths = Array.from({ length: panelColumns }, (_, i) => Math.min(MAX_PANEL_WIDTH, each + (i < spare ? 1 : 0)));
-  const panelHeight = Math.max(3, Math.min(MAX_PANEL_HEIGHT, Math.floor(available / panelRows)));
+  const wanted = need === undefined ? MAX_PANEL_HEIGHT : need + 2;
+  const panelHeight = Math.max(3, Math.min(MAX_PANEL_HEIGHT, wanted, Math.floor(available / panelRows)));
   const eventLines = Math.max(0, height - FIXED_LINES - panelRows * panelHeight);
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS || height - FIXED_LINES < panelRows * 3;
   const inner = Math.min(...panelWidths) - 2;

@@ -7,6 +7,7 @@
 import type { ClusterSnapshot, LogEntryView, NodeView } from '../cluster/types.js';
 import { commandText, nodeList, partitionText } from './describe-event.js';
 import type { PanelPlan } from './layout.js';
+import type { NodeId } from '../raft/types.js';
 import { fitLine, lineWidth, printable, spread, textWidth, type Line, type Span } from './spans.js';
 import { COMMITTED_MARK, DOWN_COLOR, ROLE_COLOR, ROLE_LABEL, SELECTED_COLOR, UNCOMMITTED_MARK, count, termColor } from './theme.js';
 
@@ -26,7 +27,9 @@ const SELECTED_BORDER = { tl: '┏', tr: '┓', bl: '┗', br: '┛', h: '━', 
 export function panelLines(input: PanelInput): Line[] {
   const { node, width, height, selected } = input;
   const b = selected ? SELECTED_BORDER : PLAIN_BORDER;
-  const border: Span = { text: '', color: selected ? SELECTED_COLOR : 'gray', bold: selected };
+  // The leader's whole border takes its role colour; the selected panel is drawn heavy.
+  const leads = node.up && node.role === 'leader';
+  const border: Span = { text: '', color: leads ? ROLE_COLOR.leader : selected ? SELECTED_COLOR : 'gray', bold: selected || leads };
   const inner = Math.max(1, width - 4);
   const body = node.up ? upBody(input, inner) : downBody(input, inner);
   const rows = height - 2;
@@ -95,13 +98,97 @@ function isolated(compact: boolean): Span {
 
 function upBody(input: PanelInput, inner: number): Line[] {
   const { node, plan } = input;
+  const rows = input.height - 2;
   const lines: Line[] = [statusLine(node, plan.compact)];
   if (plan.indexes) lines.push(indexLine(node, plan.compact));
-  if (plan.timer) lines.push(timerLine(node, inner, input.snapshot.paused));
-  lines.push(...logLines(node.log, node.commitIndex, plan.logLines, inner, false));
+  // A leader's table says more than "sending heartbeats": it takes that line.
+  if (plan.timer && !(node.role === 'leader' && node.progress)) lines.push(timerLine(node, inner, input.snapshot.paused));
+  // What the role is doing comes before the log: the leader's followers, a candidate's tally.
+  const role = roleLines(node, input.snapshot.nodes.length, inner, plan.compact);
+  // The role's lines come before the log: the log tail is on every other panel too.
+  const roleRoom = Math.max(0, rows - lines.length);
+  // Short of room, the table's header goes first, then its last rows.
+  lines.push(...(role.length > roleRoom && role.length > 1 ? role.slice(1) : role).slice(0, roleRoom));
+  const logRoom = Math.max(0, Math.min(plan.logLines, rows - lines.length - plan.kvLines - (plan.counters ? 1 : 0)));
+  lines.push(...logLines(node.log, node.commitIndex, logRoom, inner, false));
   lines.push(...kvLines(node.kv, plan.kvLines, inner));
   if (plan.counters) lines.push(counterLine(node));
   return lines;
+}
+
+/** The lines a role adds: the leader's progress table, a (pre-)candidate's tally. */
+export function roleLines(node: NodeView, voters: number, inner: number, compact: boolean): Line[] {
+  if (node.role === 'leader' && node.progress) return progressLines(node, inner);
+  if ((node.role === 'candidate' || node.role === 'precandidate') && node.votes) return [voteLine(node, voters, compact)];
+  return [];
+}
+
+/** Nodes in a cluster of `voters` needed for a majority (§5.2). */
+function majorityOf(voters: number): number {
+  return Math.floor(voters / 2) + 1;
+}
+
+/**
+ * A (pre-)candidate's tally: "votes 2/3: n1 n4 · refused by n2" — granted so far out of the
+ * majority it needs (§5.2; pre-votes: thesis §9.6).
+ */
+export function voteLine(node: NodeView, voters: number, compact: boolean): Line {
+  const votes = node.votes ?? { granted: [], refused: [] };
+  const need = majorityOf(voters);
+  const pre = node.role === 'precandidate';
+  const line: Line = [
+    { text: pre ? (compact ? 'pre ' : 'pre-votes ') : 'votes ', color: 'gray' },
+    { text: `${votes.granted.length}/${need}`, bold: true, color: votes.granted.length >= need ? 'green' : 'yellow' },
+  ];
+  if (votes.granted.length > 0) line.push({ text: ': ', color: 'gray' }, { text: nodeList(votes.granted) });
+  if (votes.refused.length > 0) {
+    line.push({ text: compact ? ' ✗ ' : ' · refused by ', color: 'gray' }, { text: nodeList(votes.refused), color: 'red' });
+  }
+  return line;
+}
+
+/**
+ * The leader's view of each follower (§5.3, etcd's Progress): what it knows the follower holds
+ * (match), what it sends next (next), how many AppendEntries are unacknowledged (in flight), and
+ * whether it probes one at a time or replicates with a pipeline.
+ */
+export function progressLines(node: NodeView, inner: number): Line[] {
+  const rows = [...(node.progress ?? [])].sort((a, b) => a.peer - b.peer);
+  const wide = inner >= 36;
+  const w = {
+    peer: Math.max(2, ...rows.map((p) => `n${p.peer}`.length)) + 1,
+    match: Math.max(5, ...rows.map((p) => String(p.match).length)),
+    next: Math.max(4, ...rows.map((p) => String(p.next).length)),
+    fly: wide ? 9 : 3,
+  };
+  const head = (t: string, n: number): string => t.padStart(n);
+  const header: Line = [
+    {
+      text: `${''.padEnd(w.peer)}${head('match', w.match)} ${head('next', w.next)} ${head(wide ? 'in flight' : 'fly', w.fly)} state`,
+      color: 'gray',
+    },
+  ];
+  const lines = rows.map((p): Line => {
+    const state = wide ? p.state : STATE_SHORT[p.state];
+    const caughtUp = p.match >= node.lastIndex;
+    return [
+      { text: `n${p.peer}`.padEnd(w.peer), bold: true },
+      { text: String(p.match).padStart(w.match), color: caughtUp ? 'green' : 'yellow' },
+      { text: ` ${String(p.next).padStart(w.next)}` },
+      { text: ` ${String(p.inflight).padStart(w.fly)}`, color: p.inflight > 0 ? 'cyan' : 'gray' },
+      { text: ` ${state}`, color: p.state === 'replicate' ? 'green' : 'yellow' },
+    ];
+  });
+  return [header, ...lines];
+}
+
+const STATE_SHORT: Record<string, string> = { probe: 'probe', replicate: 'repl', snapshot: 'snap' };
+
+/** §5.3/§5.4.2: the nodes whose copy made the leader's commit index: those holding it. */
+export function commitQuorum(node: NodeView): NodeId[] {
+  if (!node.progress) return [];
+  const holders = node.progress.filter((p) => p.match >= node.commitIndex).map((p) => p.peer);
+  return [node.id, ...holders].sort((a, b) => a - b);
 }
 
 function statusLine(node: NodeView, compact: boolean): Line {
@@ -123,6 +210,20 @@ function statusLine(node: NodeView, compact: boolean): Line {
 
 function indexLine(node: NodeView, compact: boolean): Line {
   const label = (t: string): Span => ({ text: t, color: 'gray' });
+  if (node.role === 'leader' && node.progress && node.commitIndex > 0) {
+    // The commit index and the majority that holds it.
+    const holders = commitQuorum(node);
+    const quorum = holders.length === node.progress.length + 1 ? `all ${holders.length}` : nodeList(holders);
+    if (compact) return [label('commit '), { text: String(node.commitIndex), bold: true }, label(' by '), { text: quorum }];
+    return [
+      label('commit '),
+      { text: String(node.commitIndex), bold: true },
+      label(' by '),
+      { text: quorum },
+      label(' · last '),
+      { text: String(node.lastIndex) },
+    ];
+  }
   const line: Line = [
     label('commit '),
     { text: String(node.commitIndex) },
@@ -141,6 +242,25 @@ function timerLine(node: NodeView, inner: number, paused: boolean): Line {
   const p = Math.max(0, Math.min(1, node.electionProgress ?? 0));
   const left = ((1 - p) * node.electionTimeoutMs) / 1000;
   const tail = ` ${left.toFixed(1)}s`;
+  // A follower's timer restarts whenever its leader is heard from (§5.2): what ran of it is
+  // how long ago that was.
+  if (node.role === 'follower' && node.leader !== null) {
+    const ago = (p * node.electionTimeoutMs) / 1000;
+    const heard = `n${node.leader} ${ago.toFixed(1)}s ago`;
+    const label = inner >= 30 ? 'heard ' : '';
+    const room = inner - label.length - heard.length - tail.length - 1;
+    const barWidth = Math.max(3, Math.min(16, room));
+    const filled = Math.round(p * barWidth);
+    const color = p > 0.8 ? 'red' : p > 0.6 ? 'yellow' : 'green';
+    return [
+      { text: label, color: 'gray' },
+      { text: heard },
+      { text: ' ' },
+      { text: '▰'.repeat(filled), color },
+      { text: '▱'.repeat(barWidth - filled), color: 'gray' },
+      { text: paused ? ' paused' : tail, color: 'gray' },
+    ];
+  }
   const label = 'timer ';
   const barWidth = Math.max(4, Math.min(20, inner - label.length - tail.length));
   const filled = Math.round(p * barWidth);
@@ -249,4 +369,22 @@ function downBody(input: PanelInput, inner: number): Line[] {
   const hint = input.selected ? (plan.compact ? 'F2 restarts it' : 'F2 restarts it from disk') : `restart ${node.id} revives it`;
   lines.push([{ text: hint, color: 'gray' }]);
   return lines;
+}
+
+/** Log lines a panel shows at most when the terminal has room (more go to the event pane). */
+const LOG_LINES_WANTED = 6;
+
+/**
+ * The content lines the fullest panel can use: status, indexes, timer, its role's lines, the
+ * log tail (at least a few, so panels do not grow with every entry), the key-value line and
+ * the counters.
+ */
+export function panelNeed(snapshot: ClusterSnapshot): number {
+  let need = 0;
+  for (const node of snapshot.nodes) {
+    const role = node.up ? roleLines(node, snapshot.nodes.length, 40, false).length : 0;
+    const log = Math.max(3, Math.min(LOG_LINES_WANTED, node.log.length));
+    need = Math.max(need, 3 + role + log + 2);
+  }
+  return need;
 }

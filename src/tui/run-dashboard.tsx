@@ -3,6 +3,7 @@
  * capped frame rate, the store and the controller wired to the cluster, and on the way out the
  * terminal restored exactly as it was. Stopping the cluster is the caller's job.
  */
+import { writeFile } from 'node:fs/promises';
 import { render } from 'ink';
 import type { Cluster } from '../cluster/types.js';
 import { App } from './app.js';
@@ -12,9 +13,11 @@ import { gateFrames } from './frame-gate.js';
 import { createController, type Controller, type RunCommand } from './controller.js';
 import type { LineTone } from './event-log.js';
 import { createDashboardStore } from './store.js';
+import { createTerminalOutput } from './terminal-output.js';
 
-const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H';
-const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+/** The alternate screen, and mouse reports (SGR encoding) for the wheel over the event pane. */
+const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H\x1b[?1000h\x1b[?1006h';
+const LEAVE_ALT_SCREEN = '\x1b[?1000l\x1b[?1006l\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
 
 export interface RunDashboardOptions {
@@ -32,8 +35,6 @@ export interface RunDashboardOptions {
     /** Aborted when the person quits: stop there. */
     signal: AbortSignal;
   }) => Promise<void>;
-  /** Frames per second at most (default 15). */
-  maxFps?: number;
   /**
    * The simulator: frames come at cluster-time boundaries (one per snapshot the paced clock
    * publishes) and events show cluster time, so a replay draws the same frames.
@@ -65,7 +66,16 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
     run: options.run,
     snapshot: () => cluster.snapshot(),
     note: (text, tone) => store.note(text, tone),
-    amend: (id, text) => store.amend(id, text),
+    saveLog: async (file) => {
+      try {
+        const text = store.historyText();
+        await writeFile(file, text);
+        const count = text === '' ? 0 : text.split('\n').length - 1;
+        return { ok: true, message: `saved ${count} event ${count === 1 ? 'line' : 'lines'} to ${file}` };
+      } catch (error) {
+        return { ok: false, message: `cannot write ${file}: ${(error as Error).message}` };
+      }
+    },
     onQuit: () => quit(),
   });
   const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
@@ -86,18 +96,22 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
   // Stray console output would scribble over the frame: it goes to the event pane instead.
   const restoreConsole = captureConsole((text) => store.note(text, 'quiet'));
 
-  stdout.write(ENTER_ALT_SCREEN);
+  // Every byte for the terminal goes through `output` (and so through the recorder, when there
+  // is one): it writes only the rows of each frame that changed.
+  const output = createTerminalOutput(stdout);
+  output.write(ENTER_ALT_SCREEN);
   // Simulator frames: the view sees state only as each frame of cluster time left it.
   const views = options.clusterTime ? gateFrames(store, controller) : undefined;
-  const instance = render(<App store={views?.store ?? store} controller={views?.controller ?? controller} />, {
+  const instance = render(<App store={views?.store ?? store} controller={views?.controller ?? controller} output={output} />, {
     stdin: options.stdin,
-    stdout,
+    stdout: output.inkStream,
     stderr: options.stderr,
     exitOnCtrlC: false,
     patchConsole: false,
+    // Debug mode: Ink neither erases nor throttles; what it draws (nothing: the App hands its
+    // frames to `output`) goes to the stand-in stream.
+    debug: true,
     incrementalRendering: false,
-    // Frames of cluster time come at most every 22 ms: a faster renderer keeps every one.
-    maxFps: options.clusterTime ? 60 : Math.min(20, options.maxFps ?? 15),
   });
   // If rendering fails, Ink unmounts: leave as if the person quit, then report the failure.
   let failure: unknown;
@@ -129,7 +143,8 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
     }
     views?.close();
     store.close();
-    stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
+    output.close();
+    output.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
     recorder?.close();
   }
   if (failure !== undefined) throw failure;

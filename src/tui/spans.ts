@@ -22,8 +22,22 @@ export type Line = Span[];
  * an emoji, a CJK character or a combining accent never shifts a border Ink draws.
  */
 export function textWidth(text: string): number {
-  return stringWidth(text);
+  // Printable ASCII is one cell a character (string-width says the same, far slower): every
+  // frame measures thousands of such strings.
+  if (PRINTABLE_ASCII.test(text)) return text.length;
+  let w = widths.get(text);
+  if (w === undefined) {
+    if (widths.size >= WIDTH_CACHE_SIZE) widths.clear();
+    w = stringWidth(text);
+    widths.set(text, w);
+  }
+  return w;
 }
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** Widths of other strings already measured (borders, bars, marks repeat in every frame). */
+const widths = new Map<string, number>();
+const WIDTH_CACHE_SIZE = 4096;
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
@@ -44,7 +58,7 @@ export function truncate(text: string, width: number): string {
   let out = '';
   let w = 0;
   for (const ch of splitGraphemes(text)) {
-    const cw = stringWidth(ch);
+    const cw = textWidth(ch);
     if (w + cw > width - 1) break;
     out += ch;
     w += cw;

@@ -4,6 +4,7 @@
  * of events costs one render. Components read it with `useSyncExternalStore`.
  */
 import type { Cluster, ClusterEvent, ClusterSnapshot } from '../cluster/types.js';
+import { clock } from './event-lines.js';
 import { EventLog, type EventLine, type LineTone } from './event-log.js';
 
 /** What the store publishes; a new object on every change, the same one in between. */
@@ -19,9 +20,9 @@ export interface DashboardStore {
   /** Calls `listener` after every published change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
   /** Adds a line of the dashboard's own to the event pane (commands, outcomes, script lines). */
-  note(text: string, tone: LineTone): number | undefined;
-  /** Rewrites a noted line if no event has come after it (see EventLog.amendLast). */
-  amend(id: number, text: string): boolean;
+  note(text: string, tone: LineTone): void;
+  /** The whole event history as plain text, a time on each line (`save-log`). */
+  historyText(): string;
   /** Stops listening to the cluster and cancels the pending flush. */
   close(): void;
 }
@@ -32,7 +33,7 @@ export type SnapshotSource = Pick<Cluster, 'snapshot' | 'onSnapshot' | 'on'>;
 export interface DashboardStoreOptions {
   /** Most one publish per this many ms (default 50: at most 20 a second). */
   batchMs?: number;
-  /** Event lines kept (default 200). */
+  /** Event lines kept (default 2000). */
   maxEvents?: number;
   /** The local clock (tests). */
   now?: () => number;
@@ -47,7 +48,7 @@ export interface DashboardStoreOptions {
 export function createDashboardStore(source: SnapshotSource, options: DashboardStoreOptions = {}): DashboardStore {
   const batchMs = options.batchMs ?? 50;
   const clusterTime = options.clusterTime === true;
-  const log = new EventLog(options.maxEvents ?? 200);
+  const log = new EventLog(options.maxEvents ?? 2000);
   let state: DashboardState = { snapshot: source.snapshot(), events: log.lines(), origin: 0 };
   // Notes between snapshots take the time of the latest one (cluster time moves only in frames).
   const now = clusterTime ? () => (pendingSnapshot ?? state.snapshot).takenAt : (options.now ?? Date.now);
@@ -64,14 +65,28 @@ export function createDashboardStore(source: SnapshotSource, options: DashboardS
     const previous = state.snapshot;
     const events = pendingEvents;
     pendingEvents = [];
-    // The snapshot from before these events knows the election timeout a node just ran out of.
-    log.add(events, { timeoutMs: (id) => previous.nodes.find((n) => n.id === id)?.electionTimeoutMs });
+    // The snapshot from before these events knows the election timeout a node just ran out of,
+    // and each node's role before them.
+    log.add(
+      events,
+      {
+        timeoutMs: (id) => previous.nodes.find((n) => n.id === id)?.electionTimeoutMs,
+        roleBefore: (id) => previous.nodes.find((n) => n.id === id)?.role,
+        clusterSize: previous.nodes.length,
+      },
+      now(),
+    );
   };
   const flush = (): void => {
     timer = undefined;
     if (closed) return;
     const previous = state.snapshot;
     takeEvents();
+    log.tick(now());
+    // Like events wait a moment to be printed as one line: come back when they are due (in
+    // cluster time, the next frame comes anyway).
+    const due = log.deadline();
+    if (due !== undefined && !clusterTime) timer = setTimeout(flush, Math.max(1, due - now()));
     const changedLines = log.lines() !== state.events;
     const snapshot = pendingSnapshot ?? previous;
     pendingSnapshot = undefined;
@@ -103,15 +118,13 @@ export function createDashboardStore(source: SnapshotSource, options: DashboardS
     },
     note(text, tone) {
       takeEvents();
-      const id = log.note(text, tone, now());
+      log.note(text, tone, now());
       schedule();
-      return id;
     },
-    amend(id, text) {
+    historyText() {
       takeEvents();
-      const done = log.amendLast(id, text);
-      if (done) schedule();
-      return done;
+      log.tick(Number.POSITIVE_INFINITY);
+      return log.text((at) => clock(at, state.origin));
     },
     close() {
       closed = true;

@@ -5,6 +5,7 @@
  */
 import { useStdout } from 'ink';
 import { useEffect, useState } from 'react';
+import type { TerminalOutput } from './terminal-output.js';
 
 const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H';
 
@@ -15,13 +16,22 @@ export interface TerminalSize {
   blank: boolean;
 }
 
-export function useTerminalSize(redraws: number, fixed?: { columns: number; rows: number }): TerminalSize {
+/**
+ * `output`: the row-by-row terminal writer, when Ink renders through it; it clears the screen
+ * itself on resize and on `redraw`, so no blank frame is needed.
+ */
+export function useTerminalSize(
+  redraws: number,
+  fixed?: { columns: number; rows: number },
+  output?: Pick<TerminalOutput, 'redraw'>,
+): TerminalSize {
   const { stdout } = useStdout();
   const [size, setSize] = useState(() => readSize(stdout, fixed));
 
   useEffect(() => {
     if (fixed) return;
     const onResize = (): void => {
+      if (output) return setSize(readSize(stdout, fixed));
       stdout.write(CLEAR_SCREEN);
       setSize({ ...readSize(stdout, fixed), blank: true });
     };
@@ -29,13 +39,14 @@ export function useTerminalSize(redraws: number, fixed?: { columns: number; rows
     return () => {
       stdout.off('resize', onResize);
     };
-  }, [stdout, fixed]);
+  }, [stdout, fixed, output]);
 
   useEffect(() => {
     if (redraws === 0 || fixed) return;
+    if (output) return output.redraw();
     stdout.write(CLEAR_SCREEN);
     setSize((s) => ({ ...s, blank: true }));
-  }, [redraws, stdout, fixed]);
+  }, [redraws, stdout, fixed, output]);
 
   useEffect(() => {
     if (!size.blank) return;

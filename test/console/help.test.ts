@@ -50,6 +50,9 @@ describe('console help', () => {
       'expect',
       'help',
       'quit',
+      'view',
+      'filter',
+      'save-log',
     ];
     expect(COMMANDS.map((c) => c.name).sort()).toEqual([...words].sort());
   });

@@ -98,7 +98,12 @@ describe('raft-tui --script', () => {
       const t = (tui = startTui([...FAST, '--script', file], { cols: 120, rows: 36 }));
       const screen = await t.waitFor((s) => s.includes('demo.txt:4: n1 is up'), 'the failing line named');
       expect(screen).not.toContain('SET never'); // line 5 never ran ("never" alone also appears in event text)
+      // The pane is a history that may have scrolled on: the filter finds the line in it.
+      t.type('/demo.txt:3');
+      t.type(encodeKey('enter'));
       await t.waitFor((s) => s.includes('demo.txt:3 › SET s = 1'), 'line 3 shown in the event pane');
+      t.type('/');
+      t.type(encodeKey('enter'));
       // Committed on the leader when the script went on; followers apply at the next heartbeat.
       await t.waitFor((s) => count(s, /kv s=1/) === 3, 's=1 applied in every panel');
       t.type('SET after = 2');

@@ -69,20 +69,32 @@ describe('createDashboardStore', () => {
 });
 
 describe('dashboard store notes', () => {
-  it('lets a command line take its answer only while nothing came after it', async () => {
+  it('keeps notes and events in the order they happened, and never rewrites a line', async () => {
     const src = source();
     const store = createDashboardStore(src.s, { batchMs: 5 });
-    const a = store.note('› GET x', 'command')!;
-    expect(store.amend(a, '› GET x → 1')).toBe(true);
-    const b = store.note('› crash 2', 'command')!;
+    store.note('› GET x', 'command');
+    store.note('  ✔ GET x: 1', 'ok');
+    store.note('› crash 2', 'command');
     src.emit({ at: 0, type: 'crash', node: 2 });
-    expect(store.amend(b, '› crash 2 → n2 crashed')).toBe(false);
-    await pollUntil(() => store.getState().events.length === 3, 'three lines');
-    expect(store.getState().events.map((e) => e.text)).toEqual([
-      '› GET x → 1',
-      '› crash 2',
-      'n2 crashed: its memory is gone, its disk is kept',
-    ]);
+    await pollUntil(() => store.getState().events.length === 4, 'four lines');
+    const first = store.getState().events;
+    expect(first.map((e) => e.text)).toEqual(['› GET x', '  ✔ GET x: 1', '› crash 2', 'n2 crashed: its memory is gone, its disk is kept']);
+    store.note('  ✔ crash 2: crashed n2', 'ok');
+    await pollUntil(() => store.getState().events.length === 5, 'five lines');
+    // The earlier lines are the very same objects: nothing printed was changed.
+    expect(store.getState().events.slice(0, 4)).toEqual(first);
+    first.forEach((line, i) => expect(store.getState().events[i]).toBe(line));
+    store.close();
+  });
+
+  it('gives the whole history as text for save-log', async () => {
+    let t = 1_000;
+    const src = source();
+    const store = createDashboardStore(src.s, { batchMs: 5, now: () => t });
+    store.note('› SET x = 1', 'command');
+    t = 66_000;
+    store.note('  ✔ SET x = 1: committed', 'ok');
+    expect(store.historyText()).toBe('00:00 › SET x = 1\n01:05   ✔ SET x = 1: committed\n');
     store.close();
   });
 });

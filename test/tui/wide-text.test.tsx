@@ -13,7 +13,19 @@ const FAMILY = '👨‍👩‍👧‍👦';
 const CJK = '日本語';
 const ACCENT = 'e\u0301te\u0301';
 
-const ui: UiState = { line: '', cursor: 0, selected: 1, helpOpen: false, helpText: null, helpScroll: 0, result: null, redraws: 0 };
+const ui: UiState = {
+  line: '',
+  cursor: 0,
+  selected: 1,
+  helpOpen: false,
+  helpText: null,
+  helpScroll: 0,
+  result: null,
+  redraws: 0,
+  view: 'nodes',
+  eventScroll: 0,
+  eventFilter: null,
+};
 
 afterEach(() => cleanup());
 
