@@ -10,9 +10,16 @@ import { runScript } from '../src/console/index.js';
 import { describeEvent } from '../src/tui/describe-event.js';
 
 /** Plays an example on the simulator at full speed; returns how it ended and its event lines. */
-async function play(name: string, text?: string): Promise<{ result: Awaited<ReturnType<typeof runScript>>; events: string[] }> {
+async function play(
+  name: string,
+  text?: string,
+): Promise<{ result: Awaited<ReturnType<typeof runScript>>; events: string[]; log: { at: number; line: string }[]; end: number }> {
   const example = loadExample(name);
   const cluster = await createCluster({ nodes: 5, ...example.options, clock: 'paced', speed: Number.POSITIVE_INFINITY });
+  // A `speed` line changes only how fast the wall clock paces the run, never the run itself
+  // (test/cluster/paced-clock.test.ts): here every story runs as fast as the simulator goes.
+  const pacer = (cluster as unknown as { pacer: { setSpeed(speed: number): void; pause(): void } }).pacer;
+  pacer.setSpeed = () => {};
   const events: string[] = [];
   cluster.on('event', (e) => {
     const d = describeEvent(e);
@@ -22,13 +29,17 @@ async function play(name: string, text?: string): Promise<{ result: Awaited<Retu
     const result = await runScript(cluster, text ?? example.text, `examples/${name}.txt`, (no, line, outcome) =>
       events.push(`:${no} ${line} → ${outcome.message}`),
     );
-    return { result, events };
+    pacer.pause(); // the end of the story: time stops where the script ended
+    const log = [...(cluster as Awaited<ReturnType<typeof createCluster>> & { pacer: { log: { at: number; line: string }[] } }).pacer.log];
+    return { result, events, log, end: cluster.snapshot().takenAt };
   } finally {
     await cluster.stop();
   }
 }
 
 const names = exampleNames();
+/** Wall time each caption stays up at least, at the speed the story runs. */
+const MIN_CAPTION_WALL_MS = 2000;
 
 describe('examples/ (played in --sim mode; every expect must hold)', () => {
   it('has the stories the README promises', () => {
@@ -52,8 +63,22 @@ describe('examples/ (played in --sim mode; every expect must hold)', () => {
       expect(example.title).not.toBe('');
       expect(example.text).toMatch(/^say /m);
       expect(example.text).toMatch(/^expect /m);
-      const { result } = await play(name);
+      const { result, log, end } = await play(name);
       expect(result).toEqual({ ok: true });
+      // Frames come at cluster-time boundaries: a caption replaced at the same moment is never seen.
+      // Each caption must stay up long enough to read, in wall time at the speed the story runs.
+      let speed = example.options.speed ?? 1;
+      let shown: { line: string; wallMs: number } | undefined;
+      log.forEach((e, i) => {
+        const m = /^speed ([\d.]+)/.exec(e.line);
+        if (m) speed = Number(m[1]);
+        const wallMs = ((log[i + 1]?.at ?? end) - e.at) / speed;
+        if (e.line.startsWith('say ')) {
+          if (shown) expect(shown.wallMs, `"${shown.line}" is up for ${shown.wallMs} ms`).toBeGreaterThanOrEqual(MIN_CAPTION_WALL_MS);
+          shown = { line: e.line, wallMs };
+        } else if (shown) shown.wallMs += wallMs;
+      });
+      if (shown) expect(shown.wallMs, `"${shown.line}" is up for ${shown.wallMs} ms`).toBeGreaterThanOrEqual(MIN_CAPTION_WALL_MS);
     });
   }
 
@@ -65,9 +90,9 @@ describe('examples/ (played in --sim mode; every expect must hold)', () => {
   });
 
   it('stops at a failed expect with the file, the line and what was seen instead', async () => {
-    const text = loadExample('stranded-leader').text.replace('expect leader n3', 'expect leader n1');
-    const lineNo = text.split('\n').indexOf('expect leader n1') + 1;
+    const text = loadExample('stranded-leader').text.replace('expect leader n1', 'expect leader n2');
+    const lineNo = text.split('\n').indexOf('expect leader n2') + 1;
     const { result } = await play('stranded-leader', text);
-    expect(result).toEqual({ ok: false, message: `examples/stranded-leader.txt:${lineNo}: expected leader in n1, but n3 leads (term 2)` });
+    expect(result).toEqual({ ok: false, message: `examples/stranded-leader.txt:${lineNo}: expected leader in n2, but n1 leads (term 2)` });
   });
 });

@@ -223,7 +223,9 @@ export class PacedClock implements Pacer {
     this.onFrame?.();
     this.nextFrameAt += this.frameCluster();
     const now = performance.now();
-    this.lastFrameWall = Math.max(this.lastFrameWall + this.frameMs, now - this.frameMs);
+    // Below one quantum a frame, frames come further apart in wall time instead.
+    const wallPerFrame = Math.max(this.frameMs, this.frameCluster() / this.speedFactor);
+    this.lastFrameWall = Math.max(this.lastFrameWall + wallPerFrame, now - wallPerFrame);
     // Never two frames closer than a third of the frame interval: the renderer keeps every one.
     const delay = Math.max(this.frameMs / 3, this.lastFrameWall - now);
     this.timer = setTimeout(() => {
