@@ -6,12 +6,18 @@ import type { Argv } from 'yargs';
 import type { ClusterOptions } from '../cluster/types.js';
 import { UsageError } from './io.js';
 
-/** A pace a person can follow: 150-300 ms timeouts at 0.1× are 1.5-3 s of real time. */
+/**
+ * A pace a person can follow: 150-300 ms timeouts at 0.1× are 1.5-3 s of real time, and each
+ * message takes 15-25 ms (about a tenth of the timeout, as RaftScope does): 150-250 ms of real
+ * time, so every vote request and reply can be seen in flight and an election takes a second
+ * or more.
+ */
 export const DEFAULTS = {
   nodes: 5,
   speed: 0.1,
   electionTimeout: '150-300',
   heartbeat: 50,
+  latency: '15-25',
   transport: 'tcp',
 } as const;
 
@@ -41,6 +47,12 @@ export function declareDashboardOptions(y: Argv): Argv {
       default: DEFAULTS.heartbeat,
       requiresArg: true,
       describe: 'Leader heartbeat interval in ms, before --speed',
+    })
+    .option('latency', {
+      type: 'string',
+      default: DEFAULTS.latency,
+      requiresArg: true,
+      describe: 'Every message takes MIN-MAX ms, before --speed (0 for none; change it live with `latency`)',
     })
     .option('base-port', { type: 'number', requiresArg: true, describe: 'Node i listens on port P + i - 1 (default: free ports)' })
     .option('transport', {
@@ -125,6 +137,21 @@ export function checkDashboardOptions(args: Record<string, unknown>, randomSeed:
       `--heartbeat ${heartbeat} must be below the election timeout's minimum ${emin} ms: try --heartbeat ${Math.max(1, Math.floor(emin / 3))}`,
     );
   }
+  const latencyText = String(single(args, 'latency') ?? '');
+  const lat = /^\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*(?:ms)?\s*$/.exec(latencyText);
+  const lmin = lat ? Number(lat[1]) : NaN;
+  const lmax = lat ? Number(lat[2] ?? lat[1]) : NaN;
+  if (!lat || lmax < lmin || lmax > 60_000) {
+    throw new UsageError(
+      `--latency must be MIN-MAX in ms with 0 <= MIN <= MAX <= 60000 (got ${latencyText || 'nothing'}): try --latency 15-25 or --latency 0`,
+    );
+  }
+  if (lmax >= emin) {
+    // §5.6: broadcastTime ≪ electionTimeout, or no leader is ever elected.
+    throw new UsageError(
+      `--latency ${latencyText} must stay well below the election timeout's minimum ${emin} ms: try --latency ${Math.floor(emin / 10)}-${Math.floor(emin / 6)}`,
+    );
+  }
   const basePort = single(args, 'base-port');
   if (
     basePort !== undefined &&
@@ -152,6 +179,7 @@ export function checkDashboardOptions(args: Record<string, unknown>, randomSeed:
       speed,
       electionTimeoutMs: [emin, emax],
       heartbeatMs: heartbeat,
+      latencyMs: [lmin, lmax],
       transport: sim ? 'memory' : transport,
       ...(sim ? { clock: 'paced' as const } : {}),
       preVote: single(args, 'pre-vote') !== false,

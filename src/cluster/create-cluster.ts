@@ -4,7 +4,7 @@ import { TcpTransport } from '../net/tcp-transport.js';
 import type { NetworkFaults, Transport } from '../net/types.js';
 import { createRaft } from '../raft/index.js';
 import { createRng, type Rng } from '../raft/rng.js';
-import type { Entry, NodeId, RaftEvent, RaftStatus, Ready } from '../raft/types.js';
+import type { Entry, Message, NodeId, RaftEvent, RaftStatus, Ready } from '../raft/types.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import type { Storage } from '../storage/types.js';
@@ -13,6 +13,8 @@ import { InvariantChecker } from '../check/invariants.js';
 import { ChangeWaiters } from './change-waiters.js';
 import { ClusterClient } from './client.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { narrateDelivery } from './delivery-narration.js';
+import { InFlightMessages } from './in-flight.js';
 import { InProcessNetwork } from './in-process-network.js';
 import { transferLeadership } from './leadership-transfer.js';
 import { NodeHost } from './node-host.js';
@@ -22,12 +24,14 @@ import { restartFailureReason } from './restart-failure.js';
 import { readAttempt } from './read-attempt.js';
 import { RealScheduler, VirtualScheduler, type Scheduler } from './scheduler.js';
 import { buildSnapshot, commandText, describeFaults } from './snapshot.js';
+import { stepOnce } from './step-control.js';
 import type { Timer } from './timer-queue.js';
 import type {
   Cluster,
   ClusterEvent,
   ClusterOptions,
   ClusterSnapshot,
+  MessageView,
   NodeStatus,
   SafetySummary,
   SubmitOptions,
@@ -60,6 +64,8 @@ export class RaftCluster implements Cluster {
   private readonly client: ClusterClient<KvResult>;
   /** Waits on cluster state ("node 3 leads"), checked after every change. */
   private readonly changes: ChangeWaiters;
+  /** Every message sent and not yet delivered (latency, pause and step live here). */
+  private readonly inFlightQueue: InFlightMessages;
   private readonly eventListeners = new Set<(e: ClusterEvent) => void>();
   private readonly snapshotListeners = new Set<(s: ClusterSnapshot) => void>();
   private tickTimer: Timer | undefined;
@@ -111,6 +117,13 @@ export class RaftCluster implements Cluster {
       encodeEnvelope,
       (r) => r,
     );
+    this.inFlightQueue = new InFlightMessages(this.scheduler, createRng(root.int(0, 2 ** 31)), {
+      blockedBy: (from, to) => this.filter.blockedBy(from, to),
+      isUp: (id) => this.hosts.get(id)?.up === true,
+      narrating: () => this.eventListeners.size > 0,
+      onChange: () => this.markDirty(),
+    });
+    this.inFlightQueue.setLatency(options.latencyMs);
   }
 
   async start(): Promise<void> {
@@ -142,6 +155,7 @@ export class RaftCluster implements Cluster {
         onReadyHandled: (node, status, rd) => this.observe(node, status, rd),
         onFailure: (node, message) =>
           this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `stopped: ${message}` }),
+        explainDelivery: (node, m) => this.explainDelivery(node, m),
       });
       this.hosts.set(id, host);
       transports.set(id, transport);
@@ -256,6 +270,7 @@ export class RaftCluster implements Cluster {
     const host = this.requireHost(id);
     if (!host.up) return;
     await host.crash();
+    this.inFlightQueue.nodeDown(id);
     this.checker.crash(id);
     this.emit({ type: 'crash', node: id });
   }
@@ -279,7 +294,6 @@ export class RaftCluster implements Cluster {
     this.shareTcpPorts();
     const kept = storage.summary();
     this.emit({ type: 'restart', node: id, term: kept.term, lastIndex: kept.lastIndex });
-    if (this.pausedFlag) host.setPaused(true);
   }
 
   partition(groups: NodeId[][]): void {
@@ -324,8 +338,10 @@ export class RaftCluster implements Cluster {
     if (!(this.scheduler instanceof RealScheduler) || this.pausedFlag) return;
     this.pausedFlag = true;
     this.scheduler.pause();
-    for (const h of this.hosts.values()) h.setPaused(true);
-    this.emit({ type: 'clock', description: 'paused: time stands still, messages wait in each inbox' });
+    // What was due by now happens; then messages in flight stay where they are.
+    this.scheduler.runDueNow();
+    this.inFlightQueue.hold(true);
+    this.emit({ type: 'clock', description: 'paused: time stands still, messages stay in flight' });
   }
 
   resume(): void {
@@ -335,31 +351,58 @@ export class RaftCluster implements Cluster {
     }
     if (!(this.scheduler instanceof RealScheduler) || !this.pausedFlag) return;
     this.pausedFlag = false;
-    for (const h of this.hosts.values()) h.setPaused(false);
+    this.inFlightQueue.hold(false);
     this.scheduler.resume();
     this.emit({ type: 'clock', description: 'resumed' });
   }
 
-  async step(): Promise<string> {
-    if (this.pacer) {
-      if (!this.pacer.paused) return 'not paused: type pause first, then step';
-      await this.pacer.step(PACED_STEP_MS);
-      return `time moved ${PACED_STEP_MS} ms`;
-    }
-    if (!(this.scheduler instanceof RealScheduler)) return 'step works on the real clock; use advance() on the virtual one';
-    if (!this.pausedFlag) return 'not paused: type pause first, then step';
-    // The oldest held message anywhere goes first; with none held, time jumps to the next timer.
-    for (const id of this.ids) {
-      const m = this.hosts.get(id)!.deliverOne();
-      if (m) {
-        await settle();
-        return `delivered ${m.type} n${m.from} → n${m.to} (term ${m.term})`;
-      }
-    }
-    const before = this.scheduler.now();
-    if (!this.scheduler.stepToNextTimer()) return 'nothing to do';
+  async step(which?: number): Promise<string> {
+    // Time must stand still: paused, or a virtual clock that moves only when told to.
+    const still = this.pacer ? this.pacer.paused : this.scheduler instanceof VirtualScheduler || this.pausedFlag;
+    if (!still) return 'not paused: type pause first, then step';
+    return stepOnce(
+      {
+        queue: this.inFlightQueue,
+        scheduler: this.scheduler,
+        hosts: this.hosts as Map<NodeId, NodeHost<unknown>>,
+        tickMs: this.options.tickMs,
+        lastTickAt: this.lastTickAt,
+        settle,
+      },
+      which,
+    );
+  }
+
+  inFlight(): MessageView[] {
+    return this.inFlightQueue.list();
+  }
+
+  dropMessage(id: number): void {
+    const view = this.inFlightQueue.list().find((v) => v.id === id);
+    if (!view || !this.inFlightQueue.drop(id)) throw new Error(`no message #${id} is in flight (see the in-flight list)`);
+  }
+
+  setLatency(ms: [number, number]): void {
+    this.inFlightQueue.setLatency(ms);
+    const [min, max] = this.inFlightQueue.latency;
+    this.emit({
+      type: 'clock',
+      description: max === 0 ? 'latency off: messages arrive at once' : `latency ${min === max ? min : `${min}-${max}`} ms per message`,
+    });
+  }
+
+  async timeout(id: NodeId): Promise<string> {
+    const host = this.requireHost(id);
+    if (!host.up) throw new Error(`n${id} is down: restart ${id} first`);
+    if (!host.campaignNow())
+      throw new Error(`n${id} is the leader: a leader has no election timer (crash leader or isolate leader instead)`);
     await settle();
-    return `time moved ${Math.round(this.scheduler.now() - before)} ms to the next timer`;
+    const s = host.raft()?.status();
+    if (!s) return `n${id}'s election timer fired`;
+    const asking = s.role === 'precandidate' ? `asking for pre-votes for term ${s.term + 1}` : `asking for votes in term ${s.term}`;
+    return s.role === 'leader'
+      ? `n${id}'s election timer fired: it won at once (term ${s.term})`
+      : `n${id}'s election timer fired: ${s.role}, ${asking}`;
   }
 
   setSpeed(speed: number): void {
@@ -415,6 +458,8 @@ export class RaftCluster implements Cluster {
       load: this.loadPerSecond,
       leader: this.leader(),
       safety: this.safety(),
+      inFlight: this.inFlightQueue.shown(),
+      latencyMs: this.inFlightQueue.latency,
     });
   }
 
@@ -427,6 +472,7 @@ export class RaftCluster implements Cluster {
     this.pacer?.stop();
     this.client.close();
     this.changes.close();
+    this.inFlightQueue.stop();
     for (const host of this.hosts.values()) await host.crash();
     this.scheduler.stop();
     this.eventListeners.clear();
@@ -477,7 +523,12 @@ export class RaftCluster implements Cluster {
     }
   }
 
+  /** Every node's transport goes through the in-flight queue (latency, pause and step). */
   private makeTransport(id: NodeId, port: number): Transport {
+    return this.inFlightQueue.wrap(this.makeRealTransport(id, port));
+  }
+
+  private makeRealTransport(id: NodeId, port: number): Transport {
     if (this.network) return this.network.transport(id);
     return new TcpTransport({
       id,
@@ -491,10 +542,7 @@ export class RaftCluster implements Cluster {
   }
 
   private shareTcpPorts(): void {
-    for (const host of this.hosts.values()) {
-      const t = host.currentTransport();
-      if (t instanceof TcpTransport) t.setPeerPorts(this.ports);
-    }
+    for (const host of this.hosts.values()) host.currentTransport().setPeerPorts?.(this.ports);
   }
 
   private scheduleTick(): void {
@@ -539,6 +587,17 @@ export class RaftCluster implements Cluster {
       written: rd.entries,
       appliedEntries: rd.committedEntries,
     });
+  }
+
+  /** Narrates the arrival of a message that was in flight, when someone listens or a step waits. */
+  private explainDelivery(node: NodeId, m: Message) {
+    const record = this.inFlightQueue.arrived(node, m);
+    if (!record) return undefined;
+    return (events: RaftEvent[], before: RaftStatus, after: RaftStatus) => {
+      const { outcome, routine } = narrateDelivery(m, events, before, after, this.ids.length);
+      const message = record(outcome);
+      this.emit({ type: 'deliver', node, message, outcome, routine });
+    };
   }
 
   private forwardRaftEvents(node: NodeId, events: RaftEvent[]): void {
@@ -631,9 +690,6 @@ export class RaftCluster implements Cluster {
     return this.ids.length === 1 ? '1' : `1-${this.ids.length}`;
   }
 }
-
-/** How far `step` moves a paused paced clock: one boundary of the console's grid. */
-const PACED_STEP_MS = 10;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 

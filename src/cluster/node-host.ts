@@ -34,6 +34,11 @@ export interface NodeHostHooks {
   onReadyHandled?(id: NodeId, status: RaftStatus, ready: Ready): void;
   /** The node stopped itself: its storage failed, so it must not go on acknowledging. */
   onFailure(id: NodeId, message: string): void;
+  /**
+   * A message arrived: return a callback to hear what this node did with it (the events the
+   * step caused, the status before and after), or undefined to skip the cost.
+   */
+  explainDelivery?(id: NodeId, m: Message): ((events: RaftEvent[], before: RaftStatus, after: RaftStatus) => void) | undefined;
 }
 
 /**
@@ -56,9 +61,6 @@ export class NodeHost<R = unknown> {
   private readonly reads = new ReadWaiters<R>();
   /** The last index applied to the state machine by this incarnation. */
   private appliedIndex: Index = 0;
-  /** Messages held while the cluster is paused; step() releases one at a time. */
-  private inbox: Message[] = [];
-  private paused = false;
 
   constructor(
     readonly id: NodeId,
@@ -97,7 +99,6 @@ export class NodeHost<R = unknown> {
     this.stateMachine.reset();
     this.appliedIndex = 0;
     this.core = this.makeCore(stored);
-    this.inbox = [];
     const generation = this.generation;
     transport.onMessage((m) => {
       if (generation !== this.generation) return;
@@ -125,7 +126,6 @@ export class NodeHost<R = unknown> {
     this.running = false;
     this.generation++;
     this.core = undefined;
-    this.inbox = [];
     this.stateMachine.reset();
     for (const list of this.waiters.values()) for (const w of list) w.resolve({ applied: false, reason: 'crashed' });
     this.waiters.clear();
@@ -134,30 +134,6 @@ export class NodeHost<R = unknown> {
     await this.flushing;
     await this.storage.close();
     this.hooks.onChange();
-  }
-
-  setPaused(paused: boolean): void {
-    this.paused = paused;
-    if (!paused) {
-      const held = this.inbox;
-      this.inbox = [];
-      for (const m of held) this.core?.step(m);
-      this.scheduleReady();
-    }
-  }
-
-  /** While paused: deliver the oldest held message. */
-  deliverOne(): Message | undefined {
-    const m = this.inbox.shift();
-    if (m && this.core) {
-      this.core.step(m);
-      this.scheduleReady();
-    }
-    return m;
-  }
-
-  heldMessages(): number {
-    return this.inbox.length;
   }
 
   tick(ticks: number): void {
@@ -221,14 +197,24 @@ export class NodeHost<R = unknown> {
   }
 
   private receive(m: Message): void {
-    if (!this.core) return;
-    if (this.paused) {
-      this.inbox.push(m);
-      this.hooks.onChange();
-      return;
+    const core = this.core;
+    if (!core) return;
+    const explain = this.hooks.explainDelivery?.(this.id, m);
+    if (explain) {
+      const before = core.status();
+      const events = core.stepExplained(m);
+      explain(events, before, core.status());
+    } else {
+      core.step(m);
     }
-    this.core.step(m);
     this.scheduleReady();
+  }
+
+  /** The election timer fires now (thesis "timeout"); false on a leader or when down. */
+  campaignNow(): boolean {
+    if (!this.core?.campaignNow()) return false;
+    this.scheduleReady();
+    return true;
   }
 
   /** Coalesces Ready processing to once per turn, so a burst of messages becomes one batch. */

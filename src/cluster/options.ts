@@ -14,6 +14,7 @@ export interface ResolvedOptions {
   preVote: boolean;
   checkQuorum: boolean;
   reads: 'readindex' | 'log';
+  latencyMs: [number, number];
   /** Cluster ms per Raft tick: fine enough for the heartbeat, coarse enough to be cheap. */
   tickMs: number;
 }
@@ -44,6 +45,9 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
     throw new Error(`basePort must leave room for ${nodes} ports below 65536 (got ${o.basePort})`);
   const reads = o.reads ?? 'readindex';
   if (reads !== 'readindex' && reads !== 'log') throw new Error(`reads must be 'readindex' or 'log' (got ${String(reads)})`);
+  const [lmin, lmax] = o.latencyMs ?? [0, 0];
+  if (!(Number.isFinite(lmin) && Number.isFinite(lmax) && lmin >= 0 && lmax >= lmin && lmax <= 60_000))
+    throw new Error(`latencyMs must be [min, max] with 0 <= min <= max <= 60000 (got [${lmin}, ${lmax}])`);
   const tickMs = Math.max(1, Math.min(10, Math.floor(heartbeatMs / 5)));
   return {
     nodes,
@@ -58,6 +62,7 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
     preVote: o.preVote ?? true,
     checkQuorum: o.checkQuorum ?? true,
     reads,
+    latencyMs: [lmin, lmax],
     tickMs,
   };
 }

@@ -71,6 +71,18 @@ export class RealScheduler implements Scheduler {
     return true;
   }
 
+  /** While paused: move cluster time to `time` and run every timer due by then, in order. */
+  jumpTo(time: number): void {
+    if (!this.pausedFlag) return;
+    this.base = Math.max(this.base, time);
+    this.runDue();
+  }
+
+  /** Runs the timers already due (paused or not): what a zero delay set while paused waits for. */
+  runDueNow(): void {
+    this.runDue();
+  }
+
   setTimer(delayMs: number, fn: () => void): Timer {
     const t = this.queue.add(this.now() + Math.max(0, delayMs), fn);
     this.rearm(false);

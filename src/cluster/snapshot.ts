@@ -4,7 +4,7 @@ import type { NetworkFaults } from '../net/types.js';
 import type { Entry, NodeId } from '../raft/types.js';
 import type { NodeHost } from './node-host.js';
 import type { ResolvedOptions } from './options.js';
-import type { ClusterSnapshot, LogEntryView, NodeView, SafetySummary } from './types.js';
+import type { ClusterSnapshot, LogEntryView, MessageView, NodeView, SafetySummary } from './types.js';
 
 /** How many log entries a snapshot carries per node: the dashboard shows only the tail. */
 export const SNAPSHOT_LOG_TAIL = 40;
@@ -38,6 +38,8 @@ interface SnapshotInput {
   load: number;
   leader: NodeId | undefined;
   safety: SafetySummary;
+  inFlight: MessageView[];
+  latencyMs: [number, number];
 }
 
 /** An immutable picture of the cluster: cheap (log tails only), safe to hand to the dashboard. */
@@ -79,6 +81,8 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
         kept,
         progress: null,
         votes: null,
+        lastContactMs: null,
+        commitQuorum: null,
       };
     }
     const s = core.status();
@@ -113,7 +117,9 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
             state: p.state ?? 'probe',
           }))
         : null,
-      votes: null,
+      votes: s.votes ?? null,
+      lastContactMs: s.leaderContactTicks == null ? null : s.leaderContactTicks * options.tickMs,
+      commitQuorum: s.commitQuorum ?? null,
     };
   });
   let term = 0;
@@ -136,7 +142,8 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
     messages,
     transport: options.transport,
     safety: input.safety,
-    inFlight: [],
+    inFlight: input.inFlight,
+    latencyMs: input.latencyMs,
     clock: options.clock,
     seed: options.seed,
   };

@@ -33,6 +33,11 @@ export interface ClusterOptions {
    * answers from the applied state, writing nothing (thesis §6.4); 'log' commits it as an entry.
    */
   reads?: 'readindex' | 'log';
+  /**
+   * Every message takes this long (a uniform draw per message, in order per link) on the
+   * cluster's clock, so it scales with `speed`. Not a fault: heal() keeps it. Default [0, 0].
+   */
+  latencyMs?: [number, number];
 }
 
 export type SubmitResult =
@@ -90,6 +95,10 @@ export interface NodeView extends NodeStatus {
   progress: PeerProgressView[] | null;
   /** (Pre-)candidate only: who granted and who refused its votes so far. */
   votes: { granted: NodeId[]; refused: NodeId[] } | null;
+  /** Follower with a known leader: cluster ms since it last heard from it (§5.2); else null. */
+  lastContactMs?: number | null;
+  /** Leader only: the nodes whose match index made its commit index (§5.3); null before one. */
+  commitQuorum?: NodeId[] | null;
 }
 
 /** A leader's view of one follower: what it knows the follower holds and how it sends to it. */
@@ -113,6 +122,8 @@ export interface MessageView {
   /** On the cluster's clock (ms). */
   sentAt: number;
   deliverAt: number;
+  /** Set when the message was lost (in a snapshot for a moment after): when, and why. */
+  lost?: { at: number; reason: string };
 }
 
 export interface ClusterSnapshot {
@@ -132,8 +143,14 @@ export interface ClusterSnapshot {
   transport: 'tcp' | 'memory';
   /** The live safety checker: how many checks passed, and the first violation, if any. */
   safety: SafetySummary;
-  /** Every message sent and not yet delivered, oldest first (empty when messages take no time). */
+  /**
+   * Every message sent and not yet delivered, in the order they will arrive (the first is what
+   * `step` delivers next), then the ones lost in the last moment (`lost` set). Empty when
+   * messages take no time.
+   */
   inFlight: MessageView[];
+  /** The latency every message takes, in cluster ms ([0, 0]: none). */
+  latencyMs?: [number, number];
   /** Which clock runs the cluster, and the seed of every random choice (what replays a run). */
   clock?: 'real' | 'virtual' | 'paced';
   seed?: number;
@@ -157,6 +174,17 @@ export type ClusterEvent = { at: number; node?: NodeId } & (
   | { type: 'storage-recovery'; node: NodeId; file: string; offset: number; droppedBytes: number; reason: string }
   | { type: 'bad-input'; node: NodeId; reason: string }
   | { type: 'clock'; description: string }
+  | {
+      /**
+       * A message in flight reached its receiver (`node`): what it carried and what the
+       * receiver did, in words. `routine`: nothing changed (a heartbeat that matched).
+       */
+      type: 'deliver';
+      node: NodeId;
+      message: MessageView;
+      outcome: string;
+      routine: boolean;
+    }
   | { type: 'safety-violation'; invariant: string; message: string; evidence: unknown }
 );
 
@@ -192,11 +220,27 @@ export interface Cluster {
   snapshot(): ClusterSnapshot;
   /** Called with a fresh snapshot at most ~20 times a second while something changes. */
   onSnapshot(listener: (s: ClusterSnapshot) => void): () => void;
-  /** Real clock: pause time and message delivery; messages wait in each node's inbox. */
+  /** Real clock: pause time; messages in flight stay in flight until step or resume. */
   pause(): void;
   resume(): void;
-  /** While paused: deliver the next waiting message (or, if none, advance time to the next timer). */
-  step(): Promise<string>;
+  /**
+   * While paused (or on the virtual clock): deliver message `which` (a MessageView id) or,
+   * without it, the next one due; with nothing in flight, move time to the next timer that
+   * fires on a node. Says what was delivered and what the receiver did.
+   */
+  step(which?: number): Promise<string>;
+  /** Every message sent and not yet delivered or lost, in the order they will arrive. */
+  inFlight(): MessageView[];
+  /** Loses message `id` (a MessageView id) now. Throws if it is not in flight. */
+  dropMessage(id: number): void;
+  /** Every message takes [min, max] ms of cluster time from now on; heal() keeps it. */
+  setLatency(ms: [number, number]): void;
+  /**
+   * Node `id`'s election timer fires now (the thesis's "timeout"): it starts a pre-vote or
+   * an election at once. Says what it did; throws for a leader, a node that is down, or an
+   * unknown id.
+   */
+  timeout(id: NodeId): Promise<string>;
   /** Real clock: 0.1 = ten times slower. */
   setSpeed(speed: number): void;
   /** Random SETs per second submitted by a built-in client; 0 stops. */

@@ -55,17 +55,17 @@ export const COMMANDS: readonly CommandHelp[] = [
   },
   {
     name: 'crash',
-    usage: 'crash <id|leader>',
+    usage: 'crash <id|leader|followers>',
     summary: 'stop a node: it loses memory, keeps its disk',
     example: 'crash 2',
     details:
       'The node stops at once: timers, connections and volatile state (commit index, leader)\n' +
       'are gone; its term, vote and log stay in storage (Raft Figure 2, persistent state).\n' +
-      '"crash leader" picks whoever leads now.',
+      '"crash leader" picks whoever leads now; "crash followers" every other node.',
   },
   {
     name: 'restart',
-    usage: 'restart <id|all>',
+    usage: 'restart <id|all|followers>',
     summary: 'bring crashed nodes back from their disk',
     example: 'restart 2',
     details:
@@ -85,13 +85,14 @@ export const COMMANDS: readonly CommandHelp[] = [
   },
   {
     name: 'isolate',
-    usage: 'isolate <id>',
+    usage: 'isolate <id|leader>',
     summary: 'cut one node off from all others',
     example: 'isolate 3',
     details:
       'Puts the node in a partition group of its own. An isolated leader steps down when it\n' +
       'stops hearing from a majority (check-quorum, thesis §6.2); an isolated follower keeps\n' +
-      'pre-voting and cannot disrupt the others (pre-vote, thesis §9.6). "rejoin 3" undoes it.',
+      'pre-voting and cannot disrupt the others (pre-vote, thesis §9.6). "rejoin 3" undoes it.\n' +
+      '"isolate leader" picks whoever leads now.',
   },
   {
     name: 'rejoin',
@@ -109,7 +110,8 @@ export const COMMANDS: readonly CommandHelp[] = [
     example: 'partition 1,2 | 3,4,5',
     details:
       'Nodes in different groups cannot talk; a node named in no group is alone. Replaces any\n' +
-      'earlier partition. Only a group holding a majority can elect a leader and commit (§5.2).',
+      'earlier partition. Only a group holding a majority can elect a leader and commit (§5.2).\n' +
+      '"partition leader | followers" cuts the leader off from everyone else.',
   },
   {
     name: 'heal',
@@ -141,12 +143,32 @@ export const COMMANDS: readonly CommandHelp[] = [
       'Each message waits a uniform random delay in the range, so messages overtake each\nother. "delay 50ms" is a fixed delay; "delay off" stops it.',
   },
   {
+    name: 'latency',
+    usage: 'latency <min>-<max>ms | off',
+    summary: 'every message takes this long (not a fault)',
+    example: 'latency 10-20ms',
+    details:
+      'Each message travels a random time in the range, on the cluster clock (so speed scales\n' +
+      'it), in order on each link. Not a fault: heal keeps it. With latency you see every vote\n' +
+      'request and reply in flight; RaftScope uses about a tenth of the election timeout.',
+  },
+  {
+    name: 'timeout',
+    usage: 'timeout <id|followers>',
+    summary: "fire a node's election timer now",
+    example: 'timeout 2',
+    details:
+      'The node acts as if it heard from no leader for a whole election timeout (§5.2): it asks\n' +
+      'for pre-votes (thesis §9.6), or votes without pre-vote. Under a live leader the pre-vote\n' +
+      'fails, as it should. "timeout followers" fires them all at once: a split vote.',
+  },
+  {
     name: 'pause',
     usage: 'pause',
     summary: 'freeze time; messages wait in the inboxes',
     example: 'pause',
     details:
-      'Timers stop and messages are held, so you can look. "step" moves one message or\none timer at a time; "resume" lets everything go.',
+      'Timers stop and messages stay in flight, so you can look. "step" moves one message or\none timer at a time; "resume" lets everything go.',
   },
   {
     name: 'resume',
@@ -157,10 +179,20 @@ export const COMMANDS: readonly CommandHelp[] = [
   },
   {
     name: 'step',
-    usage: 'step',
+    usage: 'step [<n>]',
     summary: 'paused: deliver one message or fire a timer',
-    example: 'step',
-    details: 'Delivers the oldest held message; with none held, time jumps to the next timer.',
+    example: 'step 12',
+    details:
+      'Delivers the next message due (or message #n of the in-flight list) and says what the\n' +
+      'receiver did and why. With nothing in flight, time jumps to the next election timeout\n' +
+      'or heartbeat in one go.',
+  },
+  {
+    name: 'drop-msg',
+    usage: 'drop-msg <n>',
+    summary: 'lose message #n of the in-flight list',
+    example: 'drop-msg 12',
+    details: 'The message never arrives, as if the network lost it; Raft retries (§5.3).',
   },
   {
     name: 'speed',
@@ -261,7 +293,7 @@ export function helpText(): string {
     `${'command'.padEnd(usageWidth)}${'what it does'.padEnd(summaryWidth)}example`,
     ...rows,
     '',
-    'Nodes are numbers (2 or n2). In scripts: one command a line; # starts a comment.',
+    'Nodes are numbers (2 or n2), or leader / followers. In scripts: one command a line; # starts a comment.',
   ].join('\n');
 }
 

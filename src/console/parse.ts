@@ -4,7 +4,7 @@ import { COMMANDS } from './help.js';
 import { parseExpectation } from './expect.js';
 import { decimal, delayArg, durationArg, nodeArg, percentArg, type Arg } from './parse-args.js';
 import { closestWord } from './suggest.js';
-import type { ConsoleCommand, ConsoleContext, ParseResult } from './types.js';
+import type { ConsoleCommand, ConsoleContext, NodeRef, ParseResult } from './types.js';
 
 /** Longest delay and wait a line may ask for. */
 const MAX_DELAY_MS = 60_000;
@@ -12,7 +12,7 @@ const MAX_WAIT_MS = 3_600_000;
 const MAX_LOAD = 10_000;
 
 /** Other words people type for a command. */
-const ALIASES: Record<string, string> = { exit: 'quit', '?': 'help', duplicate: 'dup' };
+const ALIASES: Record<string, string> = { exit: 'quit', '?': 'help', duplicate: 'dup', dropmsg: 'drop-msg', 'drop-message': 'drop-msg' };
 
 const fail = (message: string): ParseResult => ({ ok: false, message });
 const done = (command: ConsoleCommand): ParseResult => ({ ok: true, command });
@@ -38,20 +38,37 @@ function noArgs(name: string, args: string[], command: ConsoleCommand): ParseRes
   return args.length === 0 ? done(command) : fail(`${name} takes no arguments: ${name}`);
 }
 
-/** `partition 1,2 | 3,4,5`: every id valid, none twice, no empty group. */
+/** A node id, or `leader` / `followers` (resolved when the command runs). */
+function nodeRefArg(word: string, ids: readonly NodeId[], usage: string): Arg<NodeRef> {
+  const lower = word.toLowerCase();
+  if (lower === 'leader' || lower === 'followers') return { ok: true, value: lower };
+  return nodeArg(word, ids, usage);
+}
+
+/** A message id from the in-flight list: `12` (a # would start a comment). */
+function messageIdArg(word: string, usage: string): Arg<number> {
+  const m = /^(\d{1,9})$/.exec(word);
+  if (!m) return { ok: false, message: `"${word}" is not a message number: ${usage}` };
+  return { ok: true, value: Number(m[1]) };
+}
+
+/** `partition 1,2 | 3,4,5` (or `leader | followers`): every id valid, none twice, no empty group. */
 function parsePartition(rest: string, ids: readonly NodeId[]): ParseResult {
-  const usage = 'partition 1,2 | 3,4,5';
+  const usage = 'partition 1,2 | 3,4,5 (or partition leader | followers)';
   if (rest.trim() === '') return fail(`partition needs groups of nodes split by |: ${usage}`);
-  const groups: NodeId[][] = [];
-  const seen = new Set<NodeId>();
+  const groups: NodeRef[][] = [];
+  const seen = new Set<NodeRef>();
   for (const part of rest.split('|')) {
     const words = part.split(/[\s,]+/).filter((w) => w !== '');
     if (words.length === 0) return fail(`partition has an empty group: ${usage}`);
-    const group: NodeId[] = [];
+    const group: NodeRef[] = [];
     for (const w of words) {
-      const id = nodeArg(w, ids, usage);
+      const id = nodeRefArg(w, ids, usage);
       if (!id.ok) return fail(id.message);
-      if (seen.has(id.value)) return fail(`n${id.value} is in two groups: a node can be in one group only`);
+      if (seen.has(id.value)) {
+        const shown = typeof id.value === 'number' ? `n${id.value}` : id.value;
+        return fail(`${shown} is in two groups: a node can be in one group only`);
+      }
       seen.add(id.value);
       group.push(id.value);
     }
@@ -60,17 +77,18 @@ function parsePartition(rest: string, ids: readonly NodeId[]): ParseResult {
   return done({ kind: 'partition', groups });
 }
 
-/** The target of crash (`leader` allowed) and restart (`all` allowed). */
-function nodeOr<T extends string>(args: string[], ids: readonly NodeId[], word: T, usage: string): Arg<NodeId | T> {
-  const arg = one(args, usage, `a node id or "${word}"`);
+/** The target of restart: a node, `leader`, `followers` or `all`. */
+function nodeOrAll(args: string[], ids: readonly NodeId[], usage: string): Arg<NodeRef | 'all'> {
+  const arg = one(args, usage, 'a node id, "leader", "followers" or "all"');
   if (!arg.ok) return arg;
-  if (arg.value.toLowerCase() === word) return { ok: true, value: word };
-  return nodeArg(arg.value, ids, usage);
+  if (arg.value.toLowerCase() === 'all') return { ok: true, value: 'all' };
+  return nodeRefArg(arg.value, ids, usage);
 }
 
-function nodeOnly(args: string[], ids: readonly NodeId[], usage: string): Arg<NodeId> {
-  const arg = one(args, usage, 'a node id');
-  return arg.ok ? nodeArg(arg.value, ids, usage) : arg;
+/** One node: an id, `leader` or `followers`. */
+function nodeOnly(args: string[], ids: readonly NodeId[], usage: string): Arg<NodeRef> {
+  const arg = one(args, usage, 'a node id, "leader" or "followers"');
+  return arg.ok ? nodeRefArg(arg.value, ids, usage) : arg;
 }
 
 /**
@@ -101,15 +119,21 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
   const ids = ctx.ids;
   switch (word) {
     case 'crash':
-      return from(nodeOr(args, ids, 'leader', 'crash 2 (or crash leader)'), (target) => ({ kind: 'crash', target }));
+      return from(nodeOnly(args, ids, 'crash 2 (or crash leader, crash followers)'), (target) => ({ kind: 'crash', target }));
     case 'restart':
-      return from(nodeOr(args, ids, 'all', 'restart 2 (or restart all)'), (target) => ({ kind: 'restart', target }));
+      return from(nodeOrAll(args, ids, 'restart 2 (or restart all)'), (target) => ({ kind: 'restart', target }));
+    case 'timeout':
+      return from(nodeOnly(args, ids, 'timeout 2 (or timeout followers)'), (id) => ({ kind: 'timeout', id }));
     case 'isolate':
       return from(nodeOnly(args, ids, 'isolate 3'), (id) => ({ kind: 'isolate', id }));
     case 'rejoin':
       return from(nodeOnly(args, ids, 'rejoin 3'), (id) => ({ kind: 'rejoin', id }));
-    case 'transfer':
-      return from(nodeOnly(args, ids, 'transfer 3'), (id) => ({ kind: 'transfer', id }));
+    case 'transfer': {
+      // A transfer names one node to hand leadership to: `leader` and `followers` make no sense here.
+      const arg = nodeOnly(args, ids, 'transfer 3');
+      if (arg.ok && typeof arg.value !== 'number') return fail('transfer takes one node id, e.g. transfer 3');
+      return from(arg, (id) => ({ kind: 'transfer', id: id as NodeId }));
+    }
     case 'partition':
       return parsePartition(rest, ids);
     case 'heal':
@@ -127,8 +151,25 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
     }
     case 'pause':
     case 'resume':
-    case 'step':
       return noArgs(word, args, { kind: word });
+    case 'step': {
+      const usage = 'step (the next message due) or step 12 (message #12)';
+      if (args.length === 0) return done({ kind: 'step' });
+      const arg = one(args, usage, 'a message number');
+      if (!arg.ok) return fail(arg.message);
+      return from(messageIdArg(arg.value, usage), (message) => ({ kind: 'step', message }));
+    }
+    case 'drop-msg': {
+      const usage = 'drop-msg 12 (message #12 of the in-flight list)';
+      const arg = one(args, usage, 'a message number');
+      if (!arg.ok) return fail(arg.message);
+      return from(messageIdArg(arg.value, usage), (id) => ({ kind: 'drop-msg', id }));
+    }
+    case 'latency': {
+      const usage = 'latency 10-20ms (or latency off)';
+      if (rest === '') return fail(`latency needs a range: ${usage}`);
+      return from(delayArg(rest, usage, MAX_DELAY_MS), (range) => ({ kind: 'latency', rangeMs: range ?? [0, 0] }));
+    }
     case 'speed': {
       const usage = 'speed 0.5 (a factor from 0.01 to 100)';
       const arg = one(args, usage, 'a factor');

@@ -1,11 +1,12 @@
 import type { Cluster } from '../cluster/types.js';
 import type { NodeId } from '../raft/types.js';
-import { describeGroups, describeKept, describeSpeed, describeSubmit, majorityNote, NO_LEADER, nodeIn } from './describe.js';
+import { describeGroups, describeKept, describeSpeed, describeSubmit, majorityNote, nodeIn } from './describe.js';
 import { checkExpectation, describeExpectation } from './expect.js';
 import { helpFor, helpText, commandHelp } from './help.js';
 import { isIsolated, isolatedGroups, rejoinedGroups } from './isolation.js';
+import { resolveGroups, resolveRef } from './node-refs.js';
 import { parseConsoleLine } from './parse.js';
-import type { CommandOutcome, ConsoleCommand } from './types.js';
+import type { CommandOutcome, ConsoleCommand, NodeRef } from './types.js';
 import { pass, settle, waitUntil } from './wait.js';
 
 export interface RunOptions {
@@ -22,9 +23,32 @@ function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
-async function crash(cluster: Cluster, target: NodeId | 'leader'): Promise<CommandOutcome> {
-  const id = target === 'leader' ? cluster.leader() : target;
-  if (id === undefined) return no(NO_LEADER);
+/** Runs `one` on every node `ref` names now; one line joins what each said. */
+async function eachNode(
+  cluster: Cluster,
+  ref: NodeRef,
+  one: (id: NodeId) => CommandOutcome | Promise<CommandOutcome>,
+): Promise<CommandOutcome> {
+  const r = resolveRef(cluster, ref);
+  if (!r.ok) return no(r.message);
+  const outcomes: CommandOutcome[] = [];
+  for (const id of r.ids) outcomes.push(await one(id));
+  if (outcomes.length === 1) return outcomes[0]!;
+  return { ok: outcomes.some((o) => o.ok), message: outcomes.map((o) => o.message).join('; ') };
+}
+
+async function crash(cluster: Cluster, target: NodeRef): Promise<CommandOutcome> {
+  if (target === 'followers') {
+    const r = resolveRef(cluster, target);
+    if (!r.ok) return no(r.message);
+    const up = r.ids.filter((id) => nodeIn(cluster.snapshot(), id)?.up !== false);
+    if (up.length === 0) return no('every follower is down already (restart followers brings them back)');
+    return eachNode(cluster, target, (id) => (up.includes(id) ? crashOne(cluster, id) : ok(`n${id} was down already`)));
+  }
+  return eachNode(cluster, target, (id) => crashOne(cluster, id));
+}
+
+async function crashOne(cluster: Cluster, id: NodeId): Promise<CommandOutcome> {
   const before = nodeIn(cluster.snapshot(), id);
   if (before && !before.up) return no(`n${id} is already down (restart ${id} brings it back)`);
   const wasLeader = before?.role === 'leader';
@@ -35,14 +59,21 @@ async function crash(cluster: Cluster, target: NodeId | 'leader'): Promise<Comma
   return ok(kept ? `${what} (it kept ${describeKept(kept)} in storage)` : what);
 }
 
-async function restart(cluster: Cluster, target: NodeId | 'all'): Promise<CommandOutcome> {
+async function restart(cluster: Cluster, target: NodeRef | 'all'): Promise<CommandOutcome> {
   const snapshot = cluster.snapshot();
-  if (target === 'all') {
-    const down = snapshot.nodes.filter((n) => !n.up).map((n) => n.id);
-    if (down.length === 0) return ok('every node is up already');
+  if (target === 'all' || target === 'followers') {
+    const named = target === 'all' ? { ok: true as const, ids: cluster.ids } : resolveRef(cluster, target);
+    if (!named.ok) return no(named.message);
+    const down = snapshot.nodes.filter((n) => !n.up && named.ids.includes(n.id)).map((n) => n.id);
+    if (down.length === 0) return ok(target === 'all' ? 'every node is up already' : 'every follower is up already');
     for (const id of down) await cluster.restart(id);
     return ok(`restarted ${down.map((id) => `n${id}`).join(', ')}: each reloads its log and rejoins as a follower`);
   }
+  return eachNode(cluster, target, (id) => restartOne(cluster, id));
+}
+
+async function restartOne(cluster: Cluster, target: NodeId): Promise<CommandOutcome> {
+  const snapshot = cluster.snapshot();
   const before = nodeIn(snapshot, target);
   if (before?.up) return no(`n${target} is up (crash ${target} first)`);
   await cluster.restart(target);
@@ -86,7 +117,10 @@ function rejoin(cluster: Cluster, id: NodeId): CommandOutcome {
   return ok(`n${id} rejoined: no partition is left`);
 }
 
-function partition(cluster: Cluster, groups: NodeId[][]): CommandOutcome {
+function partition(cluster: Cluster, refs: NodeRef[][]): CommandOutcome {
+  const resolved = resolveGroups(cluster, refs);
+  if (!resolved.ok) return no(resolved.message);
+  const { groups } = resolved;
   cluster.partition(groups);
   const named = new Set(groups.flat());
   const alone = cluster.ids.filter((id) => !named.has(id)).map((id) => [id]);
@@ -129,13 +163,32 @@ async function wait(cluster: Cluster, command: Extract<ConsoleCommand, { kind: '
   }
 }
 
+/** `step [<n>]`: while paused (or on the virtual clock), one delivery or one jump to a timer. */
+async function step(cluster: Cluster, message: number | undefined): Promise<CommandOutcome> {
+  if (cluster.clock !== 'virtual' && !cluster.snapshot().paused) return no('not paused: type pause first, then step');
+  return ok(`step: ${await cluster.step(message)}`);
+}
+
+function dropMessage(cluster: Cluster, id: number): CommandOutcome {
+  const view = cluster.inFlight().find((m) => m.id === id);
+  cluster.dropMessage(id);
+  return ok(view ? `dropped #${id} n${view.from} → n${view.to} ${view.summary}: it is lost` : `dropped #${id}: it is lost`);
+}
+
+function latency(cluster: Cluster, [min, max]: [number, number]): CommandOutcome {
+  cluster.setLatency([min, max]);
+  if (max === 0) return ok('latency off: messages arrive at once');
+  const range = min === max ? `${min} ms` : `${min}-${max} ms`;
+  return ok(`every message now takes ${range} of cluster time (scaled by speed; heal keeps it)`);
+}
+
 /** Runs a command that needs no waiting. */
 function runNow(cluster: Cluster, command: ConsoleCommand): CommandOutcome | undefined {
   switch (command.kind) {
-    case 'isolate':
-      return isolate(cluster, command.id);
-    case 'rejoin':
-      return rejoin(cluster, command.id);
+    case 'drop-msg':
+      return dropMessage(cluster, command.id);
+    case 'latency':
+      return latency(cluster, command.rangeMs);
     case 'partition':
       return partition(cluster, command.groups);
     case 'heal':
@@ -225,10 +278,20 @@ async function runCommand(cluster: Cluster, command: ConsoleCommand, options: Ru
         return await restart(cluster, command.target);
       case 'transfer':
         return await transfer(cluster, command.id);
-      case 'step': {
-        if (!cluster.snapshot().paused) return no('not paused: type pause first, then step');
-        return ok(`step: ${await cluster.step()}`);
-      }
+      case 'step':
+        return await step(cluster, command.message);
+      case 'isolate':
+        return await eachNode(cluster, command.id, (id) => isolate(cluster, id));
+      case 'rejoin':
+        return await eachNode(cluster, command.id, (id) => rejoin(cluster, id));
+      case 'timeout':
+        return await eachNode(cluster, command.id, async (id) => {
+          try {
+            return ok(await cluster.timeout(id));
+          } catch (error) {
+            return no(error instanceof Error ? error.message : String(error));
+          }
+        });
       case 'wait':
         return await wait(cluster, command, options.waitTimeoutMs ?? 30_000);
       default:

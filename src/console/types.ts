@@ -2,22 +2,31 @@ import type { KvOp } from '../kv/types.js';
 import type { Expectation } from './expect.js';
 import type { NodeId } from '../raft/types.js';
 
+/**
+ * A node as a command names it: an id, or `leader` / `followers`, which are resolved when the
+ * command runs (the leader may have changed since the line was typed).
+ */
+export type NodeRef = NodeId | 'leader' | 'followers';
+
 /** One parsed console command: what a typed line or a script line asks for. */
 export type ConsoleCommand =
   | { kind: 'kv'; op: KvOp /** Canonical, e.g. `SET x = 1`. */; text: string }
-  | { kind: 'crash'; target: NodeId | 'leader' }
-  | { kind: 'restart'; target: NodeId | 'all' }
-  | { kind: 'isolate'; id: NodeId }
-  | { kind: 'rejoin'; id: NodeId }
   | { kind: 'transfer'; id: NodeId }
-  | { kind: 'partition'; groups: NodeId[][] }
+  | { kind: 'crash'; target: NodeRef }
+  | { kind: 'restart'; target: NodeRef | 'all' }
+  | { kind: 'isolate'; id: NodeRef }
+  | { kind: 'rejoin'; id: NodeRef }
+  | { kind: 'timeout'; id: NodeRef }
+  | { kind: 'partition'; groups: NodeRef[][] }
   | { kind: 'heal' }
   | { kind: 'drop'; percent: number }
   | { kind: 'dup'; percent: number }
   | { kind: 'delay' /** null: no delay. */; rangeMs: [number, number] | null }
   | { kind: 'pause' }
   | { kind: 'resume' }
-  | { kind: 'step' }
+  | { kind: 'step' /** A MessageView id; absent: the next one due. */; message?: number }
+  | { kind: 'drop-msg'; id: number }
+  | { kind: 'latency' /** [0, 0]: off. */; rangeMs: [number, number] }
   | { kind: 'speed'; factor: number }
   | { kind: 'load' /** 0: off. */; perSecond: number }
   | { kind: 'help'; topic?: string }

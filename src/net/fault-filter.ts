@@ -70,7 +70,8 @@ export class FaultFilter {
     return { delays };
   }
 
-  private blockedBy(from: NodeId, to: NodeId): 'partition' | 'cut' | undefined {
+  /** What stops `from` from reaching `to` now (ignoring random loss), if anything. */
+  blockedBy(from: NodeId, to: NodeId): 'partition' | 'cut' | undefined {
     if (from === to) return undefined;
     if (this.groupOf) {
       const a = this.groupOf.get(from);

@@ -74,8 +74,12 @@ export class Raft implements RaftCore {
   private randomizedElectionTimeout = 0;
   /** Leader only. Invariant: heartbeatElapsed < heartbeatTicks outside tick(). */
   private heartbeatElapsed = 0;
-  /** Ticks since construction: a clock only the leader's stall detection reads. */
+  /** Ticks since construction: a clock for stall detection and the leader's last contact. */
   private now = 0;
+  /** Follower only: `now` when the leader last reached us (§5.2), for the dashboard. */
+  private leaderContactAt = 0;
+  /** Leader only: the nodes whose match index made the current commit index. */
+  private commitQuorum: NodeId[] | null = null;
   private votes = new VoteTally();
   /** Leader only: one Progress per voter (ourselves included), in peer order; else empty. */
   private progress: Progress[] = [];
@@ -204,6 +208,19 @@ export class Raft implements RaftCore {
         this.stepFollower(m);
         break;
     }
+  }
+
+  stepExplained(m: Message): RaftEvent[] {
+    // Events queue up until ready() drains them; what this step added is the tail.
+    const mark = this.events.length;
+    this.step(m);
+    return this.events.slice(mark);
+  }
+
+  campaignNow(): boolean {
+    if (this.role === 'leader') return false;
+    this.startElection('timeout-now', this.electionElapsed);
+    return true;
   }
 
   propose(data: string): ProposeResult {
@@ -367,6 +384,12 @@ export class Raft implements RaftCore {
       electionTimeout: this.role === 'leader' ? this.s.electionMin : this.randomizedElectionTimeout,
       progress,
       transferee: this.transferee,
+      votes:
+        this.role === 'candidate' || this.role === 'precandidate'
+          ? { granted: [...this.votes.granted], refused: [...this.votes.refused] }
+          : null,
+      leaderContactTicks: this.role === 'follower' && this.leader !== null ? this.now - this.leaderContactAt : null,
+      commitQuorum: this.role === 'leader' ? this.commitQuorum : null,
     };
   }
 
@@ -414,11 +437,11 @@ export class Raft implements RaftCore {
   }
 
   /** Thesis §9.6: ask for pre-votes for term+1 without changing our own term or vote. */
-  private becomePreCandidate(waited: number): void {
+  private becomePreCandidate(reason: RoleReason, waited: number): void {
     this.role = 'precandidate';
     this.leader = null;
     this.resetRoleState();
-    this.emitRole('election-timeout', { ticks: waited });
+    this.emitRole(reason, { ticks: waited });
     const lastLogIndex = this.raftLog.lastIndex();
     const lastLogTerm = this.raftLog.lastTerm();
     for (const to of this.peers) {
@@ -463,6 +486,7 @@ export class Raft implements RaftCore {
       this.progress.push(pr);
       this.progressById.set(id, pr);
     }
+    this.commitQuorum = null;
     const self = this.progressById.get(this.id)!;
     self.match = this.raftLog.persisted; // only what is durable counts (thesis §10.2.1)
     self.state = 'replicate';
@@ -497,9 +521,13 @@ export class Raft implements RaftCore {
   private tickElection(n: number): void {
     this.electionElapsed += n;
     if (this.electionElapsed < this.randomizedElectionTimeout) return;
-    const waited = this.electionElapsed;
-    if (this.s.preVote) this.becomePreCandidate(waited);
-    else this.becomeCandidate('election-timeout', { ticks: waited });
+    this.startElection('election-timeout', this.electionElapsed);
+  }
+
+  /** §5.2 (with thesis §9.6's pre-vote first when enabled): the election timer fired. */
+  private startElection(reason: RoleReason, waited: number): void {
+    if (this.s.preVote) this.becomePreCandidate(reason, waited);
+    else this.becomeCandidate(reason, { ticks: waited });
   }
 
   /** Leaders: the check-quorum round every minimum election timeout, and heartbeats (§5.2). */
@@ -579,6 +607,7 @@ export class Raft implements RaftCore {
     if (m.type === 'AppendEntries' || m.type === 'InstallSnapshot') {
       // §5.2: a leader of our term exists (for a precandidate: of the term we still hold).
       this.becomeFollower(this.term, m.from, 'leader-found', m.from);
+      this.leaderContactAt = this.now;
       if (m.type === 'AppendEntries') this.handleAppendEntries(m);
       else this.handleInstallSnapshot(m);
       return;
@@ -610,6 +639,7 @@ export class Raft implements RaftCore {
     if (m.type !== 'AppendEntries' && m.type !== 'InstallSnapshot') return;
     // §5.2: hearing from the current leader resets the election timer.
     this.leader = m.from;
+    this.leaderContactAt = this.now;
     this.resetElectionTimer();
     if (m.type === 'AppendEntries') this.handleAppendEntries(m);
     else this.handleInstallSnapshot(m);
@@ -679,6 +709,7 @@ export class Raft implements RaftCore {
     switch (m.type) {
       case 'AppendEntries':
         // The old leader sees our newer term in the answer and steps down.
+        this.emitAppendRejected(m, 'stale-term', 0, 0);
         this.send({
           type: 'AppendEntriesResponse',
           from: this.id,
@@ -729,6 +760,7 @@ export class Raft implements RaftCore {
     const out = acceptAppend(this.raftLog, m);
     if (out.kind === 'ignore') return;
     if (out.kind === 'reject') {
+      this.emitAppendRejected(m, 'log-mismatch', out.conflictTerm, out.conflictIndex);
       this.sendAppendResponse(m, false, m.prevLogIndex, out.conflictTerm, out.conflictIndex);
       return;
     }
@@ -881,6 +913,7 @@ export class Raft implements RaftCore {
     if (this.reads.size > 0 && log.term(n) === this.term) this.reads.fillIndex(n);
     const quorum: NodeId[] = [];
     for (const pr of this.progress) if (pr.match >= n) quorum.push(pr.id);
+    this.commitQuorum = quorum;
     this.events.push({ kind: 'commit', index: n, term: log.term(n), quorum });
     this.needFlush = true;
     return true;
@@ -1088,6 +1121,20 @@ export class Raft implements RaftCore {
     detail: { from?: NodeId; ticks?: number; votes?: NodeId[]; refused?: NodeId[]; preVote?: boolean } = {},
   ): void {
     this.events.push({ kind: 'role', role: this.role, term: this.term, reason, ...detail });
+  }
+
+  private emitAppendRejected(m: AppendEntries, reason: 'log-mismatch' | 'stale-term', conflictTerm: Term, conflictIndex: Index): void {
+    this.events.push({
+      kind: 'append-rejected',
+      leader: m.from,
+      reason,
+      term: m.term,
+      prevIndex: m.prevLogIndex,
+      prevTerm: m.prevLogTerm,
+      conflictTerm,
+      conflictIndex,
+      lastIndex: this.raftLog.lastIndex(),
+    });
   }
 
   private emitVote(m: RequestVote | PreVote, granted: boolean, reason: VoteReason): void {

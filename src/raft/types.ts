@@ -198,7 +198,9 @@ export type RaftEvent =
         | 'leader-found'
         | 'lost-election'
         | 'restart'
-        | 'transfer';
+        | 'transfer'
+        /** The election timer was made to fire at once (campaignNow, the thesis's "timeout"). */
+        | 'timeout-now';
       /** For election-timeout: ticks that passed without hearing from a leader. */
       ticks?: number;
       /** For won-election / prevote-won: the voters. For higher-term: who had it. */
@@ -245,6 +247,25 @@ export type RaftEvent =
        * passed (or the leader stepped down) and proposals resume (thesis §3.10).
        */
       phase: 'started' | 'timeout-now' | 'abandoned';
+    }
+  | {
+      /**
+       * §5.3: we refused an AppendEntries. 'log-mismatch': the consistency check failed at
+       * prevLogIndex, and the hint tells the leader where to resume; 'stale-term': it came
+       * from a leader of an older term (§5.1).
+       */
+      kind: 'append-rejected';
+      leader: NodeId;
+      reason: 'log-mismatch' | 'stale-term';
+      /** The sender's term (stale-term: older than ours). */
+      term: Term;
+      prevIndex: Index;
+      prevTerm: Term;
+      /** Our term at prevIndex (0: we have no entry there), and the first index of that term. */
+      conflictTerm: Term;
+      conflictIndex: Index;
+      /** Our last index when we refused. */
+      lastIndex: Index;
     };
 
 /** Thesis §6.4: a read the leader confirmed; it may be served once `applied >= index`. */
@@ -374,6 +395,12 @@ export interface RaftStatus {
   > | null;
   /** Leader only: the node a leadership transfer is handing over to, if one is under way. */
   transferee?: NodeId | null;
+  /** On a (pre-)candidate: who granted and who refused its (pre-)votes so far (§5.2). */
+  votes?: { granted: NodeId[]; refused: NodeId[] } | null;
+  /** On a follower that knows its leader: ticks since it last heard from it (§5.2); else null. */
+  leaderContactTicks?: number | null;
+  /** On a leader: the nodes whose match index made its current commit index (§5.3). */
+  commitQuorum?: NodeId[] | null;
 }
 
 /**
@@ -387,6 +414,16 @@ export interface RaftCore {
   ticksUntilNextEvent(): number;
   /** Handles one message. Messages for another node, or malformed, are ignored. */
   step(message: Message): void;
+  /**
+   * Like `step`, and returns the events this one message caused (they are also in the next
+   * Ready): what a host needs to say what a delivery did and why.
+   */
+  stepExplained(message: Message): RaftEvent[];
+  /**
+   * The election timer fires now (the thesis's and RaftScope's "timeout"): a follower or
+   * candidate starts a (pre-)election at once (§5.2). False on a leader, which has none.
+   */
+  campaignNow(): boolean;
   /** Appends a command on the leader (§5.3), or says who the leader is. */
   propose(data: string): ProposeResult;
   /**

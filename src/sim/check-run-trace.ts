@@ -22,6 +22,7 @@ function describeRaft(node: number, e: RaftEvent): string | null {
         'lost-election': 'lost the election',
         restart: 'restarted',
         transfer: `was handed leadership by n${e.from ?? '?'} (TimeoutNow, thesis §3.10)`,
+        'timeout-now': 'its election timer was made to fire',
       };
       return `n${node} becomes ${e.role} in term ${e.term}: ${why[e.reason]}`;
     }
@@ -41,6 +42,7 @@ function describeRaft(node: number, e: RaftEvent): string | null {
     case 'truncate':
       return `n${node} drops ${e.count} conflicting entr${e.count === 1 ? 'y' : 'ies'} from index ${e.from} (§5.3)`;
     case 'append':
+    case 'append-rejected':
       return null;
     case 'snapshot-taken':
       return `n${node} snapshots its state up to index ${e.index} (term ${e.term}) and drops ${e.compacted} entries (§7)`;

@@ -3,6 +3,7 @@
  * "n3 became candidate for term 4: no heartbeat for 2.1 s". Returns null for events that are
  * noise on their own (applies, single-entry appends); the event log collapses the rest.
  */
+import { describeAppendRejected } from '../cluster/delivery-narration.js';
 import type { ClusterEvent } from '../cluster/types.js';
 import type { NetworkFaults } from '../net/types.js';
 import type { NodeId, RaftEvent, Role } from '../raft/types.js';
@@ -122,6 +123,9 @@ export function describeEventFor(e: ClusterEvent, subjects: readonly NodeId[], c
       return { text: e.description, tone: 'info' };
     case 'safety-violation':
       return { text: `SAFETY VIOLATION (${e.invariant}): ${e.message}`, tone: 'bad' };
+    case 'deliver':
+      // One per message: the reactions worth a line come as their own events (votes, rejections).
+      return null;
   }
 }
 
@@ -169,6 +173,9 @@ function describeRaft(nodes: readonly NodeId[], ev: RaftEvent, context: Describe
           (ev.kept > 0 ? ` (kept ${ev.kept} ${ev.kept === 1 ? 'entry' : 'entries'} after it)` : ''),
         tone: 'good',
       };
+    case 'append-rejected':
+      // §5.3: the consistency check failed; the hint lets the leader skip back a term at a time.
+      return { text: describeAppendRejected(n, ev), tone: 'quiet' };
     case 'transfer':
       return describeTransfer(n, ev);
   }
@@ -245,6 +252,10 @@ function describeRole(n: string, node: NodeId, ev: RoleEvent, context: DescribeC
         text: `${n} became candidate for term ${ev.term}: ${ev.from !== undefined ? nodeName(ev.from) : 'the leader'} handed it leadership`,
         tone: 'warn',
       };
+    case 'timeout-now': {
+      const asking = ev.role === 'precandidate' ? 'pre-candidate, asking for pre-votes' : `candidate for term ${ev.term}`;
+      return { text: `${n}'s election timer was made to fire: ${asking}`, tone: 'warn' };
+    }
   }
   // A reason this describer does not know yet: still say what happened.
   return { text: `${n} became ${ev.role} in term ${ev.term}`, tone: 'info' };

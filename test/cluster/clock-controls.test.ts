@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 describe('the real clock: pause, step, resume, speed', () => {
-  it('pause freezes time and holds messages in the inboxes; step delivers one at a time; resume goes on', async () => {
+  it('pause freezes time and keeps messages in flight; step delivers one at a time; resume goes on', async () => {
     cluster = await createCluster({ nodes: 3, electionTimeoutMs: [100, 200], heartbeatMs: 20 });
     const c = cluster;
     const leader = await waitFor('a leader', () => c.leader());
@@ -25,8 +25,10 @@ describe('the real clock: pause, step, resume, speed', () => {
     // Each step is one delivery (or one jump to the next timer), and says which.
     const said: string[] = [];
     for (let i = 0; i < 12; i++) said.push(await c.step());
-    expect(said.some((s) => /^delivered AppendEntries/.test(s))).toBe(true);
-    for (const s of said) expect(s).toMatch(/^(delivered \w+ n\d → n\d \(term \d+\)|time moved \d+ ms to the next timer)$/);
+    expect(said.some((s) => /^delivered #\d+ n\d → n\d AppendEntries /.test(s))).toBe(true);
+    // A delivery names the message and what the receiver did; a jump names the timer.
+    for (const s of said)
+      expect(s).toMatch(/^(delivered #\d+ n\d → n\d \w+ .+ — n\d .+|time moved \d+ ms to n\d's (election timeout|heartbeat) .+)$/);
     c.resume();
     expect(await pending).toMatchObject({ ok: true });
     await waitFor('p = 1 everywhere', () => c.status().every((s) => s.kv.p === '1'));

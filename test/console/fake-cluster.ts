@@ -1,4 +1,13 @@
-import type { Cluster, ClusterEvent, ClusterSnapshot, NodeStatus, NodeView, SubmitOptions, SubmitResult } from '../../src/cluster/types.js';
+import type {
+  Cluster,
+  ClusterEvent,
+  ClusterSnapshot,
+  MessageView,
+  NodeStatus,
+  NodeView,
+  SubmitOptions,
+  SubmitResult,
+} from '../../src/cluster/types.js';
 import type { NetworkFaults } from '../../src/net/types.js';
 import { noFaults } from '../../src/net/fault-filter.js';
 import type { NodeId, Role } from '../../src/raft/types.js';
@@ -172,9 +181,26 @@ export class FakeCluster implements Cluster {
     this.calls.push('resume');
     this.paused = false;
   }
-  async step(): Promise<string> {
-    this.calls.push('step');
-    return 'delivered AppendEntries n1 → n2 (term 2)';
+  async step(which?: number): Promise<string> {
+    this.calls.push(which === undefined ? 'step' : `step ${which}`);
+    return 'delivered #1 n1 → n2 AppendEntries prev 0/t0 heartbeat commit 0 — n2 accepted: its log matches up to 0';
+  }
+  /** What inFlight() answers. */
+  flying: MessageView[] = [];
+  inFlight(): MessageView[] {
+    return this.flying;
+  }
+  dropMessage(id: number): void {
+    this.calls.push(`dropMessage ${id}`);
+    if (!this.flying.some((m) => m.id === id)) throw new Error(`no message #${id} is in flight (see the in-flight list)`);
+  }
+  setLatency(ms: [number, number]): void {
+    this.calls.push(`setLatency ${JSON.stringify(ms)}`);
+  }
+  async timeout(id: NodeId): Promise<string> {
+    this.calls.push(`timeout ${id}`);
+    if (this.node(id).role === 'leader') throw new Error(`n${id} is the leader: a leader has no election timer`);
+    return `n${id}'s election timer fired`;
   }
   setSpeed(speed: number): void {
     this.calls.push(`setSpeed ${speed}`);

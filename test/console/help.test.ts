@@ -40,9 +40,12 @@ describe('console help', () => {
       'drop',
       'dup',
       'delay',
+      'latency',
+      'timeout',
       'pause',
       'resume',
       'step',
+      'drop-msg',
       'speed',
       'load',
       'wait',
@@ -59,7 +62,7 @@ describe('console help', () => {
 
   it('gives the details of one command, case-insensitively', () => {
     const crash = helpFor('CRASH');
-    expect(crash).toContain('crash <id|leader>');
+    expect(crash).toContain('crash <id|leader|followers>');
     expect(crash).toContain('Figure 2');
     expect(crash).toContain('example: crash 2');
     expect(helpFor('nope')).toBeUndefined();

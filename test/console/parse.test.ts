@@ -140,21 +140,21 @@ describe('parseConsoleLine: errors name the problem and the fix', () => {
   });
 
   it('asks for missing arguments and refuses extra ones', () => {
-    expect(error('crash')).toBe('crash needs a node id or "leader": crash 2 (or crash leader)');
-    expect(error('crash 1 2')).toBe('crash takes one argument: crash 2 (or crash leader)');
+    expect(error('crash')).toBe('crash needs a node id, "leader" or "followers": crash 2 (or crash leader, crash followers)');
+    expect(error('crash 1 2')).toBe('crash takes one argument: crash 2 (or crash leader, crash followers)');
     expect(error('restart')).toContain('restart 2 (or restart all)');
-    expect(error('isolate')).toBe('isolate needs a node id: isolate 3');
+    expect(error('isolate')).toBe('isolate needs a node id, "leader" or "followers": isolate 3');
     expect(error('heal now')).toBe('heal takes no arguments: heal');
     expect(error('wait')).toContain('wait 500ms, wait leader or wait commit');
   });
 
   it('refuses words that are not node ids', () => {
-    expect(error('crash two')).toBe('"two" is not a node id: crash 2 (or crash leader)');
+    expect(error('crash two')).toBe('"two" is not a node id: crash 2 (or crash leader, crash followers)');
   });
 
   it('refuses bad partitions', () => {
-    expect(error('partition')).toBe('partition needs groups of nodes split by |: partition 1,2 | 3,4,5');
-    expect(error('partition 1,2 |')).toBe('partition has an empty group: partition 1,2 | 3,4,5');
+    expect(error('partition')).toBe('partition needs groups of nodes split by |: partition 1,2 | 3,4,5 (or partition leader | followers)');
+    expect(error('partition 1,2 |')).toBe('partition has an empty group: partition 1,2 | 3,4,5 (or partition leader | followers)');
     expect(error('partition 1,2 | 2,3')).toBe('n2 is in two groups: a node can be in one group only');
     expect(error('partition 1,2 | 3,9')).toBe('unknown node 9: this cluster has nodes 1-5');
   });

@@ -181,7 +181,10 @@ describe('runConsoleCommand: time, load, help and quit', () => {
     const cluster = new FakeCluster();
     expect(await executeConsoleLine(cluster, 'step')).toEqual({ ok: false, message: 'not paused: type pause first, then step' });
     expect((await executeConsoleLine(cluster, 'pause')).ok).toBe(true);
-    expect(await executeConsoleLine(cluster, 'step')).toEqual({ ok: true, message: 'step: delivered AppendEntries n1 → n2 (term 2)' });
+    expect(await executeConsoleLine(cluster, 'step')).toEqual({
+      ok: true,
+      message: 'step: delivered #1 n1 → n2 AppendEntries prev 0/t0 heartbeat commit 0 — n2 accepted: its log matches up to 0',
+    });
     expect((await executeConsoleLine(cluster, 'resume')).message).toBe('resumed');
     expect(cluster.calls).toEqual(['pause', 'step', 'resume']);
   });
@@ -208,7 +211,7 @@ describe('runConsoleCommand: time, load, help and quit', () => {
     expect(all.ok).toBe(true);
     expect(all.help).toContain('partition <ids> | <ids>');
     const one = await executeConsoleLine(cluster, 'help crash');
-    expect(one.message).toBe('crash <id|leader> — stop a node: it loses memory, keeps its disk');
+    expect(one.message).toBe('crash <id|leader|followers> — stop a node: it loses memory, keeps its disk');
     expect(one.help).toContain('example: crash 2');
   });
 
