@@ -28,6 +28,11 @@ interface Flight {
   view: MessageView;
   message: Message;
   via: InFlightTransport;
+  /**
+   * Set for a message that had already crossed the real transport when time stopped: it is
+   * handed straight to the receiver when released (see {@link InFlightMessages.holdArrival}).
+   */
+  deliver?: (message: Message) => void;
 }
 
 /** A released message whose arrival at the receiver is awaited (for narration and step). */
@@ -120,14 +125,26 @@ export class InFlightMessages {
     return this.flights.length === 0 && this.latencyRange[1] === 0 && !this.held;
   }
 
+  /**
+   * @internal A message arrived through the real transport while time stands still: it was on
+   * the wire (a socket's buffers) when the clock was paused. It waits here, due now, until a step
+   * releases it — a paused cluster changes only by steps. False: deliver it as usual (not held,
+   * or it is the very message a step released).
+   */
+  holdArrival(via: InFlightTransport, message: Message, deliver: (message: Message) => void): boolean {
+    if (!this.held || this.stopped || this.isAwaited(via.id, message)) return false;
+    this.enqueue(via, message, deliver);
+    return true;
+  }
+
   /** @internal Takes a sent message in flight. */
-  enqueue(via: InFlightTransport, message: Message): void {
+  enqueue(via: InFlightTransport, message: Message, deliver?: (message: Message) => void): void {
     const now = this.scheduler.now();
     const [min, max] = this.latencyRange;
     const key = linkKey(message.from, message.to);
-    const delay = max === min ? min : this.rng.int(min, max);
-    const deliverAt = Math.max(now + delay, this.lastAt.get(key) ?? 0);
-    this.lastAt.set(key, deliverAt);
+    const delay = deliver || max === 0 ? 0 : max === min ? min : this.rng.int(min, max);
+    const deliverAt = deliver ? now : Math.max(now + delay, this.lastAt.get(key) ?? 0);
+    if (!deliver) this.lastAt.set(key, deliverAt);
     const view: MessageView = {
       id: this.nextId++,
       from: message.from,
@@ -138,7 +155,7 @@ export class InFlightMessages {
       sentAt: now,
       deliverAt,
     };
-    const flight = { view, message, via };
+    const flight: Flight = deliver ? { view, message, via, deliver } : { view, message, via };
     // Sorted insert from the end: new messages are almost always the last to arrive.
     let i = this.flights.length;
     while (i > 0 && this.flights[i - 1]!.view.deliverAt > deliverAt) i--;
@@ -232,6 +249,11 @@ export class InFlightMessages {
       return { view, lost: why };
     }
     const awaited = awaitArrival || this.deps.narrating() ? this.await(view, message) : undefined;
+    if (flight.deliver) {
+      // Already across the network: straight to the receiver.
+      flight.deliver(message);
+      return { view, ...(awaited ? { arrival: awaited.arrived } : {}) };
+    }
     const before = lossCount(via.inner.stats());
     via.inner.send([message]);
     if (lossCount(via.inner.stats()) > before) {
@@ -241,6 +263,12 @@ export class InFlightMessages {
       return { view, lost: 'lost by the network' };
     }
     return { view, ...(awaited ? { arrival: awaited.arrived } : {}) };
+  }
+
+  /** Whether a step released `message` to `to` and waits for it (it must not be held again). */
+  private isAwaited(to: NodeId, message: Message): boolean {
+    if (this.awaitedCount === 0) return false;
+    return this.awaited.get(linkKey(message.from, to))?.some((a) => sameMessage(a.message, message)) ?? false;
   }
 
   private await(view: MessageView, message: Message): Awaited {
@@ -369,7 +397,9 @@ export class InFlightTransport implements Transport {
   }
 
   onMessage(handler: (message: Message) => void): void {
-    this.inner.onMessage(handler);
+    this.inner.onMessage((m) => {
+      if (!this.queue.holdArrival(this, m, handler)) handler(m);
+    });
   }
 
   stop(): Promise<void> {
