@@ -109,7 +109,7 @@ describe('--record', () => {
     expect(screen).toContain('sim');
     expect(screen).toContain('The network splits'); // a caption
     expect(screen).toContain('n1 LEADER');
-    expect(output(first).length).toBeGreaterThan(20);
+    expect(output(first).length).toBeGreaterThan(10); // many frames, not one
     expect(output(second)).toEqual(output(first));
   }, 60_000);
 });
