@@ -1,5 +1,5 @@
 import type { Transport } from '../net/types.js';
-import type { Entry, Index, Message, NodeId, RaftCore, RaftEvent, RaftStatus, Ready, Term } from '../raft/types.js';
+import type { Entry, Index, Message, NodeId, ProposeResult, RaftCore, RaftEvent, RaftStatus, Ready, Term } from '../raft/types.js';
 import type { Storage } from '../storage/types.js';
 import { ReadWaiters } from './read-waiters.js';
 
@@ -23,6 +23,7 @@ interface Waiter<R> {
 }
 
 export interface NodeHostHooks {
+  /** A Ready's events, before it is persisted; a listener may crash the node (the loop then stops). */
   onRaftEvents(id: NodeId, events: RaftEvent[]): void;
   onApplied(id: NodeId, entries: Entry[]): void;
   onChange(): void;
@@ -32,6 +33,11 @@ export interface NodeHostHooks {
    * while the Ready was being persisted.
    */
   onReadyHandled?(id: NodeId, status: RaftStatus, ready: Ready): void;
+  /**
+   * false: `onReadyHandled` gets no status (an empty stand-in), and none is built per Ready —
+   * for a listener that counts Readies but checks nothing. Default true.
+   */
+  readyStatus?: boolean;
   /** The node stopped itself: its storage failed, so it must not go on acknowledging. */
   onFailure(id: NodeId, message: string): void;
   /**
@@ -39,16 +45,45 @@ export interface NodeHostHooks {
    * step caused, the status before and after), or undefined to skip the cost.
    */
   explainDelivery?(id: NodeId, m: Message): ((events: RaftEvent[], before: RaftStatus, after: RaftStatus) => void) | undefined;
+  /**
+   * A client's promise was just settled (an entry it waited for was applied, lost or crashed):
+   * a virtual clock lets its continuation run before it moves on.
+   */
+  onWaitersSettled?(): void;
 }
+
+/**
+ * When the Ready loop runs after an input (a message, a tick, a proposal):
+ * - 'per-turn': once per event-loop turn (a microtask), so a burst of messages read from a
+ *   socket in one turn becomes one Ready — one fsync, one batch of sends (real clocks, TCP);
+ * - 'immediate': at once, inside the call that gave the input (virtual clocks and the
+ *   simulator: no event-loop turn per message, and every Ready happens at the virtual moment
+ *   of its input).
+ */
+export type ReadyTiming = 'per-turn' | 'immediate';
+
+/**
+ * What storage.save may return: nothing (stored when it returns: MemoryStorage), a Promise (a
+ * file's fsync), or any then-able; the simulator's writes that land at a later virtual time are
+ * then-ables that call back synchronously, so a synchronous run can wait for them.
+ */
+type Saving = void | PromiseLike<void>;
 
 /**
  * One node: a Raft core with its storage, transport and state machine, running the Ready loop.
  * For each Ready, in this order: PERSIST (one storage.save — one fsync with FileStorage), then
  * SEND, then APPLY, then advance. A message never leaves before the state behind it is durable
- * (Raft §5.2 "persistent state … updated on stable storage before responding to RPCs"). The
- * one exception is the thesis's own (§10.2.1): a leader's AppendEntries go out while the leader
- * writes the same entries, since they depend on nothing unwritten and the leader counts its own
- * copy toward a commit only once advance() says it is durable.
+ * (Raft §5.2 "persistent state … updated on stable storage before responding to RPCs"), and
+ * the state machine never runs ahead of the node's own disk. The one exception is the thesis's
+ * own (§10.2.1): a leader's AppendEntries go out while the leader writes the same entries, since
+ * they depend on nothing unwritten and the leader counts its own copy toward a commit only once
+ * advance() says it is durable.
+ *
+ * This is the only Ready loop in the project: the TCP cluster, the virtual-clock cluster, the
+ * simulator behind `raft-tui check` and the chaos tests all drive NodeHosts. The loop is
+ * synchronous while storage.save returns synchronously (no await, no microtask per Ready), and
+ * waits for the save otherwise (the next Ready is taken only after this one is handled): the
+ * same order either way.
  */
 export class NodeHost<R = unknown> {
   private core: RaftCore | undefined;
@@ -61,6 +96,10 @@ export class NodeHost<R = unknown> {
   private readonly reads = new ReadWaiters<R>();
   /** The last index applied to the state machine by this incarnation. */
   private appliedIndex: Index = 0;
+  /** A save is under way: the loop resumes when it lands, and takes no other Ready meanwhile. */
+  private busy = false;
+  /** Settles when the save under way (if any) has landed or failed. */
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly id: NodeId,
@@ -69,7 +108,12 @@ export class NodeHost<R = unknown> {
     readonly stateMachine: StateMachine<R>,
     private readonly makeCore: (stored: ReturnType<Storage['load']>) => RaftCore,
     private readonly hooks: NodeHostHooks,
-  ) {}
+    private readonly timing: ReadyTiming = 'per-turn',
+  ) {
+    this.wantsStatus = hooks.onReadyHandled !== undefined && hooks.readyStatus !== false;
+  }
+
+  private readonly wantsStatus: boolean;
 
   get up(): boolean {
     return this.running;
@@ -93,17 +137,7 @@ export class NodeHost<R = unknown> {
    * try again; the error is rethrown.
    */
   async start(storage: Storage, transport: Transport): Promise<number> {
-    this.storage = storage;
-    this.transport = transport;
-    const stored = storage.load();
-    this.stateMachine.reset();
-    this.appliedIndex = 0;
-    this.core = this.makeCore(stored);
-    const generation = this.generation;
-    transport.onMessage((m) => {
-      if (generation !== this.generation) return;
-      this.receive(m);
-    });
+    this.boot(storage, transport);
     let port: number;
     try {
       port = await transport.start();
@@ -120,20 +154,62 @@ export class NodeHost<R = unknown> {
     return port;
   }
 
+  /**
+   * Starts the node at once, on a transport that is already delivering (the simulator's): the
+   * synchronous twin of {@link start}.
+   */
+  startNow(storage: Storage, transport: Transport): void {
+    this.boot(storage, transport);
+    this.running = true;
+    this.scheduleReady();
+  }
+
+  private boot(storage: Storage, transport: Transport): void {
+    this.storage = storage;
+    this.transport = transport;
+    const stored = storage.load();
+    this.stateMachine.reset();
+    this.appliedIndex = 0;
+    this.core = this.makeCore(stored);
+    this.busy = false;
+    const generation = this.generation;
+    transport.onMessage((m) => {
+      if (generation !== this.generation) return;
+      this.receive(m);
+    });
+  }
+
   /** Drops every volatile field; storage is kept (and closed, for files). */
   async crash(): Promise<void> {
     if (!this.running) return;
-    this.running = false;
-    this.generation++;
-    this.core = undefined;
-    this.stateMachine.reset();
-    for (const list of this.waiters.values()) for (const w of list) w.resolve({ applied: false, reason: 'crashed' });
-    this.waiters.clear();
-    this.reads.failAll('crashed');
+    this.crashNow();
     await this.transport.stop();
     await this.flushing;
     await this.storage.close();
     this.hooks.onChange();
+  }
+
+  /**
+   * The synchronous part of {@link crash}: the core, state machine and waiting clients
+   * are gone, and nothing started before now touches the next incarnation. The transport and
+   * storage are left to the caller (the simulator decides what a crashed disk keeps).
+   */
+  crashNow(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.generation++;
+    this.core = undefined;
+    this.busy = false;
+    this.stateMachine.reset();
+    for (const list of this.waiters.values()) for (const w of list) w.resolve({ applied: false, reason: 'crashed' });
+    this.waiters.clear();
+    this.reads.failAll('crashed');
+    this.hooks.onWaitersSettled?.();
+  }
+
+  /** Whether a save is under way (the Ready loop waits for it). */
+  get saving(): boolean {
+    return this.busy;
   }
 
   tick(ticks: number): void {
@@ -196,6 +272,17 @@ export class NodeHost<R = unknown> {
     return r;
   }
 
+  /**
+   * Proposes `data` without a promise for its outcome: for callers that watch the state machine
+   * themselves (the simulator's clients), where a promise per request is wasted work.
+   */
+  offer(data: string): ProposeResult | { ok: false; leader: NodeId | null; down: true } {
+    if (!this.core || !this.running) return { ok: false, leader: null, down: true };
+    const r = this.core.propose(data);
+    if (r.ok) this.scheduleReady();
+    return r;
+  }
+
   private receive(m: Message): void {
     const core = this.core;
     if (!core) return;
@@ -217,77 +304,130 @@ export class NodeHost<R = unknown> {
     return true;
   }
 
-  /** Coalesces Ready processing to once per turn, so a burst of messages becomes one batch. */
+  /** Runs the Ready loop now ('immediate') or once this turn ('per-turn', coalescing a burst). */
   private scheduleReady(): void {
+    if (this.timing === 'immediate') {
+      this.runReadies();
+      return;
+    }
     if (this.readyScheduled) return;
     this.readyScheduled = true;
     queueMicrotask(() => {
       this.readyScheduled = false;
-      void this.processReady();
+      this.runReadies();
     });
   }
 
-  private flushing: Promise<void> = Promise.resolve();
-  private busy = false;
-
-  private async processReady(): Promise<void> {
-    if (this.busy) return; // the running loop picks up what arrived meanwhile
-    this.busy = true;
+  /**
+   * The Ready loop: handles Readies while the core has one. Synchronous while saves are; a save
+   * that returns a then-able suspends the loop until it lands, and the loop goes on from there
+   * (in the then-able's callback). Inputs that arrive meanwhile are stepped into the core and
+   * wait for the next Ready.
+   */
+  private runReadies(): void {
+    if (this.busy) return; // the loop picks up what arrived meanwhile when the save lands
     const generation = this.generation;
-    let done!: () => void;
-    this.flushing = new Promise((r) => (done = r));
     try {
       while (this.core && generation === this.generation && this.core.hasReady()) {
         const core = this.core;
         const rd = core.ready();
-        const status = this.hooks.onReadyHandled ? core.status() : undefined;
-        if (rd.events.length > 0) this.hooks.onRaftEvents(this.id, rd.events);
+        const status = this.wantsStatus ? core.status() : undefined;
+        if (rd.events.length > 0) {
+          this.hooks.onRaftEvents(this.id, rd.events);
+          if (generation !== this.generation) return; // a listener crashed the node
+        }
         let later = rd.messages;
-        if (rd.hardState === null && rd.entries.length > 0) {
+        if (rd.hardState === null && rd.entries.length > 0 && rd.messages.some(isAppend)) {
           // Thesis §10.2.1: a leader's AppendEntries may leave while its own write is under way
           // (the core counts its own copy only after advance). Answers and votes still wait.
-          const early = rd.messages.filter((m) => m.type === 'AppendEntries');
-          if (early.length > 0) {
-            this.transport.send(early);
-            later = early.length === rd.messages.length ? [] : rd.messages.filter((m) => m.type !== 'AppendEntries');
-          }
+          const early = rd.messages.filter(isAppend);
+          this.transport.send(early);
+          later = early.length === rd.messages.length ? [] : rd.messages.filter((m) => !isAppend(m));
         }
-        if (rd.hardState || rd.entries.length > 0) {
-          const saving = this.storage.save(rd.hardState, rd.entries);
-          if (saving) await saving;
-          if (generation !== this.generation) return; // crashed while persisting: nothing more leaves
+        // PERSIST before SEND and APPLY (§5.2, Figure 2).
+        const saving: Saving = rd.hardState || rd.entries.length > 0 ? this.storage.save(rd.hardState, rd.entries) : undefined;
+        if (saving) {
+          this.waitForSave(saving, generation, () => this.finishReady(core, rd, later, status));
+          return;
         }
-        if (later.length > 0) this.transport.send(later);
-        if (rd.committedEntries.length > 0) this.apply(rd.committedEntries);
-        if (rd.readStates.length > 0 || rd.readsFailed.length > 0) this.reads.update(rd.readStates, rd.readsFailed);
-        if (this.reads.waiting > 0) this.reads.serveUpTo(this.appliedIndex);
-        core.advance(rd);
-        if (status) this.hooks.onReadyHandled?.(this.id, status, rd);
-        this.hooks.onChange();
+        this.finishReady(core, rd, later, status);
       }
     } catch (err) {
-      // Storage failed: a node that cannot persist must not go on (it would send unbacked acks).
-      this.hooks.onFailure(this.id, err instanceof Error ? err.message : String(err));
-      void this.crash();
-    } finally {
-      this.busy = false;
-      done();
+      this.fail(generation, err);
     }
   }
 
+  /** Suspends the loop until `saving` lands, then finishes the Ready and goes on. */
+  private waitForSave(saving: PromiseLike<void>, generation: number, finish: () => void): void {
+    this.busy = true;
+    let landed!: () => void;
+    this.flushing = new Promise((r) => (landed = r));
+    saving.then(
+      () => {
+        landed();
+        if (generation !== this.generation) return; // crashed while persisting: nothing more leaves
+        this.busy = false;
+        try {
+          finish();
+        } catch (err) {
+          this.fail(generation, err);
+          return;
+        }
+        this.runReadies();
+      },
+      (err: unknown) => {
+        landed();
+        if (generation !== this.generation) return;
+        this.busy = false;
+        this.fail(generation, err);
+      },
+    );
+  }
+
+  /** SEND, then APPLY, then advance: the rest of a Ready once it is persisted. */
+  private finishReady(core: RaftCore, rd: Ready, later: readonly Message[], status: RaftStatus | undefined): void {
+    if (later.length > 0) this.transport.send(later);
+    if (rd.committedEntries.length > 0) this.apply(rd.committedEntries);
+    const readsAnswered = rd.readStates.length > 0 || rd.readsFailed.length > 0 || this.reads.waiting > 0;
+    if (rd.readStates.length > 0 || rd.readsFailed.length > 0) this.reads.update(rd.readStates, rd.readsFailed);
+    if (this.reads.waiting > 0) this.reads.serveUpTo(this.appliedIndex);
+    if (readsAnswered) this.hooks.onWaitersSettled?.();
+    core.advance(rd);
+    this.hooks.onReadyHandled?.(this.id, status ?? NO_STATUS, rd);
+    this.hooks.onChange();
+  }
+
+  /** Storage failed: a node that cannot persist must not go on (it would send unbacked acks). */
+  private fail(generation: number, err: unknown): void {
+    if (generation !== this.generation) return;
+    this.hooks.onFailure(this.id, err instanceof Error ? err.message : String(err));
+    void this.crash();
+  }
+
   private apply(entries: Entry[]): void {
+    let settled = false;
+    const waiting = this.waiters.size > 0;
     for (const e of entries) {
       // Thesis §6.4: a new leader's no-op changes nothing in the state machine.
       const result = e.type === 'noop' ? undefined : this.stateMachine.apply(e.index, e.data);
       this.appliedIndex = e.index;
-      const list = this.waiters.get(e.index);
+      const list = waiting ? this.waiters.get(e.index) : undefined;
       if (!list) continue;
       this.waiters.delete(e.index);
+      settled = true;
       for (const w of list) {
         // Same index, other term: our entry was overwritten by a later leader (§5.3).
         w.resolve(w.term === e.term ? { applied: true, result: result as R } : { applied: false, reason: 'superseded' });
       }
     }
     this.hooks.onApplied(this.id, entries);
+    if (settled) this.hooks.onWaitersSettled?.();
   }
 }
+
+function isAppend(m: Message): boolean {
+  return m.type === 'AppendEntries';
+}
+
+/** What `onReadyHandled` gets when `readyStatus` is false. */
+const NO_STATUS: RaftStatus = Object.freeze({}) as RaftStatus;

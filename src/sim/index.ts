@@ -5,5 +5,4 @@ export { randomFault, scheduleFaults, scheduleProposals, type FaultPlan } from '
 export { measureSimSpeed, type SimSpeed, type SimSpeedOptions } from './measure.js';
 export { RecordingStateMachine } from './recording-state-machine.js';
 export { deriveSeed } from './derive-seed.js';
-export type { DurableRecord } from './durable-record.js';
-export type { SimBugs, SimEvent, SimNodeStatus, SimStateMachine, SimulatorOptions } from './types.js';
+export type { DurableRecord, SimBugs, SimEvent, SimNodeStatus, SimStateMachine, SimulatorOptions } from './types.js';

@@ -1,5 +1,7 @@
 import type { InvariantChecker } from '../check/invariants.js';
 import type { Violation } from '../check/observation.js';
+import { NodeHost, type StateMachine } from '../cluster/node-host.js';
+import { TimerQueue } from '../cluster/timer-queue.js';
 import { MemoryNetwork, type MemoryNetworkStats } from '../net/memory-network.js';
 import type { NetworkFaults } from '../net/types.js';
 import { createRaft } from '../raft/index.js';
@@ -13,23 +15,25 @@ import type {
   RaftBugs,
   RaftConfig,
   RaftCore,
+  RaftEvent,
   RaftStatus,
   Ready,
   Role,
 } from '../raft/types.js';
 import { deriveSeed } from './derive-seed.js';
-import { emptyRecord, persist, type DurableRecord } from './durable-record.js';
 import { RecordingStateMachine } from './recording-state-machine.js';
+import { SimDisk } from './sim-disk.js';
+import { SimTransport } from './sim-transport.js';
 import { TraceHash } from './trace-hash.js';
-import type { SimBugs, SimEvent, SimNodeStatus, SimStateMachine, SimulatorOptions } from './types.js';
+import type { DurableRecord, SimBugs, SimEvent, SimNodeStatus, SimStateMachine, SimulatorOptions } from './types.js';
 
-/** One simulated node: its core (null while down), its durable record and its clock. */
+/** One simulated node: its host (running the Ready loop), its disk, its network end and its clock. */
 interface SimNode {
   readonly id: NodeId;
-  core: RaftCore | null;
-  readonly durable: DurableRecord;
-  /** bugs.unpersistedVote: the last Ready's hard state, stored only with the next Ready. */
-  lagging: Ready['hardState'];
+  readonly host: NodeHost<unknown>;
+  readonly disk: SimDisk;
+  readonly transport: SimTransport;
+  /** The current incarnation's state machine; null while down. */
   stateMachine: SimStateMachine | null;
   applied: number;
   /** Ticks handed to the core so far, counted on this node's tick grid from time 0. */
@@ -40,19 +44,12 @@ interface SimNode {
   readonly phase: number;
   /** Starts so far; seeds each incarnation's core differently but reproducibly. */
   incarnation: number;
-  /**
-   * A leader's Ready whose entries are still being written (leaderWriteMs > 0): its
-   * AppendEntries already left; the rest of the Ready waits, and no other Ready is taken.
-   */
-  writing: Ready | null;
+  /** Whether it leads (kept from the core's role events: cheaper than asking its status). */
+  leading: boolean;
 }
 
-/** Something scheduled to run at a virtual time. */
-interface Action {
-  at: number;
-  seq: number;
-  fn: (sim: Simulator) => void;
-}
+/** The host's own state machine stays empty: the simulator applies through SimStateMachine (noops included). */
+const NO_STATE_MACHINE: StateMachine = { apply: () => undefined, reset: () => undefined, data: () => ({}) };
 
 const MESSAGE_CODE: Record<MessageType, number> = {
   RequestVote: 1,
@@ -80,10 +77,11 @@ const enum Trace {
 }
 
 /**
- * The deterministic simulator: N Raft cores, a {@link MemoryNetwork} and virtual time in ms.
- * Nothing waits: the loop jumps straight to the earliest of the next delivery, the next node
- * timer and the next scheduled action. Each node runs the Ready loop synchronously — PERSIST
- * into its durable record, then SEND, then APPLY, then advance — and its one timer is recomputed
+ * The deterministic simulator: N {@link NodeHost}s — the same hosts, Ready loop and storage
+ * class a memory cluster runs — on a {@link MemoryNetwork} in virtual time (ms). Nothing waits:
+ * the loop jumps straight to the earliest of the next delivery, the next node timer and the next
+ * scheduled action, and each host runs its Ready loop synchronously inside the step that gave it
+ * work ('immediate' timing): PERSIST, SEND, APPLY, advance. A node's one timer is recomputed
  * from `ticksUntilNextEvent()` after every activity. The same seed replays the same run, bit for
  * bit.
  */
@@ -107,8 +105,8 @@ export class Simulator {
   private readonly coreOptions: SimulatorOptions['coreOptions'];
   private readonly checker: InvariantChecker | undefined;
   private readonly listeners: ((e: SimEvent) => void)[] = [];
-  private readonly actions: Action[] = [];
-  private actionSeq = 0;
+  /** Scheduled actions in (time, order scheduled): a heap, as thousands wait at once in a check run. */
+  private readonly actions = new TimerQueue();
   private readonly trace = new TraceHash();
   private readonly counters = {
     steps: 0,
@@ -119,6 +117,7 @@ export class Simulator {
     highestApplied: 0,
     elections: 0,
     lostWrites: 0,
+    storageFailures: 0,
   };
 
   constructor(options: SimulatorOptions = {}) {
@@ -135,7 +134,7 @@ export class Simulator {
     this.preVote = options.preVote ?? true;
     this.checkQuorum = options.checkQuorum ?? true;
     this.bugs = options.bugs ?? {};
-    // The core gets only its own switches; unpersistedVote is the host's.
+    // The core gets only its own switches; unpersistedVote is the disk's.
     this.coreBugs = {
       commitOldTermByCounting: this.bugs.commitOldTermByCounting,
       skipElectionRestriction: this.bugs.skipElectionRestriction,
@@ -148,19 +147,7 @@ export class Simulator {
     this.coreOptions = options.coreOptions;
     this.checker = options.checker;
     this.network = new MemoryNetwork({ seed: deriveSeed(this.seed, 0), latencyMs: options.latencyMs ?? [1, 5] });
-    this.nodes = this.ids.map((id) => ({
-      id,
-      core: null,
-      durable: emptyRecord(),
-      lagging: null,
-      stateMachine: null,
-      applied: 0,
-      ticks: 0,
-      timerAt: Infinity,
-      phase: deriveSeed(this.seed, 2, id) % this.tickMs,
-      incarnation: 0,
-      writing: null,
-    }));
+    this.nodes = this.ids.map((id) => this.makeNode(id));
     for (const node of this.nodes) this.start(node);
   }
 
@@ -187,8 +174,9 @@ export class Simulator {
   propose(id: NodeId, data: string): ProposeResult {
     const node = this.node(id);
     this.counters.proposals++;
-    if (!node.core) return { ok: false, leader: null };
-    const result = this.activity(node, (core) => core.propose(data));
+    if (!node.host.up) return { ok: false, leader: null };
+    const r = this.activity(node, () => node.host.offer(data));
+    const result: ProposeResult = r === undefined || !r.ok ? { ok: false, leader: r?.leader ?? null } : r;
     this.trace.add(Trace.Propose);
     this.trace.add(id);
     this.trace.add(result.ok ? result.index : -1);
@@ -200,8 +188,9 @@ export class Simulator {
   leader(): NodeId | undefined {
     let best: { id: NodeId; term: number } | undefined;
     for (const n of this.nodes) {
-      if (!n.core) continue;
-      const s = n.core.status();
+      const core = n.host.raft();
+      if (!core) continue;
+      const s = core.status();
       if (s.role === 'leader' && (best === undefined || s.term > best.term)) best = { id: n.id, term: s.term };
     }
     return best?.id;
@@ -209,17 +198,17 @@ export class Simulator {
 
   /**
    * Crashes a node: its core and every volatile field are gone, messages in flight to it are
-   * lost; its durable record stays. A node already down is left alone.
+   * lost, a write under way never lands; what its disk stored stays. A node already down is
+   * left alone.
    */
   crash(id: NodeId): void {
     const node = this.node(id);
-    if (!node.core) return;
-    node.core = null;
+    if (!node.host.up) return;
+    node.host.crashNow();
     node.stateMachine = null;
     node.timerAt = Infinity;
     node.applied = 0;
-    if (node.writing) this.counters.lostWrites++;
-    node.writing = null; // a write under way never lands
+    if (node.disk.crash()) this.counters.lostWrites++;
     this.counters.lostToDown += this.network.dropTo(id);
     this.trace.add(Trace.Crash);
     this.trace.add(id);
@@ -228,20 +217,21 @@ export class Simulator {
   }
 
   /**
-   * Restarts a crashed node from its durable record only: hard state (commit 0) and entries,
-   * with a fresh state machine. A node that is up is left alone.
+   * Restarts a crashed node from its disk only: hard state (commit 0) and entries, with a fresh
+   * state machine. A node that is up is left alone.
    */
   restart(id: NodeId): void {
     const node = this.node(id);
-    if (node.core) return;
+    if (node.host.up) return;
     this.trace.add(Trace.Restart);
     this.trace.add(id);
-    const { term, votedFor } = node.durable.hardState;
+    const { hardState, entries } = node.disk.load();
+    const { term, votedFor } = hardState;
     if (this.checker) {
-      const found = this.checker.restart({ node: id, at: this.time, term, votedFor, entries: node.durable.entries });
+      const found = this.checker.restart({ node: id, at: this.time, term, votedFor, entries });
       this.report(id, found);
     }
-    this.emit({ at: this.time, node: id, type: 'restart', term, lastIndex: node.durable.entries.length });
+    this.emit({ at: this.time, node: id, type: 'restart', term, lastIndex: entries.length });
     this.start(node);
   }
 
@@ -295,10 +285,7 @@ export class Simulator {
 
   /** Runs `fn` at virtual time `atMs` (or now, if that has passed), after earlier actions. */
   schedule(atMs: number, fn: (sim: Simulator) => void): void {
-    const action = { at: atMs, seq: this.actionSeq++, fn };
-    let i = this.actions.length;
-    while (i > 0 && this.actions[i - 1]!.at > atMs) i--;
-    this.actions.splice(i, 0, action);
+    this.actions.add(atMs, () => fn(this));
   }
 
   /** Runs for `ms` of virtual time. */
@@ -315,23 +302,24 @@ export class Simulator {
   }
 
   isUp(id: NodeId): boolean {
-    return this.node(id).core !== null;
+    return this.node(id).host.up;
   }
 
   /** A node's role, or null while it is down. */
   roleOf(id: NodeId): Role | null {
-    return this.node(id).core?.status().role ?? null;
+    return this.node(id).host.raft()?.status().role ?? null;
   }
 
   /** A node's commit index (0 while down: it is volatile). */
   commitIndex(id: NodeId): Index {
-    return this.node(id).core?.status().commitIndex ?? 0;
+    return this.node(id).host.raft()?.status().commitIndex ?? 0;
   }
 
   /** The entry at `index` in a node's log (its stored log while down). */
   entryAt(id: NodeId, index: Index): Entry | undefined {
     const node = this.node(id);
-    return (node.core ? node.core.log() : node.durable.entries)[index - 1];
+    const core = node.host.raft();
+    return (core ? core.log() : node.disk.load().entries)[index - 1];
   }
 
   /** Every node as the simulator sees it. */
@@ -344,9 +332,10 @@ export class Simulator {
     return this.node(id).stateMachine;
   }
 
-  /** What a node's stable storage holds right now. Do not mutate. */
+  /** What a node's stable storage holds right now (a copy). */
   durable(id: NodeId): Readonly<DurableRecord> {
-    return this.node(id).durable;
+    const { hardState, entries } = this.node(id).disk.load();
+    return { hardState, entries };
   }
 
   /**
@@ -365,6 +354,8 @@ export class Simulator {
     elections: number;
     /** Leader writes cut short by a crash (leaderWriteMs > 0): entries sent but never stored. */
     lostWrites: number;
+    /** Nodes that stopped themselves because their storage refused or failed a save. */
+    storageFailures: number;
   } {
     return { network: this.network.stats(), ...this.counters };
   }
@@ -375,10 +366,60 @@ export class Simulator {
     return node;
   }
 
-  private start(node: SimNode): void {
-    const { term, votedFor } = node.durable.hardState;
-    node.incarnation++;
-    node.core = this.makeCore({
+  private makeNode(id: NodeId): SimNode {
+    const transport = new SimTransport(id, this.network, () => this.time);
+    let node!: SimNode;
+    const disk = new SimDisk({
+      // Thesis §10.2.1: only a leader's write of new entries takes time (its AppendEntries fly meanwhile).
+      writeMs: () => (node.leading ? this.leaderWriteMs : 0),
+      later: (ms, fn) =>
+        this.schedule(this.time + ms, () => {
+          fn();
+          // Whatever waited behind the write ran; the node's timer may have moved.
+          if (node.host.up) this.activity(node, () => undefined);
+        }),
+      lagHardState: this.bugs.unpersistedVote === true,
+    });
+    const host = new NodeHost<unknown>(
+      id,
+      disk,
+      transport,
+      NO_STATE_MACHINE,
+      (stored) => this.coreFor(node, stored),
+      {
+        onRaftEvents: (_, events) => this.raftEvents(node, events),
+        onApplied: (_, entries) => this.applied(node, entries),
+        onChange: () => undefined,
+        onReadyHandled: (_, status, rd) => this.readyHandled(node, status, rd),
+        readyStatus: this.checker !== undefined,
+        onFailure: () => {
+          // A save was refused (a bug switch can make the core ask for the impossible): the
+          // host stops the node, as a real one would; the simulator books it as a crash.
+          this.counters.storageFailures++;
+          this.crash(id);
+        },
+      },
+      'immediate',
+    );
+    node = {
+      id,
+      host,
+      disk,
+      transport,
+      stateMachine: null,
+      applied: 0,
+      ticks: 0,
+      timerAt: Infinity,
+      phase: deriveSeed(this.seed, 2, id) % this.tickMs,
+      incarnation: 0,
+      leading: false,
+    };
+    return node;
+  }
+
+  private coreFor(node: SimNode, stored: ReturnType<SimDisk['load']>): RaftCore {
+    const { term, votedFor } = stored.hardState;
+    return this.makeCore({
       id: node.id,
       peers: this.ids,
       electionTicks: this.electionTicks,
@@ -389,13 +430,18 @@ export class Simulator {
       ...this.coreOptions,
       // Commit is not trusted from storage: the node relearns it (Figure 2 keeps it volatile).
       hardState: { term, votedFor, commit: 0 },
-      entries: node.durable.entries.slice(),
+      entries: stored.entries,
       bugs: this.coreBugs,
     });
+  }
+
+  private start(node: SimNode): void {
+    node.incarnation++;
     node.stateMachine = this.makeStateMachine(node.id);
     node.applied = 0;
-    node.lagging = null;
+    node.leading = false;
     node.ticks = this.tickNumber(node, this.time);
+    node.host.startNow(node.disk, node.transport);
     this.activity(node, () => undefined);
   }
 
@@ -403,8 +449,8 @@ export class Simulator {
   private run(end: number, predicate?: (sim: Simulator) => boolean): boolean {
     for (;;) {
       if (predicate?.(this)) return true;
-      const action = this.actions[0];
-      const actionAt = action === undefined ? Infinity : Math.max(action.at, this.time);
+      const firstAction = this.actions.peekAt();
+      const actionAt = firstAction === undefined ? Infinity : Math.max(firstAction, this.time);
       const deliveryAt = this.network.nextDeliveryAt();
       let timerNode: SimNode | undefined;
       let timerAt = Infinity;
@@ -421,9 +467,8 @@ export class Simulator {
       }
       if (next > this.time) this.time = next;
       this.counters.steps++;
-      if (action !== undefined && actionAt <= next) {
-        this.actions.shift();
-        action.fn(this);
+      if (actionAt <= next) {
+        this.actions.popDue(Infinity)!.fn();
       } else if (deliveryAt <= next) {
         const m = this.network.popDue(this.time);
         if (m !== undefined) this.deliver(m);
@@ -435,7 +480,7 @@ export class Simulator {
 
   private deliver(m: Message): void {
     const node = this.nodes[m.to - 1];
-    if (node === undefined || !node.core) {
+    if (node === undefined || !node.host.up) {
       this.counters.lostToDown++;
       return;
     }
@@ -444,76 +489,57 @@ export class Simulator {
     // Kind, sender, receiver and message type in one integer (ids are 1..9).
     t.add((((((Trace.Deliver << 4) | m.from) << 4) | m.to) << 4) | MESSAGE_CODE[m.type]);
     t.add(m.term);
-    this.activity(node, (core) => core.step(m));
+    this.activity(node, () => node.transport.deliver(m));
   }
 
   /**
-   * One activity of a node at the current time: hand it the ticks that passed, do `fn`, run
-   * its Ready loop, and recompute when its timer next fires.
+   * One activity of a node at the current time: hand its host the ticks that passed, do `fn`
+   * (each runs the host's Ready loop at once), and recompute when its timer next fires.
+   * Returns `fn`'s result, or undefined if the node went down before it could run.
    */
-  private activity<R>(node: SimNode, fn: (core: RaftCore) => R): R {
-    const core = node.core!;
+  private activity<R>(node: SimNode, fn: () => R): R | undefined {
+    const host = node.host;
+    const core = host.raft();
+    if (!core) return undefined;
     let due = this.tickNumber(node, this.time) - node.ticks;
-    while (due > 0 && node.core === core) {
+    while (due > 0 && host.raft() === core) {
       // Never more ticks in one call than until the next timer: each firing happens on time.
       const k = Math.min(due, core.ticksUntilNextEvent());
       node.ticks += k;
       due -= k;
       this.trace.add(Trace.Tick);
       this.trace.add(k);
-      core.tick(k);
-      this.drain(node, core);
+      host.tick(k);
     }
-    const result = fn(core);
-    this.drain(node, core);
     // An event listener may have crashed the node meanwhile: its timer is then already off.
-    if (node.core === core) node.timerAt = node.phase + (node.ticks + core.ticksUntilNextEvent()) * this.tickMs;
+    if (host.raft() !== core) return undefined;
+    const result = fn();
+    if (host.raft() === core) node.timerAt = node.phase + (node.ticks + core.ticksUntilNextEvent()) * this.tickMs;
     return result;
   }
 
-  /** The Ready loop: PERSIST, then SEND, then APPLY, then advance — and show the checker. */
-  private drain(node: SimNode, core: RaftCore): void {
-    // Stops if the node crashed under it (a listener's doing): a dead core sends nothing more.
-    // A leader's write in progress holds the loop: one Ready at a time.
-    while (node.core === core && node.writing === null && core.hasReady()) {
-      const rd = core.ready();
-      this.counters.readies++;
-      if (this.leaderWriteMs > 0 && rd.hardState === null && rd.entries.length > 0 && rd.messages.some(isAppend)) {
-        // Thesis §10.2.1: the leader's AppendEntries leave now, its own write finishes later; a
-        // crash before then loses the entries from its disk (and the core must not have
-        // counted its own copy toward a commit).
-        for (const m of rd.messages) if (isAppend(m)) this.network.send(m, this.time);
-        node.writing = rd;
-        // The checker must see this Ready as it was, not the core's state when the write lands.
-        const asOfReady = this.checker ? core.status() : undefined;
-        this.schedule(this.time + this.leaderWriteMs, () => {
-          if (node.core !== core || node.writing !== rd) return; // crashed: the write never landed
-          node.writing = null;
-          // This Ready first (storage writes land in order), then whatever waited behind it.
-          this.handleReady(node, core, rd, (m) => !isAppend(m), asOfReady);
-          this.activity(node, () => undefined);
-        });
-        return;
-      }
-      this.handleReady(node, core, rd, () => true);
+  private raftEvents(node: SimNode, events: RaftEvent[]): void {
+    for (const event of events) {
+      if (event.kind !== 'role') continue;
+      node.leading = event.role === 'leader';
+      if (node.leading) this.counters.elections++;
+    }
+    if (this.listeners.length > 0) {
+      for (const event of events) this.emit({ at: this.time, node: node.id, type: 'raft', event });
     }
   }
 
-  /** PERSIST, SEND (the messages `send` picks), APPLY, advance one Ready, and show the checker. */
-  private handleReady(node: SimNode, core: RaftCore, rd: Ready, send: (m: Message) => boolean, asOfReady?: RaftStatus): void {
-    if (this.bugs.unpersistedVote) {
-      // Broken on purpose: store the previous Ready's hard state, keep this one in memory.
-      persist(node.durable, node.lagging, rd.entries);
-      node.lagging = rd.hardState;
-    } else {
-      persist(node.durable, rd.hardState, rd.entries);
-    }
-    for (const m of rd.messages) if (send(m)) this.network.send(m, this.time);
-    for (const e of rd.committedEntries) {
-      node.stateMachine!.apply(e);
-      node.applied = e.index;
-    }
+  private applied(node: SimNode, entries: Entry[]): void {
+    const sm = node.stateMachine;
+    if (!sm) return;
+    for (const e of entries) sm.apply(e);
+    node.applied = entries[entries.length - 1]!.index;
     if (node.applied > this.counters.highestApplied) this.counters.highestApplied = node.applied;
+  }
+
+  /** A Ready was persisted, sent, applied and advanced: fold it into the trace and show the checker. */
+  private readyHandled(node: SimNode, status: RaftStatus, rd: Ready): void {
+    this.counters.readies++;
     const t = this.trace;
     t.add((Trace.Ready << 4) | node.id);
     if (rd.hardState) {
@@ -521,14 +547,7 @@ export class Simulator {
       t.add(rd.hardState.votedFor ?? 0);
     }
     t.add((rd.entries.length * 4096 + rd.messages.length) * 4096 + rd.committedEntries.length);
-    for (const event of rd.events) {
-      if (event.kind === 'role' && event.role === 'leader') this.counters.elections++;
-    }
-    if (this.listeners.length > 0) {
-      for (const event of rd.events) this.emit({ at: this.time, node: node.id, type: 'raft', event });
-    }
-    core.advance(rd);
-    if (this.checker) this.observe(node, asOfReady ?? core.status(), rd.entries, rd.committedEntries);
+    if (this.checker) this.observe(node, status, rd.entries, rd.committedEntries);
   }
 
   private observe(node: SimNode, s: RaftStatus, written: Entry[], appliedEntries: Entry[]): void {
@@ -557,8 +576,9 @@ export class Simulator {
   }
 
   private nodeStatus(n: SimNode): SimNodeStatus {
-    if (!n.core) {
-      const hs = n.durable.hardState;
+    const core = n.host.raft();
+    if (!core) {
+      const { hardState: hs, entries } = n.disk.load();
       return {
         id: n.id,
         up: false,
@@ -568,11 +588,11 @@ export class Simulator {
         leader: null,
         commit: 0,
         applied: 0,
-        lastIndex: n.durable.entries.length,
-        log: n.durable.entries,
+        lastIndex: entries.length,
+        log: entries,
       };
     }
-    const s = n.core.status();
+    const s = core.status();
     return {
       id: n.id,
       up: true,
@@ -583,7 +603,7 @@ export class Simulator {
       commit: s.commitIndex,
       applied: n.applied,
       lastIndex: s.lastIndex,
-      log: n.core.log(),
+      log: core.log(),
     };
   }
 
@@ -597,8 +617,4 @@ export class Simulator {
   private emit(e: SimEvent): void {
     for (const l of this.listeners) l(e);
   }
-}
-
-function isAppend(m: Message): boolean {
-  return m.type === 'AppendEntries';
 }

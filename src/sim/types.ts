@@ -1,6 +1,6 @@
 import type { InvariantChecker } from '../check/invariants.js';
 import type { Violation } from '../check/observation.js';
-import type { Entry, Index, NodeId, RaftBugs, RaftConfig, RaftCore, RaftEvent, Role, Term } from '../raft/types.js';
+import type { Entry, HardState, Index, NodeId, RaftBugs, RaftConfig, RaftCore, RaftEvent, Role, Term } from '../raft/types.js';
 
 /**
  * Switches that break Raft on purpose, so the safety checks can be shown to bite: the core's own
@@ -13,6 +13,13 @@ export interface SimBugs extends RaftBugs {
    * crash forgets it (breaks §5.2's "updated on stable storage before responding to RPCs").
    */
   unpersistedVote?: boolean;
+}
+
+/** What a simulated node's stable storage holds: its hard state and its log. */
+export interface DurableRecord {
+  hardState: HardState;
+  /** Entries 1..N in order (index i at position i - 1). */
+  entries: Entry[];
 }
 
 /** What the simulator applies committed entries to; src/kv's state machine fits behind this. */

@@ -39,8 +39,11 @@ export interface Storage {
    * replaces every stored entry it covers, and the stored entries after it are kept only if the
    * stored entry at its index has its term (otherwise the whole stored log goes). The entries
    * of the same call then follow it. A snapshot not newer than the stored one is ignored.
+   *
+   * Returns nothing when the state is stored on return (the host's Ready loop then goes on
+   * synchronously), or a then-able that settles once it is (a Promise for a file's fsync).
    */
-  save(hardState: HardState | null, entries: Entry[], snapshot?: Snapshot | null): void | Promise<void>;
+  save(hardState: HardState | null, entries: Entry[], snapshot?: Snapshot | null): void | PromiseLike<void>;
   close(): Promise<void>;
   /** What a crashed node's panel shows it kept: term, vote, log length, snapshot point. */
   summary(): { term: number; votedFor: number | null; lastIndex: number; snapshotIndex: number; snapshotTerm: number };

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvariantChecker } from '../../src/check/invariants.js';
-import type { Entry, Message } from '../../src/raft/types.js';
-import { emptyRecord, persist } from '../../src/sim/durable-record.js';
+import type { Message } from '../../src/raft/types.js';
 import type { RecordingStateMachine } from '../../src/sim/recording-state-machine.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import type { SimEvent } from '../../src/sim/types.js';
-
-function e(index: number, term: number, data = `c${index}`): Entry {
-  return { index, term, type: 'normal', data };
-}
 
 /** Elects a leader within 5 simulated seconds or fails the test. */
 function electLeader(sim: Simulator): number {
@@ -27,19 +22,6 @@ function commitEverywhere(sim: Simulator, data: string): number {
   expect(done).toBe(true);
   return r.index;
 }
-
-describe('durable record', () => {
-  it('appends, and an entry at a stored index replaces the stored suffix from there (§5.3)', () => {
-    const rec = emptyRecord();
-    persist(rec, { term: 1, votedFor: 2, commit: 0 }, [e(1, 1), e(2, 1), e(3, 1)]);
-    persist(rec, null, [e(2, 2, 'x')]);
-    expect(rec.entries).toEqual([e(1, 1), e(2, 2, 'x')]);
-    expect(rec.hardState).toEqual({ term: 1, votedFor: 2, commit: 0 });
-    persist(rec, { term: 3, votedFor: null, commit: 1 }, []);
-    expect(rec.hardState.term).toBe(3);
-    expect(() => persist(rec, null, [e(5, 3)])).toThrow(/gap/);
-  });
-});
 
 describe('Simulator', () => {
   it('elects one leader and commits a proposal on every node, applied in order', () => {
