@@ -1,8 +1,8 @@
-import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Entry, HardState, Index, NodeId, Snapshot, Term } from '../raft/types.js';
 import { assertCrc32Available } from './crc32.js';
 import { isNotFound, removeIfExists, tempPathFor } from './durable-fs.js';
+import { type FileSystem, nodeFileSystem } from './file-system.js';
 import { readHardStateFile, writeHardStateFile } from './hard-state-file.js';
 import { LogFile } from './log-file.js';
 import { encodeBaseRecord, encodeCommitRecord, encodeEntryRecord, encodeTruncateRecord } from './log-record.js';
@@ -20,7 +20,10 @@ export const LOG_FILE_NAME = 'log.bin';
 /** The hard-state file's name inside a node's folder. */
 export const HARD_STATE_FILE_NAME = 'hard-state.bin';
 
-/** Folders with an open FileStorage in this process: two writers on one log would interleave. */
+/**
+ * Folders of the real file system with an open FileStorage in this process: two writers on one
+ * log would interleave. (An in-memory file system is the simulator's: its crash abandons storage.)
+ */
 const openDirs = new Set<string>();
 
 export interface FileStorageOptions {
@@ -35,6 +38,8 @@ export interface FileStorageOptions {
    * boundary (lost records, not a torn write) from a whole one. Default 1000.
    */
   hardStateRefreshMs?: number;
+  /** Where the files live: the real file system by default (the simulator passes an in-memory one). */
+  fs?: FileSystem;
 }
 
 /**
@@ -104,6 +109,7 @@ export class FileStorage implements Storage {
     private readonly compactAfter: number,
     private readonly refreshMs: number,
     fileCommit: Index,
+    private readonly fs: FileSystem,
   ) {
     this.fileCommit = fileCommit;
     this.entries = recovered.entries;
@@ -125,6 +131,7 @@ export class FileStorage implements Storage {
    */
   static async open(dir: string, options: FileStorageOptions = {}): Promise<FileStorage> {
     assertCrc32Available();
+    if ((options.fs ?? nodeFileSystem) !== nodeFileSystem) return FileStorage.recover(dir, options);
     const key = resolve(dir);
     if (openDirs.has(key)) {
       throw new Error(`file storage in ${dir} is already open: close it before opening it again`);
@@ -139,20 +146,21 @@ export class FileStorage implements Storage {
   }
 
   private static async recover(dir: string, options: FileStorageOptions): Promise<FileStorage> {
-    await mkdir(dir, { recursive: true });
+    const fs = options.fs ?? nodeFileSystem;
+    await fs.mkdir(dir, { recursive: true });
     const logPath = join(dir, LOG_FILE_NAME);
     const hardStatePath = join(dir, HARD_STATE_FILE_NAME);
     // Debris of a replace or compaction that a crash interrupted: the real files are intact.
-    await removeIfExists(tempPathFor(logPath));
-    await removeIfExists(tempPathFor(hardStatePath));
-    await removeSnapshotDebris(dir);
+    await removeIfExists(tempPathFor(logPath), fs);
+    await removeIfExists(tempPathFor(hardStatePath), fs);
+    await removeSnapshotDebris(dir, fs);
 
     // Check everything before changing anything: a file that throws is left as it was.
-    const stored = await readHardStateFile(hardStatePath);
-    const logExisted = await exists(logPath);
-    const scan = await LogFile.read(logPath);
+    const stored = await readHardStateFile(hardStatePath, fs);
+    const logExisted = await exists(logPath, fs);
+    const scan = await LogFile.read(logPath, fs);
     const replayed = replayLog(scan.records, logPath);
-    const recovered = await recoverSnapshot(dir, logPath, replayed);
+    const recovered = await recoverSnapshot(dir, logPath, replayed, fs);
     const { entries } = recovered;
     const lastIndex = recovered.base.index + entries.length;
     if (stored === null && lastIndex > 0) {
@@ -181,12 +189,12 @@ export class FileStorage implements Storage {
     // The log's last commit record is the latest commit saved (it may be lower than the file's:
     // a restarted core relearns its commit index from zero, Figure 2).
     if (replayed.commit !== null) hardState.commit = replayed.commit;
-    const opened = await LogFile.open(logPath, scan);
+    const opened = await LogFile.open(logPath, scan, fs);
     const reports: RecoveryReport[] = [...recovered.reports];
     if (opened.report !== null) reports.push(opened.report);
     if (stored === null && !logExisted) {
       // A new node: create its hard-state file too, so that a file missing later means a loss.
-      await writeHardStateFile(hardStatePath, hardState).catch(async (err: unknown) => {
+      await writeHardStateFile(hardStatePath, hardState, fs).catch(async (err: unknown) => {
         await opened.log.close();
         throw new StorageFailureError(dir, err);
       });
@@ -207,6 +215,7 @@ export class FileStorage implements Storage {
       options.compactAfterDeadRecords ?? 4096,
       options.hardStateRefreshMs ?? 1000,
       fileCommit,
+      fs,
     );
   }
 
@@ -250,7 +259,9 @@ export class FileStorage implements Storage {
       .then(() => (this.failure === null ? this.refreshFileCommit(0) : undefined))
       .catch(() => undefined) // the log is whole either way; only the file's commit stays older
       .then(() => this.log.close())
-      .finally(() => openDirs.delete(resolve(this.dir)));
+      .finally(() => {
+        if (this.fs === nodeFileSystem) openDirs.delete(resolve(this.dir));
+      });
     return this.closing;
   }
 
@@ -296,7 +307,7 @@ export class FileStorage implements Storage {
         // With the commit index the log already holds: the new one is durable only after the
         // log write below, and the file must never claim more than the log has.
         const fileCommit = Math.max(this.fileCommit, current.commit);
-        await writeHardStateFile(join(this.dir, HARD_STATE_FILE_NAME), { ...next, commit: fileCommit });
+        await writeHardStateFile(join(this.dir, HARD_STATE_FILE_NAME), { ...next, commit: fileCommit }, this.fs);
         this.fileCommit = fileCommit;
         this.lastFileWriteAt = Date.now();
         this.hardStateWriteCount++;
@@ -336,7 +347,7 @@ export class FileStorage implements Storage {
   private async refreshFileCommit(minAgeMs: number): Promise<void> {
     const { commit } = this.hardState;
     if (commit <= this.fileCommit || Date.now() - this.lastFileWriteAt < minAgeMs) return;
-    await writeHardStateFile(join(this.dir, HARD_STATE_FILE_NAME), this.hardState);
+    await writeHardStateFile(join(this.dir, HARD_STATE_FILE_NAME), this.hardState, this.fs);
     this.fileCommit = commit;
     this.lastFileWriteAt = Date.now();
     this.commitRefreshCount++;
@@ -356,7 +367,7 @@ export class FileStorage implements Storage {
    * match our log (installed from the leader over a conflicting log), holds nothing before it.
    */
   private async storeSnapshot(snapshot: Snapshot): Promise<void> {
-    await writeSnapshotFile(this.dir, snapshot);
+    await writeSnapshotFile(this.dir, snapshot, this.fs);
     const at = this.entries[snapshot.index - this.base.index - 1];
     if (at === undefined || at.term !== snapshot.term) {
       await this.rewriteLog({ index: snapshot.index, term: snapshot.term }, []);
@@ -366,7 +377,7 @@ export class FileStorage implements Storage {
     compactEntries(this.entries, this.base, snapshot);
     this.base = { index: snapshot.index, term: snapshot.term };
     this.snapshot = snapshot;
-    await removeSnapshotsBefore(this.dir, this.fileBase.index);
+    await removeSnapshotsBefore(this.dir, this.fileBase.index, this.fs);
   }
 
   /** Replaces the log file with `entries` after `base` and the commit index (atomically). */
@@ -384,9 +395,9 @@ export class FileStorage implements Storage {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+async function exists(path: string, fs: FileSystem): Promise<boolean> {
   try {
-    await stat(path);
+    await fs.stat(path);
     return true;
   } catch (err) {
     if (isNotFound(err)) return false;

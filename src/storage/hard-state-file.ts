@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { HardState } from '../raft/types.js';
 import { isNotFound, replaceFileAtomically } from './durable-fs.js';
+import { type FileSystem, nodeFileSystem } from './file-system.js';
 import { copyHardState, hardStateProblem } from './log-rules.js';
 import { checkRecordAt, encodeRecords, RECORD_HEADER_BYTES } from './record-codec.js';
 import { StorageCorruptionError } from './storage-error.js';
@@ -18,10 +18,10 @@ import { StorageCorruptionError } from './storage-error.js';
  * {@link StorageCorruptionError}: a replaced-atomically file is never empty or torn, so damage
  * here is never guessed around (an emptied file would silently forget the term and the vote).
  */
-export async function readHardStateFile(path: string): Promise<HardState | null> {
+export async function readHardStateFile(path: string, fs: FileSystem = nodeFileSystem): Promise<HardState | null> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = await fs.readFile(path);
   } catch (err) {
     if (isNotFound(err)) return null;
     throw err;
@@ -54,7 +54,7 @@ export async function readHardStateFile(path: string): Promise<HardState | null>
 }
 
 /** Durably replaces the hard state at `path` (temp file, fsync, rename, fsync the folder). */
-export async function writeHardStateFile(path: string, hardState: HardState): Promise<void> {
+export async function writeHardStateFile(path: string, hardState: HardState, fs: FileSystem = nodeFileSystem): Promise<void> {
   const payload = Buffer.from(JSON.stringify(copyHardState(hardState)), 'utf8');
-  await replaceFileAtomically(path, encodeRecords([payload]));
+  await replaceFileAtomically(path, encodeRecords([payload]), fs);
 }

@@ -1,6 +1,6 @@
-import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsyncDir, isNotFound, tempPathFor, writeAll } from './durable-fs.js';
+import { type FileHandleLike, type FileSystem, nodeFileSystem } from './file-system.js';
 import { scanRecords, type ScanResult } from './record-codec.js';
 import type { RecoveryReport } from './types.js';
 
@@ -14,7 +14,8 @@ export class LogFile {
 
   private constructor(
     readonly path: string,
-    private handle: FileHandle,
+    private handle: FileHandleLike,
+    private readonly fs: FileSystem,
   ) {}
 
   /**
@@ -22,10 +23,10 @@ export class LogFile {
    * followed by valid records throws (see `scanRecords`); a torn or corrupt last record comes
    * back as `tail`, for {@link LogFile.open} to cut once the caller has checked the rest.
    */
-  static async read(path: string): Promise<ScanResult> {
+  static async read(path: string, fs: FileSystem = nodeFileSystem): Promise<ScanResult> {
     let bytes: Buffer;
     try {
-      bytes = await readFile(path);
+      bytes = await fs.readFile(path);
     } catch (err) {
       if (!isNotFound(err)) throw err;
       bytes = Buffer.alloc(0);
@@ -37,8 +38,12 @@ export class LogFile {
    * Opens (creating if missing) the log at `path` for appending, first cutting off — durably —
    * the tail that {@link LogFile.read} found, and returns the report of that cut.
    */
-  static async open(path: string, scan: ScanResult): Promise<{ log: LogFile; report: RecoveryReport | null }> {
-    const handle = await open(path, 'a');
+  static async open(
+    path: string,
+    scan: ScanResult,
+    fs: FileSystem = nodeFileSystem,
+  ): Promise<{ log: LogFile; report: RecoveryReport | null }> {
+    const handle = await fs.open(path, 'a');
     try {
       if (scan.tail !== null) {
         // Cut durably before anything is appended after the good prefix.
@@ -46,7 +51,7 @@ export class LogFile {
         await handle.sync();
       }
       // The file may have just been created: make its name durable too.
-      await fsyncDir(dirname(path));
+      await fsyncDir(dirname(path), fs);
     } catch (err) {
       await handle.close();
       throw err;
@@ -60,7 +65,7 @@ export class LogFile {
             droppedBytes: scan.tail.droppedBytes,
             reason: `cut off a torn or corrupt last record: ${scan.tail.reason}`,
           };
-    return { log: new LogFile(path, handle), report };
+    return { log: new LogFile(path, handle, fs), report };
   }
 
   /** Appends `data` (whole records) with ONE write and ONE fsync: durable when this resolves. */
@@ -76,7 +81,7 @@ export class LogFile {
    */
   async rewrite(data: Uint8Array): Promise<void> {
     const temp = tempPathFor(this.path);
-    const fresh = await open(temp, 'w');
+    const fresh = await this.fs.open(temp, 'w');
     try {
       await writeAll(fresh, data);
       await fresh.sync();
@@ -84,10 +89,10 @@ export class LogFile {
     } finally {
       await fresh.close();
     }
-    await rename(temp, this.path);
-    await fsyncDir(dirname(this.path));
+    await this.fs.rename(temp, this.path);
+    await fsyncDir(dirname(this.path), this.fs);
     const old = this.handle;
-    this.handle = await open(this.path, 'a');
+    this.handle = await this.fs.open(this.path, 'a');
     await old.close();
   }
 

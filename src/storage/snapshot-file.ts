@@ -1,5 +1,5 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type FileSystem, nodeFileSystem } from './file-system.js';
 import type { Index, Snapshot } from '../raft/types.js';
 import { fsyncDir, replaceFileAtomically, tempPathFor } from './durable-fs.js';
 import { snapshotProblem } from './log-rules.js';
@@ -23,15 +23,15 @@ export function snapshotFileName(index: Index): string {
 }
 
 /** Writes `snapshot` durably into `dir` (temp file, fsync, rename, fsync the folder). */
-export async function writeSnapshotFile(dir: string, snapshot: Snapshot): Promise<void> {
+export async function writeSnapshotFile(dir: string, snapshot: Snapshot, fs: FileSystem = nodeFileSystem): Promise<void> {
   const { index, term, voters, learners, data } = snapshot;
   const payload = Buffer.from(JSON.stringify({ index, term, voters, learners, data }), 'utf8');
-  await replaceFileAtomically(join(dir, snapshotFileName(index)), encodeRecords([payload]));
+  await replaceFileAtomically(join(dir, snapshotFileName(index)), encodeRecords([payload]), fs);
 }
 
 /** Reads and checks one snapshot file; throws a {@link StorageCorruptionError} on any damage. */
-export async function readSnapshotFile(path: string, expectedIndex: Index): Promise<Snapshot> {
-  const bytes = await readFile(path);
+export async function readSnapshotFile(path: string, expectedIndex: Index, fs: FileSystem = nodeFileSystem): Promise<Snapshot> {
+  const bytes = await fs.readFile(path);
   const check = checkRecordAt(bytes, 0);
   if (!('size' in check)) throw new StorageCorruptionError(path, 0, `snapshot record: ${check.problem}`);
   if (check.size !== bytes.length)
@@ -56,9 +56,9 @@ export async function readSnapshotFile(path: string, expectedIndex: Index): Prom
 }
 
 /** The snapshot files in `dir`, newest (highest index) first. */
-export async function listSnapshotFiles(dir: string): Promise<{ path: string; index: Index }[]> {
+export async function listSnapshotFiles(dir: string, fs: FileSystem = nodeFileSystem): Promise<{ path: string; index: Index }[]> {
   const found: { path: string; index: Index }[] = [];
-  for (const name of await readdir(dir)) {
+  for (const name of await fs.readdir(dir)) {
     const m = NAME.exec(name);
     if (m) found.push({ path: join(dir, name), index: Number(m[1]) });
   }
@@ -66,9 +66,9 @@ export async function listSnapshotFiles(dir: string): Promise<{ path: string; in
 }
 
 /** Removes the debris of snapshot writes a crash cut short (their real files never appeared). */
-export async function removeSnapshotDebris(dir: string): Promise<void> {
-  for (const name of await readdir(dir)) {
-    if (name.startsWith('snapshot-') && name.endsWith('.snap.tmp')) await rm(join(dir, name), { force: true });
+export async function removeSnapshotDebris(dir: string, fs: FileSystem = nodeFileSystem): Promise<void> {
+  for (const name of await fs.readdir(dir)) {
+    if (name.startsWith('snapshot-') && name.endsWith('.snap.tmp')) await fs.rm(join(dir, name), { force: true });
   }
 }
 
@@ -78,11 +78,12 @@ export async function removeSnapshotDebris(dir: string): Promise<void> {
  */
 export async function newestValidSnapshot(
   dir: string,
+  fs: FileSystem = nodeFileSystem,
 ): Promise<{ snapshot: Snapshot | null; path: string | null; reports: RecoveryReport[] }> {
   const reports: RecoveryReport[] = [];
-  for (const file of await listSnapshotFiles(dir)) {
+  for (const file of await listSnapshotFiles(dir, fs)) {
     try {
-      return { snapshot: await readSnapshotFile(file.path, file.index), path: file.path, reports };
+      return { snapshot: await readSnapshotFile(file.path, file.index, fs), path: file.path, reports };
     } catch (err) {
       if (!(err instanceof StorageCorruptionError)) throw err;
       reports.push({
@@ -97,14 +98,14 @@ export async function newestValidSnapshot(
 }
 
 /** Deletes the snapshot files below `index`: the log no longer reaches back to them. */
-export async function removeSnapshotsBefore(dir: string, index: Index): Promise<void> {
+export async function removeSnapshotsBefore(dir: string, index: Index, fs: FileSystem = nodeFileSystem): Promise<void> {
   let removed = false;
-  for (const file of await listSnapshotFiles(dir)) {
+  for (const file of await listSnapshotFiles(dir, fs)) {
     if (file.index >= index) continue;
-    await rm(file.path, { force: true });
+    await fs.rm(file.path, { force: true });
     removed = true;
   }
-  if (removed) await fsyncDir(dir);
+  if (removed) await fsyncDir(dir, fs);
 }
 
 /** Where a snapshot file is staged while it is written (a leftover one is a crash's debris). */

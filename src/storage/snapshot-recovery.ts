@@ -4,6 +4,7 @@ import { compactEntries, type LogBase } from './log-rules.js';
 import { newestValidSnapshot } from './snapshot-file.js';
 import { StorageCorruptionError } from './storage-error.js';
 import type { RecoveryReport } from './types.js';
+import { type FileSystem, nodeFileSystem } from './file-system.js';
 
 /**
  * Recovery's snapshot step (§7): the newest intact snapshot file, and the log entries after it
@@ -15,8 +16,9 @@ export async function recoverSnapshot(
   dir: string,
   logPath: string,
   replayed: ReplayResult,
+  fs: FileSystem = nodeFileSystem,
 ): Promise<{ snapshot: Snapshot | null; base: LogBase; entries: Entry[]; reports: RecoveryReport[] }> {
-  const { snapshot, reports } = await newestValidSnapshot(dir);
+  const { snapshot, reports } = await newestValidSnapshot(dir, fs);
   const fileBase = replayed.base;
   const damaged = reports.length > 0 ? ` (damaged: ${reports.map((r) => r.file).join(', ')})` : '';
   if (snapshot === null) {
