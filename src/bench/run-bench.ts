@@ -7,6 +7,7 @@ import { measureCoreThroughput } from './core-throughput.js';
 import { measureClusterThroughput, measureLatency } from './cluster-throughput.js';
 import { measureFailover } from './failover.js';
 import { measureReadThroughput, measureTransfer } from './reads-and-transfer.js';
+import { measurePacedSpeed } from './paced-speed.js';
 import { simSpeedFigures } from './sim-speed.js';
 import { checkSpeedFigure } from './check-speed.js';
 
@@ -40,6 +41,7 @@ export async function runBench(options: { quick: boolean }, out: BenchOutput): P
   report({ what: 'core: 3 pure cores in memory, batched', result: `${fmt(core.perSecond)} commits/s`, target: '≥ 300,000/s' });
 
   for (const f of simSpeedFigures(quick)) report(f);
+  report(await measurePacedSpeed(quick ? 20_000 : 60_000));
   report(checkSpeedFigure(quick));
 
   const dur = quick ? 1000 : 3000;

@@ -212,11 +212,8 @@ export class PacedClock implements Pacer {
       } finally {
         this.advancing = false;
       }
+      // (advance() itself gives the event loop a turn, so input and I/O go on at full speed.)
       this.boundary();
-      if (!Number.isFinite(this.speedFactor) && this.holds === 0) {
-        // As fast as possible, yet a turn of the event loop now and then for I/O and input.
-        await new Promise<void>((r) => setImmediate(r));
-      }
     }
     if (this.stopped || this.pausedFlag || this.holds > 0) return;
     // A frame boundary: draw, then wait for the wall clock to catch up.
