@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Index, NodeId, Term } from '../raft/types.js';
 import { FifoTimers } from './fifo-timers.js';
 import type { Scheduler } from './scheduler.js';
@@ -19,11 +20,18 @@ export interface ClientCluster<R> {
   ids: NodeId[];
   isUp(id: NodeId): boolean;
   leader(): NodeId | undefined;
+  /** Whether node `id` is up and still the leader of `term` (so an entry it took may yet commit). */
+  isLeading(id: NodeId, term: Term): boolean;
   propose(id: NodeId, data: string): ProposeOutcome<R>;
   /** Thesis §6.4: a read-only command answered without a log entry (index 0 until answered). */
   read(id: NodeId, command: string): ProposeOutcome<R>;
-  /** How long one attempt may wait for its entry before the client tries again (ms). */
+  /**
+   * How long the client waits on a proposal before it checks on it (ms). It proposes another
+   * copy only if the leader or its term changed meanwhile, or after {@link staleProposalMs}.
+   */
   attemptTimeoutMs: number;
+  /** After this long (ms) with the same leader and term, a proposal counts as stuck: propose again. */
+  staleProposalMs: number;
   /** How long to wait before asking again while there is no leader (ms). */
   retryDelayMs: number;
 }
@@ -32,9 +40,36 @@ export interface ClientCluster<R> {
 export type ResultMapper<R> = (result: R) => { value?: string | null; swapped?: boolean; error?: string };
 
 /**
+ * A client id for this run: 64 random bits (crypto), never derived from the seed. Sessions live
+ * in the replicated state machine and outlive the process in a data folder; an id reused by a
+ * new client would find its sequence numbers "already applied" (thesis §6.3).
+ */
+export function newClientId(): string {
+  return `c${randomBytes(8).toString('hex')}`;
+}
+
+/** A failed SubmitResult. */
+type Failure = Extract<SubmitResult, { ok: false }>;
+
+/** What one attempt on one node does: propose the request (a write) or ask for a read index (a read). */
+interface Attempt<R> {
+  run: (id: NodeId) => ProposeOutcome<R>;
+  /** A write takes effect once it commits; a read never does (it is never indeterminate). */
+  effects: boolean;
+}
+
+/**
  * A real client of the cluster with a session (thesis §6.3): every request gets a sequence
  * number that stays the same across retries, so a request that was applied but whose answer was
  * lost is not applied twice; `ack` tells the state machine which answers it may forget.
+ *
+ * The client id must be unique per run (random, never from the seed): a log reopened from its
+ * files remembers every session, and a new client with an old id would be answered from the
+ * old client's table without its command being applied.
+ *
+ * Retries do not snowball: a copy proposed to a leader that still leads in the same term may
+ * still commit, so the client keeps waiting for it instead of proposing another; it proposes
+ * again when the leader or the term changed, the copy was lost, or it waited far too long.
  */
 export class ClusterClient<R> {
   private nextSeq = 1;
@@ -65,13 +100,13 @@ export class ClusterClient<R> {
   }
 
   async submit(cmd: string, options: { to?: NodeId; timeoutMs?: number } = {}): Promise<SubmitResult> {
-    if (this.closed) return STOPPED;
+    if (this.closed) return stopped(false);
     const seq = this.nextSeq++;
     this.outstanding.add(seq);
     try {
       const deadline = this.scheduler.now() + (options.timeoutMs ?? 5000);
       const data = () => this.encode({ client: this.clientId, seq, ack: this.ack(), cmd });
-      const attempt = (id: NodeId) => this.cluster.propose(id, data());
+      const attempt: Attempt<R> = { run: (id) => this.cluster.propose(id, data()), effects: true };
       if (options.to !== undefined) return await this.submitTo(options.to, attempt, deadline);
       return await this.submitAnywhere(attempt, deadline);
     } finally {
@@ -85,9 +120,9 @@ export class ClusterClient<R> {
    * `to`, that node answers (a follower asks the leader for the read index).
    */
   async read(cmd: string, options: { to?: NodeId; timeoutMs?: number } = {}): Promise<SubmitResult> {
-    if (this.closed) return STOPPED;
+    if (this.closed) return stopped(false);
     const deadline = this.scheduler.now() + (options.timeoutMs ?? 5000);
-    const attempt = (id: NodeId) => this.cluster.read(id, cmd);
+    const attempt: Attempt<R> = { run: (id) => this.cluster.read(id, cmd), effects: false };
     if (options.to !== undefined) return this.submitTo(options.to, attempt, deadline);
     return this.submitAnywhere(attempt, deadline);
   }
@@ -98,69 +133,104 @@ export class ClusterClient<R> {
     return this.ackFloor;
   }
 
-  private async submitTo(id: NodeId, attempt: (id: NodeId) => ProposeOutcome<R>, deadline: number): Promise<SubmitResult> {
-    if (!this.cluster.isUp(id)) return { ok: false, error: 'down', message: `node ${id} is down` };
-    const r = attempt(id);
+  private async submitTo(id: NodeId, attempt: Attempt<R>, deadline: number): Promise<SubmitResult> {
+    // Nothing proposed yet: every early answer below certainly did not take effect.
+    if (!this.cluster.isUp(id)) return fail('down', `node ${id} is down`, false);
+    const r = attempt.run(id);
     if (!r.ok) {
-      if (r.down) return { ok: false, error: 'down', message: `node ${id} is down` };
+      if (r.down) return fail('down', `node ${id} is down`, false);
       return r.leader !== null
-        ? { ok: false, error: 'not_leader', message: `node ${id} is not the leader (the leader is ${r.leader})`, leader: r.leader }
-        : { ok: false, error: 'no_leader', message: `node ${id} is not the leader and knows of none` };
+        ? { ...fail('not_leader', `node ${id} is not the leader (the leader is ${r.leader})`, false), leader: r.leader }
+        : fail('no_leader', `node ${id} is not the leader and knows of none`, false);
     }
     const outcome = await this.within(r.applied, deadline - this.scheduler.now());
-    if (this.closed) return STOPPED;
-    if (outcome === 'timeout')
-      return { ok: false, error: 'timeout', message: `no commit within the timeout (index ${r.index} may still commit)` };
-    if (!outcome.applied)
-      return {
-        ok: false,
-        error: outcome.reason === 'crashed' ? 'down' : 'not_leader',
-        message: `node ${id} lost its entry at index ${r.index} (${outcome.reason})`,
-      };
+    if (this.closed) return stopped(attempt.effects);
+    if (outcome === 'timeout') return fail('timeout', `no commit within the timeout (index ${r.index} may still commit)`, attempt.effects);
+    if (!outcome.applied) {
+      // Superseded: another entry was applied at its index, so it never will be (§5.3, §5.4).
+      // Crashed: it may have reached a majority before the node went down.
+      return outcome.reason === 'crashed'
+        ? fail('down', `node ${id} crashed with the entry at index ${r.index} not yet applied there`, attempt.effects)
+        : fail('not_leader', `node ${id} lost its entry at index ${r.index}: a new leader replaced it`, false);
+    }
     return this.success(outcome.index ?? r.index, r.term, outcome.result);
   }
 
-  private async submitAnywhere(attempt: (id: NodeId) => ProposeOutcome<R>, deadline: number): Promise<SubmitResult> {
+  private async submitAnywhere(attempt: Attempt<R>, deadline: number): Promise<SubmitResult> {
     let lastProblem = 'no leader was found';
+    let lastError: Failure['error'] = 'no_leader';
     let redirects = 0;
-    while (this.scheduler.now() < deadline) {
-      if (this.closed) return STOPPED;
-      const target = this.pickTarget();
-      if (target === undefined) {
-        lastProblem = 'every node is down';
-        await this.sleep(Math.min(this.cluster.retryDelayMs, deadline - this.scheduler.now()));
-        continue;
-      }
-      const r = attempt(target);
-      if (!r.ok) {
-        this.leaderGuess = r.leader !== null && r.leader !== target && redirects < this.cluster.ids.length ? r.leader : undefined;
-        if (this.leaderGuess !== undefined) {
-          redirects++; // follow the redirect at once (bounded, in case hints go round)
+    /** Copies proposed that may still commit (not known to be replaced). */
+    let liveCopies = 0;
+    /** The copy being waited for, while its leader still leads in its term. */
+    let pending:
+      | { target: NodeId; term: Term; index: Index; since: number; applied: Extract<ProposeOutcome<R>, { ok: true }>['applied'] }
+      | undefined;
+    const left = (): number => deadline - this.scheduler.now();
+    const indeterminate = (): boolean => attempt.effects && liveCopies > 0;
+    while (left() > 0) {
+      if (this.closed) return stopped(indeterminate());
+      if (pending === undefined) {
+        const target = this.pickTarget();
+        if (target === undefined) {
+          lastProblem = 'every node is down';
+          lastError = liveCopies > 0 ? 'timeout' : 'down';
+          await this.sleep(Math.min(this.cluster.retryDelayMs, left()));
+          continue;
+        }
+        const r = attempt.run(target);
+        if (!r.ok) {
+          this.leaderGuess = r.leader !== null && r.leader !== target && redirects < this.cluster.ids.length ? r.leader : undefined;
+          if (this.leaderGuess !== undefined) {
+            redirects++; // follow the redirect at once (bounded, in case hints go round)
+            continue;
+          }
+          redirects = 0;
+          lastProblem = 'no leader right now (an election may be under way)';
+          lastError = 'no_leader';
+          await this.sleep(Math.min(this.cluster.retryDelayMs, left()));
           continue;
         }
         redirects = 0;
-        lastProblem = 'no leader right now (an election may be under way)';
-        await this.sleep(Math.min(this.cluster.retryDelayMs, deadline - this.scheduler.now()));
-        continue;
+        liveCopies++;
+        pending = { target, term: r.term, index: r.index, since: this.scheduler.now(), applied: r.applied };
       }
-      redirects = 0;
-      const wait = Math.min(this.cluster.attemptTimeoutMs, deadline - this.scheduler.now());
-      const outcome = await this.within(r.applied, wait);
-      if (this.closed) return STOPPED;
+      const outcome = await this.within(pending.applied, Math.min(this.cluster.attemptTimeoutMs, left()));
+      if (this.closed) return stopped(indeterminate());
+      const { target } = pending;
       if (outcome !== 'timeout' && outcome.applied) {
         this.leaderGuess = target;
-        return this.success(outcome.index ?? r.index, r.term, outcome.result);
+        return this.success(outcome.index ?? pending.index, pending.term, outcome.result);
       }
-      // Lost leadership, crashed, or no majority in time: retry with the same seq (§6.3).
+      if (outcome === 'timeout') {
+        // Still the leader of the same term, and no newer leader anywhere: the copy is in its log
+        // and may commit any moment; another copy would only queue behind it. Keep waiting,
+        // unless it has been far too long. (A deposed leader that has not heard of its successor
+        // still leads its old term: the newer leader elsewhere is what tells.)
+        const stuck = this.scheduler.now() - pending.since >= this.cluster.staleProposalMs;
+        lastError = 'timeout';
+        if (!stuck && this.cluster.leader() === target && this.cluster.isLeading(target, pending.term)) {
+          lastProblem = `leader ${target} has not committed it yet (index ${pending.index}, term ${pending.term})`;
+          continue;
+        }
+        lastProblem = stuck ? `node ${target} could not commit in time` : `node ${target} stopped leading term ${pending.term}`;
+      } else {
+        if (outcome.reason === 'superseded') liveCopies--;
+        lastProblem = `node ${target} lost the entry (${outcome.reason})`;
+        lastError = outcome.reason === 'crashed' ? 'down' : 'timeout';
+      }
+      // Leader or term changed, the copy was lost, or it is stuck: propose again with the same
+      // seq (§6.3), so whichever copy commits first is applied and the rest are answered from the session.
+      pending = undefined;
       this.leaderGuess = undefined;
-      lastProblem = outcome === 'timeout' ? `node ${target} could not commit in time` : `node ${target} lost the entry (${outcome.reason})`;
     }
-    return { ok: false, error: lastProblem.startsWith('no leader') ? 'no_leader' : 'timeout', message: `timed out: ${lastProblem}` };
+    return fail(lastError, `timed out: ${lastProblem}`, indeterminate());
   }
 
   private success(index: Index, term: Term, result: R): SubmitResult {
     const mapped = this.mapResult(result);
-    if (mapped.error) return { ok: false, error: 'invalid', message: mapped.error };
+    // The state machine refused it when applying it: it took effect as a refusal, nothing more.
+    if (mapped.error) return fail('invalid', mapped.error, false);
     const out: SubmitResult = { ok: true, index, term };
     if (mapped.value !== undefined) out.value = mapped.value;
     if (mapped.swapped !== undefined) out.swapped = mapped.swapped;
@@ -209,4 +279,11 @@ export class ClusterClient<R> {
   }
 }
 
-const STOPPED: SubmitResult = { ok: false, error: 'down', message: 'the cluster stopped before an answer came' };
+function fail(error: Failure['error'], message: string, indeterminate: boolean): Failure {
+  return { ok: false, error, message, indeterminate };
+}
+
+/** The cluster stopped: a request already proposed may have committed before it did. */
+function stopped(proposed: boolean): Failure {
+  return fail('down', 'the cluster stopped before an answer came', proposed);
+}

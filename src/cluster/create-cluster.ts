@@ -11,7 +11,7 @@ import type { Storage } from '../storage/types.js';
 import { KvStateMachine, parseKvCommand, encodeEnvelope, type KvResult } from '../kv/index.js';
 import { InvariantChecker } from '../check/invariants.js';
 import { ChangeWaiters } from './change-waiters.js';
-import { ClusterClient } from './client.js';
+import { ClusterClient, newClientId } from './client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { narrateDelivery } from './delivery-narration.js';
 import { InFlightMessages } from './in-flight.js';
@@ -103,14 +103,20 @@ export class RaftCluster implements Cluster {
     this.changes = new ChangeWaiters(this.scheduler);
     const [, emax] = options.electionTimeoutMs;
     this.client = new ClusterClient<KvResult>(
-      `c${root.int(0, 2 ** 31).toString(36)}`,
+      newClientId(),
       {
         ids: this.ids,
         isUp: (id) => this.hosts.get(id)?.up === true,
         leader: () => this.leader(),
+        isLeading: (id, term) => {
+          const host = this.hosts.get(id);
+          const s = host?.up ? host.raft()?.status() : undefined;
+          return s?.role === 'leader' && s.term === term;
+        },
         propose: (id, data) => this.hosts.get(id)?.propose(data) ?? { ok: false, leader: null, down: true },
         read: (id, command) => readAttempt(this.hosts.get(id), command),
         attemptTimeoutMs: 2 * emax,
+        staleProposalMs: 20 * emax,
         retryDelayMs: options.heartbeatMs,
       },
       this.scheduler,
@@ -180,10 +186,15 @@ export class RaftCluster implements Cluster {
 
   async submit(command: string, options: SubmitOptions = {}): Promise<SubmitResult> {
     const parsed = parseKvCommand(command);
-    if (!parsed.ok) return { ok: false, error: 'invalid', message: parsed.message };
+    if (!parsed.ok) return { ok: false, error: 'invalid', message: parsed.message, indeterminate: false };
     if (options.to !== undefined && !this.hosts.has(options.to))
-      return { ok: false, error: 'invalid', message: `unknown node ${options.to}: this cluster has nodes ${this.rangeText()}` };
-    if (this.stopped) return { ok: false, error: 'down', message: 'the cluster is stopped' };
+      return {
+        ok: false,
+        error: 'invalid',
+        message: `unknown node ${options.to}: this cluster has nodes ${this.rangeText()}`,
+        indeterminate: false,
+      };
+    if (this.stopped) return { ok: false, error: 'down', message: 'the cluster is stopped', indeterminate: false };
     // Thesis §6.4: a GET needs no log entry — ReadIndex answers it just as linearizably.
     if (parsed.op.type === 'get' && this.options.reads === 'readindex') return this.client.read(parsed.text, options);
     return this.client.submit(parsed.text, options);

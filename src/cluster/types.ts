@@ -47,6 +47,12 @@ export type SubmitResult =
       error: 'not_leader' | 'no_leader' | 'timeout' | 'invalid' | 'down';
       message: string;
       leader?: NodeId;
+      /**
+       * true: the command was proposed and may still take effect (a timeout, a leader lost, a
+       * node down); false: it certainly did not (invalid, not_leader with `to`, no leader ever
+       * reached). DESIGN.md's second wave.
+       */
+      indeterminate: boolean;
     };
 
 export interface SubmitOptions {

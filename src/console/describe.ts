@@ -12,18 +12,31 @@ function shown(value: string): string {
   return formatValue(value);
 }
 
+/** What a failure adds when the command was proposed: it is not lost, only unanswered. */
+export const MAY_STILL_COMMIT = 'it was proposed and may still commit (GET or look at the log to see)';
+
 /** The result line of a key-value command: `SET x = 1 → committed at index 7 (term 3)`. */
 export function describeSubmit(op: KvOp, text: string, r: SubmitResult): CommandOutcome {
   if (!r.ok) {
+    // indeterminate: proposed, so it may yet commit — never report it as simply failed.
+    const maybe = r.indeterminate === true;
     switch (r.error) {
       case 'no_leader':
-        return { ok: false, message: `${text} → ${NO_LEADER}` };
+        return {
+          ok: false,
+          message: maybe ? `${text} → the leader was lost before it answered: ${MAY_STILL_COMMIT}` : `${text} → ${NO_LEADER}`,
+        };
       case 'timeout':
-        return { ok: false, message: `${text} → no answer in time: it may or may not have been applied (${r.message})` };
+        return {
+          ok: false,
+          message: maybe
+            ? `${text} → no answer in time: ${MAY_STILL_COMMIT} (${r.message})`
+            : `${text} → no answer in time, not applied (${r.message})`,
+        };
       case 'not_leader':
-        return { ok: false, message: `${text} → refused: ${r.message}` };
+        return { ok: false, message: `${text} → refused: ${r.message}${maybe ? `; ${MAY_STILL_COMMIT}` : ''}` };
       default:
-        return { ok: false, message: `${text} → ${r.message}` };
+        return { ok: false, message: `${text} → ${r.message}${maybe ? `: ${MAY_STILL_COMMIT}` : ''}` };
     }
   }
   const at = `index ${r.index}`;

@@ -37,19 +37,28 @@ describe('runConsoleCommand: key-value commands go through submit', () => {
 
   it('says there is no leader when submit finds none, as a failure', async () => {
     const cluster = new FakeCluster();
-    cluster.answer = () => ({ ok: false, error: 'no_leader', message: 'no node is leading' });
+    cluster.answer = () => ({ ok: false, error: 'no_leader', message: 'no node is leading', indeterminate: false });
     expect(await executeConsoleLine(cluster, 'SET x = 1')).toEqual({
       ok: false,
       message: 'SET x = 1 → no leader right now — try again in a moment',
     });
   });
 
-  it('says a timed-out request may or may not have been applied', async () => {
+  it('says "may still commit" for every indeterminate failure, and never for one that certainly did not happen', async () => {
     const cluster = new FakeCluster();
-    cluster.answer = () => ({ ok: false, error: 'timeout', message: 'no answer within 5000 ms' });
-    const outcome = await executeConsoleLine(cluster, 'SET x = 1');
-    expect(outcome.ok).toBe(false);
-    expect(outcome.message).toContain('may or may not have been applied');
+    for (const error of ['timeout', 'no_leader', 'down', 'not_leader'] as const) {
+      cluster.answer = () => ({ ok: false, error, message: `the ${error} detail`, indeterminate: true });
+      const outcome = await executeConsoleLine(cluster, 'SET x = 1');
+      expect(outcome.ok, error).toBe(false);
+      expect(outcome.message, error).toContain('may still commit');
+      expect(outcome.message, error).not.toMatch(/try again in a moment|not applied/);
+      cluster.answer = () => ({ ok: false, error, message: `the ${error} detail`, indeterminate: false });
+      expect((await executeConsoleLine(cluster, 'SET x = 1')).message, error).not.toContain('may still commit');
+    }
+    cluster.answer = () => ({ ok: false, error: 'timeout', message: 'no answer within 5000 ms', indeterminate: true });
+    expect((await executeConsoleLine(cluster, 'SET x = 1')).message).toBe(
+      'SET x = 1 → no answer in time: it was proposed and may still commit (GET or look at the log to see) (no answer within 5000 ms)',
+    );
   });
 
   it('moves a virtual clock until the submit settles', async () => {

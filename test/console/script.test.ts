@@ -30,7 +30,7 @@ describe('runScript', () => {
 
   it('stops at the first command that fails, e.g. a SET with no leader', async () => {
     const cluster = new FakeCluster();
-    cluster.answer = () => ({ ok: false, error: 'no_leader', message: 'no leader' });
+    cluster.answer = () => ({ ok: false, error: 'no_leader', message: 'no leader', indeterminate: false });
     const result = await runScript(cluster, 'SET x = 1\ncrash 2', 'demo.txt');
     expect(result).toEqual({ ok: false, message: 'demo.txt:1: SET x = 1 → no leader right now — try again in a moment' });
     expect(cluster.calls).toEqual(['submit SET x = 1']);
