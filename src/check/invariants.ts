@@ -1,5 +1,6 @@
-import type { Entry, Index, NodeId, Role, Term } from '../raft/types.js';
+import type { Entry, Index, NodeId, Role, Snapshot, Term } from '../raft/types.js';
 import { describeEntry, entryEvidence, sameEntry } from './entry-facts.js';
+import { fingerprint, IndexWindow } from './index-window.js';
 import type { InvariantName, NodeObservation, RestartObservation, Violation } from './observation.js';
 
 export type { InvariantName, NodeObservation, RestartObservation, Violation } from './observation.js';
@@ -7,7 +8,9 @@ export type { InvariantName, NodeObservation, RestartObservation, Violation } fr
 /** What the checker remembers of one node. */
 interface NodeTrack {
   up: boolean;
-  /** The node's log as rebuilt from the written entries (index i at position i - 1). */
+  /** The index and term its latest snapshot covers (§7); `log` holds the entries after it. */
+  base: { index: Index; term: Term };
+  /** The node's log as rebuilt from the written entries (index i at position i - base - 1). */
   log: Entry[];
   /** The previous observation in this incarnation; null right after start or restart. */
   last: { role: Role; term: Term; commit: Index } | null;
@@ -79,13 +82,18 @@ export class InvariantChecker {
   /** §5.2: the one leader of each term. */
   private readonly leaders = new Map<Term, NodeId>();
   private topLeader: { node: NodeId; term: Term } | null = null;
-  /** Every (index, term) pair ever written, indexed by index then term. */
-  private readonly written: (RegisteredEntry | Map<Term, RegisteredEntry> | undefined)[] = [];
+  /**
+   * Every (index, term) pair ever written, indexed by index then term. Like the next three, it
+   * forgets what every node's snapshot covers (§7): no log holds those entries any more.
+   */
+  private readonly written = new IndexWindow<RegisteredEntry | Map<Term, RegisteredEntry>>();
   /** The committed entry at each index, as first reported. */
-  private readonly committed: (CommittedEntry | undefined)[] = [];
+  private readonly committed = new IndexWindow<CommittedEntry>();
   private committedMax: Index = 0;
   /** The entry first applied at each index. */
-  private readonly appliedAt: ({ entry: Entry; node: NodeId } | undefined)[] = [];
+  private readonly appliedAt = new IndexWindow<{ entry: Entry; node: NodeId }>();
+  /** The first snapshot seen at each index: its term, a fingerprint of its data, whose it was. */
+  private readonly snapshots = new IndexWindow<{ term: Term; print: string; node: NodeId }>();
   private readonly maxViolations: number;
   private readonly onViolation: ((v: Violation) => void) | undefined;
   private found: Violation[] = [];
@@ -108,13 +116,90 @@ export class InvariantChecker {
     if (!t.up) this.beginIncarnation(t);
     this.checkTerm(t, o.node, o.term, o.at, 'now has');
     this.checkVote(t, o.node, o.term, o.votedFor, o.at);
+    if (o.snapshot && o.snapshot.index > t.base.index) this.applySnapshot(t, o, o.snapshot);
     this.applyWrites(t, o);
     this.checkIndexOrder(t, o);
     if (o.role === 'leader') this.checkLeader(t, o);
     this.checkCommit(t, o);
     this.checkApplies(t, o);
     t.last = { role: o.role, term: o.term, commit: o.commit };
+    if (o.snapshot) this.forgetCovered();
     return this.found;
+  }
+
+  /**
+   * §7: a snapshot holds committed entries only, so the entry it ends with is the committed one
+   * there, and (§5.4.3 State Machine Safety) two snapshots at one index hold the same state.
+   * Then the node's log loses what it covers, keeping what follows only if it matches.
+   */
+  private applySnapshot(t: NodeTrack, o: NodeObservation, snap: Snapshot): void {
+    this.count('state-machine-safety');
+    if (snap.index > o.commit) {
+      this.violation(
+        'state-machine-safety',
+        o.at,
+        `node ${o.node} stored a snapshot up to index ${snap.index} past its commit index ${o.commit}`,
+        {
+          nodes: [o.node],
+          index: snap.index,
+          term: snap.term,
+        },
+      );
+    }
+    this.checkSnapshot(o.node, snap, o.at);
+    const at = this.entryAt(t, snap.index);
+    if (at !== undefined && at.term === snap.term) t.log.splice(0, snap.index - t.base.index);
+    else t.log = [];
+    t.base = { index: snap.index, term: snap.term };
+    // Installed from the leader: the state machine now stands at the snapshot.
+    if (snap.index > t.applied) t.applied = snap.index;
+    if (t.commitChecked < snap.index) t.commitChecked = snap.index;
+  }
+
+  /** A snapshot against the committed entry at its index and every other snapshot there. */
+  private checkSnapshot(node: NodeId, snap: Snapshot, at: number): void {
+    const c = this.committed.get(snap.index);
+    if (c !== undefined && c.entry.term !== snap.term) {
+      this.violation(
+        'state-machine-safety',
+        at,
+        `node ${node}'s snapshot ends at index ${snap.index} with term ${snap.term}, but the entry committed there is ${describeEntry(c.entry)}`,
+        { nodes: [node, c.node], index: snap.index, term: snap.term },
+      );
+    }
+    const print = fingerprint(snap.data);
+    const other = this.snapshots.get(snap.index);
+    if (other === undefined) {
+      this.snapshots.set(snap.index, { term: snap.term, print, node });
+    } else if (other.term !== snap.term || other.print !== print) {
+      this.violation(
+        'state-machine-safety',
+        at,
+        `nodes ${other.node} and ${node} hold different snapshots at index ${snap.index}: the state machines disagree`,
+        { nodes: [other.node, node], index: snap.index, term: snap.term },
+      );
+    }
+  }
+
+  /** Drops what every node's snapshot covers: no log can write, commit or apply it again. */
+  private forgetCovered(): void {
+    let floor = Number.POSITIVE_INFINITY;
+    for (const t of this.nodes.values()) floor = Math.min(floor, t.base.index);
+    // In steps, so the arrays are not spliced on every snapshot.
+    if (!Number.isFinite(floor) || floor - this.written.first < 1024) return;
+    this.written.dropBelow(floor);
+    this.committed.dropBelow(floor);
+    this.appliedAt.dropBelow(floor);
+    this.snapshots.dropBelow(floor);
+  }
+
+  /** The entry at `index` in a node's log, if it holds one (not covered by its snapshot). */
+  private entryAt(t: NodeTrack, index: Index): Entry | undefined {
+    return index > t.base.index ? t.log[index - t.base.index - 1] : undefined;
+  }
+
+  private lastIndexOf(t: NodeTrack): Index {
+    return t.base.index + t.log.length;
   }
 
   /** A node crashed: everything volatile about it is gone. */
@@ -142,39 +227,66 @@ export class InvariantChecker {
     } else {
       this.checkVote(t, r.node, r.term, r.votedFor, r.at);
     }
-    // Entries it knew committed must have been stored before it said so (Figure 2).
+    // Entries it knew committed must have been stored before it said so (Figure 2): in its log,
+    // or in a snapshot that covers them.
     this.count('commit-monotonic');
-    for (let i = 1; i <= Math.min(t.commitBeforeCrash, t.log.length); i++) {
-      if (!sameEntry(t.log[i - 1], r.entries[i - 1])) {
+    const snap = r.snapshot ?? null;
+    const base = snap === null ? { index: 0, term: 0 } : { index: snap.index, term: snap.term };
+    const back: NodeTrack = { ...t, base, log: r.entries as Entry[] };
+    const lost = Math.min(t.commitBeforeCrash, this.lastIndexOf(t));
+    for (let i = Math.max(t.base.index, base.index) + 1; i <= lost; i++) {
+      if (!sameEntry(this.entryAt(t, i), this.entryAt(back, i))) {
         this.violation(
           'commit-monotonic',
           r.at,
-          `node ${r.node} lost committed entry ${i} (${describeEntry(t.log[i - 1])}) across a restart: it came back with ${describeEntry(r.entries[i - 1])}`,
+          `node ${r.node} lost committed entry ${i} (${describeEntry(this.entryAt(t, i))}) across a restart: it came back with ${describeEntry(this.entryAt(back, i))}`,
           {
             nodes: [r.node],
             index: i,
-            entries: [entryEvidence(r.node, i, t.log[i - 1]), entryEvidence(r.node, i, r.entries[i - 1])],
+            entries: [entryEvidence(r.node, i, this.entryAt(t, i)), entryEvidence(r.node, i, this.entryAt(back, i))],
           },
         );
         break;
       }
     }
-    const old = t.log;
+    if (snap !== null) this.checkSnapshot(r.node, snap, r.at);
+    const old = { base: t.base, log: t.log };
+    t.base = base;
     t.log = [];
     for (const e of r.entries) {
       // Only entries that differ from what it had are news for log matching.
-      if (!sameEntry(old[e.index - 1], e)) this.register(r.node, e, t.log[e.index - 2]?.term ?? 0, r.at);
+      const had = e.index > old.base.index ? old.log[e.index - old.base.index - 1] : undefined;
+      if (!sameEntry(had, e)) this.register(r.node, e, this.prevTermOf(t, e.index), r.at);
       t.log.push(e);
     }
     this.beginIncarnation(t);
+    t.applied = base.index;
+    t.commitChecked = base.index;
     t.commitBeforeCrash = 0;
+    if (snap !== null) this.forgetCovered();
     return this.found;
+  }
+
+  /** The term of the entry before `index` in a node's log (the snapshot's term at its end). */
+  private prevTermOf(t: NodeTrack, index: Index): Term {
+    if (index - 1 === t.base.index) return t.base.term;
+    return this.entryAt(t, index - 1)?.term ?? 0;
   }
 
   private track(node: NodeId): NodeTrack {
     let t = this.nodes.get(node);
     if (!t) {
-      t = { up: true, log: [], last: null, maxTerm: 0, votes: new Map(), applied: 0, commitChecked: 0, commitBeforeCrash: 0 };
+      t = {
+        up: true,
+        base: { index: 0, term: 0 },
+        log: [],
+        last: null,
+        maxTerm: 0,
+        votes: new Map(),
+        applied: 0,
+        commitChecked: 0,
+        commitBeforeCrash: 0,
+      };
       this.nodes.set(node, t);
     }
     return t;
@@ -234,8 +346,10 @@ export class InvariantChecker {
         });
       }
     }
-    if (k < 1 || k > t.log.length + 1) {
-      return this.violation('log-matching', o.at, `node ${o.node} wrote index ${k} with a log ending at ${t.log.length}: a gap`, {
+    const last = this.lastIndexOf(t);
+    if (k <= t.base.index || k > last + 1) {
+      const why = k <= t.base.index ? `inside its snapshot, which covers up to ${t.base.index}` : `with a log ending at ${last}: a gap`;
+      return this.violation('log-matching', o.at, `node ${o.node} wrote index ${k} ${why}`, {
         nodes: [o.node],
         index: k,
       });
@@ -245,8 +359,8 @@ export class InvariantChecker {
     const leading = t.last !== null && t.last.role === 'leader' && o.role === 'leader' && t.last.term === o.term;
     if (leading) this.count('leader-append-only');
     if (t.last !== null) this.count('commit-monotonic');
-    for (let i = k; i <= t.log.length; i++) {
-      const before = t.log[i - 1];
+    for (let i = k; i <= last; i++) {
+      const before = this.entryAt(t, i);
       const after = i <= newLast ? w[i - k] : undefined;
       if (sameEntry(before, after)) continue;
       const evidence = {
@@ -273,9 +387,9 @@ export class InvariantChecker {
       }
       break;
     }
-    if (k <= t.log.length) t.log.length = k - 1;
+    if (k <= last) t.log.length = k - 1 - t.base.index;
     for (const e of w) {
-      this.register(o.node, e, t.log[e.index - 2]?.term ?? 0, o.at);
+      this.register(o.node, e, this.prevTermOf(t, e.index), o.at);
       t.log.push(e);
     }
   }
@@ -285,10 +399,10 @@ export class InvariantChecker {
     this.count('log-matching');
     // Nearly every index only ever holds one term: keep that record bare, and make a map only
     // when a second term shows up there (this checker runs live on every cluster).
-    const slot = this.written[e.index];
+    const slot = this.written.get(e.index);
     let r: RegisteredEntry | undefined;
     if (slot === undefined) {
-      this.written[e.index] = { entry: e, node, prevTerm };
+      this.written.set(e.index, { entry: e, node, prevTerm });
       return;
     } else if (slot instanceof Map) {
       r = slot.get(e.term);
@@ -297,10 +411,13 @@ export class InvariantChecker {
         return;
       }
     } else if (slot.entry.term !== e.term) {
-      this.written[e.index] = new Map([
-        [slot.entry.term, slot],
-        [e.term, { entry: e, node, prevTerm }],
-      ]);
+      this.written.set(
+        e.index,
+        new Map([
+          [slot.entry.term, slot],
+          [e.term, { entry: e, node, prevTerm }],
+        ]),
+      );
       return;
     } else {
       r = slot;
@@ -337,8 +454,9 @@ export class InvariantChecker {
   /** Figure 2: lastApplied ≤ commitIndex ≤ last log index, and the reported last index is the log written. */
   private checkIndexOrder(t: NodeTrack, o: NodeObservation): void {
     this.count('index-order');
-    if (o.applied > o.commit || o.commit > o.lastIndex || o.lastIndex !== t.log.length) {
-      const why = o.lastIndex !== t.log.length ? `but the entries written end at ${t.log.length}` : 'out of order';
+    const last = this.lastIndexOf(t);
+    if (o.applied > o.commit || o.commit > o.lastIndex || o.lastIndex !== last) {
+      const why = o.lastIndex !== last ? `but the entries written end at ${last}` : 'out of order';
       this.violation('index-order', o.at, `node ${o.node} has applied ${o.applied}, commit ${o.commit}, lastIndex ${o.lastIndex}: ${why}`, {
         nodes: [o.node],
         term: o.term,
@@ -363,19 +481,20 @@ export class InvariantChecker {
     this.leaders.set(o.term, o.node);
     if (this.topLeader === null || o.term > this.topLeader.term) this.topLeader = { node: o.node, term: o.term };
     this.count('leader-completeness');
-    for (let i = 1; i <= this.committedMax; i++) {
-      const c = this.committed[i];
+    // What its snapshot covers was checked against the committed entries when it was stored.
+    for (let i = Math.max(this.committed.first, t.base.index + 1); i <= this.committedMax; i++) {
+      const c = this.committed.get(i);
       if (c === undefined || c.commitTerm >= o.term) continue;
-      if (!sameEntry(t.log[i - 1], c.entry)) {
+      if (!sameEntry(this.entryAt(t, i), c.entry)) {
         this.violation(
           'leader-completeness',
           o.at,
-          `node ${o.node} became leader of term ${o.term} without committed entry ${i} (${describeEntry(c.entry)}, committed by term ${c.commitTerm}); it has ${describeEntry(t.log[i - 1])}`,
+          `node ${o.node} became leader of term ${o.term} without committed entry ${i} (${describeEntry(c.entry)}, committed by term ${c.commitTerm}); it has ${describeEntry(this.entryAt(t, i))}`,
           {
             nodes: [o.node, c.node],
             term: o.term,
             index: i,
-            entries: [entryEvidence(c.node, i, c.entry), entryEvidence(o.node, i, t.log[i - 1])],
+            entries: [entryEvidence(c.node, i, c.entry), entryEvidence(o.node, i, this.entryAt(t, i))],
           },
         );
         return;
@@ -396,13 +515,13 @@ export class InvariantChecker {
         });
       }
     }
-    const upTo = Math.min(o.commit, t.log.length);
-    for (let i = t.commitChecked + 1; i <= upTo; i++) {
-      const e = t.log[i - 1]!;
-      const c = this.committed[i];
+    const upTo = Math.min(o.commit, this.lastIndexOf(t));
+    for (let i = Math.max(t.commitChecked, t.base.index) + 1; i <= upTo; i++) {
+      const e = this.entryAt(t, i)!;
+      const c = this.committed.get(i);
       this.count('log-matching');
       if (c === undefined) {
-        this.committed[i] = { entry: e, node: o.node, commitTerm: o.term };
+        this.committed.set(i, { entry: e, node: o.node, commitTerm: o.term });
         if (i > this.committedMax) this.committedMax = i;
         this.checkTopLeaderHas(o, i, e);
       } else if (sameEntry(c.entry, e)) {
@@ -430,17 +549,18 @@ export class InvariantChecker {
     if (top === null || top.node === o.node || top.term <= o.term) return;
     const lt = this.nodes.get(top.node);
     if (!lt?.up || lt.last === null || lt.last.role !== 'leader' || lt.last.term !== top.term) return;
+    if (index <= lt.base.index) return; // its snapshot covers it (checked when stored)
     this.count('leader-completeness');
-    if (!sameEntry(lt.log[index - 1], e)) {
+    if (!sameEntry(this.entryAt(lt, index), e)) {
       this.violation(
         'leader-completeness',
         o.at,
-        `leader ${top.node} of term ${top.term} lacks entry ${index} (${describeEntry(e)}) that node ${o.node} committed in term ${o.term}; it has ${describeEntry(lt.log[index - 1])}`,
+        `leader ${top.node} of term ${top.term} lacks entry ${index} (${describeEntry(e)}) that node ${o.node} committed in term ${o.term}; it has ${describeEntry(this.entryAt(lt, index))}`,
         {
           nodes: [top.node, o.node],
           term: top.term,
           index,
-          entries: [entryEvidence(o.node, index, e), entryEvidence(top.node, index, lt.log[index - 1])],
+          entries: [entryEvidence(o.node, index, e), entryEvidence(top.node, index, this.entryAt(lt, index))],
         },
       );
     }
@@ -458,21 +578,21 @@ export class InvariantChecker {
           after: e.index,
         });
       }
-      if (!sameEntry(t.log[e.index - 1], e)) {
+      if (!sameEntry(this.entryAt(t, e.index), e)) {
         this.violation(
           'state-machine-safety',
           o.at,
-          `node ${o.node} applied ${describeEntry(e)} at index ${e.index} but its log has ${describeEntry(t.log[e.index - 1])}`,
+          `node ${o.node} applied ${describeEntry(e)} at index ${e.index} but its log has ${describeEntry(this.entryAt(t, e.index))}`,
           {
             nodes: [o.node],
             index: e.index,
-            entries: [entryEvidence(o.node, e.index, e), entryEvidence(o.node, e.index, t.log[e.index - 1])],
+            entries: [entryEvidence(o.node, e.index, e), entryEvidence(o.node, e.index, this.entryAt(t, e.index))],
           },
         );
       }
-      const a = this.appliedAt[e.index];
+      const a = this.appliedAt.get(e.index);
       if (a === undefined) {
-        this.appliedAt[e.index] = { entry: e, node: o.node };
+        this.appliedAt.set(e.index, { entry: e, node: o.node });
       } else if (!sameEntry(a.entry, e)) {
         this.violation(
           'state-machine-safety',

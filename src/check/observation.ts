@@ -1,4 +1,4 @@
-import type { Entry, Index, NodeId, Role, Term } from '../raft/types.js';
+import type { Entry, Index, NodeId, Role, Snapshot, Term } from '../raft/types.js';
 
 /**
  * What a host saw of one node that is up, right after it finished handling one Ready (persist,
@@ -24,6 +24,11 @@ export interface NodeObservation {
   written: readonly Entry[];
   /** Entries handed to the state machine since the previous observation, in order. */
   appliedEntries: readonly Entry[];
+  /**
+   * The snapshot this Ready stored (§7), if any: taken here, or installed from the leader (then
+   * the state machine was restored from it). Stored before `written`.
+   */
+  snapshot?: Snapshot | null;
 }
 
 /** What a node came back with after a crash: only what its storage kept. */
@@ -32,8 +37,10 @@ export interface RestartObservation {
   at: number;
   term: Term;
   votedFor: NodeId | null;
-  /** The whole stored log, entries 1..N. Read once, at restart. */
+  /** The stored log after the snapshot (entries 1..N without one). Read once, at restart. */
   entries: readonly Entry[];
+  /** The snapshot storage kept (§7); the state machine starts from it. */
+  snapshot?: Snapshot | null;
 }
 
 /** The safety properties of Raft that the checker watches (Figure 3, and per-node sanity). */
