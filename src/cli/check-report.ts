@@ -50,6 +50,14 @@ export function formatSummary(plan: CheckPlan, tally: CheckTally, wallMs: number
         (tcp ? '' : `, ${n(ops.retries)} retries with the same session and sequence number`),
     ],
     ['elections won', n(tally.elections)],
+    ...(tcp
+      ? []
+      : [
+          [
+            'snapshots (§7)',
+            `${n(tally.snapshots.taken)} taken, ${n(tally.snapshots.installed)} installed by InstallSnapshot, ${n(tally.snapshots.cutWrites)} cut short by a crash`,
+          ] as [string, string],
+        ]),
     ['faults injected', `${n(faultTotal(tally))}${faults ? `: ${faults}` : ''}`],
     ['invariant checks', `${n(tally.invariantChecks)} (${plural(tally.safetyViolations, 'violation')})`],
     [
@@ -183,6 +191,7 @@ export function checkJson(plan: CheckPlan, tally: CheckTally, wallMs: number): R
       simulatedSeconds: tally.simulatedMs / 1000,
       operations: { ...tally.operations },
       elections: tally.elections,
+      snapshots: { ...tally.snapshots },
       faults: { total: faultTotal(tally), ...tally.faults },
       invariantChecks: tally.invariantChecks,
       safetyViolations: tally.safetyViolations,

@@ -163,6 +163,7 @@ export class RaftCluster implements Cluster {
           this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `stopped: ${message}` }),
         explainDelivery: (node, m) => this.explainDelivery(node, m),
       });
+      host.snapshotEvery = this.options.snapshotEvery;
       this.hosts.set(id, host);
       transports.set(id, transport);
       this.reportRecovery(id, storage, true);
@@ -243,6 +244,10 @@ export class RaftCluster implements Cluster {
           lastIndex: kept.lastIndex,
           log: [],
           kv: {},
+          snapshotIndex: kept.snapshotIndex,
+          snapshotTerm: kept.snapshotTerm,
+          voters: [...this.ids],
+          learners: [],
         };
       }
       const s = core.status();
@@ -258,6 +263,10 @@ export class RaftCluster implements Cluster {
         lastIndex: s.lastIndex,
         log: core.log().map((e) => ({ index: e.index, term: e.term, command: commandText(e) })),
         kv: { ...host.stateMachine.data() },
+        snapshotIndex: s.snapshotIndex,
+        snapshotTerm: s.snapshotTerm,
+        voters: s.voters,
+        learners: s.learners,
       };
     });
   }
@@ -432,6 +441,12 @@ export class RaftCluster implements Cluster {
     this.markDirty();
   }
 
+  async compact(id?: NodeId): Promise<void> {
+    const ids = id === undefined ? this.ids : [this.requireHost(id).id];
+    for (const node of ids) this.hosts.get(node)!.compact();
+    await settle();
+  }
+
   safety(): SafetySummary {
     const first = this.checker.violations[0];
     return {
@@ -512,6 +527,7 @@ export class RaftCluster implements Cluster {
       // Figure 2: commitIndex is volatile — a restarted node relearns it from the leader.
       hardState: { ...stored.hardState, commit: 0 },
       entries: stored.entries,
+      ...(stored.snapshot ? { snapshot: stored.snapshot } : {}),
     });
   }
 
@@ -580,8 +596,8 @@ export class RaftCluster implements Cluster {
 
   /** Tells the safety checker what a node starts from: what its storage kept (maybe a whole log). */
   private observeStart(node: NodeId, storage: Storage): void {
-    const { hardState, entries } = storage.load();
-    this.checker.restart({ node, at: this.scheduler.now(), term: hardState.term, votedFor: hardState.votedFor, entries });
+    const { hardState, entries, snapshot } = storage.load();
+    this.checker.restart({ node, at: this.scheduler.now(), term: hardState.term, votedFor: hardState.votedFor, entries, snapshot });
   }
 
   private observe(node: NodeId, s: RaftStatus, rd: Ready): void {
@@ -593,10 +609,11 @@ export class RaftCluster implements Cluster {
       term: s.term,
       votedFor: s.votedFor,
       commit: s.commitIndex,
-      applied: lastApplied ? lastApplied.index : s.appliedIndex,
+      applied: lastApplied ? lastApplied.index : Math.max(s.appliedIndex, rd.snapshot?.index ?? 0),
       lastIndex: s.lastIndex,
       written: rd.entries,
       appliedEntries: rd.committedEntries,
+      snapshot: rd.snapshot,
     });
   }
 
@@ -637,10 +654,11 @@ export class RaftCluster implements Cluster {
     const core = this.hosts.get(node)?.raft();
     if (!core || index <= this.highestAnnounced) return;
     const log = core.log();
+    const base = core.status().snapshotIndex;
     const from = Math.max(this.highestAnnounced, index - 50) + 1;
     this.highestAnnounced = index;
     for (let i = from; i <= index; i++) {
-      const e: Entry | undefined = log[i - 1];
+      const e: Entry | undefined = log[i - base - 1];
       if (e && e.type === 'normal') this.emit({ type: 'committed', node, index: i, term: e.term, command: commandText(e), quorum });
     }
   }

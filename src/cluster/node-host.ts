@@ -1,6 +1,18 @@
 import type { Transport } from '../net/types.js';
-import type { Entry, Index, Message, NodeId, ProposeResult, RaftCore, RaftEvent, RaftStatus, Ready, Term } from '../raft/types.js';
-import type { Storage } from '../storage/types.js';
+import type {
+  Entry,
+  Index,
+  Message,
+  NodeId,
+  ProposeResult,
+  RaftCore,
+  RaftEvent,
+  RaftStatus,
+  Ready,
+  Snapshot,
+  Term,
+} from '../raft/types.js';
+import type { Storage, StoredState } from '../storage/types.js';
 import { ReadWaiters } from './read-waiters.js';
 
 /** The replicated state machine a host applies committed entries to (src/kv in practice). */
@@ -11,6 +23,10 @@ export interface StateMachine<R = unknown> {
   reset(): void;
   /** The applied key-value contents (read by snapshots; do not mutate). */
   data(): Record<string, string>;
+  /** The whole state as a string, for a snapshot of the log up to what is applied (§7). */
+  snapshot(): string;
+  /** Replaces the whole state with a snapshot's, as of log index `index` (§7). */
+  restore(index: Index, data: string): void;
 }
 
 /** What became of a request: its result here, or why it has none. */
@@ -94,12 +110,19 @@ export class NodeHost<R = unknown> {
   private waiters = new Map<Index, Waiter<R>[]>();
   /** ReadIndex reads (thesis §6.4) waiting for their index to be confirmed, then applied. */
   private readonly reads = new ReadWaiters<R>();
-  /** The last index applied to the state machine by this incarnation. */
+  /** The last log index the state machine holds: applied here, or restored from a snapshot. */
   private appliedIndex: Index = 0;
   /** A save is under way: the loop resumes when it lands, and takes no other Ready meanwhile. */
   private busy = false;
   /** Settles when the save under way (if any) has landed or failed. */
   private flushing: Promise<void> = Promise.resolve();
+  /** The last index the node's latest snapshot covers. */
+  private snapshotIndex: Index = 0;
+  /**
+   * §7: compact the log once this many entries are applied beyond the latest snapshot
+   * (Infinity: only on request, see {@link compact}).
+   */
+  snapshotEvery = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly id: NodeId,
@@ -169,7 +192,7 @@ export class NodeHost<R = unknown> {
     this.transport = transport;
     const stored = storage.load();
     this.stateMachine.reset();
-    this.appliedIndex = 0;
+    this.restoreStored(stored);
     this.core = this.makeCore(stored);
     this.busy = false;
     const generation = this.generation;
@@ -345,7 +368,8 @@ export class NodeHost<R = unknown> {
           later = early.length === rd.messages.length ? [] : rd.messages.filter((m) => !isAppend(m));
         }
         // PERSIST before SEND and APPLY (§5.2, Figure 2).
-        const saving: Saving = rd.hardState || rd.entries.length > 0 ? this.storage.save(rd.hardState, rd.entries) : undefined;
+        const saving: Saving =
+          rd.hardState || rd.entries.length > 0 || rd.snapshot ? this.storage.save(rd.hardState, rd.entries, rd.snapshot) : undefined;
         if (saving) {
           this.waitForSave(saving, generation, () => this.finishReady(core, rd, later, status));
           return;
@@ -387,12 +411,14 @@ export class NodeHost<R = unknown> {
   /** SEND, then APPLY, then advance: the rest of a Ready once it is persisted. */
   private finishReady(core: RaftCore, rd: Ready, later: readonly Message[], status: RaftStatus | undefined): void {
     if (later.length > 0) this.transport.send(later);
+    if (rd.snapshot) this.snapshotStored(rd.snapshot);
     if (rd.committedEntries.length > 0) this.apply(rd.committedEntries);
     const readsAnswered = rd.readStates.length > 0 || rd.readsFailed.length > 0 || this.reads.waiting > 0;
     if (rd.readStates.length > 0 || rd.readsFailed.length > 0) this.reads.update(rd.readStates, rd.readsFailed);
     if (this.reads.waiting > 0) this.reads.serveUpTo(this.appliedIndex);
     if (readsAnswered) this.hooks.onWaitersSettled?.();
     core.advance(rd);
+    this.maybeCompact(core);
     this.hooks.onReadyHandled?.(this.id, status ?? NO_STATUS, rd);
     this.hooks.onChange();
   }
@@ -402,6 +428,53 @@ export class NodeHost<R = unknown> {
     if (generation !== this.generation) return;
     this.hooks.onFailure(this.id, err instanceof Error ? err.message : String(err));
     void this.crash();
+  }
+
+  /**
+   * §7: compacts the log now, up to what is applied here, with the state machine as the
+   * snapshot. False when there is nothing new to compact (or the node is down).
+   */
+  compact(): boolean {
+    const core = this.core;
+    if (!core || !this.running || this.appliedIndex <= this.snapshotIndex) return false;
+    if (!core.compact(this.appliedIndex, this.stateMachine.snapshot())) return false;
+    this.snapshotIndex = this.appliedIndex;
+    this.scheduleReady();
+    return true;
+  }
+
+  /** Compacts when `snapshotEvery` entries were applied since the latest snapshot. */
+  private maybeCompact(core: RaftCore): void {
+    if (this.appliedIndex - this.snapshotIndex < this.snapshotEvery) return;
+    if (core.compact(this.appliedIndex, this.stateMachine.snapshot())) this.snapshotIndex = this.appliedIndex;
+  }
+
+  /** Starts the state machine from the snapshot storage kept (§7), if any. */
+  private restoreStored(stored: StoredState): void {
+    this.appliedIndex = 0;
+    this.snapshotIndex = 0;
+    if (stored.snapshot) this.restore(stored.snapshot);
+  }
+
+  /**
+   * A Ready's snapshot is stored: one from the leader replaces the state machine (§7: "reset
+   * state machine using snapshot contents"); one taken here is what it already holds.
+   */
+  private snapshotStored(snapshot: Snapshot): void {
+    if (snapshot.index > this.snapshotIndex) this.snapshotIndex = snapshot.index;
+    if (snapshot.index > this.appliedIndex) this.restore(snapshot);
+  }
+
+  private restore(snapshot: Snapshot): void {
+    this.stateMachine.restore(snapshot.index, snapshot.data);
+    this.appliedIndex = snapshot.index;
+    this.snapshotIndex = snapshot.index;
+    // Clients waiting for entries the snapshot covers will not see them applied here.
+    for (const [index, list] of this.waiters) {
+      if (index > snapshot.index) continue;
+      this.waiters.delete(index);
+      for (const w of list) w.resolve({ applied: false, reason: 'superseded' });
+    }
   }
 
   private apply(entries: Entry[]): void {

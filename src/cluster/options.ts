@@ -17,7 +17,12 @@ export interface ResolvedOptions {
   latencyMs: [number, number];
   /** Cluster ms per Raft tick: fine enough for the heartbeat, coarse enough to be cheap. */
   tickMs: number;
+  /** A node compacts its log after this many applied entries beyond its last snapshot (§7). */
+  snapshotEvery: number;
 }
+
+/** The default of `snapshotEvery`: a snapshot per 10,000 applied entries. */
+export const DEFAULT_SNAPSHOT_EVERY = 10_000;
 
 /** Validates options; throws an Error whose message names the problem and the fix. */
 export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
@@ -49,6 +54,9 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
   if (!(Number.isFinite(lmin) && Number.isFinite(lmax) && lmin >= 0 && lmax >= lmin && lmax <= 60_000))
     throw new Error(`latencyMs must be [min, max] with 0 <= min <= max <= 60000 (got [${lmin}, ${lmax}])`);
   const tickMs = Math.max(1, Math.min(10, Math.floor(heartbeatMs / 5)));
+  const snapshotEvery = o.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+  if (!(Number.isSafeInteger(snapshotEvery) && snapshotEvery >= 1))
+    throw new Error(`snapshotEvery must be a whole number of entries, 1 or more (got ${snapshotEvery})`);
   return {
     nodes,
     transport,
@@ -64,5 +72,6 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
     reads,
     latencyMs: [lmin, lmax],
     tickMs,
+    snapshotEvery,
   };
 }

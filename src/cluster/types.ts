@@ -38,6 +38,11 @@ export interface ClusterOptions {
    * cluster's clock, so it scales with `speed`. Not a fault: heal() keeps it. Default [0, 0].
    */
   latencyMs?: [number, number];
+  /**
+   * A node compacts its log into a snapshot after this many applied entries beyond its last one
+   * (§7). Default 10,000.
+   */
+  snapshotEvery?: number;
 }
 
 export type SubmitResult =
@@ -79,8 +84,15 @@ export interface NodeStatus {
   commitIndex: Index;
   lastApplied: Index;
   lastIndex: Index;
+  /** The entries after the latest snapshot (DESIGN.md: log[] holds only entries after snapshotIndex). */
   log: LogEntryView[];
   kv: Record<string, string>;
+  /** The last index and its term that the node's latest snapshot covers (§7); 0 without one. */
+  snapshotIndex: Index;
+  snapshotTerm: Term;
+  /** The configuration this node believes in. */
+  voters: NodeId[];
+  learners: NodeId[];
 }
 
 /** More of one node for the dashboard: what NodeStatus has plus timers, links and counters. */
@@ -260,6 +272,11 @@ export interface Cluster {
    * not a voter is refused at once; a transfer not done within an election timeout is abandoned.
    */
   transferLeadership(to: NodeId): Promise<{ ok: true; leader: NodeId } | { ok: false; message: string }>;
+  /**
+   * Takes a snapshot now (§7): of one node, or of every node that is up. Each compacts its log
+   * up to what it has applied; a node with nothing new applied since its last snapshot keeps it.
+   */
+  compact(id?: NodeId): Promise<void>;
 }
 
 /**

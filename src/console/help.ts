@@ -121,6 +121,17 @@ export const COMMANDS: readonly CommandHelp[] = [
     details: 'Removes the partition, isolations, one-way cuts, drops, duplicates and delays.',
   },
   {
+    name: 'compact',
+    usage: 'compact [<id>]',
+    summary: 'take a snapshot now and drop the log it covers',
+    example: 'compact 2',
+    details:
+      'The node writes its state machine (keys and client sessions) as of its last applied\n' +
+      'entry to a snapshot and forgets the log up to there (§7). Nodes also do this on their own\n' +
+      'every 10,000 entries. A follower that later needs those entries gets the snapshot\n' +
+      'instead (InstallSnapshot). Without an id, every node that is up compacts.',
+  },
+  {
     name: 'drop',
     usage: 'drop <percent>',
     summary: 'lose this share of messages',

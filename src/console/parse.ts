@@ -138,6 +138,9 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
       return parsePartition(rest, ids);
     case 'heal':
       return noArgs('heal', args, { kind: 'heal' });
+    case 'compact':
+      if (args.length === 0) return done({ kind: 'compact' });
+      return from(nodeOnly(args, ids, 'compact 2 (or compact for every node)'), (id) => ({ kind: 'compact', id }));
     case 'drop':
     case 'dup': {
       const usage = `${word} 20 (a percentage; ${word} 0 turns it off)`;

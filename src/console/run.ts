@@ -182,6 +182,32 @@ function latency(cluster: Cluster, [min, max]: [number, number]): CommandOutcome
   return ok(`every message now takes ${range} of cluster time (scaled by speed; heal keeps it)`);
 }
 
+/** §7: snapshots now (one node, or every node that is up), then says where each snapshot stands. */
+async function compact(cluster: Cluster, ref: NodeRef | undefined): Promise<CommandOutcome> {
+  if (ref !== undefined) return eachNode(cluster, ref, (id) => compactNodes(cluster, [id], id));
+  const up = cluster.snapshot().nodes.filter((n) => n.up);
+  return up.length === 0
+    ? no('no node is up')
+    : compactNodes(
+        cluster,
+        up.map((n) => n.id),
+        undefined,
+      );
+}
+
+async function compactNodes(cluster: Cluster, ids: NodeId[], id: NodeId | undefined): Promise<CommandOutcome> {
+  const before = cluster.snapshot().nodes.filter((n) => ids.includes(n.id));
+  if (before.every((n) => !n.up)) return no(`n${ids[0]} is down (restart ${ids[0]} first)`);
+  await cluster.compact(id);
+  const after = cluster.snapshot();
+  const parts = before.map((n) => {
+    const now = after.nodes.find((m) => m.id === n.id)!;
+    const point = `n${n.id} ▣ ≤ ${now.snapshotIndex} t${now.snapshotTerm}`;
+    return now.snapshotIndex > n.snapshotIndex ? point : `${point} (nothing new applied)`;
+  });
+  return ok(`snapshot: ${parts.join(', ')}`);
+}
+
 /** Runs a command that needs no waiting. */
 function runNow(cluster: Cluster, command: ConsoleCommand): CommandOutcome | undefined {
   switch (command.kind) {
@@ -294,6 +320,8 @@ async function runCommand(cluster: Cluster, command: ConsoleCommand, options: Ru
         });
       case 'wait':
         return await wait(cluster, command, options.waitTimeoutMs ?? 30_000);
+      case 'compact':
+        return await compact(cluster, command.id);
       default:
         return runNow(cluster, command) ?? no(`cannot run ${(command as { kind: string }).kind}`);
     }

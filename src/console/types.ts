@@ -19,6 +19,8 @@ export type ConsoleCommand =
   | { kind: 'timeout'; id: NodeRef }
   | { kind: 'partition'; groups: NodeRef[][] }
   | { kind: 'heal' }
+  /** §7: take a snapshot now, of one node or (no id) of every node that is up. */
+  | { kind: 'compact'; id?: NodeRef }
   | { kind: 'drop'; percent: number }
   | { kind: 'dup'; percent: number }
   | { kind: 'delay' /** null: no delay. */; rangeMs: [number, number] | null }

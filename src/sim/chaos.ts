@@ -33,6 +33,8 @@ export interface ChaosOptions {
   coreOptions?: SimulatorOptions['coreOptions'];
   /** Thesis §10.2.1: the leader's own write takes this long while its AppendEntries fly. */
   leaderWriteMs?: number;
+  /** §7: each node snapshots after this many applied entries; default never. */
+  snapshotEvery?: number;
 }
 
 export interface ChaosResult {
@@ -60,6 +62,8 @@ export interface ChaosResult {
   /** The highest commit index any node reached. */
   committed: Index;
   traceHash: string;
+  /** §7: snapshots taken by nodes and installed from a leader. */
+  snapshots: { taken: number; installed: number };
 }
 
 /**
@@ -83,6 +87,7 @@ export function runChaos(options: ChaosOptions): ChaosResult {
     ...(options.createCore && { createCore: options.createCore }),
     ...(options.coreOptions && { coreOptions: options.coreOptions }),
     ...(options.leaderWriteMs !== undefined && { leaderWriteMs: options.leaderWriteMs }),
+    ...(options.snapshotEvery !== undefined && { snapshotEvery: options.snapshotEvery }),
   });
   const rng = createRng(deriveSeed(options.seed, 3));
   const duration = options.durationMs ?? 5000;
@@ -106,6 +111,7 @@ export function runChaos(options: ChaosOptions): ChaosResult {
     simulatedMs: sim.now,
     committed: Math.max(...sim.ids.map((id) => sim.commitIndex(id))),
     traceHash: sim.traceHash(),
+    snapshots: { taken: sim.stats().snapshotsTaken, installed: sim.stats().snapshotsInstalled },
   });
 
   if (stop) sim.runUntil(() => !checker.ok, duration);
@@ -142,7 +148,11 @@ export function checkLiveness(
       sim.runFor(sim.tickMs);
       continue;
     }
-    const everywhere = (): boolean => sim.ids.every((id) => sim.commitIndex(id) >= r.index && sim.entryAt(id, r.index)?.data === data);
+    // Committed everywhere, and the marker there on some node: committed entries agree (the
+    // checker sees to that), so a node whose snapshot already covers the index holds it too (§7).
+    const everywhere = (): boolean =>
+      sim.ids.every((id) => sim.commitIndex(id) >= r.index) &&
+      sim.ids.some((id) => sim.commitIndex(id) >= r.index && sim.entryAt(id, r.index)?.data === data);
     // A leader change can drop the uncommitted marker: try again after a while.
     const retryAt = Math.min(deadline, sim.now + 1000);
     if (sim.runUntil(() => everywhere() || broken(), retryAt - sim.now) && everywhere()) {

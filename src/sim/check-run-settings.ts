@@ -67,6 +67,12 @@ export interface SeedSettings {
   coreOptions: Pick<RaftConfig, 'maxInflight' | 'maxBatchEntries'> | undefined;
   /** Thesis §10.2.1: ms a leader's own log write takes while its AppendEntries fly (0: none). */
   leaderWriteMs: number;
+  /**
+   * §7: each node snapshots after this many applied entries (Infinity: never). Small, so that
+   * snapshots, InstallSnapshot across partitions and crashes while a snapshot is stored happen
+   * in every run.
+   */
+  snapshotEvery: number;
   /** The nemesis: a new fault every [min, max] ms, each lasting [min, max] ms. */
   everyMs: [number, number];
   lastsMs: [number, number];
@@ -120,6 +126,8 @@ export function seedSettings(seed: number, s: CheckSettings): SeedSettings {
       heartbeatMs: 100,
       coreOptions: { maxBatchEntries: 1, maxInflight: 1 },
       leaderWriteMs: 0,
+      // The bug hunts keep the logs whole: Figure 8 needs old entries to stay where they are.
+      snapshotEvery: Number.POSITIVE_INFINITY,
       everyMs: [5, 60],
       lastsMs: [5, 150],
       workload: { clients: 10, thinkMs: [0, 20], attemptTimeoutMs: 200, retryDelayMs: 20 },
@@ -145,6 +153,7 @@ export function seedSettings(seed: number, s: CheckSettings): SeedSettings {
       opTimeoutMs: 5000,
       ...(localReads && { localReads }),
     },
+    snapshotEvery: rng.int(10, 40),
   };
 }
 
@@ -159,6 +168,7 @@ export function describeSeedSettings(s: SeedSettings): string {
   ];
   if (s.coreOptions) parts.push(`${s.coreOptions.maxBatchEntries} entry per AppendEntries, ${s.coreOptions.maxInflight} in flight`);
   if (s.leaderWriteMs > 0) parts.push(`leader writes its log in ${s.leaderWriteMs} ms while replicating`);
+  if (Number.isFinite(s.snapshotEvery)) parts.push(`a snapshot every ${s.snapshotEvery} entries`);
   parts.push(`a fault every ${s.everyMs[0]}-${s.everyMs[1]} ms lasting ${s.lastsMs[0]}-${s.lastsMs[1]} ms`);
   return parts.join(', ');
 }

@@ -23,6 +23,8 @@ export interface CheckTally {
   operations: WorkloadStats;
   elections: number;
   faults: Record<FaultKind, number>;
+  /** §7, simulator runs only. */
+  snapshots: { taken: number; installed: number; cutWrites: number };
   invariantChecks: number;
   safetyViolations: number;
   linearizability: { linearizable: number; violations: number; unknown: number; skipped: number };
@@ -38,6 +40,7 @@ export function emptyTally(): CheckTally {
     simulatedMs: 0,
     operations: { invoked: 0, ok: 0, failed: 0, indeterminate: 0, attempts: 0, retries: 0 },
     elections: 0,
+    snapshots: { taken: 0, installed: 0, cutWrites: 0 },
     faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>,
     invariantChecks: 0,
     safetyViolations: 0,
@@ -59,6 +62,11 @@ export function addOutcome(t: CheckTally, o: CheckOutcome): void {
   t.simulatedMs += o.simulatedMs;
   for (const k of Object.keys(t.operations) as (keyof WorkloadStats)[]) t.operations[k] += o.operations[k];
   t.elections += o.elections;
+  if (o.snapshots) {
+    t.snapshots.taken += o.snapshots.taken;
+    t.snapshots.installed += o.snapshots.installed;
+    t.snapshots.cutWrites += o.snapshots.cutWrites;
+  }
   for (const k of FAULT_KINDS) t.faults[k] += o.faults[k];
   t.invariantChecks += o.checks;
   t.safetyViolations += o.violations.length;

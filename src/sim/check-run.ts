@@ -43,6 +43,11 @@ export interface CheckOutcome {
   /** Leaders elected. */
   elections: number;
   faults: Record<FaultKind, number>;
+  /**
+   * §7: snapshots nodes took, snapshots installed from a leader, and snapshot writes a crash cut
+   * short (the simulator only: a real cluster does not count them).
+   */
+  snapshots?: { taken: number; installed: number; cutWrites: number };
   /** The first failure, or null when the seed passed. */
   failure: CheckFailure | null;
 }
@@ -83,6 +88,7 @@ export function runCheckSeed(settings: SeedSettings, options: CheckRunOptions = 
     heartbeatMs: settings.heartbeatMs,
     ...(settings.coreOptions && { coreOptions: settings.coreOptions }),
     leaderWriteMs: settings.leaderWriteMs,
+    snapshotEvery: settings.snapshotEvery,
   });
   const s = sim;
   workload.attach(s);
@@ -145,6 +151,7 @@ export function runCheckSeed(settings: SeedSettings, options: CheckRunOptions = 
     faults: { ...nemesis.injected },
     failure: firstFailure(checker.violations, liveness, linearizability),
     traceHash: s.traceHash(),
+    snapshots: { taken: stats.snapshotsTaken, installed: stats.snapshotsInstalled, cutWrites: stats.cutSnapshots },
   };
 }
 

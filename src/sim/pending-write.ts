@@ -7,6 +7,8 @@
  */
 export class PendingWrite implements PromiseLike<void> {
   private callbacks: (() => void)[] | null = [];
+  /** It stores a snapshot (§7): a crash that cuts it short is counted. */
+  snapshot = false;
 
   // biome-ignore lint/suspicious/noThenProperty: being a then-able is the point: the node host waits for it as for a Promise.
   then<A = undefined, B = never>(onLanded?: ((value: undefined) => A | PromiseLike<A>) | null): PromiseLike<A | B> {

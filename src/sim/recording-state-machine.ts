@@ -10,4 +10,14 @@ export class RecordingStateMachine implements SimStateMachine {
     this.commands[entry.index - 1] = entry.type === 'noop' ? '' : entry.data;
     return entry.index;
   }
+
+  snapshot(): string {
+    return JSON.stringify(this.commands);
+  }
+
+  restore(_index: Index, data: string): void {
+    const commands = JSON.parse(data) as string[];
+    this.commands.length = 0;
+    this.commands.push(...commands);
+  }
 }

@@ -9,6 +9,8 @@ export interface SimDiskOptions {
    * stored at once. Thesis §10.2.1's leader write is the one case the simulator slows down.
    */
   writeMs: () => number;
+  /** How long (virtual ms) storing a snapshot takes; a crash meanwhile loses it. Default 0. */
+  snapshotWriteMs?: () => number;
   /** Runs `fn` after `ms` of virtual time. */
   later: (ms: number, fn: () => void) => void;
   /**
@@ -42,25 +44,30 @@ export class SimDisk implements Storage {
       hs = this.lagging;
       this.lagging = hardState;
     }
-    const ms = hardState === null && entries.length > 0 && !snapshot ? this.options.writeMs() : 0;
+    const ms = snapshot ? (this.options.snapshotWriteMs?.() ?? 0) : hardState === null && entries.length > 0 ? this.options.writeMs() : 0;
     if (ms <= 0) {
       this.stored.save(hs, entries, snapshot);
       return undefined;
     }
     const write = new PendingWrite();
+    write.snapshot = snapshot != null;
     this.pending = write;
     this.options.later(ms, () => {
       if (this.pending !== write) return; // cut short by a crash: it never lands
       this.pending = null;
-      this.stored.save(hs, entries);
+      this.stored.save(hs, entries, snapshot);
       write.land();
     });
     return write;
   }
 
+  /** Snapshot writes a crash cut short. */
+  cutSnapshots = 0;
+
   /** The machine stopped: a write under way never lands, and nothing unstored survives. Returns whether one was cut short. */
   crash(): boolean {
     const cut = this.pending !== null;
+    if (this.pending?.snapshot) this.cutSnapshots++;
     this.pending = null;
     this.lagging = null;
     return cut;

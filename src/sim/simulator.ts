@@ -18,6 +18,7 @@ import type {
   RaftEvent,
   RaftStatus,
   Ready,
+  Snapshot,
   Role,
 } from '../raft/types.js';
 import { deriveSeed } from './derive-seed.js';
@@ -48,8 +49,29 @@ interface SimNode {
   leading: boolean;
 }
 
-/** The host's own state machine stays empty: the simulator applies through SimStateMachine (noops included). */
-const NO_STATE_MACHINE: StateMachine = { apply: () => undefined, reset: () => undefined, data: () => ({}) };
+/**
+ * What the host applies to: nothing — the simulator applies through the node's SimStateMachine
+ * (noops included) — but snapshots are taken from and restored into that one (§7).
+ */
+function snapshotting(sm: SimStateMachine | null): Required<SimStateMachine> {
+  if (sm?.snapshot === undefined || sm.restore === undefined)
+    throw new Error('this state machine cannot take snapshots: give it snapshot() and restore(), or leave snapshotEvery unset');
+  return sm as Required<SimStateMachine>;
+}
+
+function bridgeTo(node: () => SimNode): StateMachine {
+  return {
+    apply: () => undefined,
+    reset: () => undefined,
+    data: () => ({}),
+    snapshot: () => snapshotting(node().stateMachine).snapshot(),
+    restore: (index, data) => {
+      const n = node();
+      snapshotting(n.stateMachine).restore(index, data);
+      n.applied = index;
+    },
+  };
+}
 
 const MESSAGE_CODE: Record<MessageType, number> = {
   RequestVote: 1,
@@ -118,7 +140,12 @@ export class Simulator {
     elections: 0,
     lostWrites: 0,
     storageFailures: 0,
+    snapshotsTaken: 0,
+    snapshotsInstalled: 0,
   };
+  /** Snapshot writes so far: what varies how long the next one takes. */
+  private snapshotWrites = 0;
+  private readonly snapshotEvery: number;
 
   constructor(options: SimulatorOptions = {}) {
     const n = options.nodes ?? 5;
@@ -141,6 +168,8 @@ export class Simulator {
       applyBeforeCommit: this.bugs.applyBeforeCommit,
     };
     this.leaderWriteMs = options.leaderWriteMs ?? 0;
+    this.snapshotEvery = options.snapshotEvery ?? Number.POSITIVE_INFINITY;
+    if (!(this.snapshotEvery >= 1)) throw new RangeError(`snapshotEvery must be ≥ 1, got ${this.snapshotEvery}`);
     if (!(this.leaderWriteMs >= 0)) throw new RangeError(`leaderWriteMs must be ≥ 0, got ${this.leaderWriteMs}`);
     this.makeStateMachine = options.stateMachine ?? (() => new RecordingStateMachine());
     this.makeCore = options.createCore ?? createRaft;
@@ -225,13 +254,13 @@ export class Simulator {
     if (node.host.up) return;
     this.trace.add(Trace.Restart);
     this.trace.add(id);
-    const { hardState, entries } = node.disk.load();
+    const { hardState, entries, snapshot } = node.disk.load();
     const { term, votedFor } = hardState;
     if (this.checker) {
-      const found = this.checker.restart({ node: id, at: this.time, term, votedFor, entries });
+      const found = this.checker.restart({ node: id, at: this.time, term, votedFor, entries, snapshot });
       this.report(id, found);
     }
-    this.emit({ at: this.time, node: id, type: 'restart', term, lastIndex: entries.length });
+    this.emit({ at: this.time, node: id, type: 'restart', term, lastIndex: (snapshot?.index ?? 0) + entries.length });
     this.start(node);
   }
 
@@ -315,11 +344,23 @@ export class Simulator {
     return this.node(id).host.raft()?.status().commitIndex ?? 0;
   }
 
-  /** The entry at `index` in a node's log (its stored log while down). */
+  /**
+   * The entry at `index` in a node's log (its stored log while down); undefined when it has
+   * none there, or its snapshot covers that index (§7).
+   */
   entryAt(id: NodeId, index: Index): Entry | undefined {
+    const base = this.snapshotIndex(id);
+    if (index <= base) return undefined;
     const node = this.node(id);
     const core = node.host.raft();
-    return (core ? core.log() : node.disk.load().entries)[index - 1];
+    return (core ? core.log() : node.disk.load().entries)[index - base - 1];
+  }
+
+  /** The last index a node's latest snapshot covers (its stored one while down); 0 without one. */
+  snapshotIndex(id: NodeId): Index {
+    const node = this.node(id);
+    const core = node.host.raft();
+    return core ? core.status().snapshotIndex : node.disk.summary().snapshotIndex;
   }
 
   /** Every node as the simulator sees it. */
@@ -356,8 +397,15 @@ export class Simulator {
     lostWrites: number;
     /** Nodes that stopped themselves because their storage refused or failed a save. */
     storageFailures: number;
+    /** §7: snapshots nodes took themselves, and snapshots installed from a leader. */
+    snapshotsTaken: number;
+    snapshotsInstalled: number;
+    /** Snapshot writes a crash cut short. */
+    cutSnapshots: number;
   } {
-    return { network: this.network.stats(), ...this.counters };
+    let cutSnapshots = 0;
+    for (const n of this.nodes) cutSnapshots += n.disk.cutSnapshots;
+    return { network: this.network.stats(), ...this.counters, cutSnapshots };
   }
 
   private node(id: NodeId): SimNode {
@@ -379,12 +427,14 @@ export class Simulator {
           if (node.host.up) this.activity(node, () => undefined);
         }),
       lagHardState: this.bugs.unpersistedVote === true,
+      // §7: a snapshot takes a few ms to store, so crashes land in the middle of some.
+      snapshotWriteMs: () => 10 + 10 * (this.snapshotWrites++ % 4),
     });
     const host = new NodeHost<unknown>(
       id,
       disk,
       transport,
-      NO_STATE_MACHINE,
+      bridgeTo(() => node),
       (stored) => this.coreFor(node, stored),
       {
         onRaftEvents: (_, events) => this.raftEvents(node, events),
@@ -401,6 +451,7 @@ export class Simulator {
       },
       'immediate',
     );
+    host.snapshotEvery = this.snapshotEvery;
     node = {
       id,
       host,
@@ -431,6 +482,7 @@ export class Simulator {
       // Commit is not trusted from storage: the node relearns it (Figure 2 keeps it volatile).
       hardState: { term, votedFor, commit: 0 },
       entries: stored.entries,
+      ...(stored.snapshot && { snapshot: stored.snapshot }),
       bugs: this.coreBugs,
     });
   }
@@ -438,7 +490,7 @@ export class Simulator {
   private start(node: SimNode): void {
     node.incarnation++;
     node.stateMachine = this.makeStateMachine(node.id);
-    node.applied = 0;
+    node.applied = 0; // the host restores a stored snapshot into it as it starts (bridgeTo)
     node.leading = false;
     node.ticks = this.tickNumber(node, this.time);
     node.host.startNow(node.disk, node.transport);
@@ -547,10 +599,17 @@ export class Simulator {
       t.add(rd.hardState.votedFor ?? 0);
     }
     t.add((rd.entries.length * 4096 + rd.messages.length) * 4096 + rd.committedEntries.length);
-    if (this.checker) this.observe(node, status, rd.entries, rd.committedEntries);
+    if (rd.snapshot) {
+      t.add(rd.snapshot.index);
+      for (const e of rd.events) {
+        if (e.kind === 'snapshot-taken') this.counters.snapshotsTaken++;
+        else if (e.kind === 'snapshot-received' && e.installed) this.counters.snapshotsInstalled++;
+      }
+    }
+    if (this.checker) this.observe(node, status, rd.entries, rd.committedEntries, rd.snapshot);
   }
 
-  private observe(node: SimNode, s: RaftStatus, written: Entry[], appliedEntries: Entry[]): void {
+  private observe(node: SimNode, s: RaftStatus, written: Entry[], appliedEntries: Entry[], snapshot: Snapshot | null): void {
     const found = this.checker!.observe({
       node: node.id,
       at: this.time,
@@ -562,6 +621,7 @@ export class Simulator {
       lastIndex: s.lastIndex,
       written,
       appliedEntries,
+      snapshot,
     });
     this.report(node.id, found);
   }
@@ -578,7 +638,7 @@ export class Simulator {
   private nodeStatus(n: SimNode): SimNodeStatus {
     const core = n.host.raft();
     if (!core) {
-      const { hardState: hs, entries } = n.disk.load();
+      const { hardState: hs, entries, snapshot } = n.disk.load();
       return {
         id: n.id,
         up: false,
@@ -588,7 +648,7 @@ export class Simulator {
         leader: null,
         commit: 0,
         applied: 0,
-        lastIndex: entries.length,
+        lastIndex: (snapshot?.index ?? 0) + entries.length,
         log: entries,
       };
     }

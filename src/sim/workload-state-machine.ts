@@ -54,6 +54,22 @@ export class KvSimStateMachine implements SimStateMachine {
     return this.kv.get(key) ?? null;
   }
 
+  snapshot(): string {
+    this.catchUp();
+    return this.kv.snapshot();
+  }
+
+  /**
+   * §7: the store becomes the snapshot's. Answers may still come from the shared record: a
+   * correct snapshot at `index` is the store after the recorded entries up to `index`.
+   */
+  restore(index: Index, data: string): void {
+    this.kv.restore(index, data);
+    this.backlog.length = 0;
+    this.consumed = 0;
+    this.lastIndex = index;
+  }
+
   apply(entry: Entry): void {
     if (this.matches) this.matches = this.shared.follow(entry);
     // The leader's no-op (thesis §6.4) changes nothing and nobody waits for it.

@@ -7,7 +7,19 @@ const snap = (index: Index, term: Term, data = `state@${index}`): Snapshot => ({
 
 /** One observation of a follower of term 1. */
 function obs(node: NodeId, at: number, o: Partial<NodeObservation>): NodeObservation {
-  return { node, at, role: 'follower', term: 1, votedFor: null, commit: 0, applied: 0, lastIndex: 0, written: [], appliedEntries: [], ...o };
+  return {
+    node,
+    at,
+    role: 'follower',
+    term: 1,
+    votedFor: null,
+    commit: 0,
+    applied: 0,
+    lastIndex: 0,
+    written: [],
+    appliedEntries: [],
+    ...o,
+  };
 }
 
 const names = (vs: { invariant: string }[]) => vs.map((v) => v.invariant);

@@ -19,6 +19,7 @@ interface FakeNode {
   term: number;
   votedFor: NodeId | null;
   lastIndex: number;
+  snapshotIndex?: number;
 }
 
 /**
@@ -127,6 +128,10 @@ export class FakeCluster implements Cluster {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+  async compact(id?: NodeId): Promise<void> {
+    this.calls.push(id === undefined ? 'compact' : `compact ${id}`);
+    for (const n of this.nodes) if (n.up && (id === undefined || n.id === id)) n.snapshotIndex = this.commitIndex;
+  }
   async stop(): Promise<void> {
     this.calls.push('stop');
   }
@@ -152,6 +157,10 @@ export class FakeCluster implements Cluster {
       counters: { sent: 0, received: 0, filtered: 0, badInput: 0 },
       progress: null,
       votes: null,
+      snapshotIndex: n.snapshotIndex ?? 0,
+      snapshotTerm: n.snapshotIndex ? n.term : 0,
+      voters: [...this.ids],
+      learners: [],
     }));
     return {
       version: 1,

@@ -37,6 +37,7 @@ describe('console help', () => {
       'rejoin',
       'partition',
       'heal',
+      'compact',
       'drop',
       'dup',
       'delay',

@@ -35,6 +35,10 @@ export function nodeView(id: NodeId, change: Partial<NodeView> = {}): NodeView {
     counters: { sent: 1200, received: 1180, filtered: 3, badInput: 0 },
     progress: null,
     votes: null,
+    snapshotIndex: 0,
+    snapshotTerm: 0,
+    voters: [1, 2, 3, 4, 5],
+    learners: [],
     ...change,
   };
 }
