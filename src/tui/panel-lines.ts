@@ -110,7 +110,7 @@ function upBody(input: PanelInput, inner: number): Line[] {
   // Short of room, the table's header goes first, then its last rows.
   lines.push(...(role.length > roleRoom && role.length > 1 ? role.slice(1) : role).slice(0, roleRoom));
   const logRoom = Math.max(0, Math.min(plan.logLines, rows - lines.length - plan.kvLines - (plan.counters ? 1 : 0)));
-  lines.push(...logLines(node.log, node.commitIndex, logRoom, inner, false));
+  lines.push(...logLines(node.log, node.commitIndex, logRoom, inner, false, snapshotPoint(node)));
   lines.push(...kvLines(node.kv, plan.kvLines, inner));
   if (plan.counters) lines.push(counterLine(node));
   return lines;
@@ -273,12 +273,42 @@ function timerLine(node: NodeView, inner: number, paused: boolean): Line {
   ];
 }
 
+/** Where a node's snapshot ends (§7), or null when it has none. */
+function snapshotPoint(node: NodeView): { index: number; term: number } | null {
+  return node.snapshotIndex > 0 ? { index: node.snapshotIndex, term: node.snapshotTerm } : null;
+}
+
+/** "▣ snapshot ≤ 1200 t3": the log before this point lives in the snapshot (§7). */
+function snapshotLine(point: { index: number; term: number }, inner: number, down: boolean): Line {
+  return fitLine(
+    [
+      { text: '▣', color: 'cyan', dim: down },
+      { text: ' snapshot ≤ ', color: 'gray' },
+      { text: String(point.index), bold: !down, dim: down },
+      { text: ` t${point.term}`, color: termColor(point.term), dim: down },
+    ],
+    inner,
+  );
+}
+
 /**
  * The last `n` entries: "✓ 7 t3 SET x = 1" when committed, "○ 8 t3 SET y = 2" (dim) when only
- * stored — §5.3: an entry is safe to apply only once committed.
+ * stored — §5.3: an entry is safe to apply only once committed. With a snapshot, the first line
+ * says where it ends ("▣ snapshot ≤ 1200 t3"): the entries before are compacted away (§7).
  */
-export function logLines(log: readonly LogEntryView[], commitIndex: number, n: number, inner: number, down: boolean): Line[] {
+export function logLines(
+  log: readonly LogEntryView[],
+  commitIndex: number,
+  n: number,
+  inner: number,
+  down: boolean,
+  snapshot: { index: number; term: number } | null = null,
+): Line[] {
   if (n <= 0) return [];
+  if (snapshot !== null) {
+    const head = snapshotLine(snapshot, inner, down);
+    return n === 1 || log.length === 0 ? [head] : [head, ...logLines(log, commitIndex, n - 1, inner, down)];
+  }
   if (log.length === 0) return [[{ text: 'log empty', color: 'gray' }]];
   const tail = log.slice(-n);
   const indexWidth = String(tail[tail.length - 1]?.index ?? 0).length;
@@ -360,7 +390,9 @@ function downBody(input: PanelInput, inner: number): Line[] {
       { text: plan.compact ? ' vote ' : ' · voted for ', color: 'gray' },
       { text: vote },
     ]);
-    lines.push([{ text: 'log ', color: 'gray' }, { text: `${kept.lastIndex} ${kept.lastIndex === 1 ? 'entry' : 'entries'}` }]);
+    const log: Line = [{ text: 'log ', color: 'gray' }, { text: `${kept.lastIndex} ${kept.lastIndex === 1 ? 'entry' : 'entries'}` }];
+    if (node.snapshotIndex > 0) log.push({ text: ` ▣ ≤ ${node.snapshotIndex}`, color: 'gray' });
+    lines.push(log);
   } else {
     lines.push([{ text: 'nothing on disk', color: 'gray' }]);
   }
