@@ -10,6 +10,8 @@ import { measureReadThroughput, measureTransfer } from './reads-and-transfer.js'
 import { measurePacedSpeed } from './paced-speed.js';
 import { simSpeedFigures } from './sim-speed.js';
 import { checkSpeedFigure } from './check-speed.js';
+import { measureLoopbackReplication } from './loopback-replication.js';
+import { measureCatchUp, measureMemoryAndRestart } from './snapshot-bench.js';
 
 interface Row {
   what: string;
@@ -54,6 +56,36 @@ export async function runBench(options: { quick: boolean }, out: BenchOutput): P
   report({ what: 'TCP 3 nodes, files + fsync (group commit)', result: throughput(tf), target: '≥ 50,000/s' });
   const tb = await measureClusterThroughput({ nodes: 3, files: true, concurrency: 1000, durationMs: dur, valueBytes: 1024 });
   report({ what: 'TCP 3 nodes, files, 1 KB values, 1000 outstanding', result: throughput(tb), target: '1.00 entries/cmd' });
+  report({
+    what: 'fsync vs memory storage, TCP 3 nodes',
+    result: `${Math.round((tf.perSecond / t3.perSecond) * 100)}%`,
+    target: '≥ 80%',
+  });
+  const bare = await measureLoopbackReplication({ durationMs: dur, batch: 100, window: 64 });
+  report({
+    what: `bare loopback replication, 2 followers, 100 entries of ${Math.round(bare.bytesPerEntry)} B a line`,
+    result: `${fmt(bare.entriesPerSecond)} entries/s; the cluster (3 nodes, memory) does ${Math.round((t3.perSecond / bare.entriesPerSecond) * 100)}% of it`,
+    target: 'cluster ≥ 50%',
+  });
+
+  const mem = await measureMemoryAndRestart({ nodes: 5, early: quick ? 20_000 : 100_000, total: quick ? 200_000 : 1_000_000, keys: 1000 });
+  report({
+    what: `RSS, 5 nodes TCP fsync, 1,000 keys: after ${fmt(mem.early.commands)} vs ${fmt(mem.late.commands)} SETs`,
+    result: `${fmt(mem.early.rssMb)} MB → ${fmt(mem.late.rssMb)} MB (${(mem.late.rssMb / mem.early.rssMb).toFixed(2)}×)`,
+    target: '≤ 1.5×',
+  });
+  report({
+    what: `restart of that folder (snapshot at ${fmt(mem.snapshotIndex)}): first commit`,
+    result: `${fmt(mem.restartFirstCommitMs)} ms`,
+    target: '≤ 500 ms',
+  });
+  const behind = quick ? 20_000 : 100_000;
+  const cu = await measureCatchUp({ nodes: 3, behind, keys: 1000 });
+  report({
+    what: `a follower ${fmt(behind)} entries behind catches up (TCP, 3 nodes)`,
+    result: `${fmt(cu.ms)} ms${cu.bySnapshot ? ', by InstallSnapshot' : ', without a snapshot'}`,
+    target: '< 1,000 ms',
+  });
 
   const requests = quick ? 500 : 3000;
   const lm = await measureLatency({ nodes: 3, files: false, requests });

@@ -26,7 +26,7 @@ describe('chaos with snapshots (§7)', () => {
       const r = runChaos({ seed, snapshotEvery: 5, durationMs: 4000 });
       expect(r.violations, `seed ${seed}`).toEqual([]);
       expect(r.liveness?.ok, `seed ${seed}`).toBe(true);
-    expect(r.snapshots.taken).toBeGreaterThan(10);
+      expect(r.snapshots.taken).toBeGreaterThan(10);
     },
   );
 });
