@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ClusterSecret } from '../net/cluster-secret.js';
 import { FaultFilter, noFaults } from '../net/fault-filter.js';
 import { TcpTransport } from '../net/tcp-transport.js';
 import type { NetworkFaults, Transport } from '../net/types.js';
@@ -12,6 +13,7 @@ import { KvStateMachine, parseKvCommand, encodeEnvelope, type KvResult } from '.
 import { InvariantChecker } from '../check/invariants.js';
 import { ChangeWaiters } from './change-waiters.js';
 import { ClusterClient, newClientId } from './client.js';
+import { openClusterKeyFile } from './cluster-key-file.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { narrateDelivery } from './delivery-narration.js';
 import { InFlightMessages } from './in-flight.js';
@@ -60,7 +62,8 @@ export class RaftCluster implements Cluster {
   private readonly hosts = new Map<NodeId, NodeHost<KvResult>>();
   private readonly ports = new Map<NodeId, number>();
   private readonly restarts = new Map<NodeId, number>();
-  private readonly clusterId: string;
+  /** What nodes prove to each other on every TCP connection; never printed, never in a snapshot. */
+  private secret: ClusterSecret | undefined;
   private readonly client: ClusterClient<KvResult>;
   /** Waits on cluster state ("node 3 leads"), checked after every change. */
   private readonly changes: ChangeWaiters;
@@ -92,7 +95,7 @@ export class RaftCluster implements Cluster {
     const root = createRng(options.seed);
     this.netRng = createRng(root.int(0, 2 ** 31));
     this.loadRng = createRng(root.int(0, 2 ** 31));
-    this.clusterId = `raft-tui-${root.int(0, 2 ** 31).toString(36)}`;
+    root.int(0, 2 ** 31); // was the cluster id; still drawn, so every later draw stays the same
     const virtual = options.clock === 'real' ? undefined : new VirtualScheduler();
     this.scheduler = virtual ?? new RealScheduler(options.speed);
     if (virtual && options.clock === 'paced') {
@@ -135,6 +138,9 @@ export class RaftCluster implements Cluster {
   async start(): Promise<void> {
     if (this.options.dataDir) this.unlockDataDir = await lockDataDir(this.options.dataDir);
     try {
+      if (this.options.transport === 'tcp') {
+        this.secret = this.options.dataDir ? await openClusterKeyFile(this.options.dataDir) : ClusterSecret.generate();
+      }
       await this.startNodes();
     } catch (err) {
       // Close what was opened for nodes that never started (a later node's files failed).
@@ -559,7 +565,7 @@ export class RaftCluster implements Cluster {
     if (this.network) return this.network.transport(id);
     return new TcpTransport({
       id,
-      clusterId: this.clusterId,
+      secret: this.secret!,
       peers: this.ids,
       port,
       filter: this.filter,

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Message, NodeId } from '../raft/types.js';
 import type { Rng } from '../raft/rng.js';
+import type { ClusterSecret } from './cluster-secret.js';
 import type { FaultFilter } from './fault-filter.js';
 import { InboundConnection } from './inbound-connection.js';
 import { PeerConnection } from './peer-connection.js';
@@ -11,8 +12,11 @@ const HOST = '127.0.0.1';
 
 export interface TcpTransportOptions {
   id: NodeId;
-  /** Carried in every hello: connections from another cluster are refused. */
-  clusterId: string;
+  /**
+   * The cluster's secret: every connection, both ways, proves it holds it before any Raft
+   * message crosses (handshake.ts). A connection that does not gets a closed socket.
+   */
+  secret: ClusterSecret;
   /** Every node of the cluster; this node may be included (it is skipped). */
   peers: NodeId[];
   /** Port to listen on; 0 or absent: an ephemeral port, kept for later restarts. */
@@ -23,8 +27,20 @@ export interface TcpTransportOptions {
   rng: Rng;
   /** Longest accepted line in bytes, newline excluded. Default 16 MiB. */
   maxLineBytes?: number;
-  /** How long an accepted connection may stay silent before its hello. Default 5000 ms. */
-  helloTimeoutMs?: number;
+  /** How long a connection has to finish the handshake, on either side. Default 5000 ms. */
+  handshakeTimeoutMs?: number;
+  /**
+   * At most this many accepted connections may be waiting to authenticate; one more closes the
+   * oldest of them. A stranger cannot hold more of this process's file descriptors. Default 32.
+   */
+  maxPendingConnections?: number;
+  /** An authenticated link that is quiet this long sends an empty keepalive line. Default 1000 ms. */
+  keepaliveMs?: number;
+  /**
+   * An authenticated link that sends nothing (not even keepalives) for this long is closed; the
+   * peer dials again. Several keepalive periods, so only a dead link trips it. Default 15000 ms.
+   */
+  idleTimeoutMs?: number;
   /** Above this many bytes waiting on one peer's socket, new messages to it are dropped. Default 8 MiB. */
   maxBufferedBytes?: number;
   /** First and largest wait between reconnect attempts. Default [20, 1000] ms. */
@@ -37,7 +53,8 @@ export interface TcpTransportOptions {
 
 /**
  * The loopback TCP transport: one listener per node on 127.0.0.1 and one long-lived outbound
- * connection per peer, speaking newline-delimited JSON after a hello line (see hello.ts). Every
+ * connection per peer, speaking newline-delimited JSON after a mutual challenge-and-response
+ * handshake over the cluster secret (see handshake.ts). Every
  * message goes through the shared fault filter on send (partition, cuts, drop, duplicate,
  * delay), and partitions and cuts are checked again on receive, so bytes already in flight when
  * a partition starts are not delivered. Bad input is counted per reason and dropped.
@@ -50,6 +67,10 @@ export class TcpTransport implements Transport {
   private readonly peerIds: ReadonlySet<NodeId>;
   private readonly peers = new Map<NodeId, PeerConnection>();
   private readonly inbound = new Set<InboundConnection>();
+  /** Accepted connections that have not authenticated yet, oldest first. */
+  private readonly pending = new Set<InboundConnection>();
+  /** The authenticated inbound connection of each peer: a newer one replaces an older one. */
+  private readonly inboundByPeer = new Map<NodeId, InboundConnection>();
   private readonly delayTimers = new Set<NodeJS.Timeout>();
   private server: Server | undefined;
   private listenPort: number | undefined;
@@ -58,15 +79,19 @@ export class TcpTransport implements Transport {
   private lifecycle: Promise<unknown> = Promise.resolve();
   private handler: ((message: Message) => void) | undefined;
   private readonly maxLineBytes: number;
-  private readonly helloTimeoutMs: number;
-  private counters = { sent: 0, received: 0, filtered: 0, dropped: 0 };
+  private readonly handshakeTimeoutMs: number;
+  private readonly maxPending: number;
+  private readonly idleTimeoutMs: number;
+  private counters = { sent: 0, received: 0, filtered: 0, dropped: 0, acceptErrors: 0 };
   private readonly badInput: Partial<Record<BadInputReason, number>> = {};
 
   constructor(private readonly options: TcpTransportOptions) {
     this.id = options.id;
     this.peerIds = new Set(options.peers.filter((p) => p !== options.id));
     this.maxLineBytes = options.maxLineBytes ?? 16 * 1024 * 1024;
-    this.helloTimeoutMs = options.helloTimeoutMs ?? 5000;
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5000;
+    this.maxPending = Math.max(1, options.maxPendingConnections ?? 32);
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 15_000;
     if (options.port) this.listenPort = options.port;
     for (const peer of this.peerIds) {
       this.peers.set(
@@ -74,12 +99,15 @@ export class TcpTransport implements Transport {
         new PeerConnection({
           self: options.id,
           peer,
-          clusterId: options.clusterId,
+          secret: options.secret,
           host: HOST,
           maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
           backoffMs: options.backoffMs ?? [20, 1000],
+          handshakeTimeoutMs: this.handshakeTimeoutMs,
+          keepaliveMs: options.keepaliveMs ?? 1000,
           onSent: (n) => (this.counters.sent += n),
           onDropped: (n) => (this.counters.dropped += n),
+          onBadInput: (reason, detail) => this.countBadInput(reason, detail),
         }),
       );
     }
@@ -155,6 +183,7 @@ export class TcpTransport implements Transport {
       received: this.counters.received,
       filtered: this.counters.filtered,
       dropped: this.counters.dropped,
+      acceptErrors: this.counters.acceptErrors,
       badInput: { ...this.badInput },
       connectedPeers: connectedPeers.sort((a, b) => a - b),
     };
@@ -171,8 +200,10 @@ export class TcpTransport implements Transport {
         resolve();
       });
     });
-    // Errors after listening (rare: e.g. EMFILE on accept) must not crash the process.
-    server.on('error', (error) => this.report(error));
+    // Errors after listening must not crash the process, nor stop it listening: with no file
+    // descriptor left (EMFILE, ENFILE), accept fails — libuv then closes the waiting connection
+    // or reports it here — and the listener carries on, serving again once descriptors are free.
+    server.on('error', (error) => this.acceptFailed(error));
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('listener has no TCP port');
     this.server = server;
@@ -198,18 +229,51 @@ export class TcpTransport implements Transport {
       socket.destroy();
       return;
     }
+    // The cap on connections waiting to authenticate: the oldest waiter makes room. A real
+    // peer finishes its handshake in two round trips, so a flood of strangers would have to
+    // outpace loopback to crowd it out, and it can never hold more descriptors than the cap.
+    if (this.pending.size >= this.maxPending) {
+      const oldest = this.pending.values().next().value as InboundConnection;
+      this.pending.delete(oldest);
+      oldest.refuse('too-many-pending', `more than ${this.maxPending} connections waiting to authenticate: closed the oldest`);
+    }
     const connection = new InboundConnection(socket, {
       self: this.id,
-      clusterId: this.options.clusterId,
+      secret: this.options.secret,
       peers: this.peerIds,
       maxLineBytes: this.maxLineBytes,
-      helloTimeoutMs: this.helloTimeoutMs,
+      handshakeTimeoutMs: this.handshakeTimeoutMs,
+      idleTimeoutMs: this.idleTimeoutMs,
       onBadInput: (reason, detail) => this.countBadInput(reason, detail),
+      onAuthenticated: (c, peer) => this.authenticated(c, peer),
       onMessage: (message) => this.deliver(message),
-      onClose: (c) => this.inbound.delete(c),
+      onClose: (c) => this.forget(c),
       onError: (error) => this.report(error),
     });
     this.inbound.add(connection);
+    this.pending.add(connection);
+  }
+
+  private authenticated(connection: InboundConnection, peer: NodeId): void {
+    this.pending.delete(connection);
+    // A peer keeps one outbound connection: an older one from it is a leftover of a reconnect.
+    const older = this.inboundByPeer.get(peer);
+    this.inboundByPeer.set(peer, connection);
+    if (older && older !== connection) void older.close();
+  }
+
+  private forget(connection: InboundConnection): void {
+    this.inbound.delete(connection);
+    this.pending.delete(connection);
+    for (const [peer, c] of this.inboundByPeer) if (c === connection) this.inboundByPeer.delete(peer);
+  }
+
+  private acceptFailed(error: Error): void {
+    this.counters.acceptErrors++;
+    const code = (error as NodeJS.ErrnoException).code;
+    // Out of descriptors is a condition to ride out, not a bug: counted, not printed each time.
+    if (code === 'EMFILE' || code === 'ENFILE') return;
+    this.report(error);
   }
 
   private deliver(message: Message): void {

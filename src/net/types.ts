@@ -17,16 +17,29 @@ export interface NetworkFaults {
   delayMs: [number, number] | null;
 }
 
-/** Why bytes arriving on a port were dropped; counted per node. */
+/**
+ * Why bytes arriving on a port (or, for `bad-proof` and `handshake-timeout`, on a connection
+ * this node opened) were dropped or a connection closed; counted per node.
+ */
 export type BadInputReason =
+  /** The first line is not a hello of our protocol and version. */
   | 'bad-hello'
-  | 'wrong-cluster'
+  /** The hello names a node that is not our peer, or is meant for another node. */
   | 'unknown-node'
+  /** The other side did not prove it holds the cluster secret (either direction). */
+  | 'bad-proof'
+  /** The handshake did not finish within its deadline. */
+  | 'handshake-timeout'
+  /** Too many connections were waiting to authenticate: the oldest was closed. */
+  | 'too-many-pending'
+  /** An authenticated link sent nothing, not even a keepalive, for the idle deadline. */
+  | 'idle-timeout'
   | 'invalid-json'
   | 'invalid-message'
+  /** A message whose term is above the ceiling (MAX_TERM): it would leave no room to campaign. */
+  | 'term-too-high'
   | 'wrong-sender'
-  | 'line-too-long'
-  | 'hello-timeout';
+  | 'line-too-long';
 
 export interface TransportStats {
   sent: number;
@@ -39,6 +52,8 @@ export interface TransportStats {
    * or the transport stopped. Optional: a transport that never loses messages leaves it out.
    */
   dropped?: number;
+  /** Connections the listener could not accept (e.g. EMFILE: no file descriptor left). Optional. */
+  acceptErrors?: number;
   /** Peers with an open outbound connection right now. */
   connectedPeers: NodeId[];
 }

@@ -1,12 +1,30 @@
+import { MAX_TERM } from '../raft/message-check.js';
 import type { Entry, Message, MessageType } from '../raft/types.js';
+import type { BadInputReason } from './types.js';
 
 /** The outcome of checking one decoded line: a clean message, or why it is not one. */
-export type Validation = { ok: true; message: Message } | { ok: false; detail: string };
+export type Validation =
+  | { ok: true; message: Message }
+  | { ok: false; reason: Extract<BadInputReason, 'invalid-message' | 'term-too-high'>; detail: string };
 
 type Obj = Record<string, unknown>;
 
 /** Thrown inside the validator only, to unwind to one place with the first problem found. */
 class Invalid extends Error {}
+
+/** A term above the ceiling: refused with its own reason, since it says more than a bad shape. */
+class TermTooHigh extends Error {}
+
+/** Message terms must stay at or below MAX_TERM (see src/raft/message-check.ts for why). */
+function term(o: Obj): number {
+  const v = uint(o, 'term');
+  if (v > MAX_TERM) {
+    throw new TermTooHigh(
+      `term ${v} is above the highest term a cluster may reach (${MAX_TERM}): refused, so that no node is pushed where it could never campaign again`,
+    );
+  }
+  return v;
+}
 
 function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -154,10 +172,11 @@ export function validateMessage(value: unknown): Validation {
       throw new Invalid(`unknown message type ${String(JSON.stringify(type)).slice(0, 40)}`);
     }
     const build = builders[type as MessageType];
-    const base = { from: nodeId(value, 'from'), to: nodeId(value, 'to'), term: uint(value, 'term') };
+    const base = { from: nodeId(value, 'from'), to: nodeId(value, 'to'), term: term(value) };
     return { ok: true, message: build(value, base) };
   } catch (error) {
-    if (error instanceof Invalid) return { ok: false, detail: error.message };
+    if (error instanceof Invalid) return { ok: false, reason: 'invalid-message', detail: error.message };
+    if (error instanceof TermTooHigh) return { ok: false, reason: 'term-too-high', detail: error.message };
     throw error;
   }
 }

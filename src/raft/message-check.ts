@@ -4,16 +4,35 @@ const isNat = (v: unknown): v is number => Number.isSafeInteger(v) && (v as numb
 const isOptionalNat = (v: unknown): boolean => v === undefined || isNat(v);
 
 /**
+ * The highest term a node ever holds: 2^53 − 1 − 2^20. A message with a higher term is refused
+ * (here, and on the wire with a reason), and a node at this term does not campaign.
+ *
+ * Why a ceiling: terms are JavaScript numbers, exact up to 2^53 − 1 (Number.MAX_SAFE_INTEGER).
+ * A node pushed to that term by one forged message could never campaign again (term + 1 is not
+ * an exact integer any more), and the term is durable (§5.1, Figure 2), so a restart keeps it:
+ * a cluster could be left without a leader for good. Why this value: a term only grows by one
+ * per election, and even at 1,000 elections a second a cluster takes 285,000 years to get
+ * here, so only a forged or corrupt message carries a higher term. The 2^20 terms kept above
+ * it leave every term a node holds, and every term + 1 it computes, far inside exact integers.
+ */
+export const MAX_TERM: Term = Number.MAX_SAFE_INTEGER - 2 ** 20;
+
+/** Whether a node at `term` may start an election for term + 1 without passing MAX_TERM. */
+export function canCampaignFrom(term: Term): boolean {
+  return term < MAX_TERM;
+}
+
+/**
  * Whether `m` is a well-formed message from one of our peers to us. The core drops anything
  * else without a trace, so a garbled or misrouted message can never make `step` throw or
  * corrupt state. Entries must be consecutive after prevLogIndex, with terms that never
  * decrease and never exceed the sender's term (a leader only holds entries of its term or
- * earlier, §5.3).
+ * earlier, §5.3). A term above MAX_TERM is refused.
  */
 export function isValidMessage(m: unknown, self: NodeId, peers: ReadonlySet<unknown>): m is Message {
   if (typeof m !== 'object' || m === null) return false;
   const x = m as Record<string, unknown>;
-  if (x.to !== self || x.from === self || !peers.has(x.from) || !isNat(x.term)) return false;
+  if (x.to !== self || x.from === self || !peers.has(x.from) || !isNat(x.term) || x.term > MAX_TERM) return false;
   switch (x.type) {
     case 'RequestVote':
       return (

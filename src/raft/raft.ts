@@ -1,6 +1,6 @@
 import { resolveConfig, type Settings } from './config.js';
 import { acceptAppend } from './follower-append.js';
-import { isValidMessage } from './message-check.js';
+import { canCampaignFrom, isValidMessage } from './message-check.js';
 import { Progress } from './progress.js';
 import { majority, quorumIndex, VoteTally } from './quorum.js';
 import { checkedLog, RaftLog } from './raft-log.js';
@@ -526,6 +526,8 @@ export class Raft implements RaftCore {
 
   /** §5.2 (with thesis §9.6's pre-vote first when enabled): the election timer fired. */
   private startElection(reason: RoleReason, waited: number): void {
+    // A node at the term ceiling stays a follower: it never moves past MAX_TERM itself.
+    if (!canCampaignFrom(this.term)) return this.resetElectionTimer();
     if (this.s.preVote) this.becomePreCandidate(reason, waited);
     else this.becomeCandidate(reason, { ticks: waited });
   }
@@ -626,8 +628,9 @@ export class Raft implements RaftCore {
   private stepFollower(m: Message): void {
     if (m.type === 'TimeoutNow') {
       // Thesis §3.10: the leader handed us leadership — campaign now, without waiting for the
-      // timer and without a pre-vote (the leader's own followers would refuse it).
-      this.becomeCandidate('transfer', { from: m.from }, true);
+      // timer and without a pre-vote (the leader's own followers would refuse it). Never past
+      // the term ceiling.
+      if (canCampaignFrom(this.term)) this.becomeCandidate('transfer', { from: m.from }, true);
       return;
     }
     if (m.type === 'ReadIndexResponse') {

@@ -4,7 +4,8 @@ import { createRng } from '../../src/raft/rng.js';
 import { FaultFilter, noFaults } from '../../src/net/fault-filter.js';
 import { TcpTransport } from '../../src/net/tcp-transport.js';
 import type { BadInputReason } from '../../src/net/types.js';
-import { CLUSTER, heartbeat, marks, rawClient, waitFor, type RawClient } from './helpers.js';
+import { ClusterSecret } from '../../src/net/cluster-secret.js';
+import { heartbeat, marks, rawClient, SECRET, waitFor, type RawClient } from './helpers.js';
 
 /** One live node (1) of a three-node cluster; the test plays nodes 2 and 3 by hand. */
 let node: TcpTransport;
@@ -21,12 +22,12 @@ beforeEach(async () => {
   clients = [];
   node = new TcpTransport({
     id: 1,
-    clusterId: CLUSTER,
+    secret: SECRET,
     peers: [1, 2, 3],
     filter,
     rng: createRng(1),
     maxLineBytes: 1024,
-    helloTimeoutMs: 150,
+    handshakeTimeoutMs: 150,
     onBadInput: (reason, detail) => reported.push({ reason, detail }),
   });
   node.onMessage((m) => inbox.push(m));
@@ -48,7 +49,7 @@ async function client(): Promise<RawClient> {
 /** Opens a connection as `peer` (a fresh one unless given) and checks a valid message still gets through. */
 async function stillDelivers(mark: number, via?: RawClient, peer = 2): Promise<void> {
   const c = via ?? (await client());
-  if (!via) c.hello(peer);
+  if (!via) await c.authenticate(peer);
   c.message(heartbeat(peer, 1, mark));
   await waitFor(() => marks(inbox).includes(mark), `valid message ${mark}`);
 }
@@ -56,10 +57,10 @@ async function stillDelivers(mark: number, via?: RawClient, peer = 2): Promise<v
 const badCount = (): number => Object.values(node.stats().badInput).reduce((a, b) => a + (b ?? 0), 0);
 
 describe('TcpTransport against bad input', () => {
-  it('random bytes after the hello: each line counted as invalid JSON, connection kept', async () => {
+  it('random bytes after the handshake: each line counted as invalid JSON, connection kept', async () => {
     const rng = createRng(42);
     const c = await client();
-    c.hello(2);
+    await c.authenticate(2);
     for (let line = 0; line < 4; line++) {
       // Random bytes with no newline inside, starting with a byte no JSON text starts with.
       const bytes = Buffer.from(Array.from({ length: 200 }, (_, i) => (i === 0 ? 0xff : rng.int(0, 255))));
@@ -84,7 +85,7 @@ describe('TcpTransport against bad input', () => {
 
   it('invalid JSON is counted and dropped; the connection stays open', async () => {
     const c = await client();
-    c.hello(2);
+    await c.authenticate(2);
     c.send('{"type":"AppendEntries",\n');
     await stillDelivers(3, c);
     expect(node.stats().badInput).toEqual({ 'invalid-json': 1 });
@@ -93,7 +94,7 @@ describe('TcpTransport against bad input', () => {
 
   it('an unknown message type is counted as an invalid message', async () => {
     const c = await client();
-    c.hello(2);
+    await c.authenticate(2);
     c.send(`${JSON.stringify({ type: 'InstallSnapshot', from: 2, to: 1, term: 1 })}\n`);
     await stillDelivers(4, c);
     expect(node.stats().badInput).toEqual({ 'invalid-message': 1 });
@@ -101,7 +102,7 @@ describe('TcpTransport against bad input', () => {
 
   it('wrong field types are counted as invalid messages', async () => {
     const c = await client();
-    c.hello(2);
+    await c.authenticate(2);
     c.send(`${JSON.stringify({ ...heartbeat(2, 1, 0), term: '1' })}\n`);
     c.send(`${JSON.stringify({ ...heartbeat(2, 1, 0), entries: [{ index: 1, term: 1, type: 'normal', data: null }] })}\n`);
     await stillDelivers(5, c);
@@ -110,28 +111,28 @@ describe('TcpTransport against bad input', () => {
 
   it('a message addressed to another node is counted as invalid', async () => {
     const c = await client();
-    c.hello(2);
+    await c.authenticate(2);
     c.message(heartbeat(2, 3, 0));
     await stillDelivers(6, c);
     expect(node.stats().badInput).toEqual({ 'invalid-message': 1 });
   });
 
-  it("a message claiming another sender than the connection's hello is counted as wrong-sender", async () => {
+  it('a message claiming another sender than the authenticated peer is counted as wrong-sender', async () => {
     const c = await client();
-    c.hello(2);
+    await c.authenticate(2);
     c.message(heartbeat(3, 1, 0));
     await stillDelivers(7, c);
     expect(node.stats().badInput).toEqual({ 'wrong-sender': 1 });
     expect(marks(inbox)).toEqual([7]);
   });
 
-  it('a hello from another cluster is refused', async () => {
+  it('a connector without the secret is refused as bad-proof and its message never arrives', async () => {
     const c = await client();
-    c.hello(2, 'another-cluster');
+    await c.authenticate(2, { secret: ClusterSecret.generate(), wait: false });
     c.message(heartbeat(2, 1, 0));
     await c.closed;
     await stillDelivers(8);
-    expect(node.stats().badInput).toEqual({ 'wrong-cluster': 1 });
+    expect(node.stats().badInput).toEqual({ 'bad-proof': 1 });
     expect(marks(inbox)).toEqual([8]);
   });
 
@@ -151,28 +152,28 @@ describe('TcpTransport against bad input', () => {
     expect(node.stats().badInput).toEqual({ 'bad-hello': 1 });
   });
 
-  it('a peer that connects and never speaks is closed after the hello timeout', async () => {
+  it('a peer that connects and never speaks is closed at the handshake deadline', async () => {
     const c = await client();
     await waitFor(() => c.isClosed(), 'the silent connection to close', 3000);
     await stillDelivers(11);
-    expect(node.stats().badInput).toEqual({ 'hello-timeout': 1 });
+    expect(node.stats().badInput).toEqual({ 'handshake-timeout': 1 });
   });
 
-  it('a hello in time is not closed by the hello timeout', async () => {
+  it('a handshake in time is not closed by the handshake deadline', async () => {
     const silent = await client();
     const c = await client();
-    c.hello(2);
+    await c.authenticate(2);
     await stillDelivers(12, c);
     // Once the silent connection opened alongside has timed out, the greeted one must still work.
     await waitFor(() => silent.isClosed(), 'the silent connection to time out', 3000);
     await stillDelivers(13, c);
     expect(c.isClosed()).toBe(false);
-    expect(node.stats().badInput).toEqual({ 'hello-timeout': 1 });
+    expect(node.stats().badInput).toEqual({ 'handshake-timeout': 1 });
   });
 
   it('a line longer than the limit closes that connection and is reported', async () => {
     const c = await client();
-    c.hello(2);
+    await c.authenticate(2);
     c.send('x'.repeat(2000));
     await c.closed;
     await stillDelivers(14);
@@ -191,7 +192,7 @@ describe('TcpTransport against bad input', () => {
 
   it('a partition also applies to bytes arriving on an open connection', async () => {
     const c = await client();
-    c.hello(3);
+    await c.authenticate(3);
     filter.set({ ...noFaults(), partition: [[1, 2], [3]] });
     c.message(heartbeat(3, 1, 0));
     await stillDelivers(16);

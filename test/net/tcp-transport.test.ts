@@ -1,9 +1,10 @@
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRng } from '../../src/raft/rng.js';
 import { FaultFilter } from '../../src/net/fault-filter.js';
 import { TcpTransport } from '../../src/net/tcp-transport.js';
-import { heartbeat, marks, startCluster, waitFor, type TestCluster } from './helpers.js';
+import { encodeProof } from '../../src/net/handshake.js';
+import { fakeListener, heartbeat, marks, SECRET, startCluster, waitFor, type TestCluster } from './helpers.js';
 
 let cluster: TestCluster | undefined;
 
@@ -49,7 +50,7 @@ describe('TcpTransport', () => {
 
   it('drops (and counts) messages to a peer that is not connected, to unknown peers, and not from itself', async () => {
     const filter = new FaultFilter();
-    const t = new TcpTransport({ id: 1, clusterId: 'c', peers: [1, 2], filter, rng: createRng(1) });
+    const t = new TcpTransport({ id: 1, secret: SECRET, peers: [1, 2], filter, rng: createRng(1) });
     try {
       await t.start();
       // No port known for node 2 yet: nothing is connected.
@@ -61,17 +62,14 @@ describe('TcpTransport', () => {
   });
 
   it('drops messages instead of buffering without bound when the peer stops reading', async () => {
-    // A peer that accepts and never reads: the kernel buffers fill, then the socket's own.
-    const stalled: Socket[] = [];
-    const server = createServer((socket) => {
-      socket.pause();
-      stalled.push(socket);
+    // A peer that completes the handshake and then never reads: the kernel buffers fill, then
+    // the socket's own.
+    const stalled = await fakeListener(2, (transcript) => encodeProof(SECRET, 'listener', transcript), {
+      afterAnswer: (socket) => socket.pause(),
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
     const t = new TcpTransport({
       id: 1,
-      clusterId: 'c',
+      secret: SECRET,
       peers: [1, 2],
       filter: new FaultFilter(),
       rng: createRng(1),
@@ -79,7 +77,7 @@ describe('TcpTransport', () => {
     });
     try {
       await t.start();
-      t.setPeerPorts(new Map([[2, typeof address === 'object' && address ? address.port : 0]]));
+      t.setPeerPorts(new Map([[2, stalled.port]]));
       await waitFor(() => t.stats().connectedPeers.includes(2), 'link to the stalled peer');
       const big = { ...heartbeat(1, 2, 0), entries: [{ index: 1, term: 1, type: 'normal' as const, data: 'x'.repeat(16 * 1024) }] };
       let offered = 0;
@@ -96,8 +94,7 @@ describe('TcpTransport', () => {
       expect(sent).toBeLessThan(offered);
     } finally {
       await t.stop();
-      for (const s of stalled) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stalled.close();
     }
   });
 
@@ -122,7 +119,7 @@ describe('TcpTransport', () => {
     cluster = await startCluster(2);
     const [a, b] = [cluster.get(1), cluster.get(2)];
     const filter = new FaultFilter();
-    const moved = new TcpTransport({ id: 2, clusterId: 'test-cluster', peers: [1, 2], filter, rng: createRng(9) });
+    const moved = new TcpTransport({ id: 2, secret: SECRET, peers: [1, 2], filter, rng: createRng(9) });
     const got: number[] = [];
     moved.onMessage((m) => got.push(m.type === 'AppendEntries' ? m.leaderCommit : -1));
     try {
@@ -142,7 +139,7 @@ describe('TcpTransport', () => {
     const kinds = ['TCPServerWrap', 'TCPSocketWrap', 'TCPWrap', 'Timeout', 'Immediate'];
     const count = () => process.getActiveResourcesInfo().filter((k) => kinds.includes(k)).length;
     const before = count();
-    cluster = await startCluster(3, { helloTimeoutMs: 60_000 });
+    cluster = await startCluster(3, { handshakeTimeoutMs: 60_000 });
     cluster.filter.update({ delayMs: [5000, 5000] });
     cluster.get(1).send([heartbeat(1, 2, 1), heartbeat(1, 3, 2)]);
     expect(count()).toBeGreaterThan(before);

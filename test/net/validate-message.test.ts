@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/raft/types.js';
 import { validateMessage } from '../../src/net/validate-message.js';
-import { checkHello, encodeHello } from '../../src/net/hello.js';
+import { MAX_TERM } from '../../src/raft/message-check.js';
 
 const valid: Message[] = [
   { type: 'RequestVote', from: 1, to: 2, term: 3, lastLogIndex: 4, lastLogTerm: 2 },
@@ -73,22 +73,19 @@ describe('validateMessage', () => {
   });
 });
 
-describe('checkHello', () => {
-  const peers = new Set([2, 3]);
-  const line = (s: string) => s.replace(/\n$/, '');
-
-  it('accepts a hello from a known peer of this cluster', () => {
-    expect(checkHello(line(encodeHello('c1', 2)), 'c1', peers)).toEqual({ ok: true, node: 2 });
+describe('the term ceiling on the wire', () => {
+  it('refuses a message whose term is above MAX_TERM, with its own reason', () => {
+    for (const term of [Number.MAX_SAFE_INTEGER, MAX_TERM + 1]) {
+      const r = validateMessage({ ...valid[0], term });
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.reason).toBe('term-too-high');
+        expect(r.detail).toContain('campaign');
+      }
+    }
   });
 
-  it.each([
-    ['not JSON', 'hello there', 'bad-hello'],
-    ['the wrong protocol', '{"hello":"other","cluster":"c1","node":2}', 'bad-hello'],
-    ['a node that is not a number', '{"hello":"raft-tui","cluster":"c1","node":"2"}', 'bad-hello'],
-    ['another cluster', line(encodeHello('c2', 2)), 'wrong-cluster'],
-    ['an unknown node', line(encodeHello('c1', 9)), 'unknown-node'],
-  ])('refuses %s', (_, text, reason) => {
-    const r = checkHello(text, 'c1', peers);
-    expect(r.ok ? undefined : r.reason).toBe(reason);
+  it('accepts a message at exactly MAX_TERM', () => {
+    expect(validateMessage({ ...valid[0], term: MAX_TERM }).ok).toBe(true);
   });
 });
