@@ -151,6 +151,8 @@ export interface FakeListener {
   exchanges: { hello: string; proof: string }[];
   /** Connections accepted so far. */
   accepted(): number;
+  /** Closes every accepted connection; keeps listening. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -213,6 +215,9 @@ export async function fakeListener(
     lines,
     exchanges,
     accepted: () => accepted,
+    dropConnections: () => {
+      for (const s of sockets) s.destroy();
+    },
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
