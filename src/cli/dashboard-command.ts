@@ -85,6 +85,11 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
       }
       throw error;
     });
+    // The simulator can go back in time: rewind replays the run from the seed and the commands.
+    if (settings.sim) {
+      const { rewindable } = await import('../console/rewind.js');
+      cluster = rewindable(cluster as Parameters<typeof rewindable>[0], settings.cluster);
+    }
     const bridge = consoleBridge(cluster);
     const { nodes, seed, transport, speed } = settings.cluster;
     const where = settings.sim

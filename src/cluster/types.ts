@@ -265,6 +265,11 @@ export interface Cluster {
   setLoad(perSecond: number): void;
   /** The live safety checker's tally (see src/check/invariants.ts). */
   safety(): SafetySummary;
+  /**
+   * --sim only (src/console/rewind.ts): back `backMs` of cluster time, by replaying from the seed
+   * and the command log; resolves with the cluster time reached.
+   */
+  rewind?(backMs: number): Promise<number>;
 
   /**
    * Thesis §3.10: hands leadership to `to` (the leader stops taking commands, brings `to` up to

@@ -274,6 +274,16 @@ export const COMMANDS: readonly CommandHelp[] = [
     details: 'Every line the event pane printed since the start, with its time, as plain text.',
   },
   {
+    name: 'rewind',
+    usage: 'rewind <seconds>',
+    summary: '--sim: go back in cluster time (F7: 5 s)',
+    example: 'rewind 5',
+    details:
+      'In --sim mode only: the cluster goes back that many seconds of cluster time. It is\n' +
+      'rebuilt by replaying from the seed and the command log (every command at the cluster\n' +
+      'time it ran) at full simulator speed; from there you can take a different branch.',
+  },
+  {
     name: 'help',
     usage: 'help [command]',
     summary: 'this table, or details of one command',

@@ -232,6 +232,15 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
       if (what === 'leader' || what === 'commit') return done({ kind: 'wait', for: what });
       return from(durationArg(arg.value, usage, MAX_WAIT_MS), (ms) => ({ kind: 'wait', for: 'ms', ms }));
     }
+    case 'rewind': {
+      const usage = 'rewind 5 (seconds of cluster time; --sim only)';
+      const arg = one(args, usage, 'a number of seconds');
+      if (!arg.ok) return fail(arg.message);
+      const seconds = decimal(arg.value.replace(/s$/i, ''));
+      if (seconds === undefined || seconds <= 0 || seconds > 3600)
+        return fail(`"${arg.value}" is not a number of seconds from 0 to 3600: ${usage}`);
+      return done({ kind: 'rewind', ms: Math.round(seconds * 1000) });
+    }
     case 'expect':
       return from(parseExpectation(rest, ids), (condition) => ({ kind: 'expect', condition }));
     default:

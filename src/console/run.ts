@@ -322,6 +322,13 @@ async function runCommand(cluster: Cluster, command: ConsoleCommand, options: Ru
         return await wait(cluster, command, options.waitTimeoutMs ?? 30_000);
       case 'compact':
         return await compact(cluster, command.id);
+      case 'rewind': {
+        if (!cluster.rewind) return no('rewind works in --sim mode: the simulator replays the run from its seed');
+        const to = await cluster.rewind(command.ms);
+        return ok(
+          `rewound to ${(to / 1000).toFixed(2)} s of cluster time: the run was replayed from the seed up to there; what you do now is a new branch`,
+        );
+      }
       default:
         return runNow(cluster, command) ?? no(`cannot run ${(command as { kind: string }).kind}`);
     }

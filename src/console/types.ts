@@ -39,6 +39,7 @@ export type ConsoleCommand =
   | { kind: 'wait'; for: 'ms'; ms: number }
   | { kind: 'wait'; for: 'leader' | 'commit' }
   | { kind: 'say' /** The caption, as written. */; text: string }
+  | { kind: 'rewind'; ms: number }
   | { kind: 'expect'; condition: Expectation };
 
 export type ConsoleCommandKind = ConsoleCommand['kind'];

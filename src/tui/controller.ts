@@ -225,6 +225,8 @@ export function createController(options: ControllerOptions): Controller {
         return keyLine(pauseLine(options.snapshot()), via);
       case 'step':
         return keyLine('step', via);
+      case 'rewind':
+        return keyLine('rewind 5', via);
       case 'toggle-help':
         return set({ helpOpen: !state.helpOpen, helpText: null, helpScroll: 0 });
       case 'close-help':

@@ -13,6 +13,7 @@ export type DashboardCommand =
   | 'toggle-isolate'
   | 'toggle-pause'
   | 'step'
+  | 'rewind'
   | 'toggle-help'
   | 'close-help'
   | 'help-up'
@@ -68,6 +69,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: ['f3', 'ctrl-o'], command: 'toggle-isolate', when: 'always', label: 'F3 Ctrl-O', help: 'isolate / rejoin node' },
   { keys: ['f4', 'ctrl-s'], command: 'toggle-pause', when: 'always', label: 'F4 Ctrl-S', help: 'pause / resume cluster' },
   { keys: ['f5', 'ctrl-t'], command: 'step', when: 'always', label: 'F5 Ctrl-T', help: 'deliver one message' },
+  { keys: ['f7'], command: 'rewind', when: 'always', label: 'F7', help: '--sim: rewind 5 s of cluster time' },
   { keys: ['f6', 'ctrl-g'], command: 'toggle-view', when: 'always', label: 'F6 Ctrl-G', help: 'log grid / node panels' },
   { keys: ['page-up'], command: 'events-page-up', when: 'always', label: 'PgUp PgDn', help: 'scroll the events (or wheel)' },
   { keys: ['page-down'], command: 'events-page-down', when: 'always', label: '', help: '' },

@@ -52,6 +52,7 @@ describe('console help', () => {
       'wait',
       'say',
       'expect',
+      'rewind',
       'help',
       'quit',
       'view',

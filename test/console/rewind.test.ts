@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createCluster, type RaftCluster } from '../../src/cluster/create-cluster.js';
+import type { ClusterOptions } from '../../src/cluster/types.js';
+import { executeConsoleLine } from '../../src/console/index.js';
+import { rewindable } from '../../src/console/rewind.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const OPTIONS: ClusterOptions = { nodes: 5, clock: 'paced', seed: 1, speed: 50 };
+
+async function run(cluster: Parameters<typeof executeConsoleLine>[0], line: string): Promise<string> {
+  const r = await executeConsoleLine(cluster, line);
+  expect(r.ok, r.message).toBe(true);
+  return r.message;
+}
+
+describe('rewind (--sim)', () => {
+  it('goes back to an earlier moment: the same state as the run had then, from the seed and the command log', async () => {
+    const c = rewindable((await createCluster(OPTIONS)) as RaftCluster, OPTIONS);
+    const seen: string[] = [];
+    c.on('event', (e) => seen.push(e.type));
+    try {
+      await run(c, 'wait leader');
+      await run(c, 'SET x = 1');
+      await run(c, 'wait 1000');
+      const before = c.snapshot();
+      const at = before.takenAt;
+      await run(c, 'crash leader');
+      await run(c, 'SET x = 2');
+      await run(c, 'partition 1,2 | 3,4,5');
+      await run(c, 'wait 1000');
+      const back = (c.snapshot().takenAt - at) / 1000;
+      c.pause();
+      const said = await run(c, `rewind ${back}`);
+      expect(said).toMatch(/^rewound to \d+\.\d\d s of cluster time/);
+      const after = c.snapshot();
+      expect(after.takenAt).toBe(Math.round(at / 10) * 10);
+      // The same cluster as it was then: the same leader and term, x = 1 everywhere, all up, no partition.
+      expect(after.leader).toBe(before.leader);
+      expect(after.term).toBe(before.term);
+      expect(after.nodes.map((n) => [n.id, n.up, n.role, n.term, n.lastIndex, n.kv.x])).toEqual(
+        before.nodes.map((n) => [n.id, n.up, n.role, n.term, n.lastIndex, n.kv.x]),
+      );
+      expect(after.faults.partition).toBeNull();
+      // And it carries on from there: a different branch, and listeners still hear it.
+      c.resume();
+      const heard = seen.length;
+      await run(c, 'SET y = 3');
+      expect(c.status().filter((s) => s.kv.y === '3').length).toBeGreaterThanOrEqual(3);
+      await waitFor('events of the new branch', () => seen.length > heard);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it('says it needs --sim on any other cluster', async () => {
+    const c = await createCluster({ nodes: 3, transport: 'memory', clock: 'virtual', seed: 1 });
+    try {
+      const r = await executeConsoleLine(c, 'rewind 5');
+      expect(r).toEqual({ ok: false, message: 'rewind works in --sim mode: the simulator replays the run from its seed' });
+    } finally {
+      await c.stop();
+    }
+  });
+});
