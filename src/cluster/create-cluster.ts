@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { ClusterSecret } from '../net/cluster-secret.js';
 import { FaultFilter, noFaults } from '../net/fault-filter.js';
 import { TcpTransport } from '../net/tcp-transport.js';
@@ -7,6 +6,7 @@ import { createRaft } from '../raft/index.js';
 import { createRng, type Rng } from '../raft/rng.js';
 import type { Entry, Message, NodeId, RaftEvent, RaftStatus, Ready } from '../raft/types.js';
 import { FileStorage } from '../storage/file-storage.js';
+import { UnavailableStorage } from '../storage/unavailable-storage.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import type { Storage } from '../storage/types.js';
 import { KvStateMachine, parseKvCommand, encodeEnvelope, type KvResult } from '../kv/index.js';
@@ -14,7 +14,9 @@ import { InvariantChecker } from '../check/invariants.js';
 import { ChangeWaiters } from './change-waiters.js';
 import { ClusterClient, newClientId } from './client.js';
 import { openClusterKeyFile } from './cluster-key-file.js';
+import type { ClusterManifest } from './cluster-manifest.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { NodeRefusedError, nodeDir, nodeFolderRefusal, prepareDataFolder } from './node-folders.js';
 import { narrateDelivery } from './delivery-narration.js';
 import { InFlightMessages } from './in-flight.js';
 import { InProcessNetwork } from './in-process-network.js';
@@ -82,6 +84,8 @@ export class RaftCluster implements Cluster {
   private stopped = false;
   private pausedFlag = false;
   private unlockDataDir: (() => Promise<void>) | undefined;
+  /** The data folder's cluster manifest (files only): who the members are (node-folders.ts). */
+  private manifest: ClusterManifest | undefined;
   /** Raft's safety properties, checked after every Ready of every node (src/check). */
   private readonly checker = new InvariantChecker({
     maxViolations: 100,
@@ -138,6 +142,7 @@ export class RaftCluster implements Cluster {
   async start(): Promise<void> {
     if (this.options.dataDir) this.unlockDataDir = await lockDataDir(this.options.dataDir);
     try {
+      if (this.options.dataDir) this.manifest = await prepareDataFolder(this.options.dataDir, this.ids);
       if (this.options.transport === 'tcp') {
         this.secret = this.options.dataDir ? await openClusterKeyFile(this.options.dataDir) : ClusterSecret.generate();
       }
@@ -158,7 +163,8 @@ export class RaftCluster implements Cluster {
   private async startNodes(): Promise<void> {
     const transports = new Map<NodeId, Transport>();
     for (const id of this.ids) {
-      const storage = await this.openStorage(id);
+      // A member whose folder was lost stays down with the reason; the others start.
+      const storage = await this.openStorage(id).catch((err: unknown) => this.refusedAtStart(id, err));
       const transport = this.makeTransport(id, this.options.basePort ? this.options.basePort + id - 1 : 0);
       const host = new NodeHost<KvResult>(id, storage, transport, new KvStateMachine(), (stored) => this.makeCore(id, stored), {
         onRaftEvents: (node, events) => this.forwardRaftEvents(node, events),
@@ -172,11 +178,13 @@ export class RaftCluster implements Cluster {
       host.snapshotEvery = this.options.snapshotEvery;
       this.hosts.set(id, host);
       transports.set(id, transport);
+      if (storage instanceof UnavailableStorage) continue;
       this.reportRecovery(id, storage, true);
       this.observeStart(id, storage);
     }
     for (const id of this.ids) {
       const host = this.hosts.get(id)!;
+      if (host.currentStorage() instanceof UnavailableStorage) continue;
       this.ports.set(id, await host.start(host.currentStorage(), transports.get(id)!));
     }
     this.shareTcpPorts();
@@ -543,7 +551,18 @@ export class RaftCluster implements Cluster {
       const existing = this.hosts.get(id)?.currentStorage();
       return existing ?? new MemoryStorage();
     }
-    return FileStorage.open(join(dir, `node-${id}`));
+    const refusal = await nodeFolderRefusal(dir, id, this.manifest!);
+    if (refusal !== null) throw new NodeRefusedError(refusal);
+    return FileStorage.open(nodeDir(dir, id));
+  }
+
+  /** A node refused at start-up: down, with the reason in an event (replayed to late listeners). */
+  private refusedAtStart(id: NodeId, err: unknown): UnavailableStorage {
+    if (!(err instanceof NodeRefusedError)) throw err;
+    const event = { type: 'storage-recovery', node: id, file: '', offset: 0, droppedBytes: 0, reason: err.message } as const;
+    this.startupReports.push({ ...event, at: this.scheduler.now() });
+    this.emit(event);
+    return new UnavailableStorage(err.message);
   }
 
   /** Storage recovery reports from start(), replayed to each listener that subscribes later. */

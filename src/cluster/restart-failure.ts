@@ -1,4 +1,5 @@
 import { StorageCorruptionError } from '../storage/storage-error.js';
+import { NodeRefusedError } from './node-folders.js';
 
 /**
  * Why a node could not start again, in words, with what to do: the node stays down and a later
@@ -14,6 +15,10 @@ export function restartFailureReason(err: unknown): { reason: string; file: stri
       reason: `could not restart: port ${port ?? '(its port)'} is in use by another program; it stays down (free the port, then restart it)`,
       file: '',
     };
+  }
+  if (err instanceof NodeRefusedError) {
+    // Already says "refused to start: …" and what to do; it stays down until its folder is fixed.
+    return { reason: message, file: '' };
   }
   if (err instanceof StorageCorruptionError) {
     return { reason: `could not restart: ${message}; it stays down`, file: err.file };
