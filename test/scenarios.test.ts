@@ -17,7 +17,7 @@ import { describeEvent } from '../src/tui/describe-event.js';
 const folder = fileURLToPath(new URL('./scenarios/', import.meta.url));
 const SEPARATOR = '----';
 
-/** `options: nodes=3 seed=7 preVote=false` → cluster options (virtual clock, in memory). */
+/** `options: nodes=3 seed=7 preVote=false snapshotEvery=20` → cluster options (virtual clock, in memory). */
 function optionsFrom(lines: string[]): ClusterOptions {
   const options: ClusterOptions = { transport: 'memory', clock: 'virtual', nodes: 3, seed: 1 };
   for (const line of lines) {
@@ -25,7 +25,7 @@ function optionsFrom(lines: string[]): ClusterOptions {
     if (!m) continue;
     for (const pair of m[1]!.split(/\s+/).filter(Boolean)) {
       const [key, value] = pair.split('=');
-      if (key === 'nodes' || key === 'seed') options[key] = Number(value);
+      if (key === 'nodes' || key === 'seed' || key === 'snapshotEvery') options[key] = Number(value);
       else if (key === 'preVote' || key === 'checkQuorum') options[key] = value === 'true';
       else throw new Error(`unknown scenario option ${pair}`);
     }
