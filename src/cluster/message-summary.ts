@@ -1,3 +1,4 @@
+import { DEFAULT_SNAPSHOT_CHUNK_CHARS } from '../raft/index.js';
 import type { Message } from '../raft/types.js';
 
 /** "7-9", "7" or "" for the indexes of the entries an AppendEntries carries. */
@@ -32,11 +33,13 @@ export function summarizeMessage(m: Message): string {
       return `AppendEntriesResponse rejected at ${m.index}, hint ${hint}`;
     }
     case 'InstallSnapshot': {
-      const end = m.offset + m.data.length;
-      return `InstallSnapshot ≤ ${m.lastIncludedIndex}/t${m.lastIncludedTerm} bytes ${m.offset}-${end} of ${m.size}${m.done ? ' (last)' : ''}`;
+      // §7: the snapshot goes in chunks of the core's size (the cluster keeps the default).
+      const chunks = Math.max(1, Math.ceil(m.size / DEFAULT_SNAPSHOT_CHUNK_CHARS));
+      const chunk = Math.min(chunks, Math.floor(m.offset / DEFAULT_SNAPSHOT_CHUNK_CHARS) + 1);
+      return `InstallSnapshot ≤${m.lastIncludedIndex}/t${m.lastIncludedTerm} chunk ${chunk}/${chunks} (${m.offset + m.data.length} of ${m.size} chars)`;
     }
     case 'InstallSnapshotResponse':
-      return `InstallSnapshotResponse ≤ ${m.lastIncludedIndex}/t${m.lastIncludedTerm} has ${m.offset}`;
+      return `InstallSnapshotResponse ≤${m.lastIncludedIndex}/t${m.lastIncludedTerm} holds ${m.offset} chars`;
     case 'TimeoutNow':
       // Thesis §3.10: the leader tells the transfer target to campaign at once.
       return `TimeoutNow term ${m.term}`;
