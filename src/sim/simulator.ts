@@ -21,6 +21,10 @@ import type {
   Snapshot,
   Role,
 } from '../raft/types.js';
+import { FileStorage } from '../storage/file-storage.js';
+import type { Storage } from '../storage/types.js';
+import { createRng, type Rng } from '../raft/rng.js';
+import { CrashFs, type CrashFsStats } from './crash-fs.js';
 import { deriveSeed } from './derive-seed.js';
 import { RecordingStateMachine } from './recording-state-machine.js';
 import { SimDisk } from './sim-disk.js';
@@ -33,6 +37,11 @@ interface SimNode {
   readonly id: NodeId;
   readonly host: NodeHost<unknown>;
   readonly disk: SimDisk;
+  /** Files mode: the node's crash-honest file system, and the FileStorage opened on it last. */
+  readonly fs: CrashFs | null;
+  files: FileStorage | null;
+  /** Files mode: set while its storage is being opened (recovered); a crash clears it. */
+  opening: object | null;
   readonly transport: SimTransport;
   /** The current incarnation's state machine; null while down. */
   stateMachine: SimStateMachine | null;
@@ -126,6 +135,10 @@ export class Simulator {
   private readonly makeCore: (config: RaftConfig) => RaftCore;
   private readonly coreOptions: SimulatorOptions['coreOptions'];
   private readonly checker: InvariantChecker | undefined;
+  /** Files mode: fsync latency range (virtual ms), and the rng that draws it and the crashes. */
+  private readonly files: { fsyncMs: [number, number]; rng: Rng } | null;
+  /** Files mode: why opening a node's files failed, if it ever did (a storage bug, or a model too harsh). */
+  readonly openFailures: string[] = [];
   private readonly listeners: ((e: SimEvent) => void)[] = [];
   /** Scheduled actions in (time, order scheduled): a heap, as thousands wait at once in a check run. */
   private readonly actions = new TimerQueue();
@@ -176,6 +189,7 @@ export class Simulator {
     this.coreOptions = options.coreOptions;
     this.checker = options.checker;
     this.network = new MemoryNetwork({ seed: deriveSeed(this.seed, 0), latencyMs: options.latencyMs ?? [1, 5] });
+    this.files = options.files ? { fsyncMs: options.files.fsyncMs ?? [1, 4], rng: createRng(deriveSeed(this.seed, 5)) } : null;
     this.nodes = this.ids.map((id) => this.makeNode(id));
     for (const node of this.nodes) this.start(node);
   }
@@ -232,8 +246,15 @@ export class Simulator {
    */
   crash(id: NodeId): void {
     const node = this.node(id);
+    if (node.opening) {
+      // Down already, recovering its files: the machine stops again, mid-recovery.
+      node.opening = null;
+      node.fs?.crash();
+      return;
+    }
     if (!node.host.up) return;
     node.host.crashNow();
+    node.fs?.crash();
     node.stateMachine = null;
     node.timerAt = Infinity;
     node.applied = 0;
@@ -251,9 +272,13 @@ export class Simulator {
    */
   restart(id: NodeId): void {
     const node = this.node(id);
-    if (node.host.up) return;
+    if (node.host.up || node.opening) return;
     this.trace.add(Trace.Restart);
     this.trace.add(id);
+    if (node.fs) {
+      this.start(node); // what its files kept is known once they are opened
+      return;
+    }
     const { hardState, entries, snapshot } = node.disk.load();
     const { term, votedFor } = hardState;
     if (this.checker) {
@@ -330,6 +355,12 @@ export class Simulator {
     return this.run(this.time + maxMs, predicate);
   }
 
+  /** Whether a node is waiting for a write to reach its disk (a save in flight, or recovery). */
+  isWriting(id: NodeId): boolean {
+    const node = this.node(id);
+    return node.host.saving || node.opening !== null;
+  }
+
   isUp(id: NodeId): boolean {
     return this.node(id).host.up;
   }
@@ -353,14 +384,14 @@ export class Simulator {
     if (index <= base) return undefined;
     const node = this.node(id);
     const core = node.host.raft();
-    return (core ? core.log() : node.disk.load().entries)[index - base - 1];
+    return (core ? core.log() : this.kept(node).load().entries)[index - base - 1];
   }
 
   /** The last index a node's latest snapshot covers (its stored one while down); 0 without one. */
   snapshotIndex(id: NodeId): Index {
     const node = this.node(id);
     const core = node.host.raft();
-    return core ? core.status().snapshotIndex : node.disk.summary().snapshotIndex;
+    return core ? core.status().snapshotIndex : this.kept(node).summary().snapshotIndex;
   }
 
   /** Every node as the simulator sees it. */
@@ -375,7 +406,7 @@ export class Simulator {
 
   /** What a node's stable storage holds right now (a copy). */
   durable(id: NodeId): Readonly<DurableRecord> {
-    const { hardState, entries } = this.node(id).disk.load();
+    const { hardState, entries } = this.kept(this.node(id)).load();
     return { hardState, entries };
   }
 
@@ -430,6 +461,15 @@ export class Simulator {
       // §7: a snapshot takes a few ms to store, so crashes land in the middle of some.
       snapshotWriteMs: () => 10 + 10 * (this.snapshotWrites++ % 4),
     });
+    const fs = this.files
+      ? new CrashFs({
+          rng: createRng(deriveSeed(this.seed, 6, id)),
+          later: (done) => {
+            const [lo, hi] = this.files!.fsyncMs;
+            this.schedule(this.time + this.files!.rng.int(lo, hi), done);
+          },
+        })
+      : null;
     const host = new NodeHost<unknown>(
       id,
       disk,
@@ -456,6 +496,9 @@ export class Simulator {
       id,
       host,
       disk,
+      fs,
+      files: null,
+      opening: null,
       transport,
       stateMachine: null,
       applied: 0,
@@ -466,6 +509,11 @@ export class Simulator {
       leading: false,
     };
     return node;
+  }
+
+  /** The storage a node last ran on (files mode: as it knew it before its crash). */
+  private kept(node: SimNode): Storage {
+    return node.files ?? node.disk;
   }
 
   private coreFor(node: SimNode, stored: ReturnType<SimDisk['load']>): RaftCore {
@@ -489,17 +537,116 @@ export class Simulator {
 
   private start(node: SimNode): void {
     node.incarnation++;
+    if (node.fs) {
+      this.openFiles(node, node.fs);
+      return;
+    }
+    this.boot(node, node.disk);
+  }
+
+  private boot(node: SimNode, storage: Storage): void {
     node.stateMachine = this.makeStateMachine(node.id);
     node.applied = 0; // the host restores a stored snapshot into it as it starts (bridgeTo)
     node.leading = false;
     node.ticks = this.tickNumber(node, this.time);
-    node.host.startNow(node.disk, node.transport);
+    node.host.startNow(storage, node.transport);
     this.activity(node, () => undefined);
+  }
+
+  /**
+   * Files mode: recovers the node's FileStorage from its crash-honest file system (this takes
+   * virtual time: recovery fsyncs too), then starts its host on it, telling the checker what the
+   * files kept. A crash meanwhile abandons the attempt.
+   */
+  private openFiles(node: SimNode, fs: CrashFs): void {
+    const token = {};
+    node.opening = token;
+    // The hard-state file's commit refresh runs on the wall clock; off here, so runs replay.
+    FileStorage.open(`/n${node.id}`, { fs, hardStateRefreshMs: Infinity }).then(
+      (storage) => {
+        if (node.opening !== token) return;
+        node.opening = null;
+        node.files = storage;
+        const { hardState, entries, snapshot } = storage.load();
+        if (node.incarnation > 1) {
+          if (this.checker) {
+            const found = this.checker.restart({
+              node: node.id,
+              at: this.time,
+              term: hardState.term,
+              votedFor: hardState.votedFor,
+              entries,
+              snapshot,
+            });
+            this.report(node.id, found);
+          }
+          const lastIndex = (snapshot?.index ?? 0) + entries.length;
+          this.emit({ at: this.time, node: node.id, type: 'restart', term: hardState.term, lastIndex });
+        }
+        this.boot(node, storage);
+      },
+      (err: unknown) => {
+        if (node.opening !== token) return;
+        node.opening = null;
+        this.openFailures.push(`n${node.id} at ${this.time} ms: ${err instanceof Error ? err.message : String(err)}`);
+      },
+    );
+  }
+
+  /** Files mode: whether some host or recovery is waiting on work that needs no virtual time. */
+  private filesBusy(): boolean {
+    for (const n of this.nodes) if (n.opening || n.host.saving) return true;
+    return false;
+  }
+
+  /** What crashes did to unsynced writes on every node's file system (files mode; zeros otherwise). */
+  fileCrashStats(): CrashFsStats {
+    const total: CrashFsStats = { crashes: 0, lostWrites: 0, tornWrites: 0, reordered: 0, lostNames: 0, keptWrites: 0 };
+    for (const n of this.nodes) {
+      if (!n.fs) continue;
+      for (const k of Object.keys(total) as (keyof CrashFsStats)[]) total[k] += n.fs.stats[k];
+    }
+    return total;
+  }
+
+  /**
+   * Files mode's {@link runUntil}: between steps, lets the file system's promise chains (a
+   * save's write, a recovery's reads) run as far as they go without virtual time — one
+   * event-loop turn, only while some node is waiting on its files.
+   */
+  async runUntilAsync(predicate: (sim: Simulator) => boolean, maxMs: number): Promise<boolean> {
+    const end = this.time + maxMs;
+    for (;;) {
+      if (this.files && this.filesBusy()) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        // A save that landed let its host go on: its timer may have moved.
+        for (const n of this.nodes) {
+          const core = n.host.raft();
+          if (core) n.timerAt = n.phase + (n.ticks + core.ticksUntilNextEvent()) * this.tickMs;
+        }
+      }
+      const done = this.step(end, predicate);
+      if (done !== undefined) return done;
+    }
+  }
+
+  /** Files mode's {@link runFor}. */
+  async runForAsync(ms: number): Promise<void> {
+    await this.runUntilAsync(() => false, ms);
   }
 
   /** The loop: jump to the earliest action, delivery or timer until `end` or the predicate holds. */
   private run(end: number, predicate?: (sim: Simulator) => boolean): boolean {
+    if (this.files) throw new Error('a simulator on files runs asynchronously: use runUntilAsync / runForAsync');
     for (;;) {
+      const done = this.step(end, predicate);
+      if (done !== undefined) return done;
+    }
+  }
+
+  /** One step of the loop; returns whether the predicate held, or undefined to go on. */
+  private step(end: number, predicate?: (sim: Simulator) => boolean): boolean | undefined {
+    {
       if (predicate?.(this)) return true;
       const firstAction = this.actions.peekAt();
       const actionAt = firstAction === undefined ? Infinity : Math.max(firstAction, this.time);
@@ -527,6 +674,7 @@ export class Simulator {
       } else if (timerNode !== undefined) {
         this.activity(timerNode, () => undefined);
       }
+      return undefined;
     }
   }
 
@@ -638,7 +786,7 @@ export class Simulator {
   private nodeStatus(n: SimNode): SimNodeStatus {
     const core = n.host.raft();
     if (!core) {
-      const { hardState: hs, entries, snapshot } = n.disk.load();
+      const { hardState: hs, entries, snapshot } = this.kept(n).load();
       return {
         id: n.id,
         up: false,

@@ -57,6 +57,13 @@ export interface SimulatorOptions {
    * renamed, the log rewritten), so a crash can cut it short.
    */
   snapshotEvery?: number;
+  /**
+   * Run every node on the real FileStorage over a crash-honest in-memory file system (see
+   * CrashFs): an fsync takes `fsyncMs` of virtual time (default [1, 4]), and a crash loses, tears
+   * or reorders what was not fsync'd. The run is then asynchronous: use runUntilAsync /
+   * runForAsync. leaderWriteMs and bugs.unpersistedVote do not apply (the fsync is the write).
+   */
+  files?: { fsyncMs?: [number, number] };
   /** Default true. */
   preVote?: boolean;
   /** Default true. */
