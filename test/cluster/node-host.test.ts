@@ -68,6 +68,8 @@ function recordingStateMachine(steps: Step[]): StateMachine {
     apply: (index) => steps.push(`apply ${index}`),
     reset: () => undefined,
     data: () => ({}),
+    snapshot: () => '',
+    restore: () => undefined,
   };
 }
 
