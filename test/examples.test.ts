@@ -4,7 +4,7 @@
  * events; a failed expectation names the file and the line.
  */
 import { describe, expect, it } from 'vitest';
-import { exampleNames, loadExample } from '../src/cli/examples.js';
+import { exampleClusterOptions, exampleNames, loadExample } from '../src/cli/examples.js';
 import { createCluster } from '../src/cluster/create-cluster.js';
 import { runScript } from '../src/console/index.js';
 import { describeEvent } from '../src/tui/describe-event.js';
@@ -15,7 +15,7 @@ async function play(
   text?: string,
 ): Promise<{ result: Awaited<ReturnType<typeof runScript>>; events: string[]; log: { at: number; line: string }[]; end: number }> {
   const example = loadExample(name);
-  const cluster = await createCluster({ nodes: 5, ...example.options, clock: 'paced', speed: Number.POSITIVE_INFINITY });
+  const cluster = await createCluster({ ...exampleClusterOptions(example), clock: 'paced', speed: Number.POSITIVE_INFINITY });
   // A `speed` line changes only how fast the wall clock paces the run, never the run itself
   // (test/cluster/paced-clock.test.ts): here every story runs as fast as the simulator goes.
   const pacer = (cluster as unknown as { pacer: { setSpeed(speed: number): void; pause(): void } }).pacer;
@@ -90,9 +90,15 @@ describe('examples/ (played in --sim mode; every expect must hold)', () => {
   });
 
   it('stops at a failed expect with the file, the line and what was seen instead', async () => {
-    const text = loadExample('stranded-leader').text.replace('expect leader n1', 'expect leader n2');
-    const lineNo = text.split('\n').indexOf('expect leader n2') + 1;
+    const original = loadExample('stranded-leader').text;
+    const line = [...original.matchAll(/^expect leader n(\d)$/gm)].at(-1)!;
+    const wrong = line[1] === '2' ? 3 : 2;
+    const text = original.replace(line[0], `expect leader n${wrong}`);
+    const lineNo = text.split('\n').indexOf(`expect leader n${wrong}`) + 1;
     const { result } = await play('stranded-leader', text);
-    expect(result).toEqual({ ok: false, message: `examples/stranded-leader.txt:${lineNo}: expected leader in n2, but n1 leads (term 2)` });
+    expect(result).toEqual({
+      ok: false,
+      message: `examples/stranded-leader.txt:${lineNo}: expected leader in n${wrong}, but n${line[1]} leads (term 2)`,
+    });
   });
 });

@@ -23,15 +23,16 @@ async function main(): Promise<void> {
   process.env.NODE_ENV ??= 'production';
   // Colours as a terminal gets them (the stand-in terminal below is not a TTY chalk can probe).
   process.env.FORCE_COLOR = '1';
-  const [{ createCluster }, { runDashboard }, { executeConsoleLine, runScript }, { loadExample }] = await Promise.all([
-    import('../../src/cluster/create-cluster.js'),
-    import('../../src/tui/run-dashboard.js'),
-    import('../../src/console/index.js'),
-    import('../../src/cli/examples.js'),
-  ]);
+  const [{ createCluster }, { runDashboard }, { executeConsoleLine, runScript }, { exampleClusterOptions, loadExample }] =
+    await Promise.all([
+      import('../../src/cluster/create-cluster.js'),
+      import('../../src/tui/run-dashboard.js'),
+      import('../../src/console/index.js'),
+      import('../../src/cli/examples.js'),
+    ]);
   const example = loadExample(EXAMPLE);
   // At the example's own speed: the picture is a screen of the very run --example shows.
-  const cluster = await createCluster({ nodes: 5, ...example.options, clock: 'paced' });
+  const cluster = await createCluster({ ...exampleClusterOptions(example), clock: 'paced' });
   const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 120, rows: 36 }) as unknown as NodeJS.WriteStream;
   stdout.resume();
   const castPath = join(tmpdir(), `raft-tui-${EXAMPLE}-${process.pid}.cast`);

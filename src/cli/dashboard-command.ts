@@ -8,8 +8,8 @@ import { access, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CliCommand } from './command.js';
-import { checkDashboardOptions, declareDashboardOptions, DEFAULTS } from './dashboard-options.js';
-import { exampleNames, loadExample } from './examples.js';
+import { checkDashboardOptions, declareDashboardOptions } from './dashboard-options.js';
+import { applyExampleOptions, exampleNames, loadExample } from './examples.js';
 import { UsageError, type CliIo } from './io.js';
 import { StorageCorruptionError } from '../storage/storage-error.js';
 
@@ -38,16 +38,7 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
       }
     })();
     script = { name: `examples/${example.name}.txt`, text: example.text };
-    // The example's own cluster, except where a flag changed a setting from its default.
-    const c = settings.cluster;
-    const o = example.options;
-    Object.assign(c, {
-      ...(o.nodes !== undefined && c.nodes === DEFAULTS.nodes ? { nodes: o.nodes } : {}),
-      ...(o.seed !== undefined && args.seed === undefined ? { seed: o.seed } : {}),
-      ...(o.speed !== undefined && c.speed === DEFAULTS.speed ? { speed: o.speed } : {}),
-      ...(o.preVote !== undefined && c.preVote === true ? { preVote: o.preVote } : {}),
-      ...(o.checkQuorum !== undefined && c.checkQuorum === true ? { checkQuorum: o.checkQuorum } : {}),
-    });
+    applyExampleOptions(settings.cluster, example, args.seed !== undefined);
   }
   if (settings.dataDir) await checkDataDir(settings.dataDir);
   if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) throw new UsageError(NO_TERMINAL);

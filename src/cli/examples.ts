@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClusterOptions } from '../cluster/types.js';
+import { checkDashboardOptions, DEFAULTS } from './dashboard-options.js';
 
 /** examples/ beside src/ and dist/ (this file is src/cli/ or dist/cli/). */
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -65,4 +66,39 @@ export function exampleOptions(text: string, path: string): Example['options'] {
     } else throw new Error(`${path}: unknown setting ${pair} (nodes, seed, speed, pre-vote, check-quorum)`);
   }
   return options;
+}
+
+/** The example's own cluster settings, except where a flag changed a setting from its default. */
+export function applyExampleOptions(c: ClusterOptions, example: Example, seedGiven: boolean): void {
+  const o = example.options;
+  Object.assign(c, {
+    ...(o.nodes !== undefined && c.nodes === DEFAULTS.nodes ? { nodes: o.nodes } : {}),
+    ...(o.seed !== undefined && !seedGiven ? { seed: o.seed } : {}),
+    ...(o.speed !== undefined && c.speed === DEFAULTS.speed ? { speed: o.speed } : {}),
+    ...(o.preVote !== undefined && c.preVote === true ? { preVote: o.preVote } : {}),
+    ...(o.checkQuorum !== undefined && c.checkQuorum === true ? { checkQuorum: o.checkQuorum } : {}),
+  });
+}
+
+/**
+ * The cluster options `raft-tui --example NAME` runs with (every other flag at its default):
+ * what the tests play, so a story checked there is the story people see.
+ */
+export function exampleClusterOptions(example: Example): ClusterOptions {
+  const settings = checkDashboardOptions(
+    {
+      nodes: DEFAULTS.nodes,
+      speed: DEFAULTS.speed,
+      'election-timeout': DEFAULTS.electionTimeout,
+      heartbeat: DEFAULTS.heartbeat,
+      transport: DEFAULTS.transport,
+      latency: DEFAULTS.latency,
+      'pre-vote': true,
+      'check-quorum': true,
+      example: example.name,
+    },
+    () => 0,
+  );
+  applyExampleOptions(settings.cluster, example, false);
+  return settings.cluster;
 }

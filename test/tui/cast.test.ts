@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadExample } from '../../src/cli/examples.js';
+import { exampleClusterOptions, loadExample } from '../../src/cli/examples.js';
 import { createCluster } from '../../src/cluster/create-cluster.js';
 import { executeConsoleLine, runScript } from '../../src/console/index.js';
 
@@ -70,7 +70,7 @@ function fakeTerminal(): { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream;
 async function recordExample(name: string, file: string, speed: number): Promise<string> {
   const { runDashboard } = await import('../../src/tui/run-dashboard.js');
   const example = loadExample(name);
-  const cluster = await createCluster({ nodes: 5, ...example.options, clock: 'paced', speed });
+  const cluster = await createCluster({ ...exampleClusterOptions(example), clock: 'paced', speed });
   const path = join(dir, file);
   try {
     await runDashboard(cluster, {
@@ -88,8 +88,8 @@ async function recordExample(name: string, file: string, speed: number): Promise
             signal,
           },
         );
-        expect(ended).toEqual({ ok: true });
         await controller.runLine('quit');
+        expect(ended).toEqual({ ok: true });
       },
     });
   } finally {
@@ -108,7 +108,7 @@ describe('--record', () => {
     expect(screen).toContain('\x1b[?1049h'); // the alternate screen, as the terminal was told
     expect(screen).toContain('sim');
     expect(screen).toContain('The network splits'); // a caption
-    expect(screen).toContain('n1 LEADER');
+    expect(screen).toContain('n4 LEADER');
     expect(output(first).length).toBeGreaterThan(10); // many frames, not one
     expect(output(second)).toEqual(output(first));
   }, 60_000);
