@@ -77,6 +77,9 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
       throw error;
     });
     // The simulator can go back in time: rewind replays the run from the seed and the commands.
+    // The simulator's time stands still until the first frame is up, so every run of a seed
+    // starts drawing at cluster time 0 (how long start-up took must not show in a replay).
+    const holdUntilDrawn = cluster.pacer?.acquire();
     if (settings.sim) {
       const { rewindable } = await import('../console/rewind.js');
       cluster = rewindable(cluster as Parameters<typeof rewindable>[0], settings.cluster);
@@ -101,9 +104,11 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
           tone: 'quiet',
         },
       ],
-      ...(script
+      ...(script || holdUntilDrawn
         ? {
             afterStart: async ({ controller, note, signal }) => {
+              (await holdUntilDrawn)?.();
+              if (!script) return;
               const ended = await bridge.playScript(script.text, script.name, {
                 signal,
                 line: (no, text) => note(`${script.name}:${no} › ${text}`, 'command'),
