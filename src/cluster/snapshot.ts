@@ -123,6 +123,7 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
             next: p.next,
             inflight: p.inflight ?? 0,
             state: p.state ?? 'probe',
+            ...(p.snapshot && { snapshot: { ...p.snapshot } }),
           }))
         : null,
       votes: s.votes ?? null,

@@ -126,6 +126,8 @@ export interface PeerProgressView {
   next: Index;
   inflight: number;
   state: 'probe' | 'replicate' | 'snapshot';
+  /** In the snapshot state (§7): the snapshot being sent, and how many of its characters the follower holds. */
+  snapshot?: { index: Index; term: Term; acked: number; size: number };
 }
 
 /** A message sent and not yet delivered or lost (DESIGN.md's second wave: `Cluster.inFlight()`). */

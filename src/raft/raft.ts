@@ -797,7 +797,8 @@ export class Raft implements RaftCore {
       // We already hold everything it covers, committed (a duplicate, or a slow transfer that
       // replication overtook): installing it would only throw away entries. Say how far our
       // log matches the leader's — everything committed does (§5.4 Leader Completeness).
-      this.events.push({ ...event, installed: false, kept: 0 });
+      // A resent copy of the snapshot we installed is news to nobody.
+      if (snap.index !== log.snapshotIndex) this.events.push({ ...event, installed: false, kept: 0 });
       this.sendAppendResponse(m, true, log.commit, 0, 0);
       return;
     }

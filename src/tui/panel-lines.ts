@@ -169,7 +169,10 @@ export function progressLines(node: NodeView, inner: number): Line[] {
     },
   ];
   const lines = rows.map((p): Line => {
-    const state = wide ? p.state : STATE_SHORT[p.state];
+    // §7: a snapshot on its way says which and how far along: "snapshot ≤1200 40%".
+    const t = p.snapshot;
+    const transfer = t ? `${wide ? ` ≤${t.index}` : ''} ${Math.floor((100 * t.acked) / Math.max(1, t.size))}%` : '';
+    const state = (wide ? p.state : STATE_SHORT[p.state]) + transfer;
     const caughtUp = p.match >= node.lastIndex;
     return [
       { text: `n${p.peer}`.padEnd(w.peer), bold: true },

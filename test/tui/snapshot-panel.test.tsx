@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { UiState } from '../../src/tui/controller.js';
 import { Dashboard } from '../../src/tui/dashboard.js';
 import { describeEvent } from '../../src/tui/describe-event.js';
+import { progressLines } from '../../src/tui/panel-lines.js';
 import { healthySnapshot, nodeView, withNodes } from './fixtures.js';
 
 const ui: UiState = {
@@ -48,5 +49,26 @@ describe('snapshots on the dashboard (§7)', () => {
       {},
     );
     expect(taken?.text).toBe('n2 took a snapshot ≤ 1200 t3: 1200 entries compacted');
+  });
+});
+
+describe("the leader's progress table during an InstallSnapshot (§7)", () => {
+  it('shows the snapshot on its way and how far along it is', () => {
+    const leader = nodeView(1, {
+      role: 'leader',
+      electionProgress: null,
+      progress: [
+        { peer: 2, match: 7, next: 8, inflight: 0, state: 'replicate' },
+        { peer: 3, match: 0, next: 1201, inflight: 1, state: 'snapshot', snapshot: { index: 1200, term: 3, acked: 400, size: 1000 } },
+      ],
+    });
+    const lines = progressLines(leader, 40).map((l) => l.map((s) => s.text).join(''));
+    expect(lines.find((l) => l.startsWith('n3'))).toMatch(/snapshot ≤1200 40%/);
+    expect(
+      progressLines(leader, 30)
+        .find((l) => l[0]?.text.startsWith('n3'))
+        ?.map((s) => s.text)
+        .join(''),
+    ).toMatch(/snap 40%/);
   });
 });
