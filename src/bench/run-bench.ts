@@ -8,6 +8,7 @@ import { measureClusterThroughput, measureLatency } from './cluster-throughput.j
 import { measureFailover } from './failover.js';
 import { measureReadThroughput, measureTransfer } from './reads-and-transfer.js';
 import { measurePacedSpeed } from './paced-speed.js';
+import { virtualClockSpeedFigure } from './virtual-clock-speed.js';
 import { simSpeedFigures } from './sim-speed.js';
 import { checkSpeedFigure } from './check-speed.js';
 import { measureLoopbackReplication } from './loopback-replication.js';
@@ -44,6 +45,7 @@ export async function runBench(options: { quick: boolean }, out: BenchOutput): P
 
   for (const f of simSpeedFigures(quick)) report(f);
   report(await measurePacedSpeed(quick ? 20_000 : 60_000));
+  report(await virtualClockSpeedFigure(quick));
   report(checkSpeedFigure(quick));
 
   const dur = quick ? 1000 : 3000;

@@ -57,6 +57,8 @@ export class RaftCluster implements Cluster {
   /** 'paced' only: drives the virtual scheduler from the wall clock (paced-clock.ts). */
   readonly pacer: PacedClock | undefined;
   private readonly scheduler: Scheduler;
+  /** The scheduler when time is virtual ('virtual' or 'paced'). */
+  private readonly virtualScheduler: VirtualScheduler | undefined;
   private readonly filter = new FaultFilter();
   private readonly netRng: Rng;
   private readonly loadRng: Rng;
@@ -101,6 +103,7 @@ export class RaftCluster implements Cluster {
     this.loadRng = createRng(root.int(0, 2 ** 31));
     root.int(0, 2 ** 31); // was the cluster id; still drawn, so every later draw stays the same
     const virtual = options.clock === 'real' ? undefined : new VirtualScheduler();
+    this.virtualScheduler = virtual;
     this.scheduler = virtual ?? new RealScheduler(options.speed);
     if (virtual && options.clock === 'paced') {
       this.pacer = new PacedClock({ advance: (ms) => virtual.advance(ms, settle), now: () => virtual.now(), speed: options.speed });
@@ -166,15 +169,25 @@ export class RaftCluster implements Cluster {
       // A member whose folder was lost stays down with the reason; the others start.
       const storage = await this.openStorage(id).catch((err: unknown) => this.refusedAtStart(id, err));
       const transport = this.makeTransport(id, this.options.basePort ? this.options.basePort + id - 1 : 0);
-      const host = new NodeHost<KvResult>(id, storage, transport, new KvStateMachine(), (stored) => this.makeCore(id, stored), {
-        onRaftEvents: (node, events) => this.forwardRaftEvents(node, events),
-        onApplied: (node, entries) => this.emitApplied(node, entries),
-        onChange: () => this.markDirty(),
-        onReadyHandled: (node, status, rd) => this.observe(node, status, rd),
-        onFailure: (node, message) =>
-          this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `stopped: ${message}` }),
-        explainDelivery: (node, m) => this.explainDelivery(node, m),
-      });
+      const host = new NodeHost<KvResult>(
+        id,
+        storage,
+        transport,
+        new KvStateMachine(),
+        (stored) => this.makeCore(id, stored),
+        {
+          onRaftEvents: (node, events) => this.forwardRaftEvents(node, events),
+          onApplied: (node, entries) => this.emitApplied(node, entries),
+          onChange: () => this.markDirty(),
+          onReadyHandled: (node, status, rd) => this.observe(node, status, rd),
+          onFailure: (node, message) =>
+            this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `stopped: ${message}` }),
+          explainDelivery: (node, m) => this.explainDelivery(node, m),
+          onWaitersSettled: () => this.virtualScheduler?.requestSettle(),
+        },
+        // Virtual time: each Ready at the moment of its input, no event-loop turn per message.
+        this.virtualScheduler ? 'immediate' : 'per-turn',
+      );
       host.snapshotEvery = this.options.snapshotEvery;
       this.hosts.set(id, host);
       transports.set(id, transport);
@@ -599,15 +612,19 @@ export class RaftCluster implements Cluster {
 
   private scheduleTick(): void {
     const { tickMs } = this.options;
-    this.tickTimer = this.scheduler.setTimer(tickMs, () => {
-      // Real timers run late; turn the time that really passed into whole ticks.
-      const now = this.scheduler.now();
-      const ticks = Math.max(1, Math.floor((now - this.lastTickAt) / tickMs));
-      this.lastTickAt += ticks * tickMs;
-      if (this.lastTickAt < now - tickMs) this.lastTickAt = now;
-      for (const host of this.hosts.values()) host.tick(ticks);
-      if (!this.stopped) this.scheduleTick();
-    });
+    this.tickTimer = this.scheduler.setTimer(
+      tickMs,
+      () => {
+        // Real timers run late; turn the time that really passed into whole ticks.
+        const now = this.scheduler.now();
+        const ticks = Math.max(1, Math.floor((now - this.lastTickAt) / tickMs));
+        this.lastTickAt += ticks * tickMs;
+        if (this.lastTickAt < now - tickMs) this.lastTickAt = now;
+        for (const host of this.hosts.values()) host.tick(ticks);
+        if (!this.stopped) this.scheduleTick();
+      },
+      true,
+    ); // a tick: the hosts say when they settle a promise
   }
 
   private scheduleLoad(): void {

@@ -40,14 +40,18 @@ export class InProcessNetwork {
       return;
     }
     for (const delay of route.delays) {
-      this.scheduler.setTimer(delay, () => {
-        // Checked again on arrival: a partition made while the message was in flight stops it.
-        if (!this.filter.canReach(m.from, m.to)) {
-          from.counters.filtered++;
-          return;
-        }
-        this.endpoints.get(m.to)?.deliver(m);
-      });
+      this.scheduler.setTimer(
+        delay,
+        () => {
+          // Checked again on arrival: a partition made while the message was in flight stops it.
+          if (!this.filter.canReach(m.from, m.to)) {
+            from.counters.filtered++;
+            return;
+          }
+          this.endpoints.get(m.to)?.deliver(m);
+        },
+        true,
+      ); // a delivery: the host says when it settles a promise
     }
   }
 

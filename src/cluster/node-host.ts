@@ -114,6 +114,8 @@ export class NodeHost<R = unknown> {
   private appliedIndex: Index = 0;
   /** A save is under way: the loop resumes when it lands, and takes no other Ready meanwhile. */
   private busy = false;
+  /** The Ready loop is running (on this call stack). */
+  private looping = false;
   /** Settles when the save under way (if any) has landed or failed. */
   private flushing: Promise<void> = Promise.resolve();
   /** The last index the node's latest snapshot covers. */
@@ -349,6 +351,9 @@ export class NodeHost<R = unknown> {
    */
   private runReadies(): void {
     if (this.busy) return; // the loop picks up what arrived meanwhile when the save lands
+    // Re-entered from a hook (a listener that proposes, say): the running loop takes it next.
+    if (this.looping) return;
+    this.looping = true;
     const generation = this.generation;
     try {
       while (this.core && generation === this.generation && this.core.hasReady()) {
@@ -378,6 +383,8 @@ export class NodeHost<R = unknown> {
       }
     } catch (err) {
       this.fail(generation, err);
+    } finally {
+      this.looping = false;
     }
   }
 

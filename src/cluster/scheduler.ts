@@ -8,8 +8,11 @@ import { TimerQueue, type Timer } from './timer-queue.js';
 export interface Scheduler {
   /** Cluster time in ms. */
   now(): number;
-  /** Runs `fn` once `delayMs` of cluster time has passed. */
-  setTimer(delayMs: number, fn: () => void): Timer;
+  /**
+   * Runs `fn` once `delayMs` of cluster time has passed. `quiet`: `fn` settles no promise by
+   * itself (see {@link VirtualScheduler.advance}); the real clock ignores it.
+   */
+  setTimer(delayMs: number, fn: () => void, quiet?: boolean): Timer;
   clearTimer(timer: Timer | undefined): void;
   stop(): void;
 }
@@ -138,6 +141,7 @@ export class RealScheduler implements Scheduler {
 /** Virtual time: nothing happens until advance(ms) runs every timer due by then, in order. */
 export class VirtualScheduler implements Scheduler {
   private queue = new TimerQueue();
+  private settleRequested = false;
   private time = 0;
   private stopped = false;
 
@@ -145,8 +149,15 @@ export class VirtualScheduler implements Scheduler {
     return this.time;
   }
 
-  setTimer(delayMs: number, fn: () => void): Timer {
-    return this.queue.add(this.time + Math.max(0, delayMs), fn);
+  setTimer(delayMs: number, fn: () => void, quiet?: boolean): Timer {
+    const t = this.queue.add(this.time + Math.max(0, delayMs), fn);
+    if (quiet) t.quiet = true;
+    return t;
+  }
+
+  /** A promise was settled inside the timer now running: let continuations run before the next. */
+  requestSettle(): void {
+    this.settleRequested = true;
   }
 
   clearTimer(timer: Timer | undefined): void {
@@ -154,12 +165,17 @@ export class VirtualScheduler implements Scheduler {
   }
 
   /**
-   * Moves time forward by `ms`, firing due timers in deadline order. `settle` runs after each
-   * timer so that promise continuations (a client's retry, a host's Ready loop) happen at the
-   * virtual moment that caused them.
+   * Moves time forward by `ms`, firing due timers in deadline order, synchronously: hosts run
+   * their Ready loops inside the timer that gave them work. `settle` (an event-loop turn) runs
+   * after a timer only when promise continuations may be waiting — after any timer not marked
+   * quiet (a client's timeout, a sleep), or when something settled a promise meanwhile
+   * ({@link requestSettle}: an entry a client waited for was applied) — so a client's retry or
+   * a submit's result still happens at the virtual moment that caused it, without a turn per
+   * tick or message.
    */
   async advance(ms: number, settle: () => Promise<void>): Promise<void> {
     const end = this.time + ms;
+    this.settleRequested = false;
     await settle();
     for (;;) {
       if (this.stopped) return;
@@ -167,8 +183,12 @@ export class VirtualScheduler implements Scheduler {
       if (at === undefined || at > end) break;
       this.time = Math.max(this.time, at);
       const t = this.queue.popDue(this.time);
-      t?.fn();
-      await settle();
+      if (t === undefined) continue;
+      t.fn();
+      if (!t.quiet || this.settleRequested) {
+        this.settleRequested = false;
+        await settle();
+      }
     }
     this.time = end;
   }

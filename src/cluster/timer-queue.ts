@@ -7,6 +7,11 @@ export interface Timer {
   seq: number;
   fn: () => void;
   cancelled: boolean;
+  /**
+   * Virtual clock: a timer of the cluster's own machinery (a tick, a delivery) that settles no
+   * promise by itself, so advance() need not give promise continuations a turn after it.
+   */
+  quiet?: boolean;
 }
 
 export class TimerQueue {
