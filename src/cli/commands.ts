@@ -6,5 +6,6 @@ import { benchCommand } from './bench-command.js';
 import { checkCommand } from './check-command.js';
 import type { CliCommand } from './command.js';
 import { dashboardCommand } from './dashboard-command.js';
+import { nodeCommand } from './node-command.js';
 
-export const commands: readonly CliCommand[] = [dashboardCommand, checkCommand, benchCommand];
+export const commands: readonly CliCommand[] = [dashboardCommand, checkCommand, benchCommand, nodeCommand];

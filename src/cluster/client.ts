@@ -22,9 +22,10 @@ export interface ClientCluster<R> {
   leader(): NodeId | undefined;
   /** Whether node `id` is up and still the leader of `term` (so an entry it took may yet commit). */
   isLeading(id: NodeId, term: Term): boolean;
-  propose(id: NodeId, data: string): ProposeOutcome<R>;
+  /** A node in another process answers asynchronously; one in this process at once. */
+  propose(id: NodeId, data: string): ProposeOutcome<R> | Promise<ProposeOutcome<R>>;
   /** Thesis §6.4: a read-only command answered without a log entry (index 0 until answered). */
-  read(id: NodeId, command: string): ProposeOutcome<R>;
+  read(id: NodeId, command: string): ProposeOutcome<R> | Promise<ProposeOutcome<R>>;
   /**
    * How long the client waits on a proposal before it checks on it (ms). It proposes another
    * copy only if the leader or its term changed meanwhile, or after {@link staleProposalMs}.
@@ -53,7 +54,7 @@ type Failure = Extract<SubmitResult, { ok: false }>;
 
 /** What one attempt on one node does: propose the request (a write) or ask for a read index (a read). */
 interface Attempt<R> {
-  run: (id: NodeId) => ProposeOutcome<R>;
+  run: (id: NodeId) => ProposeOutcome<R> | Promise<ProposeOutcome<R>>;
   /** A write takes effect once it commits; a read never does (it is never indeterminate). */
   effects: boolean;
 }
@@ -136,7 +137,8 @@ export class ClusterClient<R> {
   private async submitTo(id: NodeId, attempt: Attempt<R>, deadline: number): Promise<SubmitResult> {
     // Nothing proposed yet: every early answer below certainly did not take effect.
     if (!this.cluster.isUp(id)) return fail('down', `node ${id} is down`, false);
-    const r = attempt.run(id);
+    const answer = attempt.run(id);
+    const r = answer instanceof Promise ? await answer : answer;
     if (!r.ok) {
       if (r.down) return fail('down', `node ${id} is down`, false);
       return r.leader !== null
@@ -178,7 +180,8 @@ export class ClusterClient<R> {
           await this.sleep(Math.min(this.cluster.retryDelayMs, left()));
           continue;
         }
-        const r = attempt.run(target);
+        const answer = attempt.run(target);
+        const r = answer instanceof Promise ? await answer : answer;
         if (!r.ok) {
           this.leaderGuess = r.leader !== null && r.leader !== target && redirects < this.cluster.ids.length ? r.leader : undefined;
           if (this.leaderGuess !== undefined) {

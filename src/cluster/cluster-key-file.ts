@@ -41,7 +41,7 @@ export async function openClusterKeyFile(dataDir: string): Promise<ClusterSecret
 }
 
 /** The secret in an existing key file; undefined when there is none. Throws when it cannot be trusted. */
-async function readKeyFile(path: string): Promise<ClusterSecret | undefined> {
+export async function readKeyFile(path: string): Promise<ClusterSecret | undefined> {
   let file: Awaited<ReturnType<typeof open>>;
   try {
     file = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));

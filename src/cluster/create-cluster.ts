@@ -44,7 +44,10 @@ import type {
 
 /** Creates and starts a cluster: every node listening, timers running (real clock). */
 export async function createCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  const cluster = new RaftCluster(resolveOptions(options));
+  const resolved = resolveOptions(options);
+  // Each node its own OS process (src/hosting): loaded only when asked for.
+  if (resolved.hosting === 'processes') return (await import('../hosting/start-process-cluster.js')).startProcessCluster(resolved);
+  const cluster = new RaftCluster(resolved);
   await cluster.start();
   return cluster;
 }

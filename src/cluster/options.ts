@@ -15,6 +15,7 @@ export interface ResolvedOptions {
   checkQuorum: boolean;
   reads: 'readindex' | 'log';
   latencyMs: [number, number];
+  hosting: 'inline' | 'processes';
   /** Cluster ms per Raft tick: fine enough for the heartbeat, coarse enough to be cheap. */
   tickMs: number;
   /** A node compacts its log after this many applied entries beyond its last snapshot (§7). */
@@ -53,6 +54,12 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
   const [lmin, lmax] = o.latencyMs ?? [0, 0];
   if (!(Number.isFinite(lmin) && Number.isFinite(lmax) && lmin >= 0 && lmax >= lmin && lmax <= 60_000))
     throw new Error(`latencyMs must be [min, max] with 0 <= min <= max <= 60000 (got [${lmin}, ${lmax}])`);
+  const hosting = o.hosting ?? 'inline';
+  if (hosting !== 'inline' && hosting !== 'processes') throw new Error(`hosting must be 'inline' or 'processes' (got ${String(hosting)})`);
+  if (hosting === 'processes' && (clock !== 'real' || transport !== 'tcp'))
+    throw new Error(
+      "hosting 'processes' needs clock 'real' and transport 'tcp': nodes in other processes talk over real sockets in real time",
+    );
   const tickMs = Math.max(1, Math.min(10, Math.floor(heartbeatMs / 5)));
   const snapshotEvery = o.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
   if (!(Number.isSafeInteger(snapshotEvery) && snapshotEvery >= 1))
@@ -71,6 +78,7 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
     checkQuorum: o.checkQuorum ?? true,
     reads,
     latencyMs: [lmin, lmax],
+    hosting,
     tickMs,
     snapshotEvery,
   };

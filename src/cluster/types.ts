@@ -43,6 +43,11 @@ export interface ClusterOptions {
    * (§7). Default 10,000.
    */
   snapshotEvery?: number;
+  /**
+   * 'inline' (default): every node in this process. 'processes': each node is its own OS process
+   * (`raft-tui node`) with real files; crash = SIGKILL, restart = respawn (real clock and TCP only).
+   */
+  hosting?: 'inline' | 'processes';
 }
 
 export type SubmitResult =

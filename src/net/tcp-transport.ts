@@ -7,7 +7,7 @@ import { InboundConnection } from './inbound-connection.js';
 import { PeerConnection } from './peer-connection.js';
 import type { BadInputReason, Transport, TransportStats } from './types.js';
 
-/** Every transport listens and dials on loopback only. */
+/** Where a transport listens and dials unless told otherwise: loopback only. */
 const HOST = '127.0.0.1';
 
 export interface TcpTransportOptions {
@@ -21,6 +21,10 @@ export interface TcpTransportOptions {
   peers: NodeId[];
   /** Port to listen on; 0 or absent: an ephemeral port, kept for later restarts. */
   port?: number;
+  /** Address to listen on. Default 127.0.0.1 (a node on other hosts must be told to listen wider). */
+  host?: string;
+  /** Where each peer listens, when not on 127.0.0.1 (nodes on other hosts). */
+  peerHosts?: ReadonlyMap<NodeId, string>;
   /** The cluster's one fault filter; it may change at any time. */
   filter: FaultFilter;
   /** Seeded; for the filter's drop / duplicate / delay draws. */
@@ -100,7 +104,7 @@ export class TcpTransport implements Transport {
           self: options.id,
           peer,
           secret: options.secret,
-          host: HOST,
+          host: options.peerHosts?.get(peer) ?? HOST,
           maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
           backoffMs: options.backoffMs ?? [20, 1000],
           handshakeTimeoutMs: this.handshakeTimeoutMs,
@@ -195,7 +199,7 @@ export class TcpTransport implements Transport {
     await new Promise<void>((resolve, reject) => {
       const onError = (error: Error): void => reject(error);
       server.once('error', onError);
-      server.listen({ host: HOST, port: this.listenPort ?? 0 }, () => {
+      server.listen({ host: this.options.host ?? HOST, port: this.listenPort ?? 0 }, () => {
         server.off('error', onError);
         resolve();
       });

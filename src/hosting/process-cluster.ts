@@ -1,0 +1,497 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvariantChecker } from '../check/invariants.js';
+import { ClusterClient } from '../cluster/client.js';
+import { CLUSTER_KEY_FILE, openClusterKeyFile } from '../cluster/cluster-key-file.js';
+import { lockDataDir } from '../cluster/data-dir-lock.js';
+import { nodeDir, nodeFolderRefusal, prepareDataFolder } from '../cluster/node-folders.js';
+import type { ResolvedOptions } from '../cluster/options.js';
+import { RealScheduler } from '../cluster/scheduler.js';
+import { describeFaults } from '../cluster/snapshot.js';
+import type {
+  Cluster,
+  ClusterEvent,
+  ClusterSnapshot,
+  MessageView,
+  NodeStatus,
+  NodeView,
+  SafetySummary,
+  SubmitOptions,
+  SubmitResult,
+} from '../cluster/types.js';
+import { encodeEnvelope, type KvResult, parseKvCommand } from '../kv/index.js';
+import { FaultFilter, noFaults } from '../net/fault-filter.js';
+import type { NetworkFaults } from '../net/types.js';
+import { createRng } from '../raft/rng.js';
+import type { NodeId } from '../raft/types.js';
+import type { AdminPush } from './admin-protocol.js';
+import { ProcessNode } from './process-node.js';
+import type { NodeHosting } from './types.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A free TCP port on 127.0.0.1 right now (the OS picks; we close it and hand it on). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen({ host: '127.0.0.1', port: 0 }, () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+/**
+ * The public cluster API over nodes that are each their own OS process (`hosting: 'processes'`):
+ * every node runs `raft-tui node` with real files and real TCP, and this orchestrator reaches it
+ * through its authenticated admin endpoint. A crash is SIGKILL; a restart respawns from the files.
+ * Clock controls that need every node in one process (pause, step, latency, virtual time) say so.
+ */
+export class ProcessCluster implements Cluster {
+  readonly ids: NodeId[];
+  readonly clock = 'real' as const;
+  private readonly nodes = new Map<NodeId, NodeHosting>();
+  private readonly scheduler = new RealScheduler(1);
+  private readonly filter = new FaultFilter();
+  private readonly client: ClusterClient<KvResult>;
+  private readonly listeners = new Set<(e: ClusterEvent) => void>();
+  private readonly snapshotListeners = new Set<(s: ClusterSnapshot) => void>();
+  private readonly checker = new InvariantChecker({
+    maxViolations: 100,
+    onViolation: (v) => this.emit({ type: 'safety-violation', invariant: v.invariant, message: v.message, evidence: v.evidence }),
+  });
+  /** Nodes we took down on purpose: their exit is not news. */
+  private readonly expectedDown = new Set<NodeId>();
+  private readonly loadRng;
+  private loadPerSecond = 0;
+  private loadTimer: NodeJS.Timeout | undefined;
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  private snapshotVersion = 0;
+  private highestAnnounced = 0;
+  private dataDir = '';
+  private ownsDataDir = false;
+  private unlock: (() => Promise<void>) | undefined;
+  private stopped = false;
+
+  constructor(readonly options: ResolvedOptions) {
+    this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
+    const root = createRng(options.seed);
+    this.loadRng = createRng(root.int(0, 2 ** 31));
+    const [, emax] = options.electionTimeoutMs;
+    this.client = new ClusterClient<KvResult>(
+      `c${root.int(0, 2 ** 31).toString(36)}`,
+      {
+        ids: this.ids,
+        isUp: (id) => this.nodes.get(id)?.up === true,
+        leader: () => this.leader(),
+        isLeading: (id, term) => {
+          const node = this.nodes.get(id);
+          const v = node?.view();
+          return node?.up === true && v?.role === 'leader' && v.term === term;
+        },
+        propose: (id, data) => this.nodes.get(id)?.propose(data) ?? { ok: false, leader: null, down: true },
+        read: (id, command) => this.nodes.get(id)?.read(command) ?? { ok: false, leader: null, down: true },
+        attemptTimeoutMs: 2 * emax,
+        staleProposalMs: 20 * emax,
+        retryDelayMs: options.heartbeatMs,
+      },
+      this.scheduler,
+      encodeEnvelope,
+      (r) => r,
+    );
+  }
+
+  /** The pids of the node processes running now (tests check that none outlives stop()). */
+  pids(): number[] {
+    return [...this.nodes.values()].map((n) => (n as ProcessNode).pid).filter((p): p is number => p !== undefined);
+  }
+
+  /** What `crash` means for this node, in words. */
+  crashMeaning(id: NodeId): string {
+    return this.requireNode(id).crashMeaning;
+  }
+
+  async start(): Promise<void> {
+    const o = this.options;
+    if (o.dataDir) {
+      this.dataDir = o.dataDir;
+      this.unlock = await lockDataDir(o.dataDir);
+    } else {
+      this.dataDir = await mkdtemp(join(tmpdir(), 'raft-tui-processes-'));
+      this.ownsDataDir = true;
+    }
+    try {
+      // The same folder layout as inline hosting: a manifest, one folder per node, the key beside them.
+      const manifest = await prepareDataFolder(this.dataDir, this.ids);
+      for (const id of this.ids) {
+        const refusal = await nodeFolderRefusal(this.dataDir, id, manifest);
+        if (refusal) throw new Error(`n${id} ${refusal}`);
+      }
+      const keyFile = join(this.dataDir, CLUSTER_KEY_FILE);
+      const key = await openClusterKeyFile(this.dataDir);
+      const ports = new Map<NodeId, number>();
+      const admins = new Map<NodeId, number>();
+      for (const id of this.ids) {
+        ports.set(id, o.basePort ? o.basePort + id - 1 : await freePort());
+        admins.set(id, await freePort());
+      }
+      for (const id of this.ids) {
+        const args = [
+          ...['--id', String(id), '--listen', `127.0.0.1:${ports.get(id)}`, '--admin', `127.0.0.1:${admins.get(id)}`],
+          ...this.ids.filter((p) => p !== id).flatMap((p) => ['--peer', `${p}=127.0.0.1:${ports.get(p)}`]),
+          ...['--data-dir', nodeDir(this.dataDir, id), '--key-file', keyFile],
+          ...['--election-timeout', `${o.electionTimeoutMs[0]}-${o.electionTimeoutMs[1]}`, '--heartbeat', String(o.heartbeatMs)],
+          ...['--seed', String(o.seed), '--json'],
+          ...(o.preVote ? [] : ['--no-pre-vote']),
+          ...(o.checkQuorum ? [] : ['--no-check-quorum']),
+        ];
+        const hooks = {
+          onPush: (n: NodeId, p: AdminPush) => this.receive(n, p),
+          onDown: (n: NodeId, why: string) => this.nodeDown(n, why),
+        };
+        this.nodes.set(id, new ProcessNode(id, { host: '127.0.0.1', port: admins.get(id)! }, key, hooks, args));
+      }
+      await Promise.all([...this.nodes.values()].map((n) => n.start()));
+      this.snapshotTimer = setInterval(() => this.publish(), 50);
+      this.snapshotTimer.unref();
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  // ---- client API -------------------------------------------------------------------------
+
+  async submit(command: string, options: SubmitOptions = {}): Promise<SubmitResult> {
+    const parsed = parseKvCommand(command);
+    if (!parsed.ok) return { ok: false, error: 'invalid', message: parsed.message, indeterminate: false };
+    if (options.to !== undefined && !this.nodes.has(options.to))
+      return {
+        ok: false,
+        error: 'invalid',
+        message: `unknown node ${options.to}: this cluster has nodes ${this.rangeText()}`,
+        indeterminate: false,
+      };
+    if (this.stopped) return { ok: false, error: 'down', message: 'the cluster is stopped', indeterminate: false };
+    // Thesis §6.4: a GET needs no log entry — ReadIndex answers it just as linearizably.
+    if (parsed.op.type === 'get' && this.options.reads === 'readindex') return this.client.read(parsed.text, options);
+    return this.client.submit(parsed.text, options);
+  }
+
+  status(): NodeStatus[] {
+    return this.ids.map((id) => {
+      const node = this.nodes.get(id)!;
+      const v = node.view();
+      return {
+        id,
+        up: node.up,
+        role: v.role,
+        term: v.term,
+        votedFor: v.votedFor,
+        leader: v.leader,
+        commitIndex: v.commitIndex,
+        lastApplied: v.lastApplied,
+        lastIndex: v.lastIndex,
+        snapshotIndex: v.snapshotIndex,
+        snapshotTerm: v.snapshotTerm,
+        voters: v.voters,
+        learners: v.learners,
+        log: node.log().slice(),
+        kv: { ...v.kv },
+      };
+    });
+  }
+
+  leader(): NodeId | undefined {
+    let best: NodeId | undefined;
+    let bestTerm = -1;
+    for (const [id, node] of this.nodes) {
+      const v = node.view();
+      if (node.up && v.role === 'leader' && v.term > bestTerm) {
+        best = id;
+        bestTerm = v.term;
+      }
+    }
+    return best;
+  }
+
+  async transferLeadership(to: NodeId): Promise<{ ok: true; leader: NodeId } | { ok: false; message: string }> {
+    if (!this.nodes.has(to)) return { ok: false, message: `unknown node ${to}: this cluster has nodes ${this.rangeText()}` };
+    const leader = this.leader();
+    if (leader === undefined) return { ok: false, message: 'no leader right now: wait for one, then transfer' };
+    if (leader === to) return { ok: true, leader: to };
+    const r = await this.nodes.get(leader)!.transferLeadership(to);
+    if (!r.ok) return r;
+    const deadline = Date.now() + 2 * this.options.electionTimeoutMs[1];
+    while (Date.now() < deadline) {
+      if (this.leader() === to) return { ok: true, leader: to };
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    return { ok: false, message: `n${to} did not take over within an election timeout` };
+  }
+
+  // ---- faults -----------------------------------------------------------------------------
+
+  async crash(id: NodeId): Promise<void> {
+    const node = this.requireNode(id);
+    if (!node.up) return;
+    this.expectedDown.add(id);
+    await node.crash();
+    this.checker.crash(id);
+    this.emit({ type: 'crash', node: id });
+  }
+
+  async restart(id: NodeId): Promise<void> {
+    const node = this.requireNode(id);
+    if (node.up || this.stopped) return;
+    await node.restart();
+    this.expectedDown.delete(id);
+    await node.setFaults(this.filter.faults);
+    const v = node.view();
+    this.emit({ type: 'restart', node: id, term: v.term, lastIndex: v.lastIndex });
+  }
+
+  partition(groups: NodeId[][]): void {
+    for (const g of groups) for (const id of g) this.requireNode(id);
+    this.setFaults({ ...this.filter.faults, partition: groups.map((g) => [...g]) });
+  }
+
+  cut(from: NodeId, to: NodeId): void {
+    this.requireNode(from);
+    this.requireNode(to);
+    this.setFaults({ ...this.filter.faults, cuts: [...this.filter.faults.cuts, { from, to }] });
+  }
+
+  heal(): void {
+    this.setFaults(noFaults());
+  }
+
+  setNetwork(faults: { dropRate?: number; duplicateRate?: number; delayMs?: [number, number] | null }): void {
+    const change: Partial<NetworkFaults> = {};
+    if (faults.dropRate !== undefined) change.dropRate = clamp01(faults.dropRate);
+    if (faults.duplicateRate !== undefined) change.duplicateRate = clamp01(faults.duplicateRate);
+    if (faults.delayMs !== undefined) change.delayMs = faults.delayMs;
+    this.setFaults({ ...this.filter.faults, ...change });
+  }
+
+  /** Every node applies the faults in its own transport (send and receive), across processes. */
+  private setFaults(faults: NetworkFaults): void {
+    this.filter.set(faults);
+    for (const node of this.nodes.values()) void node.setFaults(this.filter.faults);
+    this.emit({ type: 'faults', faults: this.filter.faults, description: describeFaults(this.filter.faults) });
+  }
+
+  // ---- time: the nodes keep their own clocks -----------------------------------------------
+
+  async advance(): Promise<void> {
+    throw new Error("advance() needs clock: 'virtual' (nodes as processes run on the real clock)");
+  }
+
+  pause(): void {
+    this.emit({ type: 'clock', description: 'pause is not available with nodes as processes: each keeps its own clock' });
+  }
+
+  resume(): void {}
+
+  async step(): Promise<string> {
+    return 'step is not available with nodes as processes: messages travel between processes, not through this one';
+  }
+
+  inFlight(): MessageView[] {
+    return [];
+  }
+
+  dropMessage(id: number): void {
+    throw new Error(`no message #${id} is in flight: with nodes as processes, messages are not held here`);
+  }
+
+  setLatency(): void {
+    throw new Error('latency is not available with nodes as processes: use delay <min>-<max>ms (a fault) instead');
+  }
+
+  async timeout(id: NodeId): Promise<string> {
+    const node = this.requireNode(id);
+    if (!node.up) throw new Error(`n${id} is down: restart ${id} first`);
+    if (!(await node.campaign()))
+      throw new Error(`n${id} is the leader: a leader has no election timer (crash leader or isolate leader instead)`);
+    return `n${id}'s election timer fired`;
+  }
+
+  setSpeed(speed: number): void {
+    throw new Error(`speed ${speed} is not available with nodes as processes: each node runs in real time`);
+  }
+
+  setLoad(perSecond: number): void {
+    if (!(Number.isFinite(perSecond) && perSecond >= 0)) throw new Error(`load must be 0 or more per second (got ${perSecond})`);
+    this.loadPerSecond = perSecond;
+    if (this.loadTimer) clearTimeout(this.loadTimer);
+    this.loadTimer = undefined;
+    const next = (): void => {
+      if (this.loadPerSecond <= 0 || this.stopped) return;
+      this.loadTimer = setTimeout(() => {
+        void this.submit(`SET k${this.loadRng.int(1, 8)} = ${this.loadRng.int(1, 999)}`, { timeoutMs: 2000 });
+        next();
+      }, 1000 / this.loadPerSecond);
+    };
+    next();
+  }
+
+  /** §7: each node (or one) takes a snapshot of its state machine now and compacts its log. */
+  async compact(id?: NodeId): Promise<void> {
+    const nodes = id === undefined ? [...this.nodes.values()].filter((n) => n.up) : [this.requireNode(id)];
+    await Promise.all(nodes.map((n) => n.compact()));
+  }
+
+  safety(): SafetySummary {
+    const first = this.checker.violations[0];
+    return {
+      checks: this.checker.checks,
+      violations: this.checker.violationCount,
+      first: first ? { invariant: first.invariant, message: first.message } : null,
+    };
+  }
+
+  // ---- observation ------------------------------------------------------------------------
+
+  on(_event: 'event', listener: (e: ClusterEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onSnapshot(listener: (s: ClusterSnapshot) => void): () => void {
+    this.snapshotListeners.add(listener);
+    return () => this.snapshotListeners.delete(listener);
+  }
+
+  snapshot(): ClusterSnapshot {
+    const messages = { sent: 0, received: 0, filtered: 0 };
+    const nodes: NodeView[] = this.ids.map((id) => {
+      const node = this.nodes.get(id)!;
+      const v = node.view();
+      messages.sent += v.counters.sent;
+      messages.received += v.counters.received;
+      messages.filtered += v.counters.filtered;
+      const unreachable = this.ids.filter((p) => p !== id && (!this.filter.canReach(id, p) || !this.nodes.get(p)!.up));
+      return { ...v, up: node.up, unreachable, partitionGroup: this.filter.groupNumber(id) };
+    });
+    let term = 0;
+    let commitIndex = 0;
+    for (const n of nodes) {
+      if (n.up && n.term > term) term = n.term;
+      if (n.up && n.commitIndex > commitIndex) commitIndex = n.commitIndex;
+    }
+    return {
+      version: ++this.snapshotVersion,
+      takenAt: this.scheduler.now(),
+      nodes,
+      leader: this.leader(),
+      term,
+      commitIndex,
+      speed: 1,
+      paused: false,
+      faults: this.filter.faults,
+      load: this.loadPerSecond,
+      messages,
+      transport: 'tcp',
+      safety: this.safety(),
+      inFlight: [],
+      latencyMs: [0, 0],
+      clock: 'real',
+      seed: this.options.seed,
+    };
+  }
+
+  /** Stops every node process (SIGTERM, then SIGKILL) and waits until each has exited. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.loadTimer) clearTimeout(this.loadTimer);
+    if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    for (const id of this.ids) this.expectedDown.add(id);
+    this.client.close();
+    await Promise.all([...this.nodes.values()].map((n) => n.stop()));
+    this.scheduler.stop();
+    this.listeners.clear();
+    this.snapshotListeners.clear();
+    await this.unlock?.();
+    if (this.ownsDataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private receive(id: NodeId, p: AdminPush): void {
+    switch (p.push) {
+      case 'observe':
+        this.checker.observe({ ...p.observation, at: this.scheduler.now() });
+        return;
+      case 'start':
+        this.checker.restart({ ...p.observation, at: this.scheduler.now() });
+        return;
+      case 'event': {
+        const e = p.event;
+        // The cluster says these itself (it knows why); the node's view of its own would repeat them.
+        if (e.type === 'crash' || e.type === 'restart' || e.type === 'faults') return;
+        if (e.type === 'committed') {
+          if (e.index <= this.highestAnnounced) return;
+          this.highestAnnounced = e.index;
+        }
+        this.emit({ ...e, at: this.scheduler.now() } as ClusterEvent);
+        return;
+      }
+      case 'status':
+        return;
+    }
+    void id;
+  }
+
+  /** A node went down without being asked to (its process died, or its connection broke). */
+  private nodeDown(id: NodeId, why: string): void {
+    if (this.expectedDown.has(id) || this.stopped) return;
+    this.expectedDown.add(id);
+    this.checker.crash(id);
+    this.emit({ type: 'crash', node: id });
+    this.emit({ type: 'clock', description: `n${id} went down: ${why}` });
+  }
+
+  private emit(e: DistributiveOmit<ClusterEvent, 'at'> | ClusterEvent): void {
+    if (this.listeners.size === 0) return;
+    const full = { at: this.scheduler.now(), ...e } as ClusterEvent;
+    for (const l of this.listeners) {
+      try {
+        l(full);
+      } catch {
+        // A listener's bug must not take the cluster down.
+      }
+    }
+  }
+
+  private publish(): void {
+    if (this.snapshotListeners.size === 0) return;
+    const snap = this.snapshot();
+    for (const l of this.snapshotListeners) {
+      try {
+        l(snap);
+      } catch {
+        // as above
+      }
+    }
+  }
+
+  private requireNode(id: NodeId): NodeHosting {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`unknown node ${id}: this cluster has nodes ${this.rangeText()}`);
+    return node;
+  }
+
+  private rangeText(): string {
+    return this.ids.length === 1 ? '1' : `1-${this.ids.length}`;
+  }
+}
+
+function clamp01(x: number): number {
+  if (!Number.isFinite(x)) throw new Error(`a rate must be a number from 0 to 1 (got ${x})`);
+  return Math.min(1, Math.max(0, x));
+}
