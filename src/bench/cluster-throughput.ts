@@ -28,11 +28,11 @@ export async function measureClusterThroughput(o: ThroughputOptions): Promise<{
     let submitted = 0;
     let running = true;
     // Exactly valueBytes long (values are at most 1024 characters), the counter at the end.
-    const valueOf = (i: number): string => (o.valueBytes === undefined ? String(i) : String(i).padStart(o.valueBytes, 'v'));
+    const valueText = (i: number): string => (o.valueBytes === undefined ? String(i) : String(i).padStart(o.valueBytes, 'v'));
     const worker = async (w: number): Promise<void> => {
       for (let i = 0; running; i++) {
         submitted++;
-        const r = await cluster.submit(`SET k${w % 64} = ${valueOf(i)}`, { timeoutMs: 5000 });
+        const r = await cluster.submit(`SET k${w % 64} = ${valueText(i)}`, { timeoutMs: 5000 });
         if (r.ok) committed++;
         else failed++;
       }
