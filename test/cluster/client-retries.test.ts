@@ -38,15 +38,17 @@ const copiesOf = (c: Cluster, node: number, command: string): number =>
     .find((s) => s.id === node)!
     .log.filter((e) => e.command === command).length;
 
-/** The client ids in a node's log on disk. */
+/** The client ids in the nodes' logs on disk (any node: a commit needs only a majority). */
 async function clientIdsIn(dir: string): Promise<Set<string>> {
-  const s = await FileStorage.open(join(dir, 'node-1'));
   const ids = new Set<string>();
-  for (const e of s.load().entries) {
-    const d = decodeEnvelope(e.data);
-    if (d.ok) ids.add(d.envelope.client);
+  for (const node of ['node-1', 'node-2', 'node-3']) {
+    const s = await FileStorage.open(join(dir, node));
+    for (const e of s.load().entries) {
+      const d = decodeEnvelope(e.data);
+      if (d.ok) ids.add(d.envelope.client);
+    }
+    await s.close();
   }
-  await s.close();
   return ids;
 }
 
