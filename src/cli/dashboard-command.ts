@@ -100,7 +100,7 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
       ...(settings.record ? { record: { path: settings.record, title: `raft-tui ${recordTitle(settings)}`.trim() } } : {}),
       intro: [
         {
-          text: `started ${nodes} nodes over ${transport === 'tcp' ? 'TCP on 127.0.0.1' : 'in-process messages'}, seed ${seed}, speed ${speed}×, ${where}`,
+          text: `started ${nodes} ${nodes === 1 ? 'node' : 'nodes'} over ${transport === 'tcp' ? 'TCP on 127.0.0.1' : 'in-process messages'}, seed ${seed}, speed ${speed}×, ${where}`,
           tone: 'quiet',
         },
       ],

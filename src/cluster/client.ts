@@ -35,7 +35,15 @@ export interface ClientCluster<R> {
   staleProposalMs: number;
   /** How long to wait before asking again while there is no leader (ms). */
   retryDelayMs: number;
+  /** Told what the client goes through on the way: a redirect, a retry, giving up. */
+  report?: (r: ClientReport) => void;
 }
+
+/** What a client saw while submitting one command (the dashboard says it in words). */
+export type ClientReport =
+  | { what: 'redirect'; command: string; from: NodeId; to: NodeId }
+  | { what: 'retry'; command: string; reason: string }
+  | { what: 'timeout'; command: string; reason: string };
 
 /** Turns a state-machine result into the fields of a successful SubmitResult. */
 export type ResultMapper<R> = (result: R) => { value?: string | null; swapped?: boolean; error?: string };
@@ -109,7 +117,7 @@ export class ClusterClient<R> {
       const data = () => this.encode({ client: this.clientId, seq, ack: this.ack(), cmd });
       const attempt: Attempt<R> = { run: (id) => this.cluster.propose(id, data()), effects: true };
       if (options.to !== undefined) return await this.submitTo(options.to, attempt, deadline);
-      return await this.submitAnywhere(attempt, deadline);
+      return await this.submitAnywhere(cmd, attempt, deadline);
     } finally {
       this.outstanding.delete(seq);
     }
@@ -125,7 +133,7 @@ export class ClusterClient<R> {
     const deadline = this.scheduler.now() + (options.timeoutMs ?? 5000);
     const attempt: Attempt<R> = { run: (id) => this.cluster.read(id, cmd), effects: false };
     if (options.to !== undefined) return this.submitTo(options.to, attempt, deadline);
-    return this.submitAnywhere(attempt, deadline);
+    return this.submitAnywhere(cmd, attempt, deadline);
   }
 
   /** Every sequence number below this one has been answered. */
@@ -158,8 +166,14 @@ export class ClusterClient<R> {
     return this.success(outcome.index ?? r.index, r.term, outcome.result);
   }
 
-  private async submitAnywhere(attempt: Attempt<R>, deadline: number): Promise<SubmitResult> {
+  private async submitAnywhere(cmd: string, attempt: Attempt<R>, deadline: number): Promise<SubmitResult> {
     let lastProblem = 'no leader was found';
+    let reported = '';
+    const retry = (reason: string): void => {
+      // Once per new reason: waiting out an election is one line, not one per attempt.
+      if (reason !== reported) this.cluster.report?.({ what: 'retry', command: cmd, reason });
+      reported = reason;
+    };
     let lastError: Failure['error'] = 'no_leader';
     let redirects = 0;
     /** Copies proposed that may still commit (not known to be replaced). */
@@ -177,6 +191,7 @@ export class ClusterClient<R> {
         if (target === undefined) {
           lastProblem = 'every node is down';
           lastError = liveCopies > 0 ? 'timeout' : 'down';
+          retry(lastProblem);
           await this.sleep(Math.min(this.cluster.retryDelayMs, left()));
           continue;
         }
@@ -186,11 +201,13 @@ export class ClusterClient<R> {
           this.leaderGuess = r.leader !== null && r.leader !== target && redirects < this.cluster.ids.length ? r.leader : undefined;
           if (this.leaderGuess !== undefined) {
             redirects++; // follow the redirect at once (bounded, in case hints go round)
+            this.cluster.report?.({ what: 'redirect', command: cmd, from: target, to: this.leaderGuess });
             continue;
           }
           redirects = 0;
           lastProblem = 'no leader right now (an election may be under way)';
           lastError = 'no_leader';
+          retry(lastProblem);
           await this.sleep(Math.min(this.cluster.retryDelayMs, left()));
           continue;
         }
@@ -226,7 +243,9 @@ export class ClusterClient<R> {
       // seq (§6.3), so whichever copy commits first is applied and the rest are answered from the session.
       pending = undefined;
       this.leaderGuess = undefined;
+      retry(lastProblem);
     }
+    this.cluster.report?.({ what: 'timeout', command: cmd, reason: lastProblem });
     return fail(lastError, `timed out: ${lastProblem}`, indeterminate());
   }
 

@@ -131,6 +131,7 @@ export class RaftCluster implements Cluster {
         attemptTimeoutMs: 2 * emax,
         staleProposalMs: 20 * emax,
         retryDelayMs: options.heartbeatMs,
+        report: (r) => this.emit({ type: 'client', ...r }),
       },
       this.scheduler,
       encodeEnvelope,

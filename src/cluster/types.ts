@@ -1,4 +1,5 @@
 import type { NetworkFaults } from '../net/types.js';
+import type { ClientReport } from './client.js';
 import type { Entry, Index, NodeId, RaftEvent, Role, Term } from '../raft/types.js';
 
 export interface ClusterOptions {
@@ -210,6 +211,7 @@ export type ClusterEvent = { at: number; node?: NodeId } & (
       outcome: string;
       routine: boolean;
     }
+  | ({ type: 'client' } & ClientReport)
   | { type: 'safety-violation'; invariant: string; message: string; evidence: unknown }
 );
 

@@ -121,6 +121,8 @@ export function describeEventFor(e: ClusterEvent, subjects: readonly NodeId[], c
       return { text: `${nodeList(subjects.length > 0 ? subjects : [e.node])} dropped bad input on a port: ${e.reason}`, tone: 'warn' };
     case 'clock':
       return { text: e.description, tone: 'info' };
+    case 'client':
+      return describeClient(e);
     case 'safety-violation':
       return { text: `SAFETY VIOLATION (${e.invariant}): ${e.message}`, tone: 'bad' };
     case 'deliver':
@@ -297,4 +299,19 @@ function logEvidence(ev: VoteEvent): string {
   if (!theirs || !ours) return '';
   if (theirs.term !== ours.term) return ` (last term ${theirs.term} < ${ours.term})`;
   return ` (last index ${theirs.index} < ${ours.index} in term ${ours.term})`;
+}
+
+/** What a client went through (thesis §6.2: clients find the leader, retry, and may give up). */
+function describeClient(e: Extract<ClusterEvent, { type: 'client' }>): EventDescription {
+  switch (e.what) {
+    case 'redirect':
+      return {
+        text: `client: ${e.command} sent to ${nodeName(e.from)}, which is not the leader: redirected to ${nodeName(e.to)}`,
+        tone: 'quiet',
+      };
+    case 'retry':
+      return { text: `client: ${e.command} will be retried (same request id): ${e.reason}`, tone: 'warn' };
+    case 'timeout':
+      return { text: `client: ${e.command} timed out: ${e.reason}`, tone: 'bad' };
+  }
 }

@@ -17,6 +17,7 @@ import { helpBody, helpTitle } from './help-lines.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { panelLines, panelNeed } from './panel-lines.js';
 import { fitLine, lineWidth, textWidth, type Line } from './spans.js';
+import { counted } from './theme.js';
 
 export interface FrameInput {
   snapshot: ClusterSnapshot;
@@ -45,7 +46,7 @@ export function dashboardFrame(input: FrameInput): Frame {
   const layout = computeLayout(columns, rows, snapshot.nodes.length, panelNeed(snapshot));
   const width = columns;
   if (layout.tooSmall) {
-    const msg = `raft-tui needs a terminal of at least ${MIN_COLUMNS}×${MIN_ROWS} for ${snapshot.nodes.length} nodes (this one is ${columns}×${rows}): make it bigger`;
+    const msg = `raft-tui needs a terminal of at least ${MIN_COLUMNS}×${MIN_ROWS} for ${counted(snapshot.nodes.length, 'node')} (this one is ${columns}×${rows}): make it bigger`;
     const lines = wrapWords(msg, width)
       .slice(0, Math.max(1, rows - 2))
       .map((t) => fitLine([{ text: t, color: 'yellow' }], width));

@@ -5,7 +5,7 @@
 import type { ClusterSnapshot } from '../cluster/types.js';
 import { faultsText } from './describe-event.js';
 import { fitLine, lineWidth, type Line } from './spans.js';
-import { count } from './theme.js';
+import { count, counted } from './theme.js';
 
 interface Part {
   line: Line;
@@ -45,7 +45,7 @@ export function headerLine(snapshot: ClusterSnapshot, width: number): Line {
       3,
       { text: 'safety ', color: 'gray' },
       { text: `ok`, color: 'green' },
-      { text: ` (${count(safety.checks)} checks)`, color: 'gray' },
+      { text: ` (${count(safety.checks)} ${safety.checks === 1 ? 'check' : 'checks'})`, color: 'gray' },
     );
   }
   add(2, { text: 'speed ', color: 'gray' }, { text: `${formatSpeed(snapshot.speed)}×` });
@@ -59,7 +59,7 @@ export function headerLine(snapshot: ClusterSnapshot, width: number): Line {
     { text: count(m.filtered) },
     { text: ' lost', color: 'gray' },
   );
-  add(4, { text: `${snapshot.nodes.length} nodes ${snapshot.transport}`, color: 'gray' });
+  add(4, { text: `${counted(snapshot.nodes.length, 'node')} ${snapshot.transport}`, color: 'gray' });
 
   // Keep the most important parts that fit, in their natural order.
   const order = [...parts].sort((a, b) => a.priority - b.priority);

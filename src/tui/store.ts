@@ -6,6 +6,7 @@
 import type { Cluster, ClusterEvent, ClusterSnapshot } from '../cluster/types.js';
 import { clock } from './event-lines.js';
 import { EventLog, type EventLine, type LineTone } from './event-log.js';
+import { createMessageTotals } from './message-totals.js';
 
 /** What the store publishes; a new object on every change, the same one in between. */
 export interface DashboardState {
@@ -49,7 +50,8 @@ export function createDashboardStore(source: SnapshotSource, options: DashboardS
   const batchMs = options.batchMs ?? 50;
   const clusterTime = options.clusterTime === true;
   const log = new EventLog(options.maxEvents ?? 2000);
-  let state: DashboardState = { snapshot: source.snapshot(), events: log.lines(), origin: 0 };
+  const totals = createMessageTotals();
+  let state: DashboardState = { snapshot: totals.apply(source.snapshot()), events: log.lines(), origin: 0 };
   // Notes between snapshots take the time of the latest one (cluster time moves only in frames).
   const now = clusterTime ? () => (pendingSnapshot ?? state.snapshot).takenAt : (options.now ?? Date.now);
   state = { ...state, origin: clusterTime ? 0 : now() };
@@ -99,7 +101,7 @@ export function createDashboardStore(source: SnapshotSource, options: DashboardS
   };
 
   const offSnapshot = source.onSnapshot((s) => {
-    pendingSnapshot = s;
+    pendingSnapshot = totals.apply(s);
     if (clusterTime) flush();
     else schedule();
   });

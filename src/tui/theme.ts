@@ -44,6 +44,11 @@ export const TONE_COLOR: Record<LineTone, string | undefined> = {
 export const COMMITTED_MARK = '✓';
 export const UNCOMMITTED_MARK = '○';
 
+/** "1 node", "3 nodes": a count with its noun, singular when it is one. */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
 /** "950", "1.2k", "3.4M". */
 export function count(n: number): string {
   if (n < 1000) return String(n);

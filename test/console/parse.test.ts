@@ -175,3 +175,22 @@ describe('parseConsoleLine: errors name the problem and the fix', () => {
     expect(error('help crsh')).toBe('no help for "crsh": did you mean "help crash"?');
   });
 });
+
+describe('parseConsoleLine: dashboard views', () => {
+  it('parses view log and view nodes, and refuses other views', () => {
+    expect(command('view log')).toEqual({ kind: 'view', view: 'log' });
+    expect(command('VIEW nodes')).toEqual({ kind: 'view', view: 'nodes' });
+    expect(error('view grid')).toBe('"grid" is not a view: view log (every log in one grid) or view nodes (a panel per node)');
+  });
+
+  it('parses /text as a filter of the event pane, and a lone / as none', () => {
+    expect(command('/voted for')).toEqual({ kind: 'filter', text: 'voted for' });
+    expect(command('/')).toEqual({ kind: 'filter', text: null });
+    expect(command('filter off')).toEqual({ kind: 'filter', text: null });
+  });
+
+  it('takes the rest of the line as the save-log file name', () => {
+    expect(command('save-log my events.txt')).toEqual({ kind: 'save-log', file: 'my events.txt' });
+    expect(error('save-log')).toBe('save-log needs a file name: save-log events.txt');
+  });
+});

@@ -34,6 +34,67 @@ describe('controller', () => {
     expect(controller.getState().result).toEqual({ line: 'SET x = 1', status: 'ok', message: 'done' });
   });
 
+  it('prints the answer of every pasted line, not only the last', async () => {
+    const { controller, notes } = setup(healthySnapshot(), (line) =>
+      line.startsWith('crash 7')
+        ? { ok: false, message: 'unknown node 7: this cluster has nodes 1-5' }
+        : { ok: true, message: `${line} → done` },
+    );
+    controller.input('SET a = 1\rcrash 7\rSET b = 2\r');
+    await settle();
+    await settle();
+    expect(notes.filter((n) => n.startsWith('  ✔') || n.startsWith('  ✘'))).toEqual([
+      '  ✔ SET a = 1 → done',
+      '  ✘ crash 7: unknown node 7: this cluster has nodes 1-5',
+      '  ✔ SET b = 2 → done',
+    ]);
+  });
+
+  it('shows the log grid, filters and scrolls the events through the one key table and the console', async () => {
+    const { controller } = setup(healthySnapshot(), (line) =>
+      line === 'view log'
+        ? { ok: true, message: 'grid', view: 'log' }
+        : line === '/vote'
+          ? { ok: true, message: 'filtered', filter: 'vote' }
+          : { ok: true, message: '' },
+    );
+    controller.input(encodeKey('f6'));
+    expect(controller.getState().view).toBe('log');
+    controller.input(encodeKey('ctrl-g'));
+    expect(controller.getState().view).toBe('nodes');
+    controller.input('view log\r');
+    await settle();
+    expect(controller.getState().view).toBe('log');
+    controller.input('/vote\r');
+    await settle();
+    expect(controller.getState().eventFilter).toBe('vote');
+    controller.input(encodeKey('page-up'));
+    controller.input(encodeKey('wheel-up'));
+    expect(controller.getState().eventScroll).toBe(8);
+    controller.input(encodeKey('page-down'));
+    expect(controller.getState().eventScroll).toBe(3);
+    controller.limitEventScroll(1);
+    expect(controller.getState().eventScroll).toBe(1);
+  });
+
+  it('saves the event history through the dashboard and says where', async () => {
+    const saved: string[] = [];
+    const controller = createController({
+      ids: [1, 2, 3],
+      run: async () => ({ ok: true, message: 'saving', saveLog: 'out.txt' }),
+      snapshot: () => healthySnapshot(3),
+      note: () => undefined,
+      saveLog: async (file) => {
+        saved.push(file);
+        return { ok: true, message: `saved 12 event lines to ${file}` };
+      },
+      onQuit: () => undefined,
+    });
+    await controller.runLine('save-log out.txt');
+    expect(saved).toEqual(['out.txt']);
+    expect(controller.getState().result?.message).toBe('saved 12 event lines to out.txt');
+  });
+
   it('keeps keystrokes that arrive one by one in order', async () => {
     const { controller, ran } = setup();
     for (const ch of 'crash 2') controller.input(ch);

@@ -118,3 +118,18 @@ describe('describeEvent on restart', () => {
     expect(describeEvent(raft(2, { kind: 'role', role: 'follower', term: 3, reason: 'restart' }))).toBeNull();
   });
 });
+
+describe('describeEvent for a client', () => {
+  it('says a redirect, a retry and a timeout in words', () => {
+    expect(describeEvent({ at: 0, type: 'client', what: 'redirect', command: 'SET x = 1', from: 2, to: 4 })?.text).toBe(
+      'client: SET x = 1 sent to n2, which is not the leader: redirected to n4',
+    );
+    expect(
+      describeEvent({ at: 0, type: 'client', what: 'retry', command: 'SET x = 1', reason: 'node 4 could not commit in time' })?.text,
+    ).toBe('client: SET x = 1 will be retried (same request id): node 4 could not commit in time');
+    expect(describeEvent({ at: 0, type: 'client', what: 'timeout', command: 'SET x = 1', reason: 'every node is down' })).toEqual({
+      text: 'client: SET x = 1 timed out: every node is down',
+      tone: 'bad',
+    });
+  });
+});
