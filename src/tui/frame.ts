@@ -9,7 +9,7 @@ import type { UiState } from './controller.js';
 import type { EventLine } from './event-log.js';
 import { captionLine } from './caption-line.js';
 import { eventDivider, eventWindow } from './event-lines.js';
-import { inFlightBody, inFlightLines, inFlightTitle, type InFlightInput, type LostMessage } from './inflight-lines.js';
+import { inFlightBody, inFlightLines, inFlightTitle, splitInFlight, type InFlightInput } from './inflight-lines.js';
 import { logGridLines } from './log-grid-lines.js';
 import { headerLine } from './header-line.js';
 import { helpText } from '../console/help.js';
@@ -22,8 +22,6 @@ import { counted } from './theme.js';
 export interface FrameInput {
   snapshot: ClusterSnapshot;
   events: readonly EventLine[];
-  /** Messages lost a moment ago (shown as lost for a moment); none when absent. */
-  lost?: readonly LostMessage[];
   /** Event times are shown from this reading of the cluster clock. */
   origin: number;
   ui: UiState;
@@ -108,13 +106,15 @@ function paneStatus(ui: FrameInput['ui'], matching: number): string | undefined 
 /** The in-flight view's inputs from the frame's. */
 function wire(input: FrameInput): Omit<InFlightInput, 'width' | 'height'> {
   const { snapshot } = input;
-  return { messages: snapshot.inFlight, lost: input.lost ?? [], now: snapshot.takenAt, paused: snapshot.paused };
+  const { messages, lost } = splitInFlight(snapshot.inFlight);
+  return { messages, lost, now: snapshot.takenAt, paused: snapshot.paused };
 }
 
 /** Rows for the in-flight strip when no grid cell is free: some, never most of the events. */
 function inFlightStripHeight(snapshot: ClusterSnapshot, eventRows: number): number {
   const count = snapshot.inFlight.length;
   if (count === 0 && !snapshot.paused) return 0;
+  // Rows for every message and the title, as many as half the event rows.
   return Math.max(0, Math.min(count + 1, Math.floor(eventRows / 2)));
 }
 

@@ -35,6 +35,7 @@ export function helpBody(width: number, only: string | null): Line[] {
     [{ text: `${UNCOMMITTED_MARK} 8 t3 SET y = 2`, color: 'gray' }, { text: '  not committed yet' }],
     [{ text: '▶ n1 → n3 ▰▰▱▱', color: 'yellow' }, { text: '  in flight; ▶ = what step delivers next' }],
     [{ text: 'match next fly', color: 'gray' }, { text: '  leader: follower holds / gets next / unacked' }],
+    [{ text: 'VoteReq Append…', color: 'gray' }, { text: '  short names when narrow: RequestVote, AppendEntries' }],
     [{ text: `${COMMIT_BAR} ${DIFFERS_MARK}`, bold: true }, { text: '  log grid: commit index / differs from leader' }],
   ];
   const commands = only ? detailLines(only) : commandLines(width);

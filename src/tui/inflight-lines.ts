@@ -13,6 +13,8 @@ export interface LostMessage {
   message: MessageView;
   /** When it was lost (the cluster's clock). */
   at: number;
+  /** Why, in words ("lost by the network"), when known. */
+  reason?: string;
 }
 
 export interface InFlightInput {
@@ -26,16 +28,23 @@ export interface InFlightInput {
   height: number;
 }
 
-/** The message `step` delivers next: the one due first (ties: sent first). */
+/**
+ * The message `step` delivers next: the cluster lists messages in the order they will arrive
+ * (in order per link, so not always by due time), the next first.
+ */
 export function nextDue(messages: readonly MessageView[]): MessageView | undefined {
-  let best: MessageView | undefined;
-  for (const m of messages) if (!best || m.deliverAt < best.deliverAt || (m.deliverAt === best.deliverAt && m.id < best.id)) best = m;
-  return best;
+  return messages.find((m) => !m.lost);
 }
 
-/** Messages ordered by when they arrive: the next to be delivered first. */
-export function byDue(messages: readonly MessageView[]): MessageView[] {
-  return [...messages].sort((a, b) => a.deliverAt - b.deliverAt || a.id - b.id);
+/** What the cluster's in-flight list holds: the messages on the wire, and those just lost. */
+export function splitInFlight(list: readonly MessageView[]): { messages: MessageView[]; lost: LostMessage[] } {
+  const messages: MessageView[] = [];
+  const lost: LostMessage[] = [];
+  for (const m of list) {
+    if (m.lost) lost.push({ message: m, at: m.lost.at, reason: m.lost.reason });
+    else messages.push(m);
+  }
+  return { messages, lost };
 }
 
 /** How far along a message is, 0..1. */
@@ -46,6 +55,25 @@ export function progressOf(m: MessageView, now: number): number {
 }
 
 const BAR = 4;
+
+/** Shorter message names for narrow cells (the help lists them). */
+export const SHORT_TYPE: Record<string, string> = {
+  AppendEntriesResponse: 'AppendResp',
+  AppendEntries: 'Append',
+  RequestVoteResponse: 'VoteResp',
+  RequestVote: 'VoteReq',
+  PreVoteResponse: 'PreVoteResp',
+  InstallSnapshotResponse: 'SnapResp',
+  InstallSnapshot: 'Snapshot',
+};
+
+/** The summary with its message name shortened. */
+export function shortSummary(summary: string): string {
+  const space = summary.indexOf(' ');
+  const type = space < 0 ? summary : summary.slice(0, space);
+  const short = SHORT_TYPE[type];
+  return short ? `${short}${summary.slice(type.length)}` : summary;
+}
 
 function bar(p: number): string {
   const filled = Math.round(p * BAR);
@@ -61,7 +89,7 @@ function link(from: NodeId, to: NodeId): string {
 export function inFlightTitle(count: number, paused: boolean, lost: number): Line {
   const line: Line = [{ text: count === 0 ? 'in flight: none' : `${count} in flight`, bold: true }];
   if (lost > 0) line.push({ text: ` · ${lost} lost`, color: 'red' });
-  if (paused && count > 0) line.push({ text: ' · ▶ = next step', color: 'yellow' });
+  if (paused && count > 0) line.push({ text: ' · ▶ steps next', color: 'yellow' });
   return line;
 }
 
@@ -73,16 +101,17 @@ export function inFlightBody(input: InFlightInput, rows: number): Line[] {
   if (messages.length === 0 && lost.length === 0) return [fitLine([{ text: 'nothing on the wire', color: 'gray' }], width)];
   const next = paused ? nextDue(messages) : undefined;
   if (messages.length + lost.length <= rows) {
-    const lost1 = lost.map((l) => lostLine(l.message, width));
-    const sorted = byDue(messages);
+    const lost1 = lost.map((l) => lostLine(l, width));
+    const sorted = messages;
     // Whole summaries when they fit (a long one continues on the next row), else cut ones.
-    const wrapped = sorted.map((m) => messageRows(m, now, m === next, width));
+    const wrapped = sorted.map((m) => messageRows(m, now, m === next, paused, width));
     if (lost1.length + wrapped.reduce((a, r) => a + r.length, 0) <= rows) return [...lost1, ...wrapped.flat()];
-    return [...lost1, ...sorted.map((m) => messageRows(m, now, m === next, width)[0] as Line)];
+    // One row each: short message names, so the kind of message still shows.
+    return [...lost1, ...sorted.map((m) => messageRows(m, now, m === next, paused, width, true)[0] as Line)];
   }
   // Too many to list: the next one (when paused), then counts per link, busiest first.
   const lines: Line[] = [];
-  if (next) lines.push(messageRows(next, now, true, width)[0] as Line);
+  if (next) lines.push(messageRows(next, now, true, paused, width)[0] as Line);
   const links = new Map<string, { from: NodeId; to: NodeId; count: number; types: Map<string, number> }>();
   for (const m of messages) {
     const key = `${m.from}>${m.to}`;
@@ -107,19 +136,26 @@ export function inFlightBody(input: InFlightInput, rows: number): Line[] {
   return lines.slice(0, rows);
 }
 
-/** A message as one row, or two when its summary does not fit beside the link and the bar. */
-function messageRows(m: MessageView, now: number, next: boolean, width: number): Line[] {
+/**
+ * A message as one row, or two when its summary does not fit beside the link and the bar.
+ * While paused, its id leads: what `step <id>` and `drop-msg <id>` take.
+ */
+function messageRows(m: MessageView, now: number, next: boolean, paused: boolean, width: number, short = false): Line[] {
   const p = progressOf(m, now);
   const head: Line = [
     { text: next ? '▶ ' : '', color: 'yellow', bold: true },
+    { text: paused ? `#${m.id} ` : '', color: 'gray' },
     { text: link(m.from, m.to), bold: true, inverse: next },
     { text: ' ' },
     { text: bar(p), color: next ? 'yellow' : 'cyan' },
     { text: ' ' },
   ];
   const room = width - lineWidth(head);
-  const summary = printable(m.summary);
-  if (textWidth(summary) <= room) return [fitLine([...head, { text: summary, inverse: next }], width)];
+  const full = printable(m.summary);
+  // Short names when one row must do, or when even the name does not fit beside the link.
+  const nameFits = textWidth(full.split(' ')[0] ?? '') <= room;
+  const summary = (short && textWidth(full) > room) || !nameFits ? shortSummary(full) : full;
+  if (short || textWidth(summary) <= room) return [fitLine([...head, { text: summary, inverse: next }], width)];
   // Break at the last space that fits; the rest goes on a row of its own, indented.
   const words = summary.split(' ');
   let first = '';
@@ -132,13 +168,15 @@ function messageRows(m: MessageView, now: number, next: boolean, width: number):
   ];
 }
 
-function lostLine(m: MessageView, width: number): Line {
+function lostLine(l: LostMessage, width: number): Line {
+  const m = l.message;
   return fitLine(
     [
       { text: '✗ ', color: 'red', bold: true },
       { text: link(m.from, m.to), color: 'red', bold: true },
       { text: ' LOST ', color: 'red', bold: true },
       { text: m.summary, color: 'gray' },
+      { text: l.reason ? ` (${l.reason})` : '', color: 'gray' },
     ],
     width,
   );

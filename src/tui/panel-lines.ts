@@ -102,14 +102,19 @@ function upBody(input: PanelInput, inner: number): Line[] {
   const lines: Line[] = [statusLine(node, plan.compact)];
   if (plan.indexes) lines.push(indexLine(node, plan.compact));
   // A leader's table says more than "sending heartbeats": it takes that line.
-  if (plan.timer && !(node.role === 'leader' && node.progress)) lines.push(timerLine(node, inner, input.snapshot.paused));
+  if (plan.timer && !(node.role === 'leader' && node.progress))
+    lines.push(timerLine(node, inner, input.snapshot.paused, input.snapshot.speed));
   // What the role is doing comes before the log: the leader's followers, a candidate's tally.
   const role = roleLines(node, input.snapshot.nodes.length, inner, plan.compact);
   // The role's lines come before the log: the log tail is on every other panel too.
   const roleRoom = Math.max(0, rows - lines.length);
   // Short of room, the table's header goes first, then its last rows.
   lines.push(...(role.length > roleRoom && role.length > 1 ? role.slice(1) : role).slice(0, roleRoom));
-  const logRoom = Math.max(0, Math.min(plan.logLines, rows - lines.length - plan.kvLines - (plan.counters ? 1 : 0)));
+  // At least the newest entry; short of room, the counters and then the key-value line go.
+  const logRoom = Math.max(
+    plan.logLines > 0 ? 1 : 0,
+    Math.min(plan.logLines, rows - lines.length - plan.kvLines - (plan.counters ? 1 : 0)),
+  );
   lines.push(...logLines(node.log, node.commitIndex, logRoom, inner, false, snapshotPoint(node)));
   lines.push(...kvLines(node.kv, plan.kvLines, inner));
   if (plan.counters) lines.push(counterLine(node));
@@ -189,6 +194,8 @@ const STATE_SHORT: Record<string, string> = { probe: 'probe', replicate: 'repl',
 
 /** §5.3/§5.4.2: the nodes whose copy made the leader's commit index: those holding it. */
 export function commitQuorum(node: NodeView): NodeId[] {
+  // The core says which nodes' match made it; without that, those that hold it.
+  if (node.commitQuorum) return [...node.commitQuorum].sort((a, b) => a - b);
   if (!node.progress) return [];
   const holders = node.progress.filter((p) => p.match >= node.commitIndex).map((p) => p.peer);
   return [node.id, ...holders].sort((a, b) => a - b);
@@ -238,17 +245,18 @@ function indexLine(node: NodeView, compact: boolean): Line {
 }
 
 /** The election timer: how close this node is to starting an election (§5.2). */
-function timerLine(node: NodeView, inner: number, paused: boolean): Line {
+function timerLine(node: NodeView, inner: number, paused: boolean, speed: number): Line {
   if (node.role === 'leader') {
     return [{ text: paused ? 'leader, paused' : inner < 26 ? 'sending heartbeats' : 'leader: sending heartbeats', color: 'green' }];
   }
   const p = Math.max(0, Math.min(1, node.electionProgress ?? 0));
   const left = ((1 - p) * node.electionTimeoutMs) / 1000;
-  const tail = ` ${left.toFixed(1)}s`;
+  const tail = paused ? ' paused' : ` ${left.toFixed(1)}s`;
   // A follower's timer restarts whenever its leader is heard from (§5.2): what ran of it is
   // how long ago that was.
   if (node.role === 'follower' && node.leader !== null) {
-    const ago = (p * node.electionTimeoutMs) / 1000;
+    // The cluster says when the leader was last heard (cluster ms); a person waits 1/speed of it.
+    const ago = node.lastContactMs != null ? node.lastContactMs / Math.max(0.001, speed) / 1000 : (p * node.electionTimeoutMs) / 1000;
     const heard = `n${node.leader} ${ago.toFixed(1)}s ago`;
     const label = inner >= 30 ? 'heard ' : '';
     const room = inner - label.length - heard.length - tail.length - 1;
@@ -261,7 +269,7 @@ function timerLine(node: NodeView, inner: number, paused: boolean): Line {
       { text: ' ' },
       { text: '▰'.repeat(filled), color },
       { text: '▱'.repeat(barWidth - filled), color: 'gray' },
-      { text: paused ? ' paused' : tail, color: 'gray' },
+      { text: tail, color: 'gray' },
     ];
   }
   const label = 'timer ';
@@ -272,7 +280,7 @@ function timerLine(node: NodeView, inner: number, paused: boolean): Line {
     { text: label, color: 'gray' },
     { text: '▰'.repeat(filled), color },
     { text: '▱'.repeat(barWidth - filled), color: 'gray' },
-    { text: paused ? ' paused' : tail, color: 'gray' },
+    { text: tail, color: 'gray' },
   ];
 }
 

@@ -128,10 +128,11 @@ export function electionSnapshot(paused = false): ClusterSnapshot {
     term: 4,
     paused,
     takenAt: 1_000_100,
+    // In the order they will arrive, as the cluster lists them.
     inFlight: [
-      message(11, 2, 5, 'RequestVote term 4 last 7/t3', 1_000_000, 1_000_150),
-      message(12, 1, 2, 'RequestVoteResponse term 4 granted', 1_000_050, 1_000_120),
       message(13, 4, 2, 'RequestVoteResponse term 4 granted', 1_000_060, 1_000_110),
+      message(12, 1, 2, 'RequestVoteResponse term 4 granted', 1_000_050, 1_000_120),
+      message(11, 2, 5, 'RequestVote term 4 last 7/t3', 1_000_000, 1_000_150),
     ],
   });
   return withNodes(

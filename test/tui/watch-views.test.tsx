@@ -6,7 +6,7 @@ import { Dashboard } from '../../src/tui/dashboard.js';
 import { examplePartition, resultLine } from '../../src/tui/command-lines.js';
 import type { EventLine } from '../../src/tui/event-log.js';
 import { eventDivider, eventWindow } from '../../src/tui/event-lines.js';
-import { inFlightLines, nextDue } from '../../src/tui/inflight-lines.js';
+import { inFlightLines, nextDue, splitInFlight } from '../../src/tui/inflight-lines.js';
 import { differingIndexes, logGridLines } from '../../src/tui/log-grid-lines.js';
 import { computeLayout } from '../../src/tui/layout.js';
 import { panelLines } from '../../src/tui/panel-lines.js';
@@ -73,18 +73,38 @@ describe('in-flight view', () => {
     expect(wide[3]).toContain('n2 → n5 ▰▰▰▱ RequestVote term 4 last 7/t3');
   });
 
-  it('while paused, marks the message step delivers next: the one due first', () => {
+  it('while paused, marks the message step delivers next: the first the cluster lists', () => {
     const s = electionSnapshot(true);
     expect(nextDue(s.inFlight)?.id).toBe(13);
     const f = screen(s);
-    const marked = f.split('\n').filter((l) => /▶ n\d → /.test(l));
+    const marked = f.split('\n').filter((l) => /▶ (#\d+ )?n\d → /.test(l));
     expect(marked).toHaveLength(1);
-    expect(marked[0]).toContain('▶ n4 → n2');
-    expect(f).toContain('▶ = next step');
+    // Paused, each message shows its id: what step <id> and drop-msg <id> take.
+    expect(marked[0]).toContain('▶ #13 n4 → n2');
+    expect(f).toContain('#11 n2 → n5');
+    expect(f).toContain('▶ steps next');
   });
 
   it('marks nothing as next while time runs', () => {
     expect(screen(electionSnapshot(false))).not.toContain('▶ n4 → n2');
+  });
+
+  it('shows a message the cluster lists as just lost as LOST, with why', () => {
+    const s = electionSnapshot();
+    s.inFlight = [
+      ...s.inFlight,
+      {
+        ...message(9, 3, 2, 'RequestVoteResponse term 4 refused', 1_000_000, 1_000_090),
+        lost: { at: 1_000_050, reason: 'lost by the network' },
+      },
+    ];
+    const f = screen(s);
+    expect(f).toContain('3 in flight · 1 lost');
+    expect(f).toMatch(/✗ n3 → n2 LOST RequestVoteResponse/);
+    const lines = inFlightLines({ ...splitInFlight(s.inFlight), now: 1_000_100, paused: true, width: 90, height: 6 }).map(plain);
+    expect(lines.join('\n')).toContain('(lost by the network)');
+    // A lost message is never the one step delivers next.
+    expect(nextDue(s.inFlight)?.id).toBe(13);
   });
 
   it('shows a message lost a moment ago as lost', () => {
@@ -125,6 +145,19 @@ describe("leader's progress table", () => {
     expect(p).toMatch(/n5\s+2\s+3\s+1 probe/);
     // Commit index 6 is held by n1 (the leader) and the followers that match 6 or more.
     expect(p).toContain('commit 6 by n1 n2 n3 n4');
+  });
+
+  it('names the quorum the core says made the commit', () => {
+    const s = leaderProgressSnapshot();
+    s.nodes[0] = { ...s.nodes[0]!, commitQuorum: [4, 1, 2] };
+    expect(panelOf(screen(s), 1)).toContain('commit 6 by n1 n2 n4');
+  });
+
+  it("shows a follower's last contact with its leader, in the time a person waits", () => {
+    const s = leaderProgressSnapshot();
+    // 30 ms of cluster time at speed 0.1 is 0.3 s on the wall.
+    s.nodes[2] = { ...s.nodes[2]!, lastContactMs: 30 };
+    expect(panelOf(screen(s), 3)).toMatch(/heard n1 0\.3s ago/);
   });
 
   it('fits a narrow panel at 80 columns', () => {
