@@ -2,6 +2,7 @@ import { commandOf } from '../kv/index.js';
 import type { FaultFilter } from '../net/fault-filter.js';
 import type { NetworkFaults } from '../net/types.js';
 import type { Entry, NodeId } from '../raft/types.js';
+import { UnavailableStorage } from '../storage/unavailable-storage.js';
 import type { NodeHost } from './node-host.js';
 import type { ResolvedOptions } from './options.js';
 import type { ClusterSnapshot, LogEntryView, MessageView, NodeView, SafetySummary } from './types.js';
@@ -63,8 +64,10 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
     };
     const core = host.raft();
     if (!core) {
-      const kept = host.currentStorage().summary();
+      const storage = host.currentStorage();
+      const kept = storage.summary();
       return {
+        ...(storage instanceof UnavailableStorage ? { refused: storage.reason } : {}),
         ...base,
         up: false,
         role: 'follower',

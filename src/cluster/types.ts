@@ -114,6 +114,8 @@ export interface NodeView extends NodeStatus {
   partitionGroup: number | null;
   /** When down: what storage kept. */
   kept: { term: Term; votedFor: NodeId | null; lastIndex: Index } | null;
+  /** When down because its files were refused at start-up (a lost folder, another cluster's): why. */
+  refused?: string;
   counters: { sent: number; received: number; filtered: number; badInput: number };
   /** Leader only: how it sends to each follower (DESIGN.md's second wave). */
   progress: PeerProgressView[] | null;

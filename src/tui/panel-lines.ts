@@ -386,6 +386,15 @@ function counterLine(node: NodeView): Line {
 
 function downBody(input: PanelInput, inner: number): Line[] {
   const { node, plan } = input;
+  // Refused at start-up: its files are not trusted, so there is nothing "kept" to show.
+  if (node.refused !== undefined) {
+    return [
+      [{ text: 'refused to start', color: DOWN_COLOR, bold: true }],
+      [{ text: plan.compact ? 'its files are lost' : 'its files were lost or are not its own', color: 'gray' }],
+      [{ text: 'the events say why', color: 'gray' }],
+      [{ text: plan.compact ? `restore, restart ${node.id}` : `restore its folder, then restart ${node.id}`, color: 'gray' }],
+    ];
+  }
   const kept = node.kept;
   const lines: Line[] = [
     [

@@ -57,6 +57,11 @@ describe('a node whose folder was lost', () => {
       ),
     );
     expect(again.status().find((s) => s.id === wiped)!.up).toBe(false);
+    // What the dashboard's panel reads: down, and refused (not "crashed, disk kept").
+    expect(again.snapshot().nodes.find((n) => n.id === wiped)).toMatchObject({
+      up: false,
+      refused: expect.stringMatching(/^refused to start/),
+    });
     await expect(again.restart(wiped)).rejects.toThrow(/refused to start: .* Restore its folder from a backup/);
     expect(again.status().find((s) => s.id === wiped)!.up).toBe(false);
     // Alone, the node that is behind cannot be elected: watch three maximum election timeouts.

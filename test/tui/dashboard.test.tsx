@@ -103,6 +103,18 @@ describe('Dashboard', () => {
     expect(p).not.toContain('FOLLOWER');
   });
 
+  it('shows a node refused at start-up as DOWN and refused, not as crashed with a disk it does not have', () => {
+    const s = withNodes(
+      healthySnapshot(),
+      nodeView(2, { up: false, log: [], kv: {}, electionProgress: null, kept: null, refused: 'refused to start: node-2 has lost log.bin' }),
+    );
+    const p = panelOf(frame(s), 2);
+    expect(p).toContain('DOWN');
+    expect(p).toContain('refused to start');
+    expect(p).toContain('restore');
+    expect(p).not.toMatch(/crashed|revives it/);
+  });
+
   it('shows each node’s partition side and the partition in the cluster line', () => {
     const f = frame(partitionedSnapshot());
     expect(f.split('\n')[0]).toContain('partition {1,2} | {3,4,5}');
