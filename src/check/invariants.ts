@@ -50,6 +50,9 @@ export interface InvariantCheckerOptions {
   onViolation?: (violation: Violation) => void;
 }
 
+/** What observe() and restart() return when they found nothing: shared, never added to. */
+const NONE_FOUND: Violation[] = Object.freeze([]) as unknown as Violation[];
+
 const INVARIANTS: InvariantName[] = [
   'election-safety',
   'leader-append-only',
@@ -111,7 +114,7 @@ export class InvariantChecker {
 
   /** Checks one node after it handled a Ready; returns the violations this found. */
   observe(o: NodeObservation): Violation[] {
-    this.found = [];
+    this.found = NONE_FOUND;
     const t = this.track(o.node);
     if (!t.up) this.beginIncarnation(t);
     this.checkTerm(t, o.node, o.term, o.at, 'now has');
@@ -122,7 +125,13 @@ export class InvariantChecker {
     if (o.role === 'leader') this.checkLeader(t, o);
     this.checkCommit(t, o);
     this.checkApplies(t, o);
-    t.last = { role: o.role, term: o.term, commit: o.commit };
+    // Updated in place: one observation per Ready of every node, nothing kept but the fields.
+    if (t.last === null) t.last = { role: o.role, term: o.term, commit: o.commit };
+    else {
+      t.last.role = o.role;
+      t.last.term = o.term;
+      t.last.commit = o.commit;
+    }
     if (o.snapshot) this.forgetCovered();
     return this.found;
   }
@@ -212,7 +221,7 @@ export class InvariantChecker {
 
   /** A node restarted from its storage; checks what it kept. Returns the violations found. */
   restart(r: RestartObservation): Violation[] {
-    this.found = [];
+    this.found = NONE_FOUND;
     const t = this.track(r.node);
     if (t.last) t.commitBeforeCrash = Math.max(t.commitBeforeCrash, t.last.commit);
     this.checkTerm(t, r.node, r.term, r.at, 'restarted with');
@@ -618,6 +627,7 @@ export class InvariantChecker {
     const v: Violation = { invariant, message, at, evidence };
     this.violationCount++;
     if (this.violations.length < this.maxViolations) this.violations.push(v);
+    if (this.found === NONE_FOUND) this.found = [];
     this.found.push(v);
     this.onViolation?.(v);
   }

@@ -41,6 +41,8 @@ export class ChangeWaiters {
       this.waiters.delete(w);
       this.scheduler.clearTimer(w.timer);
       w.resolve(true);
+      // The change may come inside a quiet timer (a delivery): the waiter resumes at its moment.
+      this.scheduler.requestSettle?.();
     }
   }
 

@@ -4,7 +4,7 @@ import { TcpTransport } from '../net/tcp-transport.js';
 import type { NetworkFaults, Transport } from '../net/types.js';
 import { createRaft } from '../raft/index.js';
 import { createRng, type Rng } from '../raft/rng.js';
-import type { Entry, Message, NodeId, RaftEvent, RaftStatus, Ready } from '../raft/types.js';
+import type { Entry, Message, NodeId, RaftBrief, RaftEvent, RaftStatus, Ready } from '../raft/types.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { UnavailableStorage } from '../storage/unavailable-storage.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
@@ -646,7 +646,7 @@ export class RaftCluster implements Cluster {
     this.checker.restart({ node, at: this.scheduler.now(), term: hardState.term, votedFor: hardState.votedFor, entries, snapshot });
   }
 
-  private observe(node: NodeId, s: RaftStatus, rd: Ready): void {
+  private observe(node: NodeId, s: RaftBrief, rd: Ready): void {
     const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
     this.checker.observe({
       node,

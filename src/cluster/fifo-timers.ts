@@ -40,19 +40,27 @@ export class FifoTimers {
     if (t.fallback) this.scheduler.clearTimer(t.fallback);
   }
 
+  /** One scheduler timer for the first live timer (those cancelled before it need none). */
   private arm(): void {
+    while (this.head < this.queue.length && this.queue[this.head]!.cancelled) this.head++;
     const first = this.queue[this.head];
     if (first === undefined) return;
-    this.armed = this.scheduler.setTimer(first.at - this.scheduler.now(), () => this.fire());
+    // Quiet: most heads were cancelled by the time they fire; fire() asks for a settle itself.
+    this.armed = this.scheduler.setTimer(first.at - this.scheduler.now(), () => this.fire(), true);
   }
 
   private fire(): void {
     this.armed = undefined;
     const now = this.scheduler.now();
+    let fired = false;
     while (this.head < this.queue.length && this.queue[this.head]!.at <= now) {
       const t = this.queue[this.head++]!;
-      if (!t.cancelled) t.fn();
+      if (t.cancelled) continue;
+      fired = true;
+      t.fn();
     }
+    // A timer's callback settles its waiter's promise: let the continuation run at this moment.
+    if (fired) this.scheduler.requestSettle?.();
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;

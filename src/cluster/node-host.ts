@@ -6,6 +6,7 @@ import type {
   NodeId,
   ProposeResult,
   RaftCore,
+  RaftBrief,
   RaftEvent,
   RaftStatus,
   Ready,
@@ -45,12 +46,12 @@ export interface NodeHostHooks {
   onChange(): void;
   /**
    * A Ready was fully handled (persisted, sent, applied, advanced): the safety checker's feed.
-   * `status` is the core's as of ready() — what this Ready holds; the core may have moved on
-   * while the Ready was being persisted.
+   * `status` is the core's brief status as of ready() — what this Ready holds; the core may have
+   * moved on while the Ready was being persisted.
    */
-  onReadyHandled?(id: NodeId, status: RaftStatus, ready: Ready): void;
+  onReadyHandled?(id: NodeId, status: RaftBrief, ready: Ready): void;
   /**
-   * false: `onReadyHandled` gets no status (an empty stand-in), and none is built per Ready —
+   * false: `onReadyHandled` gets no status (an empty stand-in), and none is taken per Ready —
    * for a listener that counts Readies but checks nothing. Default true.
    */
   readyStatus?: boolean;
@@ -359,7 +360,7 @@ export class NodeHost<R = unknown> {
       while (this.core && generation === this.generation && this.core.hasReady()) {
         const core = this.core;
         const rd = core.ready();
-        const status = this.wantsStatus ? core.status() : undefined;
+        const status = this.wantsStatus ? core.brief() : undefined;
         if (rd.events.length > 0) {
           this.hooks.onRaftEvents(this.id, rd.events);
           if (generation !== this.generation) return; // a listener crashed the node
@@ -416,7 +417,7 @@ export class NodeHost<R = unknown> {
   }
 
   /** SEND, then APPLY, then advance: the rest of a Ready once it is persisted. */
-  private finishReady(core: RaftCore, rd: Ready, later: readonly Message[], status: RaftStatus | undefined): void {
+  private finishReady(core: RaftCore, rd: Ready, later: readonly Message[], status: RaftBrief | undefined): void {
     if (later.length > 0) this.transport.send(later);
     if (rd.snapshot) this.snapshotStored(rd.snapshot);
     if (rd.committedEntries.length > 0) this.apply(rd.committedEntries);
@@ -510,4 +511,4 @@ function isAppend(m: Message): boolean {
 }
 
 /** What `onReadyHandled` gets when `readyStatus` is false. */
-const NO_STATUS: RaftStatus = Object.freeze({}) as RaftStatus;
+const NO_STATUS: RaftBrief = Object.freeze({}) as RaftBrief;

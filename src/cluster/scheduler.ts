@@ -14,6 +14,11 @@ export interface Scheduler {
    */
   setTimer(delayMs: number, fn: () => void, quiet?: boolean): Timer;
   clearTimer(timer: Timer | undefined): void;
+  /**
+   * Virtual clock: a promise was settled inside the (quiet) timer now running, so its
+   * continuation runs before time moves on. The real clock has no need of it.
+   */
+  requestSettle?(): void;
   stop(): void;
 }
 
@@ -179,11 +184,9 @@ export class VirtualScheduler implements Scheduler {
     await settle();
     for (;;) {
       if (this.stopped) return;
-      const at = this.queue.peekAt();
-      if (at === undefined || at > end) break;
-      this.time = Math.max(this.time, at);
-      const t = this.queue.popDue(this.time);
-      if (t === undefined) continue;
+      const t = this.queue.popDue(end);
+      if (t === undefined) break;
+      if (t.at > this.time) this.time = t.at;
       t.fn();
       if (!t.quiet || this.settleRequested) {
         this.settleRequested = false;

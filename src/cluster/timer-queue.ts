@@ -64,27 +64,34 @@ export class TimerQueue {
     return a.at < b.at || (a.at === b.at && a.seq < b.seq);
   }
 
+  // Sift with a hole, not swaps: no temporary arrays on a path taken per timer.
   private up(i: number): void {
     const h = this.heap;
+    const t = h[i]!;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
+      const parent = h[p]!;
+      if (!this.less(t, parent)) break;
+      h[i] = parent;
       i = p;
     }
+    h[i] = t;
   }
 
   private down(i: number): void {
     const h = this.heap;
+    const n = h.length;
+    const t = h[i]!;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-      if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-      if (m === i) return;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
+      const c = r < n && this.less(h[r]!, h[l]!) ? r : l;
+      const child = h[c]!;
+      if (!this.less(child, t)) break;
+      h[i] = child;
+      i = c;
     }
+    h[i] = t;
   }
 }

@@ -22,6 +22,8 @@ export class FaultFilter {
   private current: NetworkFaults = noFaults();
   /** group index per node, rebuilt when the partition changes; undefined: no partition. */
   private groupOf: Map<NodeId, number> | undefined;
+  /** No fault at all: every message arrives once, at once (route() would draw nothing). */
+  private clearFlag = true;
 
   get faults(): NetworkFaults {
     return this.current;
@@ -36,6 +38,8 @@ export class FaultFilter {
       delayMs: faults.delayMs ? [faults.delayMs[0], faults.delayMs[1]] : null,
     };
     this.groupOf = undefined;
+    const c = this.current;
+    this.clearFlag = !c.partition && c.cuts.length === 0 && c.dropRate === 0 && c.duplicateRate === 0 && !c.delayMs;
     if (this.current.partition) {
       this.groupOf = new Map();
       this.current.partition.forEach((group, i) => group.forEach((id) => this.groupOf!.set(id, i)));
@@ -44,6 +48,11 @@ export class FaultFilter {
 
   update(change: Partial<NetworkFaults>): void {
     this.set({ ...this.current, ...change });
+  }
+
+  /** Whether no fault is set: then route() gives every message one copy, no delay, no draw. */
+  get clear(): boolean {
+    return this.clearFlag;
   }
 
   /** Whether the partition and cuts let `from` reach `to` (ignores random loss). */

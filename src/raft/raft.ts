@@ -22,6 +22,7 @@ import type {
   RaftConfig,
   RaftCore,
   RaftEvent,
+  RaftBrief,
   RaftStatus,
   ReadIndexRequest,
   ReadIndexResponse,
@@ -347,6 +348,18 @@ export class Raft implements RaftCore {
     if (this.raftLog.persisted <= self.match) return;
     self.match = this.raftLog.persisted;
     this.maybeCommit();
+  }
+
+  brief(): RaftBrief {
+    const log = this.raftLog;
+    return {
+      role: this.role,
+      term: this.term,
+      votedFor: this.votedFor,
+      commitIndex: log.commit,
+      appliedIndex: log.applied,
+      lastIndex: log.lastIndex(),
+    };
   }
 
   status(): RaftStatus {

@@ -359,6 +359,9 @@ export type TransferResult = { ok: true } | { ok: false; message: string };
 export type ReadIndexResult = { ok: true } | { ok: false; leader: NodeId | null };
 
 /** A cheap view of the core's state for the host's snapshot. */
+/** What {@link RaftCore.brief} returns: a node's role, term, vote and log positions. */
+export type RaftBrief = Pick<RaftStatus, 'role' | 'term' | 'votedFor' | 'commitIndex' | 'appliedIndex' | 'lastIndex'>;
+
 export interface RaftStatus {
   id: NodeId;
   role: Role;
@@ -442,6 +445,11 @@ export interface RaftCore {
   ready(): Ready;
   advance(ready: Ready): void;
   status(): RaftStatus;
+  /**
+   * The few fields of {@link status} the safety checker reads after every Ready, without the
+   * rest (progress, votes, copies of the configuration): cheap enough to take per Ready.
+   */
+  brief(): RaftBrief;
   /**
    * The log after the latest snapshot: entries snapshotIndex+1..lastIndex (index i at position
    * i - snapshotIndex - 1). Do not mutate.

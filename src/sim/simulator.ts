@@ -15,8 +15,8 @@ import type {
   RaftBugs,
   RaftConfig,
   RaftCore,
+  RaftBrief,
   RaftEvent,
-  RaftStatus,
   Ready,
   Snapshot,
   Role,
@@ -738,7 +738,7 @@ export class Simulator {
   }
 
   /** A Ready was persisted, sent, applied and advanced: fold it into the trace and show the checker. */
-  private readyHandled(node: SimNode, status: RaftStatus, rd: Ready): void {
+  private readyHandled(node: SimNode, status: RaftBrief, rd: Ready): void {
     this.counters.readies++;
     const t = this.trace;
     t.add((Trace.Ready << 4) | node.id);
@@ -757,7 +757,7 @@ export class Simulator {
     if (this.checker) this.observe(node, status, rd.entries, rd.committedEntries, rd.snapshot);
   }
 
-  private observe(node: SimNode, s: RaftStatus, written: Entry[], appliedEntries: Entry[], snapshot: Snapshot | null): void {
+  private observe(node: SimNode, s: RaftBrief, written: Entry[], appliedEntries: Entry[], snapshot: Snapshot | null): void {
     const found = this.checker!.observe({
       node: node.id,
       at: this.time,

@@ -30,4 +30,22 @@ describe('FifoTimers', () => {
     await s.advance(500, settle);
     expect(fired).toEqual(['b']);
   });
+
+  it('on the virtual clock, a fired timer lets its waiter resume at that moment; cancelled ones cost no event-loop turn', async () => {
+    const s = new VirtualScheduler();
+    const timers = new FifoTimers(s);
+    let turns = 0;
+    const turn = () => {
+      turns++;
+      return new Promise<void>((resolve) => setImmediate(resolve));
+    };
+    for (let i = 0; i < 50; i++) timers.cancel(timers.add(10 + i, () => {}));
+    s.setTimer(200, () => {}, true); // quiet machinery later on: time keeps moving past the timers
+    await s.advance(300, turn);
+    expect(turns).toBe(1); // the one every advance() starts with
+    const resumedAt = new Promise<number>((resolve) => timers.add(20, () => resolve(s.now()))).then((at) => [at, s.now()]);
+    s.setTimer(100, () => {}, true);
+    await s.advance(300, turn);
+    expect(await resumedAt).toEqual([320, 320]); // resumed before time moved on to the quiet timer
+  });
 });
