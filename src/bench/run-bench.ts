@@ -103,6 +103,20 @@ export async function runBench(options: { quick: boolean }, out: BenchOutput): P
     target: 'p50 ≤ 0.5 ms, p99 ≤ 2 ms',
   });
 
+  // The same client, nodes as their own OS processes (files + fsync, loopback TCP, admin endpoints).
+  const tp = await measureClusterThroughput({ nodes: 3, files: true, concurrency: 2000, durationMs: dur, hosting: 'processes' });
+  report({
+    what: 'processes: TCP 3 nodes, files + fsync, 2000 outstanding',
+    result: `${throughput(tp)} (in-process ${fmt(tf.perSecond)}/s)`,
+    target: 'reported',
+  });
+  const lp = await measureLatency({ nodes: 3, files: true, requests: Math.round(requests / 2), hosting: 'processes' });
+  report({
+    what: 'processes: latency, 1 client, 3 nodes, fsync',
+    result: `p50 ${us(lp.p50Ms)}, p99 ${us(lp.p99Ms)} (in-process p50 ${us(lf.p50Ms)}, p99 ${us(lf.p99Ms)})`,
+    target: 'reported',
+  });
+
   const reads = await measureReadThroughput({ nodes: 3, concurrency: 2000, durationMs: dur });
   report({
     what: 'TCP 3 nodes, GET by ReadIndex vs SET, 2000 outstanding',

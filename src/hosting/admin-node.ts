@@ -37,7 +37,7 @@ export class AdminNode implements NodeHosting {
   }
 
   async start(): Promise<void> {
-    await this.connect();
+    await this.connect(Date.now() + 20_000);
   }
 
   async crash(): Promise<void> {

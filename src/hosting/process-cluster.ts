@@ -7,9 +7,13 @@ import { ClusterClient } from '../cluster/client.js';
 import { CLUSTER_KEY_FILE, openClusterKeyFile } from '../cluster/cluster-key-file.js';
 import { lockDataDir } from '../cluster/data-dir-lock.js';
 import { nodeDir, nodeFolderRefusal, prepareDataFolder } from '../cluster/node-folders.js';
-import type { ResolvedOptions } from '../cluster/options.js';
+import { resolveOptions, type ResolvedOptions } from '../cluster/options.js';
 import { RealScheduler } from '../cluster/scheduler.js';
 import { describeFaults } from '../cluster/snapshot.js';
+import type { ClusterSecret } from '../net/cluster-secret.js';
+import { formatHostPort, parseHostPort } from './address.js';
+import { AdminNode } from './admin-node.js';
+import type { NodeEndpoint } from './endpoints-file.js';
 import type {
   Cluster,
   ClusterEvent,
@@ -75,8 +79,31 @@ export class ProcessCluster implements Cluster {
   private ownsDataDir = false;
   private unlock: (() => Promise<void>) | undefined;
   private stopped = false;
+  /** Where each node listens (for peers) and where its admin endpoint is. */
+  private readonly addresses = new Map<NodeId, { listen: string; admin: string }>();
 
-  constructor(readonly options: ResolvedOptions) {
+  /**
+   * The dashboard over nodes running elsewhere (`raft-tui --attach`): this process reaches them
+   * through their admin endpoints only. crash and restart are the nodes' own (their raft loop
+   * stops and drops its memory; the process stays); stop() leaves the nodes running.
+   */
+  static async attach(
+    endpoints: NodeEndpoint[],
+    key: ClusterSecret,
+    options: Parameters<typeof resolveOptions>[0] = {},
+  ): Promise<ProcessCluster> {
+    const sorted = [...endpoints].sort((a, b) => a.id - b.id);
+    if (sorted.length === 0 || sorted.some((e, i) => e.id !== i + 1))
+      throw new Error(`attach needs nodes 1..N (got ${sorted.map((e) => e.id).join(', ') || 'none'})`);
+    const cluster = new ProcessCluster(resolveOptions({ ...options, nodes: sorted.length }), { endpoints: sorted, key });
+    await cluster.start();
+    return cluster;
+  }
+
+  constructor(
+    readonly options: ResolvedOptions,
+    private readonly attachTo?: { endpoints: NodeEndpoint[]; key: ClusterSecret },
+  ) {
     this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
     const root = createRng(options.seed);
     this.loadRng = createRng(root.int(0, 2 ** 31));
@@ -114,7 +141,17 @@ export class ProcessCluster implements Cluster {
     return this.requireNode(id).crashMeaning;
   }
 
+  /** Where every node listens and its admin endpoint, with the pid of each process we run. */
+  endpoints(): NodeEndpoint[] {
+    return this.ids.map((id) => {
+      const a = this.addresses.get(id)!;
+      const pid = (this.nodes.get(id) as ProcessNode | undefined)?.pid;
+      return { id, listen: a.listen, admin: a.admin, ...(pid === undefined ? {} : { pid }) };
+    });
+  }
+
   async start(): Promise<void> {
+    if (this.attachTo) return this.startAttached(this.attachTo);
     const o = this.options;
     if (o.dataDir) {
       this.dataDir = o.dataDir;
@@ -153,6 +190,7 @@ export class ProcessCluster implements Cluster {
           onDown: (n: NodeId, why: string) => this.nodeDown(n, why),
         };
         this.nodes.set(id, new ProcessNode(id, { host: '127.0.0.1', port: admins.get(id)! }, key, hooks, args));
+        this.addresses.set(id, { listen: `127.0.0.1:${ports.get(id)}`, admin: `127.0.0.1:${admins.get(id)}` });
       }
       await Promise.all([...this.nodes.values()].map((n) => n.start()));
       this.snapshotTimer = setInterval(() => this.publish(), 50);
@@ -161,6 +199,23 @@ export class ProcessCluster implements Cluster {
       await this.stop();
       throw err;
     }
+  }
+
+  private async startAttached(attach: { endpoints: NodeEndpoint[]; key: ClusterSecret }): Promise<void> {
+    const hooks = { onPush: (n: NodeId, p: AdminPush) => this.receive(n, p), onDown: (n: NodeId, why: string) => this.nodeDown(n, why) };
+    for (const e of attach.endpoints) {
+      const admin = parseHostPort(e.admin, `node ${e.id}'s admin address`);
+      this.nodes.set(e.id, new AdminNode(e.id, admin, attach.key, hooks));
+      this.addresses.set(e.id, { listen: e.listen, admin: formatHostPort(admin) });
+    }
+    try {
+      await Promise.all([...this.nodes.values()].map((n) => n.start()));
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+    this.snapshotTimer = setInterval(() => this.publish(), 50);
+    this.snapshotTimer.unref();
   }
 
   // ---- client API -------------------------------------------------------------------------
