@@ -57,12 +57,17 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
   applyNoColor(io.env);
 
   // The simulator keeps node state in memory: files would bring real I/O timing into a replay.
-  const temporary = settings.dataDir === undefined && !settings.sim;
-  const dataDir = settings.sim ? undefined : settings.dataDir ? resolve(settings.dataDir) : await mkdtemp(join(tmpdir(), 'raft-tui-'));
+  const temporary = settings.dataDir === undefined && !settings.sim && settings.attach === undefined;
+  const dataDir =
+    settings.sim || settings.attach ? undefined : settings.dataDir ? resolve(settings.dataDir) : await mkdtemp(join(tmpdir(), 'raft-tui-'));
   let cluster: Awaited<ReturnType<typeof createCluster>> | undefined;
   let endedBy: NodeJS.Signals | undefined;
   try {
-    cluster = await createCluster({ ...settings.cluster, ...(dataDir ? { dataDir } : {}) }).catch((error: unknown) => {
+    const attach = settings.attach;
+    const starting = attach
+      ? import('../hosting/attach.js').then(({ attachCluster }) => attachCluster(attach, settings.keyFile, settings.cluster))
+      : createCluster({ ...settings.cluster, ...(dataDir ? { dataDir } : {}) });
+    cluster = await starting.catch((error: unknown) => {
       const e = error as NodeJS.ErrnoException & { port?: number };
       if (error instanceof StorageCorruptionError) {
         // Starting one node from nothing could make it vote twice in a term: no partial repair.
@@ -86,6 +91,7 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
     }
     const bridge = consoleBridge(cluster);
     const { nodes, seed, transport, speed } = settings.cluster;
+    const crashNote = 'crashMeaning' in cluster ? (cluster as { crashMeaning(id: number): string }).crashMeaning(1) : undefined;
     const where = settings.sim
       ? 'the simulator: virtual time, node state in memory'
       : temporary
@@ -100,9 +106,12 @@ async function runDashboardCommand(args: Record<string, unknown>, io: CliIo): Pr
       ...(settings.record ? { record: { path: settings.record, title: `raft-tui ${recordTitle(settings)}`.trim() } } : {}),
       intro: [
         {
-          text: `started ${nodes} ${nodes === 1 ? 'node' : 'nodes'} over ${transport === 'tcp' ? 'TCP on 127.0.0.1' : 'in-process messages'}, seed ${seed}, speed ${speed}×, ${where}`,
+          text: settings.attach
+            ? `attached to ${cluster.ids.length} running nodes (${settings.attach}) through their admin endpoints`
+            : `started ${nodes} ${nodes === 1 ? 'node' : 'nodes'} over ${transport === 'tcp' ? 'TCP on 127.0.0.1' : 'in-process messages'}, seed ${seed}, speed ${speed}×, ${where}`,
           tone: 'quiet',
         },
+        ...(crashNote ? [{ text: `nodes as processes: ${crashNote}`, tone: 'quiet' as const }] : []),
       ],
       ...(script || holdUntilDrawn
         ? {

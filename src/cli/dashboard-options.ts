@@ -80,6 +80,17 @@ export function declareDashboardOptions(y: Argv): Argv {
       default: true,
       describe: 'Leaders step down without a majority (thesis §6.2); --no-check-quorum turns it off',
     })
+    .option('processes', {
+      type: 'boolean',
+      default: false,
+      describe: 'Run each node as its own process: crash is SIGKILL, restart respawns it from its files',
+    })
+    .option('attach', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Watch nodes running elsewhere: a folder that raft-tui launch runs, or admin addresses HOST:PORT,HOST:PORT,…',
+    })
+    .option('key-file', { type: 'string', requiresArg: true, describe: 'With --attach addresses: the cluster key file the nodes use' })
     .example('$0', 'five nodes over TCP, at a tenth of real speed')
     .example('$0 --nodes 3 --speed 1', 'three nodes in real time')
     .example('$0 --data-dir ./cluster', 'keep the files; start again later where it stopped')
@@ -100,6 +111,9 @@ export interface DashboardSettings {
   /** --example: '' lists the library; a name plays that example. */
   example: string | undefined;
   record: string | undefined;
+  /** --attach: nodes running elsewhere (a launch folder, or admin addresses), and their key file. */
+  attach?: string;
+  keyFile?: string;
 }
 
 /** Checks parsed flags; throws UsageError with one line naming the problem and the fix. */
@@ -171,6 +185,12 @@ export function checkDashboardOptions(args: Record<string, unknown>, randomSeed:
   const record = optionalText(args, 'record');
   if (sim && dataDir !== undefined)
     throw new UsageError('--sim keeps node state in memory (crash and restart still keep it): leave out --data-dir, or leave out --sim');
+  const attach = optionalText(args, 'attach');
+  const keyFile = optionalText(args, 'key-file');
+  const processes = single(args, 'processes') === true;
+  if (attach !== undefined && (sim || dataDir !== undefined || processes))
+    throw new UsageError('--attach shows nodes that keep their own files and clocks: leave out --data-dir, --sim and --processes');
+  if (processes && sim) throw new UsageError('--processes runs real node processes in real time: leave out --sim or --processes');
   if (example && script) throw new UsageError('--example plays its own script: give --example or --script, not both');
   return {
     cluster: {
@@ -185,12 +205,15 @@ export function checkDashboardOptions(args: Record<string, unknown>, randomSeed:
       preVote: single(args, 'pre-vote') !== false,
       checkQuorum: single(args, 'check-quorum') !== false,
       ...(basePort !== undefined ? { basePort } : {}),
+      ...(processes ? { hosting: 'processes' as const } : {}),
     },
     dataDir,
     script,
     sim,
     example,
     record,
+    ...(attach !== undefined ? { attach } : {}),
+    ...(keyFile !== undefined ? { keyFile } : {}),
   };
 }
 

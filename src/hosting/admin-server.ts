@@ -111,9 +111,11 @@ export class AdminServer {
           reply({ status: this.node.statusPush(true) });
           return;
         case 'watch': {
-          if (request.observe === true) for (const p of this.node.takeBacklog()) lines.send(p);
-          this.watchers.add({ lines, events: request.events === true, observe: request.observe === true });
-          reply({ ok: true });
+          // The safety checker must see a node from its first Ready: only the first watcher can.
+          const backlog = request.observe === true ? this.node.takeBacklog() : null;
+          for (const p of backlog ?? []) lines.send(p);
+          this.watchers.add({ lines, events: request.events === true, observe: backlog !== null });
+          reply({ ok: true, observing: backlog !== null });
           // A fresh watcher holds nothing yet: the whole log, then changes only.
           lines.send(this.node.statusPush(true));
           return;

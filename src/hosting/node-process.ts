@@ -232,9 +232,9 @@ export class NodeProcess {
     }
   }
 
-  /** What happened before the first checker watched (once). */
-  takeBacklog(): AdminPush[] {
-    const b = this.backlog ?? [];
+  /** What happened before the first checker watched; null once taken (or when it overflowed). */
+  takeBacklog(): AdminPush[] | null {
+    const b = this.backlog;
     this.backlog = null;
     return b;
   }
