@@ -161,7 +161,8 @@ function messageRows(m: MessageView, now: number, next: boolean, paused: boolean
   let first = '';
   while (words.length > 0 && textWidth(`${first}${first ? ' ' : ''}${words[0]}`) <= room)
     first = `${first}${first ? ' ' : ''}${words.shift()}`;
-  if (!first) return [fitLine([...head, { text: summary, inverse: next }], width)];
+  // Not even the name fits beside the link: the summary takes the next row.
+  if (!first) return [fitLine(head, width), fitLine([{ text: '  ' }, { text: summary, inverse: next }], width)];
   return [
     fitLine([...head, { text: first, inverse: next }], width),
     fitLine([{ text: '    ' }, { text: words.join(' '), color: 'gray' }], width),

@@ -117,7 +117,8 @@ function upBody(input: PanelInput, inner: number): Line[] {
   );
   lines.push(...logLines(node.log, node.commitIndex, logRoom, inner, false, snapshotPoint(node)));
   lines.push(...kvLines(node.kv, plan.kvLines, inner));
-  if (plan.counters) lines.push(counterLine(node));
+  // A spare row shows the message counters rather than nothing.
+  if (plan.counters || lines.length < rows) lines.push(counterLine(node));
   return lines;
 }
 
