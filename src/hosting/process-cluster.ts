@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvariantChecker } from '../check/invariants.js';
@@ -31,22 +30,11 @@ import type { NetworkFaults } from '../net/types.js';
 import { createRng } from '../raft/rng.js';
 import type { NodeId } from '../raft/types.js';
 import type { AdminPush } from './admin-protocol.js';
+import { freePort } from './free-port.js';
 import { ProcessNode } from './process-node.js';
 import type { NodeHosting } from './types.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** A free TCP port on 127.0.0.1 right now (the OS picks; we close it and hand it on). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 /**
  * The public cluster API over nodes that are each their own OS process (`hosting: 'processes'`):
