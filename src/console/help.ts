@@ -24,7 +24,9 @@ export const COMMANDS: readonly CommandHelp[] = [
     details:
       'Also: set x 1, set x=1. The value is the rest of the line; quote it ("a b") to keep\n' +
       'surrounding spaces. The leader appends it to its log, replicates it, and answers once a\n' +
-      'majority stored it: committed (Raft §5.3). A retried request applies once (thesis §6.3).',
+      'majority stored it: committed (Raft §5.3). A retried request applies once (thesis §6.3).\n' +
+      'A trailing & (SET x = 1 &, as in a shell; GET, DEL and CAS too) sends it in the background:\n' +
+      'the next line runs at once and the answer shows when it comes (quote a value ending in &).',
   },
   {
     name: 'GET',

@@ -104,9 +104,12 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
   const space = trimmed.search(/\s/);
   const first = (space < 0 ? trimmed : trimmed.slice(0, space)).toLowerCase();
   if (first === 'set' || first === 'get' || first === 'del' || first === 'cas') {
-    // Key-value commands keep the whole line: a value may contain anything, # included.
-    const kv = parseKvCommand(trimmed);
-    return kv.ok ? done({ kind: 'kv', op: kv.op, text: kv.text }) : fail(kv.message);
+    // Key-value commands keep the whole line: a value may contain anything, # included. A
+    // trailing ` &` (as in a shell) sends it in the background; quote a value that ends in &.
+    const background = /\s&$/.test(trimmed);
+    const kv = parseKvCommand(background ? trimmed.slice(0, -1).trimEnd() : trimmed);
+    if (!kv.ok) return fail(kv.message);
+    return done({ kind: 'kv', op: kv.op, text: kv.text, ...(background ? { background: true as const } : {}) });
   }
   // A caption is said as written, # and all.
   if (first === 'say') return done({ kind: 'say', text: space < 0 ? '' : trimmed.slice(space).trim() });

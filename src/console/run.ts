@@ -208,6 +208,20 @@ async function compactNodes(cluster: Cluster, ids: NodeId[], id: NodeId | undefi
   return ok(`snapshot: ${parts.join(', ')}`);
 }
 
+/**
+ * `SET x = 1 &`: submits now and goes on at once, as a client that does not wait for its answer
+ * would (so a script can leave a write in flight while it crashes or cuts nodes). The answer
+ * comes later, as `later`; on a paced clock the submit starts while time stands still, so the
+ * run stays the same on replay.
+ */
+function sendInBackground(cluster: Cluster, command: Extract<ConsoleCommand, { kind: 'kv' }>): CommandOutcome {
+  const later = cluster.submit(command.text).then(
+    (r) => describeSubmit(command.op, command.text, r),
+    (error: unknown) => no(error instanceof Error ? error.message : String(error)),
+  );
+  return ok(`${command.text} sent in the background: its answer shows when it comes`, { later });
+}
+
 /** Runs a command that needs no waiting. */
 function runNow(cluster: Cluster, command: ConsoleCommand): CommandOutcome | undefined {
   switch (command.kind) {
@@ -297,6 +311,7 @@ async function runCommand(cluster: Cluster, command: ConsoleCommand, options: Ru
   try {
     switch (command.kind) {
       case 'kv':
+        if (command.background) return sendInBackground(cluster, command);
         return describeSubmit(command.op, command.text, await settle(cluster, cluster.submit(command.text)));
       case 'crash':
         return await crash(cluster, command.target);

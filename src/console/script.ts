@@ -42,6 +42,9 @@ export async function runScript(
     options.onStart?.(lineNo, line);
     const outcome = await runConsoleCommand(cluster, command, { ...options, line });
     onLine?.(lineNo, line, outcome);
+    // A background command's answer is reported on its own line when it comes; the script has
+    // moved on, so a failed answer does not stop it.
+    if (outcome.later) void outcome.later.then((answer) => onLine?.(lineNo, line, answer));
     if (!outcome.ok) return { ok: false, message: `${fileName}:${lineNo}: ${outcome.message}` };
     if (outcome.quit) return { ok: true, quit: true };
   }

@@ -10,7 +10,14 @@ export type NodeRef = NodeId | 'leader' | 'followers';
 
 /** One parsed console command: what a typed line or a script line asks for. */
 export type ConsoleCommand =
-  | { kind: 'kv'; op: KvOp /** Canonical, e.g. `SET x = 1`. */; text: string }
+  | {
+      kind: 'kv';
+      op: KvOp;
+      /** Canonical, e.g. `SET x = 1`. */
+      text: string;
+      /** `SET x = 1 &`: submitted without waiting; the answer comes as the outcome's `later`. */
+      background?: true;
+    }
   | { kind: 'transfer'; id: NodeId }
   | { kind: 'crash'; target: NodeRef }
   | { kind: 'restart'; target: NodeRef | 'all' }
@@ -68,6 +75,8 @@ export interface CommandOutcome {
   saveLog?: string;
   /** Dashboard only: show only event lines containing this text (null: every line). */
   filter?: string | null;
+  /** A command sent in the background (`SET x = 1 &`): its answer, when it comes. Never rejects. */
+  later?: Promise<CommandOutcome>;
 }
 
 /** What the dashboard shows above the events: a panel per node, or every log in one grid. */

@@ -28,6 +28,8 @@ export interface CommandOutcome {
   saveLog?: string;
   /** Show only event lines containing this text (null: all). */
   filter?: string | null;
+  /** Sent in the background (`SET x = 1 &`): the answer, when it comes. */
+  later?: Promise<CommandOutcome>;
 }
 
 /** Runs one console line against the cluster. */
@@ -162,6 +164,12 @@ export function createController(options: ControllerOptions): Controller {
     if (!outcome.ok) options.note(`  ✘ ${answer}`, 'error');
     else if (outcome.message && !outcome.help) options.note(`  ✔ ${answer}`, 'ok');
     if (outcome.quit) quit();
+    // Sent in the background (SET x = 1 &): the answer gets its own line when it comes.
+    void outcome.later?.then((later) => {
+      if (quitting) return;
+      show(text, later);
+      options.note(`  ${later.ok ? '✔' : '✘'} ${later.message}`, later.ok ? 'ok' : 'error');
+    });
     return outcome;
   }
 

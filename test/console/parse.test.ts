@@ -30,6 +30,14 @@ describe('parseConsoleLine: blanks, comments and key-value commands', () => {
     expect(command('CAS x 1 2')).toMatchObject({ kind: 'kv', text: 'CAS x 1 2' });
   });
 
+  it('reads a trailing & as "send in the background"; a quoted & is part of the value', () => {
+    expect(command('SET x = 1 &')).toEqual({ kind: 'kv', op: { type: 'set', key: 'x', value: '1' }, text: 'SET x = 1', background: true });
+    expect(command('del x &')).toMatchObject({ kind: 'kv', text: 'DEL x', background: true });
+    expect(command('SET x = "a &"')).toEqual({ kind: 'kv', op: { type: 'set', key: 'x', value: 'a &' }, text: 'SET x = a &' });
+    expect(command('SET x = a&')).not.toHaveProperty('background');
+    expect(error('SET x &')).toMatch(/SET/);
+  });
+
   it('passes on the key-value parser errors', () => {
     expect(error('SET')).toBe('SET needs a key and a value: SET x = 1');
   });
