@@ -4,7 +4,7 @@
  * events; a failed expectation names the file and the line.
  */
 import { describe, expect, it } from 'vitest';
-import { exampleClusterOptions, exampleNames, loadExample } from '../src/cli/examples.js';
+import { exampleClusterOptions, exampleNames, exampleOptions, loadExample } from '../src/cli/examples.js';
 import { createCluster } from '../src/cluster/create-cluster.js';
 import { runScript } from '../src/console/index.js';
 import { describeEvent } from '../src/tui/describe-event.js';
@@ -53,6 +53,7 @@ describe('examples/ (played in --sim mode; every expect must hold)', () => {
       'no-pre-vote',
       'check-quorum-off',
       'restart-from-disk',
+      'figure-8',
     ])
       expect(names).toContain(name);
   });
@@ -81,6 +82,12 @@ describe('examples/ (played in --sim mode; every expect must hold)', () => {
       if (shown) expect(shown.wallMs, `"${shown.line}" is up for ${shown.wallMs} ms`).toBeGreaterThanOrEqual(MIN_CAPTION_WALL_MS);
     });
   }
+
+  it('reads batch=N on the #! line as entries per AppendEntries, and refuses a batch below 1', () => {
+    expect(exampleOptions('#! nodes=5 batch=1\n', 'a.txt')).toEqual({ nodes: 5, maxBatchEntries: 1 });
+    expect(() => exampleOptions('#! batch=0\n', 'a.txt')).toThrow('a.txt: batch=0 needs a whole number of entries, 1 or more');
+    expect(exampleClusterOptions(loadExample('figure-8'))).toMatchObject({ maxBatchEntries: 1, checkQuorum: false, seed: 4 });
+  });
 
   it('replays exactly: the same example twice gives the same events at the same cluster times', async () => {
     const first = await play('stranded-leader');

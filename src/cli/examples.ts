@@ -2,7 +2,7 @@
  * The examples library: the stories in `examples/*.txt` at the package root, shipped with the
  * package. Each is a console script with captions (`say`) and checks (`expect`); its first
  * comment line is its title, and a `#!` line may set the cluster it needs:
- * `#! nodes=5 seed=3 speed=0.3 pre-vote=off check-quorum=off`.
+ * `#! nodes=5 seed=3 speed=0.3 pre-vote=off check-quorum=off batch=1` (batch: entries per AppendEntries).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ export interface Example {
   title: string;
   text: string;
   /** What its `#!` line asks for. */
-  options: Pick<ClusterOptions, 'nodes' | 'seed' | 'speed' | 'preVote' | 'checkQuorum'>;
+  options: Pick<ClusterOptions, 'nodes' | 'seed' | 'speed' | 'preVote' | 'checkQuorum' | 'maxBatchEntries'>;
 }
 
 /** Every example's name, sorted. */
@@ -60,10 +60,13 @@ export function exampleOptions(text: string, path: string): Example['options'] {
     if (key === 'nodes' || key === 'seed' || key === 'speed') {
       if (!Number.isFinite(n)) throw new Error(`${path}: ${pair} needs a number`);
       options[key] = n;
+    } else if (key === 'batch') {
+      if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${path}: ${pair} needs a whole number of entries, 1 or more`);
+      options.maxBatchEntries = n;
     } else if (key === 'pre-vote' || key === 'check-quorum') {
       if (value !== 'on' && value !== 'off') throw new Error(`${path}: ${pair} must be on or off`);
       options[key === 'pre-vote' ? 'preVote' : 'checkQuorum'] = value === 'on';
-    } else throw new Error(`${path}: unknown setting ${pair} (nodes, seed, speed, pre-vote, check-quorum)`);
+    } else throw new Error(`${path}: unknown setting ${pair} (nodes, seed, speed, pre-vote, check-quorum, batch)`);
   }
   return options;
 }
@@ -77,6 +80,7 @@ export function applyExampleOptions(c: ClusterOptions, example: Example, seedGiv
     ...(o.speed !== undefined && c.speed === DEFAULTS.speed ? { speed: o.speed } : {}),
     ...(o.preVote !== undefined && c.preVote === true ? { preVote: o.preVote } : {}),
     ...(o.checkQuorum !== undefined && c.checkQuorum === true ? { checkQuorum: o.checkQuorum } : {}),
+    ...(o.maxBatchEntries !== undefined ? { maxBatchEntries: o.maxBatchEntries } : {}),
   });
 }
 

@@ -555,6 +555,7 @@ export class RaftCluster implements Cluster {
       seed: (this.options.seed * 31 + id * 1009 + restarts * 7919) >>> 0,
       preVote: this.options.preVote,
       checkQuorum: this.options.checkQuorum,
+      ...(this.options.maxBatchEntries !== undefined ? { maxBatchEntries: this.options.maxBatchEntries } : {}),
       // Figure 2: commitIndex is volatile — a restarted node relearns it from the leader.
       hardState: { ...stored.hardState, commit: 0 },
       entries: stored.entries,

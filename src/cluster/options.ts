@@ -20,6 +20,8 @@ export interface ResolvedOptions {
   tickMs: number;
   /** A node compacts its log after this many applied entries beyond its last snapshot (§7). */
   snapshotEvery: number;
+  /** undefined: the core's default. */
+  maxBatchEntries: number | undefined;
 }
 
 /** The default of `snapshotEvery`: a snapshot per 10,000 applied entries. */
@@ -64,6 +66,9 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
   const snapshotEvery = o.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
   if (!(Number.isSafeInteger(snapshotEvery) && snapshotEvery >= 1))
     throw new Error(`snapshotEvery must be a whole number of entries, 1 or more (got ${snapshotEvery})`);
+  const maxBatchEntries = o.maxBatchEntries;
+  if (maxBatchEntries !== undefined && !(Number.isSafeInteger(maxBatchEntries) && maxBatchEntries >= 1))
+    throw new Error(`maxBatchEntries must be a whole number of entries, 1 or more (got ${maxBatchEntries})`);
   return {
     nodes,
     transport,
@@ -81,5 +86,6 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
     hosting,
     tickMs,
     snapshotEvery,
+    maxBatchEntries,
   };
 }

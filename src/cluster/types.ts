@@ -49,6 +49,11 @@ export interface ClusterOptions {
    * (`raft-tui node`) with real files; crash = SIGKILL, restart = respawn (real clock and TCP only).
    */
   hosting?: 'inline' | 'processes';
+  /**
+   * At most this many entries in one AppendEntries (default 4096). A small batch lets an older
+   * entry travel without the newer ones behind it — Figure 8's layout needs exactly that.
+   */
+  maxBatchEntries?: number;
 }
 
 export type SubmitResult =

@@ -15,11 +15,15 @@ export type Expectation =
   | { what: 'role'; node: NodeId; role: 'leader' | 'follower' | 'candidate' | 'precandidate' | 'down' | 'up' }
   | { what: 'value'; key: string; value: string | null; on: NodeId[] | 'all' | 'leader' }
   | { what: 'number'; field: 'term' | 'commit' | 'last'; node: NodeId | null; op: Comparison; n: number }
+  /** The leader's matchIndex for a follower (§5.3): what it KNOWS that follower stores. */
+  | { what: 'match'; node: NodeId; op: Comparison; n: number }
+  /** The entry at `index` on each node: of term `term`, or (null) absent. */
+  | { what: 'entry'; index: number; term: number | null; on: NodeId[] }
   | { what: 'logs-match' }
   | { what: 'safety' };
 
 export const EXPECT_USAGE =
-  'expect leader n3 | leader in 3,4,5 | no leader | x = 1 on all | x unset on n2 | committed 7 | term > 2 | last n1 >= 4 | role n1 follower | logs match | safety ok';
+  'expect leader n3 | leader in 3,4,5 | no leader | x = 1 on all | x unset on n2 | committed 7 | term > 2 | last n1 >= 4 | role n1 follower | match n3 >= 4 | entry 3 t2 on 1,2,3 | entry 4 none on 3 | logs match | safety ok';
 
 const ROLES = ['leader', 'follower', 'candidate', 'precandidate', 'down', 'up'] as const;
 
@@ -70,6 +74,16 @@ export function parseExpectation(text: string, all: readonly NodeId[]): Arg<Expe
     const role = m[2]!.toLowerCase().replace('-', '') as (typeof ROLES)[number];
     if (!ROLES.includes(role)) return bad(`"${m[2]}" is not a role (${ROLES.join(', ')})`);
     return ok({ what: 'role', node: node.value, role });
+  }
+  m = /^match (n?\d+) ?(>=|<=|!=|=|<|>)? ?(\d+)$/i.exec(t);
+  if (m) {
+    const node = nodeArg(m[1]!, all, EXPECT_USAGE);
+    return node.ok ? ok({ what: 'match', node: node.value, op: (m[2] ?? '=') as Comparison, n: Number(m[3]) }) : node;
+  }
+  m = /^entry (\d+) (?:t(?:erm ?)?(\d+)|none) on (.+)$/i.exec(t);
+  if (m) {
+    const on = ids(m[3]!, all);
+    return on.ok ? ok({ what: 'entry', index: Number(m[1]), term: m[2] === undefined ? null : Number(m[2]), on: on.value }) : on;
   }
   m = /^(term|committed|commit|last)\b(.*)$/i.exec(t);
   if (m) {
@@ -125,6 +139,10 @@ export function describeExpectation(e: Expectation): string {
     }
     case 'number':
       return `${e.field === 'last' ? 'last index' : e.field}${e.node === null ? '' : ` of n${e.node}`} ${e.op} ${e.n}`;
+    case 'match':
+      return `the leader's match index for n${e.node} ${e.op} ${e.n}`;
+    case 'entry':
+      return `entry ${e.index} ${e.term === null ? 'absent' : `of term ${e.term}`} on ${nodesText(e.on)}`;
     case 'logs-match':
       return 'every log up matches';
     case 'safety':
@@ -175,6 +193,25 @@ export function checkExpectation(s: ClusterSnapshot, e: Expectation): { ok: true
       if (compare(value, e.op, e.n)) return { ok: true };
       const name = e.field === 'last' ? 'the last index' : e.field === 'commit' ? 'the commit index' : 'the term';
       return { ok: false, seen: `${name}${e.node === null ? '' : ` of n${e.node}`} is ${value}` };
+    }
+    case 'match': {
+      const leader = s.leader === undefined ? undefined : node(s.leader);
+      const pr = leader?.progress?.find((p) => p.peer === e.node);
+      if (!pr) return { ok: false, seen: s.leader === undefined ? 'there is no leader' : `n${s.leader} keeps no progress for n${e.node}` };
+      return compare(pr.match, e.op, e.n) ? { ok: true } : { ok: false, seen: `n${s.leader} knows n${e.node} up to index ${pr.match}` };
+    }
+    case 'entry': {
+      const wrong: string[] = [];
+      for (const id of e.on) {
+        const n = node(id);
+        if (!n?.up) {
+          wrong.push(`n${id} is down`);
+          continue;
+        }
+        const term = n.log.find((x) => x.index === e.index)?.term ?? null;
+        if (term !== e.term) wrong.push(`n${id} has ${term === null ? 'no entry' : `term ${term}`} at ${e.index}`);
+      }
+      return wrong.length === 0 ? { ok: true } : { ok: false, seen: wrong.join(', ') };
     }
     case 'logs-match': {
       const up = s.nodes.filter((n) => n.up);

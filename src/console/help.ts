@@ -25,8 +25,9 @@ export const COMMANDS: readonly CommandHelp[] = [
       'Also: set x 1, set x=1. The value is the rest of the line; quote it ("a b") to keep\n' +
       'surrounding spaces. The leader appends it to its log, replicates it, and answers once a\n' +
       'majority stored it: committed (Raft §5.3). A retried request applies once (thesis §6.3).\n' +
-      'A trailing & (SET x = 1 &, as in a shell; GET, DEL and CAS too) sends it in the background:\n' +
-      'the next line runs at once and the answer shows when it comes (quote a value ending in &).',
+      'A trailing & (SET x = 1 &, as in a shell; GET, DEL and CAS too) sends it in the background,\n' +
+      'once, to the leader: the next line runs at once, and the answer (committed, or lost with its\n' +
+      'leader) shows when it comes. Quote a value that ends in &.',
   },
   {
     name: 'GET',
@@ -223,12 +224,13 @@ export const COMMANDS: readonly CommandHelp[] = [
   },
   {
     name: 'wait',
-    usage: 'wait <ms> | leader | commit',
+    usage: 'wait <ms> | leader | commit | until …',
     summary: 'wait a time, for a leader or a commit',
     example: 'wait leader',
     details:
       '"wait 500" (or 500ms, 2s) waits that long; "wait leader" until some node leads;\n' +
-      '"wait commit" until the next entry commits. Leader and commit give up after 30 s.',
+      '"wait commit" until the next entry commits; "wait until <condition>" until an expect\n' +
+      'condition holds (wait until match n3 >= 3). All but a time give up after 30 s.',
   },
   {
     name: 'say',
@@ -248,7 +250,9 @@ export const COMMANDS: readonly CommandHelp[] = [
       'Conditions: leader n3, leader in 3,4,5, no leader, a leader, role n1 follower (or\n' +
       'leader, candidate, precandidate, down, up), x = 1 (on the leader), x = 1 on all, x = 1 on\n' +
       '2,3, x unset on n2, committed 7, term > 2, last n1 >= 4 (last log index), commit n2 = 5\n' +
-      '(=, !=, <, <=, >, >=), logs match (every log up is the same), safety ok. A script stops\n' +
+      '(=, !=, <, <=, >, >=), match n3 >= 4 (what the leader knows n3 stores), entry 3 t2 on\n' +
+      '1,2,3 (the entry at index 3 is of term 2 there; entry 3 none on 4: absent), logs match\n' +
+      '(every log up is the same), safety ok. A script stops\n' +
       'at a false one with the file, the line and what was seen instead.',
   },
   {

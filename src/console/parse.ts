@@ -229,6 +229,12 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
     }
     case 'wait': {
       const usage = 'wait 500ms, wait leader or wait commit';
+      if (args[0]?.toLowerCase() === 'until') {
+        const condition = parseExpectation(rest.slice(5), ids);
+        return condition.ok
+          ? done({ kind: 'wait', for: 'condition', condition: condition.value })
+          : fail(`wait until: ${condition.message}`);
+      }
       const arg = one(args, usage, 'a time, "leader" or "commit"');
       if (!arg.ok) return fail(arg.message);
       const what = arg.value.toLowerCase();

@@ -87,7 +87,8 @@ async function restartOne(cluster: Cluster, target: NodeId): Promise<CommandOutc
 /** Thesis §3.10: hand leadership to `id`. */
 async function transfer(cluster: Cluster, id: NodeId): Promise<CommandOutcome> {
   const from = cluster.leader();
-  const r = await cluster.transferLeadership(id);
+  // Settled as time moves: on a paced or virtual clock nothing happens while a command holds it.
+  const r = await settle(cluster, cluster.transferLeadership(id));
   if (!r.ok) return no(`transfer to n${id} refused: ${r.message}`);
   if (from === id) return ok(`n${id} is the leader already`);
   return ok(`n${r.leader} leads now: n${from} handed it the whole log and a TimeoutNow`);
@@ -132,6 +133,16 @@ async function wait(cluster: Cluster, command: Extract<ConsoleCommand, { kind: '
   if (command.for === 'ms') {
     await pass(cluster, command.ms);
     return ok(`waited ${command.ms} ms`);
+  }
+  if (command.for === 'condition') {
+    const { condition } = command;
+    const held = await waitUntil(cluster, () => (checkExpectation(cluster.snapshot(), condition).ok ? true : undefined), timeoutMs);
+    const what = describeExpectation(condition);
+    if (held === undefined) {
+      const now = checkExpectation(cluster.snapshot(), condition);
+      return no(`waited ${seconds(timeoutMs)} for ${what}, but ${now.ok ? 'it held only too late' : now.seen}`);
+    }
+    return ok(`now ${what}`);
   }
   if (command.for === 'leader') {
     const leader = await waitUntil(
@@ -209,17 +220,21 @@ async function compactNodes(cluster: Cluster, ids: NodeId[], id: NodeId | undefi
 }
 
 /**
- * `SET x = 1 &`: submits now and goes on at once, as a client that does not wait for its answer
- * would (so a script can leave a write in flight while it crashes or cuts nodes). The answer
+ * `SET x = 1 &`: submits now, once, to the leader of now, and goes on at once, as a client that
+ * does not wait for its answer would (so a script can leave a write in flight while it crashes
+ * or cuts nodes; with no leader, the client looks for one). The answer
  * comes later, as `later`; on a paced clock the submit starts while time stands still, so the
  * run stays the same on replay.
  */
 function sendInBackground(cluster: Cluster, command: Extract<ConsoleCommand, { kind: 'kv' }>): CommandOutcome {
-  const later = cluster.submit(command.text).then(
+  // Sent once, to the leader of now: a retry elsewhere would put a second copy into the story.
+  const leader = cluster.leader();
+  const later = cluster.submit(command.text, leader === undefined ? {} : { to: leader }).then(
     (r) => describeSubmit(command.op, command.text, r),
     (error: unknown) => no(error instanceof Error ? error.message : String(error)),
   );
-  return ok(`${command.text} sent in the background: its answer shows when it comes`, { later });
+  const to = leader === undefined ? '' : ` to n${leader}`;
+  return ok(`${command.text} sent${to} in the background, once: its answer shows when it comes`, { later });
 }
 
 /** Runs a command that needs no waiting. */

@@ -45,6 +45,8 @@ export type ConsoleCommand =
   | { kind: 'quit' }
   | { kind: 'wait'; for: 'ms'; ms: number }
   | { kind: 'wait'; for: 'leader' | 'commit' }
+  /** `wait until <condition>`: until an `expect` condition holds. */
+  | { kind: 'wait'; for: 'condition'; condition: Expectation }
   | { kind: 'say' /** The caption, as written. */; text: string }
   | { kind: 'rewind'; ms: number }
   | { kind: 'expect'; condition: Expectation };
