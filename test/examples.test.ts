@@ -54,6 +54,7 @@ describe('examples/ (played in --sim mode; every expect must hold)', () => {
       'check-quorum-off',
       'restart-from-disk',
       'figure-8',
+      'torn-tail',
     ])
       expect(names).toContain(name);
   });
@@ -82,6 +83,16 @@ describe('examples/ (played in --sim mode; every expect must hold)', () => {
       if (shown) expect(shown.wallMs, `"${shown.line}" is up for ${shown.wallMs} ms`).toBeGreaterThanOrEqual(MIN_CAPTION_WALL_MS);
     });
   }
+
+  it('torn-tail: real FileStorage recovery finds the torn record on the simulated disk, cuts it and says so', async () => {
+    const { result, events } = await play('torn-tail');
+    expect(result).toEqual({ ok: true });
+    const cut = events.filter((e) => /n2 cut \d+ bytes off \/node-2\/log\.bin .*torn or corrupt last record/.test(e));
+    expect(cut).toHaveLength(1);
+    expect(
+      events.some((e) => /crash 2 mid-write → crashed n2 in the middle of writing its log, before the fsync: \d+ of the \d+ bytes/.test(e)),
+    ).toBe(true);
+  });
 
   it('reads batch=N on the #! line as entries per AppendEntries, and refuses a batch below 1', () => {
     expect(exampleOptions('#! nodes=5 batch=1\n', 'a.txt')).toEqual({ nodes: 5, maxBatchEntries: 1 });

@@ -2,11 +2,16 @@
  * The examples library: the stories in `examples/*.txt` at the package root, shipped with the
  * package. Each is a console script with captions (`say`) and checks (`expect`); its first
  * comment line is its title, and a `#!` line may set the cluster it needs:
- * `#! nodes=5 seed=3 speed=0.3 pre-vote=off check-quorum=off batch=1` (batch: entries per AppendEntries).
+ * `#! nodes=5 seed=3 speed=0.3 pre-vote=off check-quorum=off batch=1 disk=files` (batch: entries per
+ * AppendEntries; disk=files: FileStorage on the simulator's crash-honest disks).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { NodeDisk } from '../cluster/node-disk.js';
 import type { ClusterOptions } from '../cluster/types.js';
+import { createRng } from '../raft/rng.js';
+import type { NodeId } from '../raft/types.js';
+import { CrashFs } from '../sim/crash-fs.js';
 import { checkDashboardOptions, DEFAULTS } from './dashboard-options.js';
 
 /** examples/ beside src/ and dist/ (this file is src/cli/ or dist/cli/). */
@@ -18,7 +23,17 @@ export interface Example {
   title: string;
   text: string;
   /** What its `#!` line asks for. */
-  options: Pick<ClusterOptions, 'nodes' | 'seed' | 'speed' | 'preVote' | 'checkQuorum' | 'maxBatchEntries'>;
+  options: Pick<ClusterOptions, 'nodes' | 'seed' | 'speed' | 'preVote' | 'checkQuorum' | 'maxBatchEntries' | 'disks'>;
+}
+
+/**
+ * `disk=files`: each node's FileStorage on its own crash-honest in-memory file system (the
+ * simulator's), so a crash can tear a write that was not fsync'd. Seeded by the node id alone:
+ * the same story tears the same bytes.
+ */
+function simulatedDisk(id: NodeId): NodeDisk {
+  const fs = new CrashFs({ rng: createRng(7919 * id) });
+  return { fs, crash: (options) => fs.crash(options) };
 }
 
 /** Every example's name, sorted. */
@@ -60,13 +75,16 @@ export function exampleOptions(text: string, path: string): Example['options'] {
     if (key === 'nodes' || key === 'seed' || key === 'speed') {
       if (!Number.isFinite(n)) throw new Error(`${path}: ${pair} needs a number`);
       options[key] = n;
+    } else if (key === 'disk') {
+      if (value !== 'files') throw new Error(`${path}: ${pair} must be disk=files`);
+      options.disks = simulatedDisk;
     } else if (key === 'batch') {
       if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${path}: ${pair} needs a whole number of entries, 1 or more`);
       options.maxBatchEntries = n;
     } else if (key === 'pre-vote' || key === 'check-quorum') {
       if (value !== 'on' && value !== 'off') throw new Error(`${path}: ${pair} must be on or off`);
       options[key === 'pre-vote' ? 'preVote' : 'checkQuorum'] = value === 'on';
-    } else throw new Error(`${path}: unknown setting ${pair} (nodes, seed, speed, pre-vote, check-quorum, batch)`);
+    } else throw new Error(`${path}: unknown setting ${pair} (nodes, seed, speed, pre-vote, check-quorum, batch, disk)`);
   }
   return options;
 }
@@ -81,6 +99,7 @@ export function applyExampleOptions(c: ClusterOptions, example: Example, seedGiv
     ...(o.preVote !== undefined && c.preVote === true ? { preVote: o.preVote } : {}),
     ...(o.checkQuorum !== undefined && c.checkQuorum === true ? { checkQuorum: o.checkQuorum } : {}),
     ...(o.maxBatchEntries !== undefined ? { maxBatchEntries: o.maxBatchEntries } : {}),
+    ...(o.disks !== undefined ? { disks: o.disks } : {}),
   });
 }
 

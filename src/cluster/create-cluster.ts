@@ -24,6 +24,8 @@ import { transferLeadership } from './leadership-transfer.js';
 import { NodeHost } from './node-host.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { PacedClock } from './paced-clock.js';
+import { SimulatedDisks } from './mid-write-crash.js';
+import type { TornWrite } from './node-disk.js';
 import { restartFailureReason } from './restart-failure.js';
 import { readAttempt } from './read-attempt.js';
 import { RealScheduler, VirtualScheduler, type Scheduler } from './scheduler.js';
@@ -66,6 +68,8 @@ export class RaftCluster implements Cluster {
   private readonly netRng: Rng;
   private readonly loadRng: Rng;
   private readonly network: InProcessNetwork | undefined;
+  /** ClusterOptions.disks: each node's files on its own simulated disk. */
+  private readonly disks: SimulatedDisks | undefined;
   private readonly hosts = new Map<NodeId, NodeHost<KvResult>>();
   private readonly ports = new Map<NodeId, number>();
   private readonly restarts = new Map<NodeId, number>();
@@ -112,6 +116,9 @@ export class RaftCluster implements Cluster {
       this.pacer = new PacedClock({ advance: (ms) => virtual.advance(ms, settle), now: () => virtual.now(), speed: options.speed });
       this.pacer.onFrame = () => this.publish();
     }
+    this.disks = options.disks
+      ? new SimulatedDisks(options.disks, { onIo: () => this.virtualScheduler?.requestSettle(), crashNow: (id) => this.crashAtOnce(id) })
+      : undefined;
     if (options.transport === 'memory') this.network = new InProcessNetwork(this.filter, this.netRng, this.scheduler);
     this.changes = new ChangeWaiters(this.scheduler);
     const [, emax] = options.electionTimeoutMs;
@@ -321,6 +328,34 @@ export class RaftCluster implements Cluster {
     const host = this.requireHost(id);
     if (!host.up) return;
     await host.crash();
+    this.disks?.crashed(id);
+    this.inFlightQueue.nodeDown(id);
+    this.checker.crash(id);
+    this.emit({ type: 'crash', node: id });
+  }
+
+  crashMidWrite(id: NodeId, timeoutMs: number): Promise<{ torn: TornWrite | null } | undefined> {
+    const host = this.requireHost(id);
+    const disks = this.disks;
+    if (!disks) throw new Error('a crash mid-write needs nodes on simulated disks (an example whose #! line says disk=files)');
+    if (!host.up) throw new Error(`n${id} is down: restart ${id} first`);
+    return new Promise((resolve) => {
+      const timer = this.scheduler.setTimer(timeoutMs, () => {
+        disarm();
+        resolve(undefined);
+      });
+      const disarm = disks.arm(id, (torn) => {
+        this.scheduler.clearTimer(timer);
+        resolve({ torn });
+      });
+    });
+  }
+
+  /** A crash inside a write (crashMidWrite): the node stops now, before the write's fsync. */
+  private crashAtOnce(id: NodeId): void {
+    const host = this.requireHost(id);
+    host.crashNow();
+    void host.currentTransport().stop();
     this.inFlightQueue.nodeDown(id);
     this.checker.crash(id);
     this.emit({ type: 'crash', node: id });
@@ -565,6 +600,7 @@ export class RaftCluster implements Cluster {
 
   private async openStorage(id: NodeId): Promise<Storage> {
     const dir = this.options.dataDir;
+    if (this.disks) return FileStorage.open(this.disks.folder(id), { fs: this.disks.fs(id) });
     if (!dir) {
       const existing = this.hosts.get(id)?.currentStorage();
       return existing ?? new MemoryStorage();

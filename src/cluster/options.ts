@@ -1,3 +1,4 @@
+import type { NodeDiskFactory } from './node-disk.js';
 import type { ClusterOptions } from './types.js';
 
 /** ClusterOptions with every default filled in and every value checked. */
@@ -22,6 +23,8 @@ export interface ResolvedOptions {
   snapshotEvery: number;
   /** undefined: the core's default. */
   maxBatchEntries: number | undefined;
+  /** The simulator's disks (files on an in-memory, crash-honest file system); undefined: none. */
+  disks: NodeDiskFactory | undefined;
 }
 
 /** The default of `snapshotEvery`: a snapshot per 10,000 applied entries. */
@@ -69,6 +72,8 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
   const maxBatchEntries = o.maxBatchEntries;
   if (maxBatchEntries !== undefined && !(Number.isSafeInteger(maxBatchEntries) && maxBatchEntries >= 1))
     throw new Error(`maxBatchEntries must be a whole number of entries, 1 or more (got ${maxBatchEntries})`);
+  if (o.disks && (clock === 'real' || o.dataDir !== undefined))
+    throw new Error("disks (simulated disks) need clock 'virtual' or 'paced', and no dataDir");
   return {
     nodes,
     transport,
@@ -87,5 +92,6 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
     tickMs,
     snapshotEvery,
     maxBatchEntries,
+    disks: o.disks,
   };
 }

@@ -1,3 +1,4 @@
+import type { NodeDiskFactory, TornWrite } from './node-disk.js';
 import type { NetworkFaults } from '../net/types.js';
 import type { ClientReport } from './client.js';
 import type { Entry, Index, NodeId, RaftEvent, Role, Term } from '../raft/types.js';
@@ -54,6 +55,12 @@ export interface ClusterOptions {
    * entry travel without the newer ones behind it — Figure 8's layout needs exactly that.
    */
   maxBatchEntries?: number;
+  /**
+   * The simulator's disks: each node's FileStorage runs on the file system this gives (a
+   * crash-honest in-memory one), and `Cluster.crashMidWrite` can tear its last write. Needs a
+   * virtual or paced clock; without it, storage is in memory (or `dataDir`).
+   */
+  disks?: NodeDiskFactory;
 }
 
 export type SubmitResult =
@@ -232,6 +239,12 @@ export interface Cluster {
   submit(command: string, options?: SubmitOptions): Promise<SubmitResult>;
   /** Volatile state lost; storage kept. */
   crash(id: NodeId): Promise<void>;
+  /**
+   * Simulated disks only (`disks`): crashes `id` in the middle of its next log write — after the
+   * bytes reached the page cache, before their fsync — and tears that write. Resolves with what
+   * the disk kept of it, or undefined if the node wrote nothing to its log within `timeoutMs`.
+   */
+  crashMidWrite?(id: NodeId, timeoutMs: number): Promise<{ torn: TornWrite | null } | undefined>;
   /** Reload from storage, rejoin. */
   restart(id: NodeId): Promise<void>;
   /** Nodes in different groups cannot talk; replaces any earlier partition; a node not named is alone. */

@@ -64,7 +64,10 @@ export const COMMANDS: readonly CommandHelp[] = [
     details:
       'The node stops at once: timers, connections and volatile state (commit index, leader)\n' +
       'are gone; its term, vote and log stay in storage (Raft Figure 2, persistent state).\n' +
-      '"crash leader" picks whoever leads now; "crash followers" every other node.',
+      '"crash leader" picks whoever leads now; "crash followers" every other node.\n' +
+      '"crash 2 mid-write" (the simulator with disk=files, as in the example torn-tail): n2\n' +
+      'crashes in the middle of its next log write, before the fsync, and its disk keeps a torn\n' +
+      'prefix of it; on restart, recovery cuts the torn record off and reports it.',
   },
   {
     name: 'restart',

@@ -121,8 +121,12 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
   const word = ALIASES[first] ?? first;
   const ids = ctx.ids;
   switch (word) {
-    case 'crash':
-      return from(nodeOnly(args, ids, 'crash 2 (or crash leader, crash followers)'), (target) => ({ kind: 'crash', target }));
+    case 'crash': {
+      const usage = 'crash 2 (or crash leader, crash followers)';
+      if (args.length === 2 && args[1]!.toLowerCase() === 'mid-write')
+        return from(nodeOnly(args.slice(0, 1), ids, usage), (target) => ({ kind: 'crash', target, midWrite: true }));
+      return from(nodeOnly(args, ids, usage), (target) => ({ kind: 'crash', target }));
+    }
     case 'restart':
       return from(nodeOrAll(args, ids, 'restart 2 (or restart all)'), (target) => ({ kind: 'restart', target }));
     case 'timeout':

@@ -37,6 +37,23 @@ async function eachNode(
   return { ok: outcomes.some((o) => o.ok), message: outcomes.map((o) => o.message).join('; ') };
 }
 
+/**
+ * `crash 2 mid-write`: the node crashes in the middle of its next log write, after the bytes
+ * reached the page cache and before their fsync; the simulated disk keeps a torn prefix.
+ */
+async function crashMidWrite(cluster: Cluster, target: NodeRef, timeoutMs: number): Promise<CommandOutcome> {
+  return eachNode(cluster, target, async (id) => {
+    if (!cluster.crashMidWrite) return no('crash mid-write needs nodes on simulated disks (an example whose #! line says disk=files)');
+    if (nodeIn(cluster.snapshot(), id)?.up === false) return no(`n${id} is already down (restart ${id} brings it back)`);
+    const r = await settle(cluster, cluster.crashMidWrite(id, timeoutMs));
+    if (!r) return no(`n${id} wrote nothing to its log in ${seconds(timeoutMs)}: send a write first (SET x = 1 &)`);
+    const what = r.torn
+      ? `${r.torn.keptBytes} of the ${r.torn.ofBytes} bytes it was appending reached the disk`
+      : 'its last write was lost';
+    return ok(`crashed n${id} in the middle of writing its log, before the fsync: ${what}`);
+  });
+}
+
 async function crash(cluster: Cluster, target: NodeRef): Promise<CommandOutcome> {
   if (target === 'followers') {
     const r = resolveRef(cluster, target);
@@ -76,12 +93,21 @@ async function restartOne(cluster: Cluster, target: NodeId): Promise<CommandOutc
   const snapshot = cluster.snapshot();
   const before = nodeIn(snapshot, target);
   if (before?.up) return no(`n${target} is up (crash ${target} first)`);
-  await cluster.restart(target);
+  const found: string[] = [];
+  const off = cluster.on('event', (e) => {
+    if (e.type === 'storage-recovery' && e.node === target && e.droppedBytes > 0)
+      found.push(`recovery cut off ${e.droppedBytes} bytes at offset ${e.offset} of its log (a torn last record)`);
+  });
+  try {
+    await cluster.restart(target);
+  } finally {
+    off();
+  }
   const after = nodeIn(cluster.snapshot(), target);
   const loaded = after
     ? ` with ${describeKept({ term: after.term, votedFor: after.votedFor, lastIndex: after.lastIndex })} from storage`
     : '';
-  return ok(`restarted n${target}${loaded}; it rejoins as a follower`);
+  return ok(`restarted n${target}${loaded}${found.length > 0 ? `; ${found.join('; ')}` : ''}; it rejoins as a follower`);
 }
 
 /** Thesis §3.10: hand leadership to `id`. */
@@ -329,6 +355,7 @@ async function runCommand(cluster: Cluster, command: ConsoleCommand, options: Ru
         if (command.background) return sendInBackground(cluster, command);
         return describeSubmit(command.op, command.text, await settle(cluster, cluster.submit(command.text)));
       case 'crash':
+        if (command.midWrite) return await crashMidWrite(cluster, command.target, options.waitTimeoutMs ?? 30_000);
         return await crash(cluster, command.target);
       case 'restart':
         return await restart(cluster, command.target);

@@ -19,7 +19,8 @@ export type ConsoleCommand =
       background?: true;
     }
   | { kind: 'transfer'; id: NodeId }
-  | { kind: 'crash'; target: NodeRef }
+  /** midWrite: in the middle of its next log write, tearing it (simulated disks only). */
+  | { kind: 'crash'; target: NodeRef; midWrite?: true }
   | { kind: 'restart'; target: NodeRef | 'all' }
   | { kind: 'isolate'; id: NodeRef }
   | { kind: 'rejoin'; id: NodeRef }

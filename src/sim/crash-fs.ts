@@ -43,6 +43,13 @@ export interface CrashFsStats {
   keptWrites: number;
 }
 
+/** The write a crash tore (`crash({ tearLastWrite: true })`): how much of it reached the disk. */
+export interface TornWrite {
+  path: string;
+  keptBytes: number;
+  ofBytes: number;
+}
+
 export interface CrashFsOptions {
   /** Draws every crash's choices. */
   rng: Rng;
@@ -130,21 +137,30 @@ export class CrashFs implements FileSystem {
    * its unsynced changes in order, the next one possibly torn; names: a random prefix of the
    * unsynced changes. Then the program's view is what survived, and earlier handles are dead.
    */
-  crash(): void {
+  crash(options: { tearLastWrite?: boolean } = {}): TornWrite | null {
     const rng = this.options.rng;
     this.epoch++;
     this.stats.crashes++;
     let keptUpTo = -1;
     let lostFrom = Infinity;
+    // tearLastWrite: the power fails in the middle of the last write made (a demo's torn tail).
+    let last: DataOp | undefined;
+    for (const inode of this.names.values()) {
+      const op = inode.pending[inode.pending.length - 1];
+      if (op?.kind === 'write' && op.bytes.length > 1 && (last === undefined || op.seq > last.seq)) last = op;
+    }
+    let torn: TornWrite | null = null;
     for (const inode of new Set([...this.names.values(), ...this.durableNames.values()])) {
       const n = inode.pending.length;
       if (n === 0) continue;
-      const keep = rng.int(0, n);
+      const tearHere = options.tearLastWrite === true && last !== undefined && inode.pending[n - 1] === last;
+      const keep = tearHere ? n - 1 : rng.int(0, n);
       let disk = inode.durable;
       for (let i = 0; i < keep; i++) disk = applyOp(disk, inode.pending[i]!);
       const next = inode.pending[keep];
-      if (next !== undefined && next.kind === 'write' && next.bytes.length > 1 && rng.chance(0.5)) {
+      if (next !== undefined && next.kind === 'write' && next.bytes.length > 1 && (tearHere || rng.chance(0.5))) {
         const cut = rng.int(1, next.bytes.length - 1);
+        if (tearHere) torn = { path: this.pathOf(inode) ?? '', keptBytes: cut, ofBytes: next.bytes.length };
         disk = applyOp(disk, { ...next, bytes: next.bytes.subarray(0, cut) });
         this.stats.tornWrites++;
         this.stats.lostWrites += n - keep - 1;
@@ -169,6 +185,12 @@ export class CrashFs implements FileSystem {
       inode.data = inode.durable;
       inode.pending = [];
     }
+    return torn;
+  }
+
+  private pathOf(inode: Inode): string | undefined {
+    for (const [path, i] of this.names) if (i === inode) return path;
+    return undefined;
   }
 
   private fileHandle(inode: Inode, append: boolean): FileHandleLike {

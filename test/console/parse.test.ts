@@ -50,6 +50,12 @@ describe('parseConsoleLine: cluster commands', () => {
     expect(command('crash Leader')).toEqual({ kind: 'crash', target: 'leader' });
   });
 
+  it('reads crash 2 mid-write (simulated disks), and refuses another second word', () => {
+    expect(command('crash 2 mid-write')).toEqual({ kind: 'crash', target: 2, midWrite: true });
+    expect(command('crash leader MID-WRITE')).toEqual({ kind: 'crash', target: 'leader', midWrite: true });
+    expect(error('crash 2 gently')).toMatch(/^crash takes one argument/);
+  });
+
   it('reads restart with an id or all', () => {
     expect(command('restart 4')).toEqual({ kind: 'restart', target: 4 });
     expect(command('restart all')).toEqual({ kind: 'restart', target: 'all' });

@@ -98,3 +98,34 @@ describe('runScript: a command sent in the background (SET x = 1 &)', () => {
     }
   });
 });
+
+describe('crash <id> mid-write', () => {
+  it('on a cluster without simulated disks, refuses and names what it needs', async () => {
+    const { createCluster } = await import('../../src/cluster/create-cluster.js');
+    const cluster = await createCluster({ nodes: 3, clock: 'virtual', transport: 'memory', seed: 1 });
+    try {
+      const result = await runScript(cluster, 'wait leader\ncrash 2 mid-write', 'm.txt');
+      expect(result).toEqual({
+        ok: false,
+        message: 'm.txt:2: a crash mid-write needs nodes on simulated disks (an example whose #! line says disk=files)',
+      });
+      expect(cluster.status().find((n) => n.id === 2)?.up).toBe(true);
+    } finally {
+      await cluster.stop();
+    }
+  });
+
+  it('gives up after the wait timeout when the node writes nothing, and leaves it up', async () => {
+    const { createCluster } = await import('../../src/cluster/create-cluster.js');
+    const { exampleOptions } = await import('../../src/cli/examples.js');
+    const { disks } = exampleOptions('#! disk=files\n', 'd.txt');
+    const cluster = await createCluster({ nodes: 3, clock: 'virtual', transport: 'memory', seed: 1, ...(disks ? { disks } : {}) });
+    try {
+      const result = await runScript(cluster, 'wait leader\nwait 300\ncrash 2 mid-write', 'm.txt', undefined, { waitTimeoutMs: 500 });
+      expect(result).toEqual({ ok: false, message: 'm.txt:3: n2 wrote nothing to its log in 500 ms: send a write first (SET x = 1 &)' });
+      expect(cluster.status().find((n) => n.id === 2)?.up).toBe(true);
+    } finally {
+      await cluster.stop();
+    }
+  });
+});

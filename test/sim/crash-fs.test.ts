@@ -52,3 +52,38 @@ describe('CrashFs: a crash keeps what was fsync’d and maybe some of the rest',
     expect(await fs.readdir('/d')).toEqual(['b']);
   });
 });
+
+describe('CrashFs crash({ tearLastWrite: true })', () => {
+  it('keeps every fsynced byte and a strict prefix of the last write, and says how much of it', async () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const fs = new CrashFs({ rng: createRng(seed) });
+      await fs.mkdir('/d', { recursive: true });
+      const h = await fs.open('/d/log', 'a');
+      await (await fs.open('/d', 'r')).sync(); // the file's name is durable too
+      const synced = Buffer.from('synced-');
+      await h.write(synced, 0, synced.length, null);
+      await h.sync();
+      const last = Buffer.from('0123456789');
+      await h.write(last, 0, last.length, null);
+      const torn = fs.crash({ tearLastWrite: true });
+      expect(torn).not.toBeNull();
+      expect(torn!.path).toBe('/d/log');
+      expect(torn!.ofBytes).toBe(10);
+      expect(torn!.keptBytes).toBeGreaterThanOrEqual(1);
+      expect(torn!.keptBytes).toBeLessThan(10);
+      const bytes = (await fs.readFile('/d/log')).toString();
+      expect(bytes).toBe(`synced-${'0123456789'.slice(0, torn!.keptBytes)}`);
+    }
+  });
+
+  it('tears nothing when every write was fsynced', async () => {
+    const fs = new CrashFs({ rng: createRng(1) });
+    await fs.mkdir('/d', { recursive: true });
+    const h = await fs.open('/d/log', 'a');
+    await (await fs.open('/d', 'r')).sync();
+    await h.write(Buffer.from('abc'), 0, 3, null);
+    await h.sync();
+    expect(fs.crash({ tearLastWrite: true })).toBeNull();
+    expect((await fs.readFile('/d/log')).toString()).toBe('abc');
+  });
+});
