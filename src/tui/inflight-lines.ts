@@ -6,7 +6,7 @@
  */
 import type { MessageView } from '../cluster/types.js';
 import type { NodeId } from '../raft/types.js';
-import { fitLine, lineWidth, printable, textWidth, type Line } from './spans.js';
+import { fitLine, lineWidth, plain, printable, textWidth, type Line } from './spans.js';
 
 /** A message that was lost on the way, kept on screen for a moment. */
 export interface LostMessage {
@@ -106,8 +106,16 @@ export function inFlightBody(input: InFlightInput, rows: number): Line[] {
     // Whole summaries when they fit (a long one continues on the next row), else cut ones.
     const wrapped = sorted.map((m) => messageRows(m, now, m === next, paused, width));
     if (lost1.length + wrapped.reduce((a, r) => a + r.length, 0) <= rows) return [...lost1, ...wrapped.flat()];
-    // One row each: short message names, so the kind of message still shows.
-    return [...lost1, ...sorted.map((m) => messageRows(m, now, m === next, paused, width, true)[0] as Line)];
+    // One row each, when short names still say what each message is.
+    const single = sorted.map((m) => messageRows(m, now, m === next, paused, width, true)[0] as Line);
+    const nameShown = (l: Line, m: MessageView): boolean => {
+      const name = shortSummary(printable(m.summary)).split(' ')[0] ?? '';
+      const text = plain(l).trimEnd();
+      return text.endsWith(name) || text.includes(`${name} `);
+    };
+    if (single.every((l, i) => nameShown(l, sorted[i]!))) return [...lost1, ...single];
+    // A narrow cell: as many whole messages as fit (the next one first), then who else is on the wire.
+    return [...lost1, ...readableFirst(sorted, wrapped, rows - lost1.length, width)];
   }
   // Too many to list: the next one (when paused), then counts per link, busiest first.
   const lines: Line[] = [];
@@ -134,6 +142,17 @@ export function inFlightBody(input: InFlightInput, rows: number): Line[] {
   }
   if (lost.length > 0) lines.push(fitLine([{ text: `✗ ${lost.length} lost just now`, color: 'red', bold: true }], width));
   return lines.slice(0, rows);
+}
+
+/** Whole messages (their wrapped rows) while they fit, then one line naming the links of the rest. */
+function readableFirst(messages: readonly MessageView[], wrapped: readonly Line[][], rows: number, width: number): Line[] {
+  const out: Line[] = [];
+  let shown = 0;
+  while (shown < messages.length && out.length + wrapped[shown]!.length + 1 <= rows) out.push(...wrapped[shown++]!);
+  if (shown === messages.length) return out;
+  const rest = messages.slice(shown).map((m) => `n${m.from}→n${m.to}`);
+  out.push(fitLine([{ text: `+${rest.length} more: `, color: 'gray' }, { text: rest.join(' ') }], width));
+  return out;
 }
 
 /**

@@ -73,6 +73,17 @@ describe('in-flight view', () => {
     expect(wide[3]).toContain('n2 → n5 ▰▰▰▱ RequestVote term 4 last 7/t3');
   });
 
+  it('in a cell too narrow for one row each, shows whole messages first and names the links of the rest', () => {
+    const messages = [11, 12, 13, 14].map((id) => message(id, id - 10, 5, `AppendEntriesResponse ok up to ${id}`, 1_000_000, 1_000_200));
+    const lines = inFlightLines({ messages, now: 1_000_100, paused: true, width: 24, height: 6 }).map(plain);
+    const body = lines.slice(1);
+    // No message name is cut to "A…": each one shown reads in full, on two rows.
+    expect(body.join('\n')).not.toMatch(/ A…|App…/);
+    expect(body.filter((l) => l.includes('AppendResp'))).toHaveLength(2);
+    expect(body[0]).toMatch(/^▶ #11 n1 → n5/);
+    expect(body[body.length - 1]).toMatch(/^\+2 more: n3→n5 n4→n5/);
+  });
+
   it('while paused, marks the message step delivers next: the first the cluster lists', () => {
     const s = electionSnapshot(true);
     expect(nextDue(s.inFlight)?.id).toBe(13);
