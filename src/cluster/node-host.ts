@@ -490,7 +490,9 @@ export class NodeHost<R = unknown> {
     const waiting = this.waiters.size > 0;
     for (const e of entries) {
       // Thesis §6.4: a new leader's no-op changes nothing in the state machine.
-      const result = e.type === 'noop' ? undefined : this.stateMachine.apply(e.index, e.data);
+      // Thesis §6.4: a new leader's no-op changes nothing; configuration entries (thesis §4.1)
+      // are the core's business, not the state machine's.
+      const result = e.type !== 'normal' ? undefined : this.stateMachine.apply(e.index, e.data);
       this.appliedIndex = e.index;
       const list = waiting ? this.waiters.get(e.index) : undefined;
       if (!list) continue;

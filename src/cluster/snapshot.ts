@@ -1,6 +1,7 @@
 import { commandOf } from '../kv/index.js';
 import type { FaultFilter } from '../net/fault-filter.js';
 import type { NetworkFaults } from '../net/types.js';
+import { decodeConfiguration } from '../raft/membership.js';
 import type { Entry, NodeId } from '../raft/types.js';
 import { UnavailableStorage } from '../storage/unavailable-storage.js';
 import type { NodeHost } from './node-host.js';
@@ -13,7 +14,17 @@ export const SNAPSHOT_LOG_TAIL = 40;
 /** The command a person typed, from an entry's data (client envelopes are unwrapped). */
 export function commandText(e: Entry): string {
   if (e.type === 'noop') return '(no-op)';
+  if (e.type === 'config') return configText(e.data);
   return commandOf(e.data);
+}
+
+/** A configuration entry as a person reads it: `config: voters n1 n2 n3, learner n4` (thesis §4.1). */
+export function configText(data: string): string {
+  const c = decodeConfiguration(data);
+  if (!c) return 'config (unreadable)';
+  const ids = (list: number[]) => list.map((id) => `n${id}`).join(' ');
+  const learners = c.learners.length > 0 ? `, ${c.learners.length === 1 ? 'learner' : 'learners'} ${ids(c.learners)}` : '';
+  return `config: voters ${ids(c.voters)}${learners}`;
 }
 
 export function describeFaults(f: NetworkFaults): string {

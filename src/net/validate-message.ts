@@ -55,7 +55,7 @@ function bool(o: Obj, key: string): boolean {
 function entry(value: unknown, at: number): Entry {
   if (!isObject(value)) throw new Invalid(`entries[${at}] must be an object`);
   const type = value.type;
-  if (type !== 'normal' && type !== 'noop') throw new Invalid(`entries[${at}].type must be normal or noop`);
+  if (type !== 'normal' && type !== 'noop' && type !== 'config') throw new Invalid(`entries[${at}].type must be normal, noop or config`);
   const data = value.data;
   if (typeof data !== 'string') throw new Invalid(`entries[${at}].data must be a string`);
   return { index: uint(value, 'index'), term: uint(value, 'term'), type, data };

@@ -31,7 +31,7 @@ export function resolveConfig(config: RaftConfig): Settings {
   const peers = [...new Set(config.peers)];
   if (!isPositiveInt(config.id)) throw new RangeError(`raft config: id must be a positive integer, got ${config.id}`);
   if (!peers.every(isPositiveInt)) throw new RangeError('raft config: peers must be positive integers');
-  if (!peers.includes(config.id)) throw new RangeError(`raft config: peers must include the node itself (${config.id})`);
+  if (peers.length === 0) throw new RangeError('raft config: peers (the bootstrap voters) must name at least one node');
   const [electionMin, electionMax] = config.electionTicks;
   if (!isPositiveInt(electionMin) || !isPositiveInt(electionMax) || electionMin > electionMax)
     throw new RangeError(`raft config: electionTicks must be [min, max] with 1 <= min <= max`);

@@ -23,16 +23,18 @@ export function canCampaignFrom(term: Term): boolean {
 }
 
 /**
- * Whether `m` is a well-formed message from one of our peers to us. The core drops anything
+ * Whether `m` is a well-formed message from another node to us. The sender need not be in our
+ * configuration: thesis §4.1, servers process incoming RPCs without consulting their current
+ * configurations (a new server must accept a leader it has not yet heard of). The core drops anything
  * else without a trace, so a garbled or misrouted message can never make `step` throw or
  * corrupt state. Entries must be consecutive after prevLogIndex, with terms that never
  * decrease and never exceed the sender's term (a leader only holds entries of its term or
  * earlier, §5.3). A term above MAX_TERM is refused.
  */
-export function isValidMessage(m: unknown, self: NodeId, peers: ReadonlySet<unknown>): m is Message {
+export function isValidMessage(m: unknown, self: NodeId): m is Message {
   if (typeof m !== 'object' || m === null) return false;
   const x = m as Record<string, unknown>;
-  if (x.to !== self || x.from === self || !peers.has(x.from) || !isNat(x.term) || x.term > MAX_TERM) return false;
+  if (x.to !== self || x.from === self || !isNat(x.from) || x.from < 1 || !isNat(x.term) || x.term > MAX_TERM) return false;
   switch (x.type) {
     case 'RequestVote':
       return (
@@ -99,7 +101,7 @@ function areValidEntries(v: unknown, prevIndex: number, prevTerm: Term, term: Te
     const x = e as Record<string, unknown>;
     if (x.index !== prevIndex + 1 + i) return false;
     if (!isNat(x.term) || x.term < 1 || x.term < last || x.term > term) return false;
-    if ((x.type !== 'normal' && x.type !== 'noop') || typeof x.data !== 'string') return false;
+    if ((x.type !== 'normal' && x.type !== 'noop' && x.type !== 'config') || typeof x.data !== 'string') return false;
     last = x.term;
   }
   return true;

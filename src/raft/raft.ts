@@ -1,5 +1,6 @@
 import { resolveConfig, type Settings } from './config.js';
 import { acceptAppend } from './follower-append.js';
+import { applyChange, type ConfigChange, ConfigurationHistory, encodeConfiguration } from './membership.js';
 import { canCampaignFrom, isValidMessage } from './message-check.js';
 import { Progress } from './progress.js';
 import { majority, quorumIndex, VoteTally } from './quorum.js';
@@ -53,10 +54,14 @@ type RoleReason = Extract<RaftEvent, { kind: 'role' }>['reason'];
 export class Raft implements RaftCore {
   private readonly s: Settings;
   private readonly id: NodeId;
-  private readonly peers: readonly NodeId[];
-  private readonly peerSet: ReadonlySet<NodeId>;
-  /** Votes (and matching replicas) needed to decide: a majority of all voters (§5.2). */
-  private readonly quorum: number;
+  /** Thesis §4.1: every configuration in the log; the latest one is in force, committed or not. */
+  private readonly configs: ConfigurationHistory;
+  /** The voters and learners of the configuration in force (copies of configs.current()). */
+  private voters: readonly NodeId[] = [];
+  private voterSet: ReadonlySet<NodeId> = new Set();
+  private learners: readonly NodeId[] = [];
+  /** Votes (and matching replicas) needed to decide: a majority of the voters (§5.2). */
+  private quorum = 1;
   private readonly rng: Rng;
   private readonly raftLog: RaftLog;
 
@@ -88,7 +93,7 @@ export class Raft implements RaftCore {
   /** Leader only: something may be sendable (new entries, a new commit, an unpaused follower). */
   private needFlush = false;
   /** Scratch space for the quorum computation (no allocation per commit). */
-  private readonly matchScratch: number[];
+  private readonly matchScratch = new Array<number>(64).fill(0);
 
   /** §7: the latest snapshot (taken here or installed from a leader); null before the first. */
   private currentSnapshot: Snapshot | null;
@@ -117,10 +122,6 @@ export class Raft implements RaftCore {
   constructor(config: RaftConfig) {
     this.s = resolveConfig(config);
     this.id = this.s.id;
-    this.peers = this.s.peers;
-    this.peerSet = new Set(this.peers);
-    this.quorum = majority(this.peers.length);
-    this.matchScratch = new Array<number>(this.peers.length).fill(0);
     this.rng = createRng(this.s.seed);
 
     const snapshot = config.snapshot ?? null;
@@ -132,6 +133,14 @@ export class Raft implements RaftCore {
     const entries = checkedLog(config.entries ?? [], base);
     const hs = config.hardState ?? { term: 0, votedFor: null, commit: 0 };
     this.raftLog = new RaftLog(entries, hs.commit, base);
+    // Thesis §4.1: the configuration is the latest in the log — or the snapshot's, or the
+    // bootstrap voters (`peers`) when neither holds one.
+    this.configs = new ConfigurationHistory(
+      snapshot ? { voters: [...snapshot.voters], learners: [...snapshot.learners] } : { voters: [...this.s.peers], learners: [] },
+      base.index,
+      entries,
+    );
+    this.useConfiguration();
     this.term = hs.term;
     this.votedFor = hs.votedFor;
     this.prevTerm = this.term;
@@ -165,7 +174,7 @@ export class Raft implements RaftCore {
   }
 
   step(m: Message): void {
-    if (!isValidMessage(m, this.id, this.peerSet)) return;
+    if (!isValidMessage(m, this.id)) return;
 
     // §5.1: a higher term makes us a follower of that term — except for pre-votes, which
     // change nothing (thesis §9.6), and votes asked of us while a leader is active.
@@ -219,7 +228,8 @@ export class Raft implements RaftCore {
   }
 
   campaignNow(): boolean {
-    if (this.role === 'leader') return false;
+    // Thesis §4.2.1: a learner or a removed server has no election to start.
+    if (this.role === 'leader' || !this.voterSet.has(this.id)) return false;
     this.startElection('timeout-now', this.electionElapsed);
     return true;
   }
@@ -233,11 +243,39 @@ export class Raft implements RaftCore {
     return { ok: true, index, term: this.term };
   }
 
+  proposeConfigChange(change: ConfigChange): ProposeResult {
+    if (this.role !== 'leader') return { ok: false, leader: this.leader };
+    if (this.transferee !== null)
+      return { ok: false, leader: this.id, reason: 'transferring', message: 'a leadership transfer is under way' };
+    const log = this.raftLog;
+    // Thesis §4.1 (the 2015 fix): a new leader must commit an entry of its own term before it
+    // changes the configuration, or a change of an earlier leader may be lost under it.
+    if (log.term(log.commit) !== this.term)
+      return { ok: false, leader: this.id, reason: 'config-pending', message: 'this leader has not committed an entry of its term yet' };
+    // Thesis §4.1: one change at a time — the next waits until the previous one is committed.
+    if (this.configs.currentIndex() > log.commit)
+      return {
+        ok: false,
+        leader: this.id,
+        reason: 'config-pending',
+        message: `the configuration change at index ${this.configs.currentIndex()} is not committed yet`,
+      };
+    const next = applyChange(this.configs.current(), change);
+    if (typeof next === 'string') return { ok: false, leader: this.id, reason: 'invalid-change', message: next };
+    const index = log.lastIndex() + 1;
+    const entry: Entry = { index, term: this.term, type: 'config', data: encodeConfiguration(next) };
+    this.appendEntry(entry);
+    this.configs.appended([entry]);
+    this.useConfiguration();
+    return { ok: true, index, term: this.term };
+  }
+
   transferLeadership(to: NodeId): TransferResult {
     if (this.role !== 'leader') return { ok: false, message: `node ${this.id} is not the leader` };
     if (to === this.id) return { ok: true };
     const pr = this.progressById.get(to);
-    if (pr === undefined) return { ok: false, message: `node ${to} is not a voter: leadership can only go to a voter` };
+    if (pr === undefined || !this.voterSet.has(to))
+      return { ok: false, message: `node ${to} is not a voter: leadership can only go to a voter` };
     if (this.transferee === to) return { ok: true };
     if (this.transferee !== null)
       return { ok: false, message: `a transfer to node ${this.transferee} is under way: wait for it to finish or be abandoned` };
@@ -391,8 +429,8 @@ export class Raft implements RaftCore {
       lastIndex: log.lastIndex(),
       snapshotIndex: log.snapshotIndex,
       snapshotTerm: log.snapshotTerm,
-      voters: [...this.peers],
-      learners: [],
+      voters: [...this.voters],
+      learners: [...this.learners],
       electionElapsed: this.electionElapsed,
       electionTimeout: this.role === 'leader' ? this.s.electionMin : this.randomizedElectionTimeout,
       progress,
@@ -422,8 +460,11 @@ export class Raft implements RaftCore {
     if (!(Number.isSafeInteger(index) && index > log.snapshotIndex && index <= log.applied && index <= log.persisted)) return false;
     if (typeof data !== 'string') return false;
     const term = log.term(index);
-    const snapshot: Snapshot = { index, term, voters: [...this.peers], learners: [], data };
+    // §7 (Figure 12): the snapshot keeps the configuration in force at its index.
+    const config = this.configs.at(index);
+    const snapshot: Snapshot = { index, term, voters: [...config.voters], learners: [...config.learners], data };
     const compacted = log.compactTo(index, term, true);
+    this.configs.compactedTo(index, config);
     this.currentSnapshot = snapshot;
     this.unsavedSnapshot = snapshot;
     this.events.push({ kind: 'snapshot-taken', index, term, compacted });
@@ -457,7 +498,7 @@ export class Raft implements RaftCore {
     this.emitRole(reason, { ticks: waited });
     const lastLogIndex = this.raftLog.lastIndex();
     const lastLogTerm = this.raftLog.lastTerm();
-    for (const to of this.peers) {
+    for (const to of this.voters) {
       if (to === this.id) continue;
       this.send({ type: 'PreVote', from: this.id, to, term: this.term + 1, lastLogIndex, lastLogTerm });
     }
@@ -478,7 +519,7 @@ export class Raft implements RaftCore {
     this.emitRole(reason, detail);
     const lastLogIndex = this.raftLog.lastIndex();
     const lastLogTerm = this.raftLog.lastTerm();
-    for (const to of this.peers) {
+    for (const to of this.voters) {
       if (to === this.id) continue;
       const m: RequestVote = { type: 'RequestVote', from: this.id, to, term: this.term, lastLogIndex, lastLogTerm };
       if (transfer) m.transfer = true;
@@ -494,11 +535,9 @@ export class Raft implements RaftCore {
     this.resetRoleState();
     this.heartbeatElapsed = 0;
     const next = this.raftLog.lastIndex() + 1;
-    for (const id of this.peers) {
-      const pr = new Progress(id, next, this.s.maxInflight);
-      this.progress.push(pr);
-      this.progressById.set(id, pr);
-    }
+    this.progressById.set(this.id, new Progress(this.id, next, this.s.maxInflight));
+    this.progress.push(this.progressById.get(this.id)!);
+    this.syncProgress(next);
     this.commitQuorum = null;
     const self = this.progressById.get(this.id)!;
     self.match = this.raftLog.persisted; // only what is durable counts (thesis §10.2.1)
@@ -507,6 +546,40 @@ export class Raft implements RaftCore {
     // Thesis §6.4 (and §5.4.2): a new leader commits an entry of its own term at once — a
     // no-op — which also commits everything before it and tells the followers who leads.
     this.appendEntry({ index: next, term: this.term, type: 'noop', data: '' });
+  }
+
+  /** Takes the latest configuration of the log as the one in force (thesis §4.1). */
+  private useConfiguration(): void {
+    const c = this.configs.current();
+    this.voters = c.voters;
+    this.voterSet = new Set(c.voters);
+    this.learners = c.learners;
+    this.quorum = majority(c.voters.length);
+    if (this.role === 'leader') this.syncProgress(this.raftLog.snapshotIndex + 1);
+  }
+
+  /**
+   * Leader: one Progress per voter and learner (and ourselves, even while being removed).
+   * `next`: where to start sending to a member that has none yet — after an election, the end
+   * of our log (§5.3: nextIndex starts there); for a server just added, the start of our log
+   * (it is new and empty: it needs everything, by snapshot if compacted, thesis §4.2.1).
+   */
+  private syncProgress(next: Index): void {
+    const members = new Set([...this.voters, ...this.learners, this.id]);
+    for (const id of members) {
+      if (this.progressById.has(id)) continue;
+      const pr = new Progress(id, next, this.s.maxInflight);
+      this.progress.push(pr);
+      this.progressById.set(id, pr);
+      this.needFlush = true;
+    }
+    if (this.progress.length === members.size) return;
+    this.progress = this.progress.filter((pr) => members.has(pr.id));
+    for (const id of [...this.progressById.keys()]) if (!members.has(id)) this.progressById.delete(id);
+    if (this.transferee !== null && !this.voterSet.has(this.transferee)) {
+      this.events.push({ kind: 'transfer', to: this.transferee, term: this.term, phase: 'abandoned' });
+      this.transferee = null;
+    }
   }
 
   /** Clears what belongs to the role we leave, and restarts the election timer. */
@@ -541,6 +614,12 @@ export class Raft implements RaftCore {
   private startElection(reason: RoleReason, waited: number): void {
     // A node at the term ceiling stays a follower: it never moves past MAX_TERM itself.
     if (!canCampaignFrom(this.term)) return this.resetElectionTimer();
+    // Thesis §4.2.1/§4.2.3: a learner, or a server removed from the configuration, never
+    // campaigns — it has no vote to win with, and its elections would only disrupt.
+    if (!this.voterSet.has(this.id)) {
+      this.electionElapsed = 0;
+      return;
+    }
     if (this.s.preVote) this.becomePreCandidate(reason, waited);
     else this.becomeCandidate(reason, { ticks: waited });
   }
@@ -578,7 +657,8 @@ export class Raft implements RaftCore {
   private quorumActive(): boolean {
     let active = 0;
     for (const pr of this.progress) {
-      if (pr.id === this.id || pr.recentActive) active++;
+      // Thesis §4.2.1: learners do not count; neither does a leader that is being removed.
+      if (this.voterSet.has(pr.id) && (pr.id === this.id || pr.recentActive)) active++;
       pr.recentActive = false;
     }
     return active >= this.quorum;
@@ -634,6 +714,8 @@ export class Raft implements RaftCore {
     } else if (m.type !== 'RequestVoteResponse') {
       return;
     }
+    // Thesis §4.2.1: only the voters of our configuration decide an election.
+    if (!this.voterSet.has(m.from)) return;
     this.votes.record(m.from, m.granted);
     this.poll();
   }
@@ -642,8 +724,8 @@ export class Raft implements RaftCore {
     if (m.type === 'TimeoutNow') {
       // Thesis §3.10: the leader handed us leadership — campaign now, without waiting for the
       // timer and without a pre-vote (the leader's own followers would refuse it). Never past
-      // the term ceiling.
-      if (canCampaignFrom(this.term)) this.becomeCandidate('transfer', { from: m.from }, true);
+      // the term ceiling, and only as a voter (thesis §4.2.1).
+      if (canCampaignFrom(this.term) && this.voterSet.has(this.id)) this.becomeCandidate('transfer', { from: m.from }, true);
       return;
     }
     if (m.type === 'ReadIndexResponse') {
@@ -663,7 +745,7 @@ export class Raft implements RaftCore {
 
   /** Counts our (pre-)election's votes and moves on when a majority has decided. */
   private poll(): void {
-    const result = this.votes.result(this.quorum, this.peers.length);
+    const result = this.votes.result(this.quorum, this.voters.length);
     if (result === 'pending') return;
     if (result === 'lost') {
       // Say the tally: a person watching wants to know why no election followed.
@@ -781,7 +863,17 @@ export class Raft implements RaftCore {
       return;
     }
     if (out.truncated > 0) this.events.push({ kind: 'truncate', from: out.appendedFrom, count: out.truncated });
-    if (out.appendedFrom !== 0) this.events.push({ kind: 'append', from: out.appendedFrom, to: out.lastNew, leader: m.from });
+    if (out.appendedFrom !== 0) {
+      this.events.push({ kind: 'append', from: out.appendedFrom, to: out.lastNew, leader: m.from });
+      // Thesis §4.1: a configuration takes effect as soon as it is in the log — and one that
+      // a conflict removed is undone with it.
+      const written = m.entries.slice(out.appendedFrom - m.prevLogIndex - 1);
+      if (out.truncated > 0 || written.some((e) => e.type === 'config')) {
+        this.configs.truncatedFrom(out.appendedFrom);
+        this.configs.appended(written);
+        this.useConfiguration();
+      }
+    }
     this.sendAppendResponse(m, true, out.lastNew, 0, 0);
   }
 
@@ -822,6 +914,9 @@ export class Raft implements RaftCore {
     // §7: "reset state machine using snapshot contents": the host restores it from the Ready.
     log.commit = snap.index;
     log.applying = Math.max(log.applying, snap.index);
+    // §7 (Figure 13): the snapshot's configuration, then any configuration entries kept after it.
+    this.configs.reset({ voters: [...snap.voters], learners: [...snap.learners] }, snap.index, log.entries);
+    this.useConfiguration();
     this.currentSnapshot = snap;
     this.unsavedSnapshot = snap;
     this.events.push({ ...event, installed: true, kept: log.entries.length });
@@ -921,18 +1016,22 @@ export class Raft implements RaftCore {
   private maybeCommit(): boolean {
     const log = this.raftLog;
     const scratch = this.matchScratch;
-    for (let i = 0; i < this.progress.length; i++) scratch[i] = this.progress[i]!.match;
-    const n = quorumIndex(scratch, this.progress.length, this.quorum);
+    // Thesis §4.2.1: a learner never counts toward a majority (nor a leader being removed).
+    let count = 0;
+    for (const pr of this.progress) if (this.voterSet.has(pr.id)) scratch[count++] = pr.match;
+    const n = quorumIndex(scratch, count, this.quorum);
     if (n <= log.commit) return false;
     if (!this.s.bugs.commitOldTermByCounting && log.term(n) !== this.term) return false;
     log.commit = n;
     // Thesis §6.4: reads that waited for this leader's first commit in its term get their index.
     if (this.reads.size > 0 && log.term(n) === this.term) this.reads.fillIndex(n);
     const quorum: NodeId[] = [];
-    for (const pr of this.progress) if (pr.match >= n) quorum.push(pr.id);
+    for (const pr of this.progress) if (pr.match >= n && this.voterSet.has(pr.id)) quorum.push(pr.id);
     this.commitQuorum = quorum;
     this.events.push({ kind: 'commit', index: n, term: log.term(n), quorum });
     this.needFlush = true;
+    // Thesis §4.2.2: a leader removed from the configuration steps down once that is committed.
+    if (!this.voterSet.has(this.id) && this.configs.currentIndex() <= n) this.becomeFollower(this.term, null, 'removed');
     return true;
   }
 
@@ -1094,11 +1193,9 @@ export class Raft implements RaftCore {
     const q = this.reads;
     if (q.round === q.confirmed) return;
     const scratch = this.matchScratch;
-    for (let i = 0; i < this.progress.length; i++) {
-      const pr = this.progress[i]!;
-      scratch[i] = pr.id === this.id ? q.round : pr.readAck;
-    }
-    const confirmed = quorumIndex(scratch, this.progress.length, this.quorum);
+    let count = 0;
+    for (const pr of this.progress) if (this.voterSet.has(pr.id)) scratch[count++] = pr.id === this.id ? q.round : pr.readAck;
+    const confirmed = quorumIndex(scratch, count, this.quorum);
     for (const r of q.confirm(confirmed)) this.answerRead(r.id, r.from, true, r.index);
     if (q.needsRound()) this.needFlush = true;
   }

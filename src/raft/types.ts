@@ -1,3 +1,7 @@
+import type { ConfigChange } from './membership.js';
+
+export type { ConfigChange, Configuration } from './membership.js';
+
 /**
  * The vocabulary of the pure Raft core: ids, log entries, messages, the Ready batch and the
  * configuration. Everything here is plain JSON-compatible data: messages cross the wire as-is.
@@ -14,12 +18,14 @@ export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
 
 /**
  * One log entry. `noop` is the empty entry a new leader appends (thesis §6.4); `normal` carries
- * an opaque command string that the state machine above the core interprets.
+ * an opaque command string that the state machine above the core interprets; `config` carries
+ * a whole cluster configuration as JSON (`{"voters":[..],"learners":[..]}`, thesis §4.1), in
+ * force on each node as soon as it is in its log. The state machine never sees `config` or `noop`.
  */
 export interface Entry {
   index: Index;
   term: Term;
-  type: 'normal' | 'noop';
+  type: 'normal' | 'noop' | 'config';
   data: string;
 }
 
@@ -200,7 +206,8 @@ export type RaftEvent =
         | 'restart'
         | 'transfer'
         /** The election timer was made to fire at once (campaignNow, the thesis's "timeout"). */
-        | 'timeout-now';
+        | 'timeout-now'
+        | 'removed';
       /** For election-timeout: ticks that passed without hearing from a leader. */
       ticks?: number;
       /** For won-election / prevote-won: the voters. For higher-term: who had it. */
@@ -348,8 +355,14 @@ export type ProposeResult =
   | {
       ok: false;
       leader: NodeId | null;
-      /** Why a leader refused: a leadership transfer is under way (thesis §3.10). */
-      reason?: 'transferring';
+      /**
+       * Why a leader refused: a leadership transfer is under way (thesis §3.10), or (for a
+       * configuration change) another is still uncommitted, this leader has not committed an
+       * entry of its term yet, or the change makes no sense (thesis §4.1).
+       */
+      reason?: 'transferring' | 'config-pending' | 'invalid-change';
+      /** In words, for reasons other than not being the leader. */
+      message?: string;
     };
 
 /** What the core says at once to a leadership transfer request (thesis §3.10). */
@@ -434,6 +447,12 @@ export interface RaftCore {
    * to date and told to campaign at once; abandoned after an election timeout.
    */
   transferLeadership(to: NodeId): TransferResult;
+  /**
+   * Thesis §4.1: on the leader, appends a configuration entry that changes one server (add a
+   * learner, promote a learner to voter, remove a node). Refused while another change is
+   * uncommitted, and until this leader has committed an entry of its own term.
+   */
+  proposeConfigChange(change: ConfigChange): ProposeResult;
   /**
    * Thesis §6.4: asks for a linearizable read without a log entry. On the leader, or forwarded
    * by a follower to it; a later Ready carries `id` in readStates (with the read index) or in

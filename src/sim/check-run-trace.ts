@@ -21,6 +21,7 @@ function describeRaft(node: number, e: RaftEvent): string | null {
         'leader-found': e.from !== undefined ? `heard from leader n${e.from}` : 'heard from a leader',
         'lost-election': 'lost the election',
         restart: 'restarted',
+        removed: 'was removed from the configuration, which is now committed (§4.2.2)',
         transfer: `was handed leadership by n${e.from ?? '?'} (TimeoutNow, thesis §3.10)`,
         'timeout-now': 'its election timer was made to fire',
       };

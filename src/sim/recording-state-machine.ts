@@ -7,7 +7,7 @@ export class RecordingStateMachine implements SimStateMachine {
   readonly commands: string[] = [];
 
   apply(entry: Entry): Index {
-    this.commands[entry.index - 1] = entry.type === 'noop' ? '' : entry.data;
+    this.commands[entry.index - 1] = entry.type !== 'normal' ? '' : entry.data;
     return entry.index;
   }
 

@@ -42,7 +42,7 @@ export class SharedAnswers {
       const e = entries[this.computed]!;
       this.computed++;
       // Noops change nothing (thesis §6.4).
-      if (e.type !== 'noop') this.results[e.index - 1] = this.kv.apply(e.index, e.data);
+      if (e.type === 'normal') this.results[e.index - 1] = this.kv.apply(e.index, e.data);
     }
     return this.results[index - 1] ?? {};
   }

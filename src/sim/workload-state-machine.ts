@@ -73,7 +73,7 @@ export class KvSimStateMachine implements SimStateMachine {
   apply(entry: Entry): void {
     if (this.matches) this.matches = this.shared.follow(entry);
     // The leader's no-op (thesis §6.4) changes nothing and nobody waits for it.
-    if (entry.type === 'noop') return;
+    if (entry.type !== 'normal') return;
     this.backlog.push(entry);
     this.lastIndex = entry.index;
     this.listener(this.node, entry, this.answer);

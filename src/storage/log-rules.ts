@@ -18,7 +18,8 @@ export function entryProblem(entry: Entry): string | null {
   if (!isCount(entry.index) || entry.index < 1) return `entry index ${String(entry.index)} is not a positive integer`;
   // Term 0 belongs to the empty prefix only (index 0); every real entry is from term ≥ 1.
   if (!isCount(entry.term) || entry.term < 1) return `entry ${entry.index} has term ${String(entry.term)}, not a positive integer`;
-  if (entry.type !== 'normal' && entry.type !== 'noop') return `entry ${entry.index} has unknown type ${String(entry.type)}`;
+  if (entry.type !== 'normal' && entry.type !== 'noop' && entry.type !== 'config')
+    return `entry ${entry.index} has unknown type ${String(entry.type)}`;
   if (typeof entry.data !== 'string') return `entry ${entry.index} has data that is not a string`;
   return null;
 }

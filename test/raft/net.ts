@@ -52,7 +52,21 @@ export class Net {
   constructor(n: number, overrides: (id: NodeId) => Partial<RaftConfig> = () => ({})) {
     this.ids = Array.from({ length: n }, (_, i) => i + 1);
     this.configOf = (id) => configFor(id, n, overrides(id));
-    for (const id of this.ids) {
+    for (const id of this.ids) this.setUp(id);
+  }
+
+  /**
+   * Starts a new, empty node `id` outside the bootstrap configuration (thesis §4.2.1): it knows
+   * only the bootstrap voters until the leader's log tells it more.
+   */
+  addNode(id: NodeId): RaftCore {
+    this.ids.push(id);
+    this.setUp(id);
+    return this.core(id);
+  }
+
+  private setUp(id: NodeId): void {
+    {
       const config = this.configOf(id);
       this.cores.set(id, createRaft(config));
       this.stored.set(id, {

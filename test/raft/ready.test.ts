@@ -153,7 +153,7 @@ describe('robustness', () => {
       {},
       { type: 'AppendEntries' },
       { ...good, to: 3 },
-      { ...good, from: 9 },
+      { ...good, from: 0 },
       { ...good, from: 1 },
       { ...good, term: -1 },
       { ...good, term: 1.5 },
