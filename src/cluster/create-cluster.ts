@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ClusterSecret } from '../net/cluster-secret.js';
 import { FaultFilter, noFaults } from '../net/fault-filter.js';
 import { TcpTransport } from '../net/tcp-transport.js';
@@ -14,13 +15,15 @@ import { InvariantChecker } from '../check/invariants.js';
 import { ChangeWaiters } from './change-waiters.js';
 import { ClusterClient, newClientId } from './client.js';
 import { openClusterKeyFile } from './cluster-key-file.js';
-import type { ClusterManifest } from './cluster-manifest.js';
+import { type ClusterManifest, MANIFEST_FILE_NAME, writeManifest } from './cluster-manifest.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { NodeRefusedError, nodeDir, nodeFolderRefusal, prepareDataFolder } from './node-folders.js';
 import { narrateDelivery } from './delivery-narration.js';
 import { InFlightMessages } from './in-flight.js';
 import { InProcessNetwork } from './in-process-network.js';
 import { transferLeadership } from './leadership-transfer.js';
+import { addMember, type MembershipContext, removeMember } from './membership-changes.js';
+import { readMembers, writeMembers } from './members-file.js';
 import { NodeHost } from './node-host.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { PacedClock } from './paced-clock.js';
@@ -80,6 +83,13 @@ export class RaftCluster implements Cluster {
   private readonly changes: ChangeWaiters;
   /** Every message sent and not yet delivered (latency, pause and step live here). */
   private readonly inFlightQueue: InFlightMessages;
+  /** Thesis ch. 4: the voters every node starts from before its log says otherwise. */
+  private bootstrap: NodeId[];
+  /** Nodes taken out by removeNode(): stopped for good, their ids never used again. */
+  private readonly removed = new Set<NodeId>();
+  private nextId: NodeId;
+  /** One membership change at a time (thesis §4.1), in the order they were asked for. */
+  private membershipQueue: Promise<unknown> = Promise.resolve();
   private readonly eventListeners = new Set<(e: ClusterEvent) => void>();
   private readonly snapshotListeners = new Set<(s: ClusterSnapshot) => void>();
   private tickTimer: Timer | undefined;
@@ -104,6 +114,8 @@ export class RaftCluster implements Cluster {
   constructor(options: ResolvedOptions) {
     this.options = options;
     this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
+    this.bootstrap = [...this.ids];
+    this.nextId = options.nodes + 1;
     this.clock = options.clock;
     const root = createRng(options.seed);
     this.netRng = createRng(root.int(0, 2 ** 31));
@@ -156,6 +168,7 @@ export class RaftCluster implements Cluster {
   async start(): Promise<void> {
     if (this.options.dataDir) this.unlockDataDir = await lockDataDir(this.options.dataDir);
     try {
+      await this.loadMembers();
       if (this.options.dataDir) this.manifest = await prepareDataFolder(this.options.dataDir, this.ids);
       if (this.options.transport === 'tcp') {
         this.secret = this.options.dataDir ? await openClusterKeyFile(this.options.dataDir) : ClusterSecret.generate();
@@ -174,38 +187,78 @@ export class RaftCluster implements Cluster {
     }
   }
 
+  /** A data folder that saw nodes added or removed starts those nodes (members-file.ts). */
+  private async loadMembers(): Promise<void> {
+    const dir = this.options.dataDir;
+    if (!dir) return;
+    const record = await readMembers(dir);
+    // Written by the first membership change only: until then the cluster is the one --nodes
+    // made, and the manifest (node-folders.ts) holds it to that.
+    if (record) {
+      this.ids.splice(0, this.ids.length, ...record.nodes);
+      this.bootstrap = record.bootstrap;
+      this.nextId = Math.max(record.nextId, ...record.nodes.map((id) => id + 1));
+    }
+  }
+
+  /**
+   * Keeps the data folder's cluster manifest's members in step with the nodes to start: the new
+   * node's folder gets the manifest first, then the root (node-folders.ts reads both).
+   */
+  private async saveManifestMembers(added?: NodeId): Promise<void> {
+    const dir = this.options.dataDir;
+    if (!dir || !this.manifest) return;
+    this.manifest = { ...this.manifest, members: this.ids.filter((id) => !this.removed.has(id)) };
+    if (added !== undefined) {
+      // A new member's folder is made whole (log, hard state, manifest) before it counts as one.
+      const storage = await FileStorage.open(nodeDir(dir, added));
+      await storage.close();
+      await writeManifest(join(nodeDir(dir, added), MANIFEST_FILE_NAME), this.manifest);
+    }
+    await writeManifest(join(dir, MANIFEST_FILE_NAME), this.manifest);
+  }
+
+  private async saveMembers(): Promise<void> {
+    const dir = this.options.dataDir;
+    if (!dir) return;
+    const nodes = this.ids.filter((id) => !this.removed.has(id));
+    await writeMembers(dir, { bootstrap: this.bootstrap, nodes, nextId: this.nextId });
+  }
+
+  private async createHost(id: NodeId, atStart: boolean): Promise<Transport> {
+    // At start, a member whose folder was lost stays down with the reason; the others start.
+    const storage = atStart ? await this.openStorage(id).catch((err: unknown) => this.refusedAtStart(id, err)) : await this.openStorage(id);
+    const transport = this.makeTransport(id, this.options.basePort ? this.options.basePort + id - 1 : 0);
+    const host = new NodeHost<KvResult>(
+      id,
+      storage,
+      transport,
+      new KvStateMachine(),
+      (stored) => this.makeCore(id, stored),
+      {
+        onRaftEvents: (node, events) => this.forwardRaftEvents(node, events),
+        onApplied: (node, entries) => this.emitApplied(node, entries),
+        onChange: () => this.markDirty(),
+        onReadyHandled: (node, status, rd) => this.observe(node, status, rd),
+        onFailure: (node, message) =>
+          this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `stopped: ${message}` }),
+        explainDelivery: (node, m) => this.explainDelivery(node, m),
+        onWaitersSettled: () => this.virtualScheduler?.requestSettle(),
+      },
+      // Virtual time: each Ready at the moment of its input, no event-loop turn per message.
+      this.virtualScheduler ? 'immediate' : 'per-turn',
+    );
+    host.snapshotEvery = this.options.snapshotEvery;
+    this.hosts.set(id, host);
+    if (storage instanceof UnavailableStorage) return transport;
+    this.reportRecovery(id, storage, atStart);
+    this.observeStart(id, storage);
+    return transport;
+  }
+
   private async startNodes(): Promise<void> {
     const transports = new Map<NodeId, Transport>();
-    for (const id of this.ids) {
-      // A member whose folder was lost stays down with the reason; the others start.
-      const storage = await this.openStorage(id).catch((err: unknown) => this.refusedAtStart(id, err));
-      const transport = this.makeTransport(id, this.options.basePort ? this.options.basePort + id - 1 : 0);
-      const host = new NodeHost<KvResult>(
-        id,
-        storage,
-        transport,
-        new KvStateMachine(),
-        (stored) => this.makeCore(id, stored),
-        {
-          onRaftEvents: (node, events) => this.forwardRaftEvents(node, events),
-          onApplied: (node, entries) => this.emitApplied(node, entries),
-          onChange: () => this.markDirty(),
-          onReadyHandled: (node, status, rd) => this.observe(node, status, rd),
-          onFailure: (node, message) =>
-            this.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `stopped: ${message}` }),
-          explainDelivery: (node, m) => this.explainDelivery(node, m),
-          onWaitersSettled: () => this.virtualScheduler?.requestSettle(),
-        },
-        // Virtual time: each Ready at the moment of its input, no event-loop turn per message.
-        this.virtualScheduler ? 'immediate' : 'per-turn',
-      );
-      host.snapshotEvery = this.options.snapshotEvery;
-      this.hosts.set(id, host);
-      transports.set(id, transport);
-      if (storage instanceof UnavailableStorage) continue;
-      this.reportRecovery(id, storage, true);
-      this.observeStart(id, storage);
-    }
+    for (const id of this.ids) transports.set(id, await this.createHost(id, true));
     for (const id of this.ids) {
       const host = this.hosts.get(id)!;
       if (host.currentStorage() instanceof UnavailableStorage) continue;
@@ -237,6 +290,61 @@ export class RaftCluster implements Cluster {
     // Thesis §6.4: a GET needs no log entry — ReadIndex answers it just as linearizably.
     if (parsed.op.type === 'get' && this.options.reads === 'readindex') return this.client.read(parsed.text, options);
     return this.client.submit(parsed.text, options);
+  }
+
+  addNode(): Promise<NodeId> {
+    const run = this.membershipQueue.then(() => this.doAddNode());
+    this.membershipQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  removeNode(id: NodeId): Promise<void> {
+    const run = this.membershipQueue.then(() => this.doRemoveNode(id));
+    this.membershipQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doAddNode(): Promise<NodeId> {
+    if (this.stopped) throw new Error('the cluster is stopped');
+    const members = this.ids.filter((id) => !this.removed.has(id)).length;
+    if (members >= 9) throw new Error('a cluster has at most 9 nodes: remove one first (remove <id>)');
+    const id = this.nextId++;
+    this.ids.push(id);
+    await this.saveMembers(); // before anything else: the id is taken for good
+    await this.saveManifestMembers(id);
+    const transport = await this.createHost(id, false);
+    const host = this.hosts.get(id)!;
+    this.ports.set(id, await host.start(host.currentStorage(), transport));
+    for (const other of this.hosts.values()) other.currentTransport().addPeers?.([id]);
+    this.shareTcpPorts();
+    await addMember(this.membershipContext(), id);
+    return id;
+  }
+
+  private async doRemoveNode(id: NodeId): Promise<void> {
+    const host = this.requireHost(id);
+    if (this.removed.has(id)) throw new Error(`node ${id} was removed already`);
+    await removeMember(this.membershipContext(), id);
+    this.removed.add(id);
+    await this.saveMembers();
+    await this.saveManifestMembers();
+    // Thesis §4.2.2: out of the configuration, it has nothing more to do: it stops.
+    await host.crash();
+    this.checker.crash(id);
+    this.markDirty();
+  }
+
+  private membershipContext(): MembershipContext {
+    const [, emax] = this.options.electionTimeoutMs;
+    return {
+      host: (id) => this.hosts.get(id) as NodeHost<unknown> | undefined,
+      leader: () => this.leader(),
+      changes: this.changes,
+      now: () => this.scheduler.now(),
+      timeoutMs: 20 * emax,
+      pollMs: this.options.heartbeatMs,
+      tell: (node, step) => this.emit({ type: 'membership', node, step }),
+    };
   }
 
   transferLeadership(to: NodeId): Promise<{ ok: true; leader: NodeId } | { ok: false; message: string }> {
@@ -284,8 +392,9 @@ export class RaftCluster implements Cluster {
           kv: {},
           snapshotIndex: kept.snapshotIndex,
           snapshotTerm: kept.snapshotTerm,
-          voters: [...this.ids],
+          voters: [],
           learners: [],
+          ...(this.removed.has(id) ? { removed: true } : {}),
         };
       }
       const s = core.status();
@@ -303,8 +412,8 @@ export class RaftCluster implements Cluster {
         kv: { ...host.stateMachine.data() },
         snapshotIndex: s.snapshotIndex,
         snapshotTerm: s.snapshotTerm,
-        voters: s.voters,
-        learners: s.learners,
+        voters: [...s.voters],
+        learners: [...s.learners],
       };
     });
   }
@@ -363,6 +472,7 @@ export class RaftCluster implements Cluster {
 
   async restart(id: NodeId): Promise<void> {
     const host = this.requireHost(id);
+    if (this.removed.has(id)) throw new Error(`node ${id} was removed from the cluster: ids are never reused (add starts a new node)`);
     if (host.up || this.stopped) return;
     let storage: Storage;
     try {
@@ -552,6 +662,7 @@ export class RaftCluster implements Cluster {
       safety: this.safety(),
       inFlight: this.inFlightQueue.shown(),
       latencyMs: this.inFlightQueue.latency,
+      removed: this.removed,
     });
   }
 
@@ -583,7 +694,7 @@ export class RaftCluster implements Cluster {
     const restarts = this.restarts.get(id) ?? 0;
     return createRaft({
       id,
-      peers: this.ids,
+      peers: this.bootstrap,
       electionTicks: [Math.max(2, Math.round(emin / tickMs)), Math.max(2, Math.round(emax / tickMs))],
       heartbeatTicks: Math.max(1, Math.round(heartbeatMs / tickMs)),
       // Each incarnation of a node draws fresh timeouts, still reproducibly from the seed.
@@ -799,7 +910,10 @@ export class RaftCluster implements Cluster {
   }
 
   private rangeText(): string {
-    return this.ids.length === 1 ? '1' : `1-${this.ids.length}`;
+    const ids = this.ids;
+    const contiguous = ids.every((id, i) => id === i + 1);
+    if (ids.length === 1) return `${ids[0]}`;
+    return contiguous ? `1-${ids.length}` : ids.join(', ');
   }
 }
 

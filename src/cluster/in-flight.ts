@@ -410,6 +410,10 @@ export class InFlightTransport implements Transport {
     return this.inner.stats();
   }
 
+  addPeers(ids: readonly NodeId[]): void {
+    this.inner.addPeers?.(ids);
+  }
+
   setPeerPorts(ports: ReadonlyMap<NodeId, number>): void {
     this.inner.setPeerPorts?.(ports);
   }

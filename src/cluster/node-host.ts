@@ -1,5 +1,6 @@
 import type { Transport } from '../net/types.js';
 import type {
+  ConfigChange,
   Entry,
   Index,
   Message,
@@ -288,6 +289,14 @@ export class NodeHost<R = unknown> {
     const answered = this.reads.add(id, () => query.call(this.stateMachine, command));
     this.scheduleReady();
     return { ok: true, term, answered };
+  }
+
+  /** Thesis §4.1: asks this node (the leader) to append a configuration change. */
+  proposeConfigChange(change: ConfigChange): ProposeResult {
+    if (!this.core || !this.running) return { ok: false, leader: null };
+    const r = this.core.proposeConfigChange(change);
+    this.scheduleReady();
+    return r;
   }
 
   /** Thesis §3.10: asks this node (the leader) to hand leadership to `to`. */

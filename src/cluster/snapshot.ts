@@ -52,6 +52,8 @@ interface SnapshotInput {
   safety: SafetySummary;
   inFlight: MessageView[];
   latencyMs: [number, number];
+  /** Nodes removed from the cluster (thesis §4.2.2): shown as REMOVED, not DOWN. */
+  removed?: ReadonlySet<NodeId>;
 }
 
 /** An immutable picture of the cluster: cheap (log tails only), safe to hand to the dashboard. */
@@ -92,8 +94,9 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
         kv: {},
         snapshotIndex: kept.snapshotIndex,
         snapshotTerm: kept.snapshotTerm,
-        voters: [...ids],
+        voters: [],
         learners: [],
+        ...(input.removed?.has(id) ? { removed: true } : {}),
         electionProgress: null,
         electionTimeoutMs: 0,
         kept,
@@ -125,8 +128,8 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
       kv: { ...kvData },
       snapshotIndex: s.snapshotIndex,
       snapshotTerm: s.snapshotTerm,
-      voters: s.voters,
-      learners: s.learners,
+      voters: [...s.voters],
+      learners: [...s.learners],
       electionProgress: s.role === 'leader' ? null : Math.min(1, s.electionElapsed / Math.max(1, s.electionTimeout)),
       electionTimeoutMs: (s.electionTimeout * options.tickMs) / input.speed,
       kept: null,

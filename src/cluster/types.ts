@@ -108,9 +108,11 @@ export interface NodeStatus {
   /** The last index and its term that the node's latest snapshot covers (§7); 0 without one. */
   snapshotIndex: Index;
   snapshotTerm: Term;
-  /** The configuration this node believes in. */
+  /** The configuration this node believes in (thesis §4.1: the latest in its log); empty when down. */
   voters: NodeId[];
   learners: NodeId[];
+  /** Removed from the cluster by removeNode(): it is stopped for good (its id is never reused). */
+  removed?: boolean;
 }
 
 /** More of one node for the dashboard: what NodeStatus has plus timers, links and counters. */
@@ -226,6 +228,8 @@ export type ClusterEvent = { at: number; node?: NodeId } & (
       routine: boolean;
     }
   | ({ type: 'client' } & ClientReport)
+  /** Thesis ch. 4: a step of adding (joining, learner, caught-up, voter) or removing a node. */
+  | { type: 'membership'; node: NodeId; step: 'joining' | 'learner' | 'caught-up' | 'voter' | 'removing' | 'removed' }
   | { type: 'safety-violation'; invariant: string; message: string; evidence: unknown }
 );
 
@@ -311,6 +315,15 @@ export interface Cluster {
    * up to what it has applied; a node with nothing new applied since its last snapshot keeps it.
    */
   compact(id?: NodeId): Promise<void>;
+
+  /**
+   * Thesis §4.2.1: starts a node with the next unused id, adds it as a learner (it receives the
+   * log but does not vote), waits until it has caught up, then promotes it to voter — one
+   * configuration change at a time. Resolves with its id; rejects with the reason it could not.
+   */
+  addNode(): Promise<NodeId>;
+  /** Thesis §4.2.2: removes a node by a configuration change; the node stops once it is out. */
+  removeNode(id: NodeId): Promise<void>;
 }
 
 /**

@@ -80,6 +80,25 @@ export const COMMANDS: readonly CommandHelp[] = [
       'restarts every crashed node.',
   },
   {
+    name: 'add',
+    usage: 'add',
+    summary: 'add a node (learner first, then voter)',
+    example: 'add',
+    details:
+      'Thesis §4.2.1: starts a node with the next unused id and an empty log. One configuration\n' +
+      'change adds it as a LEARNER (it receives the log but does not vote or count toward a\n' +
+      'majority); once it has caught up, a second change makes it a voter. Up to 9 nodes.',
+  },
+  {
+    name: 'remove',
+    usage: 'remove <id>',
+    summary: 'take a node out of the cluster for good',
+    example: 'remove 4',
+    details:
+      'Thesis §4.2.2: a configuration change without the node goes through the log; once it\n' +
+      'commits, the node stops (a leader steps down first). Its id is never used again.',
+  },
+  {
     name: 'transfer',
     usage: 'transfer <id>',
     summary: 'hand leadership to another node',

@@ -135,6 +135,10 @@ export function parseConsoleLine(line: string, ctx: ConsoleContext): ParseResult
       return from(nodeOnly(args, ids, 'isolate 3'), (id) => ({ kind: 'isolate', id }));
     case 'rejoin':
       return from(nodeOnly(args, ids, 'rejoin 3'), (id) => ({ kind: 'rejoin', id }));
+    case 'add':
+      return noArgs('add', args, { kind: 'add' });
+    case 'remove':
+      return from(nodeOnly(args, ids, 'remove 3'), (id) => ({ kind: 'remove', id }));
     case 'transfer': {
       // A transfer names one node to hand leadership to: `leader` and `followers` make no sense here.
       const arg = nodeOnly(args, ids, 'transfer 3');

@@ -361,6 +361,15 @@ async function runCommand(cluster: Cluster, command: ConsoleCommand, options: Ru
         return await restart(cluster, command.target);
       case 'transfer':
         return await transfer(cluster, command.id);
+      case 'add': {
+        const id = await cluster.addNode();
+        return ok(`added n${id}: it joined as a learner, caught up, and is a voter now`);
+      }
+      case 'remove':
+        return await eachNode(cluster, command.id, async (id) => {
+          await cluster.removeNode(id);
+          return ok(`removed n${id}: the configuration without it is committed, and it stopped`);
+        });
       case 'step':
         return await step(cluster, command.message);
       case 'isolate':

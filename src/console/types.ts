@@ -26,6 +26,8 @@ export type ConsoleCommand =
   | { kind: 'rejoin'; id: NodeRef }
   | { kind: 'timeout'; id: NodeRef }
   | { kind: 'partition'; groups: NodeRef[][] }
+  | { kind: 'add' }
+  | { kind: 'remove'; id: NodeRef }
   | { kind: 'heal' }
   /** §7: take a snapshot now, of one node or (no id) of every node that is up. */
   | { kind: 'compact'; id?: NodeRef }

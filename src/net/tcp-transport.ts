@@ -68,7 +68,8 @@ export interface TcpTransportOptions {
  */
 export class TcpTransport implements Transport {
   readonly id: NodeId;
-  private readonly peerIds: ReadonlySet<NodeId>;
+  /** Shared with inbound connections, which check each hello against it: grows with addPeers. */
+  private readonly peerIds: Set<NodeId>;
   private readonly peers = new Map<NodeId, PeerConnection>();
   private readonly inbound = new Set<InboundConnection>();
   /** Accepted connections that have not authenticated yet, oldest first. */
@@ -97,24 +98,39 @@ export class TcpTransport implements Transport {
     this.maxPending = Math.max(1, options.maxPendingConnections ?? 32);
     this.idleTimeoutMs = options.idleTimeoutMs ?? 15_000;
     if (options.port) this.listenPort = options.port;
-    for (const peer of this.peerIds) {
-      this.peers.set(
-        peer,
-        new PeerConnection({
-          self: options.id,
-          peer,
-          secret: options.secret,
-          host: options.peerHosts?.get(peer) ?? HOST,
-          maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
-          backoffMs: options.backoffMs ?? [20, 1000],
-          handshakeTimeoutMs: this.handshakeTimeoutMs,
-          keepaliveMs: options.keepaliveMs ?? 1000,
-          onSent: (n) => (this.counters.sent += n),
-          onDropped: (n) => (this.counters.dropped += n),
-          onBadInput: (reason, detail) => this.countBadInput(reason, detail),
-        }),
-      );
+    for (const peer of this.peerIds) this.addPeerConnection(peer);
+  }
+
+  /**
+   * Nodes that joined the cluster after this transport was made (a membership change): they
+   * may connect to us, and we dial them once setPeerPorts says where they listen.
+   */
+  addPeers(ids: readonly NodeId[]): void {
+    for (const id of ids) {
+      if (id === this.id || this.peerIds.has(id)) continue;
+      this.peerIds.add(id);
+      const connection = this.addPeerConnection(id);
+      if (this.running) connection.start();
     }
+  }
+
+  private addPeerConnection(peer: NodeId): PeerConnection {
+    const o = this.options;
+    const connection = new PeerConnection({
+      self: o.id,
+      peer,
+      secret: o.secret,
+      host: o.peerHosts?.get(peer) ?? HOST,
+      maxBufferedBytes: o.maxBufferedBytes ?? 8 * 1024 * 1024,
+      backoffMs: o.backoffMs ?? [20, 1000],
+      handshakeTimeoutMs: this.handshakeTimeoutMs,
+      keepaliveMs: o.keepaliveMs ?? 1000,
+      onSent: (n) => (this.counters.sent += n),
+      onDropped: (n) => (this.counters.dropped += n),
+      onBadInput: (reason, detail) => this.countBadInput(reason, detail),
+    });
+    this.peers.set(peer, connection);
+    return connection;
   }
 
   /** The port this node listens on (kept across stop/start); undefined before the first start. */

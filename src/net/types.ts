@@ -77,4 +77,6 @@ export interface Transport {
    * every transport first, then hand each the others' ports). Absent on transports without ports.
    */
   setPeerPorts?(ports: ReadonlyMap<NodeId, number>): void;
+  /** Nodes that joined the cluster after this transport started (a membership change). */
+  addPeers?(ids: readonly NodeId[]): void;
 }

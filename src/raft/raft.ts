@@ -140,7 +140,7 @@ export class Raft implements RaftCore {
       base.index,
       entries,
     );
-    this.useConfiguration();
+    this.adoptConfiguration();
     this.term = hs.term;
     this.votedFor = hs.votedFor;
     this.prevTerm = this.term;
@@ -266,7 +266,7 @@ export class Raft implements RaftCore {
     const entry: Entry = { index, term: this.term, type: 'config', data: encodeConfiguration(next) };
     this.appendEntry(entry);
     this.configs.appended([entry]);
-    this.useConfiguration();
+    this.adoptConfiguration();
     return { ok: true, index, term: this.term };
   }
 
@@ -441,6 +441,7 @@ export class Raft implements RaftCore {
           : null,
       leaderContactTicks: this.role === 'follower' && this.leader !== null ? this.now - this.leaderContactAt : null,
       commitQuorum: this.role === 'leader' ? this.commitQuorum : null,
+      configIndex: this.configs.currentIndex(),
     };
   }
 
@@ -549,7 +550,7 @@ export class Raft implements RaftCore {
   }
 
   /** Takes the latest configuration of the log as the one in force (thesis §4.1). */
-  private useConfiguration(): void {
+  private adoptConfiguration(): void {
     const c = this.configs.current();
     this.voters = c.voters;
     this.voterSet = new Set(c.voters);
@@ -871,7 +872,7 @@ export class Raft implements RaftCore {
       if (out.truncated > 0 || written.some((e) => e.type === 'config')) {
         this.configs.truncatedFrom(out.appendedFrom);
         this.configs.appended(written);
-        this.useConfiguration();
+        this.adoptConfiguration();
       }
     }
     this.sendAppendResponse(m, true, out.lastNew, 0, 0);
@@ -916,7 +917,7 @@ export class Raft implements RaftCore {
     log.applying = Math.max(log.applying, snap.index);
     // §7 (Figure 13): the snapshot's configuration, then any configuration entries kept after it.
     this.configs.reset({ voters: [...snap.voters], learners: [...snap.learners] }, snap.index, log.entries);
-    this.useConfiguration();
+    this.adoptConfiguration();
     this.currentSnapshot = snap;
     this.unsavedSnapshot = snap;
     this.events.push({ ...event, installed: true, kept: log.entries.length });

@@ -417,6 +417,11 @@ export interface RaftStatus {
   leaderContactTicks?: number | null;
   /** On a leader: the nodes whose match index made its current commit index (§5.3). */
   commitQuorum?: NodeId[] | null;
+  /**
+   * Thesis §4.1: the index of the entry that set the configuration in force (the snapshot's,
+   * or 0 for the bootstrap one). Above commitIndex: a change is still uncommitted.
+   */
+  configIndex?: Index;
 }
 
 /**

@@ -123,11 +123,32 @@ export function describeEventFor(e: ClusterEvent, subjects: readonly NodeId[], c
       return { text: e.description, tone: 'info' };
     case 'client':
       return describeClient(e);
+    case 'membership':
+      return describeMembership(e.node, e.step);
     case 'safety-violation':
       return { text: `SAFETY VIOLATION (${e.invariant}): ${e.message}`, tone: 'bad' };
     case 'deliver':
       // One per message: the reactions worth a line come as their own events (votes, rejections).
       return null;
+  }
+}
+
+/** Thesis ch. 4, one step at a time: a new node learns first and votes later; a removed one stops. */
+function describeMembership(node: NodeId, step: Extract<ClusterEvent, { type: 'membership' }>['step']): EventDescription {
+  const n = nodeName(node);
+  switch (step) {
+    case 'joining':
+      return { text: `${n} started with an empty log: it joins as a learner (it receives the log, it does not vote)`, tone: 'info' };
+    case 'learner':
+      return { text: `${n} is a LEARNER now (the configuration change committed): catching up with the log`, tone: 'info' };
+    case 'caught-up':
+      return { text: `${n} caught up with the leader's log: promoting it to voter`, tone: 'info' };
+    case 'voter':
+      return { text: `${n} is a voter now: majorities count it`, tone: 'good' };
+    case 'removing':
+      return { text: `removing ${n}: a configuration change without it goes through the log`, tone: 'warn' };
+    case 'removed':
+      return { text: `${n} is REMOVED (the change committed): it stops, and its id is never used again`, tone: 'warn' };
   }
 }
 
@@ -248,6 +269,9 @@ function describeRole(n: string, node: NodeId, ev: RoleEvent, context: DescribeC
     case 'restart':
       // The cluster's own restart event already says it, with what storage held.
       return null;
+    case 'removed':
+      // Thesis §4.2.2: a leader not in the new configuration steps down once it commits.
+      return { text: `${n} stepped down: the configuration without it is committed (it is no longer a member)`, tone: 'warn' };
     case 'transfer':
       // Thesis §3.10: TimeoutNow — campaign now, without waiting for the timer or a pre-vote.
       return {

@@ -97,6 +97,17 @@ export class FakeCluster implements Cluster {
     this.elect(to, this.node(to).term + 1);
     return { ok: true, leader: to };
   }
+  async addNode(): Promise<NodeId> {
+    const id = Math.max(...this.ids) + 1;
+    this.calls.push('add');
+    this.ids.push(id);
+    this.nodes.push({ id, up: true, role: 'follower', term: 1, votedFor: null, lastIndex: 0 });
+    return id;
+  }
+  async removeNode(id: NodeId): Promise<void> {
+    this.calls.push(`remove ${id}`);
+    this.node(id).up = false;
+  }
   partition(groups: NodeId[][]): void {
     this.calls.push(`partition ${JSON.stringify(groups)}`);
     this.faults = { ...this.faults, partition: groups.map((g) => [...g]) };
@@ -145,6 +156,8 @@ export class FakeCluster implements Cluster {
       leader: this.leader() ?? null,
       commitIndex: this.commitIndex,
       lastApplied: this.commitIndex,
+      voters: [...this.ids],
+      learners: [],
       lastIndex: n.lastIndex,
       log: [],
       kv: {},

@@ -32,6 +32,8 @@ describe('console help', () => {
       'CAS',
       'crash',
       'restart',
+      'add',
+      'remove',
       'transfer',
       'isolate',
       'rejoin',

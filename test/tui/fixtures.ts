@@ -23,6 +23,8 @@ export function nodeView(id: NodeId, change: Partial<NodeView> = {}): NodeView {
     leader: 1,
     commitIndex: 6,
     lastApplied: 6,
+    voters: [1, 2, 3],
+    learners: [],
     lastIndex: 7,
     log: LOG,
     kv: { x: '1', y: '2', z: '3' },
