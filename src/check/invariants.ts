@@ -24,6 +24,8 @@ interface NodeTrack {
   commitChecked: Index;
   /** The highest commit index of the last incarnation: its entries must survive a restart. */
   commitBeforeCrash: Index;
+  /** Indexes of the configuration entries in `log`, lowest first (thesis §4.1). */
+  configs: Index[];
 }
 
 interface RegisteredEntry {
@@ -63,6 +65,8 @@ const INVARIANTS: InvariantName[] = [
   'one-vote-per-term',
   'index-order',
   'commit-monotonic',
+  'one-config-change',
+  'voter-quorum',
 ];
 
 /**
@@ -119,9 +123,16 @@ export class InvariantChecker {
     if (!t.up) this.beginIncarnation(t);
     this.checkTerm(t, o.node, o.term, o.at, 'now has');
     this.checkVote(t, o.node, o.term, o.votedFor, o.at);
-    if (o.snapshot && o.snapshot.index > t.base.index) this.applySnapshot(t, o, o.snapshot);
+    if (o.snapshot && o.snapshot.index > t.base.index) {
+      this.applySnapshot(t, o, o.snapshot);
+      // The log after a snapshot may have been discarded with it: its configurations go too.
+      t.configs = t.log.flatMap((e) => (e.type === 'config' ? [e.index] : []));
+    }
     this.applyWrites(t, o);
+    this.noteConfigs(t, o.written);
     this.checkIndexOrder(t, o);
+    if (o.role === 'leader') this.checkOneConfigChange(t, o);
+    if (o.commits) this.checkVoterQuorum(o);
     if (o.role === 'leader') this.checkLeader(t, o);
     this.checkCommit(t, o);
     this.checkApplies(t, o);
@@ -261,6 +272,8 @@ export class InvariantChecker {
     if (snap !== null) this.checkSnapshot(r.node, snap, r.at);
     const old = { base: t.base, log: t.log };
     t.base = base;
+    t.configs = [];
+    this.noteConfigs(t, r.entries);
     t.log = [];
     for (const e of r.entries) {
       // Only entries that differ from what it had are news for log matching.
@@ -295,6 +308,7 @@ export class InvariantChecker {
         applied: 0,
         commitChecked: 0,
         commitBeforeCrash: 0,
+        configs: [],
       };
       this.nodes.set(node, t);
     }
@@ -306,6 +320,51 @@ export class InvariantChecker {
     t.last = null;
     t.applied = 0;
     t.commitChecked = 0;
+  }
+
+  /** Keeps `t.configs` in step with the log: entries written from index k replace those from k on. */
+  private noteConfigs(t: NodeTrack, written: readonly Entry[]): void {
+    const first = written[0];
+    if (first === undefined) return;
+    while (t.configs.length > 0 && t.configs[t.configs.length - 1]! >= first.index) t.configs.pop();
+    for (const e of written) if (e.type === 'config') t.configs.push(e.index);
+  }
+
+  /**
+   * Thesis §4.1: a leader appends a configuration entry only once the previous one is committed
+   * (and only after committing an entry of its term, so one it inherited is committed first).
+   */
+  private checkOneConfigChange(t: NodeTrack, o: NodeObservation): void {
+    this.count('one-config-change');
+    let pending = 0;
+    for (let i = t.configs.length - 1; i >= 0 && t.configs[i]! > o.commit; i--) pending++;
+    if (pending > 1) {
+      const above = t.configs.filter((i) => i > o.commit);
+      this.violation(
+        'one-config-change',
+        o.at,
+        `leader ${o.node} holds ${pending} uncommitted configuration entries (indexes ${above.join(', ')}; commit ${o.commit}) in term ${o.term}`,
+        { nodes: [o.node], term: o.term, index: above[1]! },
+      );
+    }
+  }
+
+  /** Thesis §4.2.1: every commit counted a majority of the voters, and nobody else. */
+  private checkVoterQuorum(o: NodeObservation): void {
+    for (const c of o.commits ?? []) {
+      this.count('voter-quorum');
+      const outsiders = c.quorum.filter((id) => !c.voters.includes(id));
+      if (outsiders.length > 0 || c.quorum.length < Math.floor(c.voters.length / 2) + 1) {
+        this.violation(
+          'voter-quorum',
+          o.at,
+          `node ${o.node} committed index ${c.index} counting ${c.quorum.map((id) => `n${id}`).join(' ')}: ${
+            outsiders.length > 0 ? `${outsiders.map((id) => `n${id}`).join(' ')} not a voter` : 'not a majority'
+          } of voters ${c.voters.map((id) => `n${id}`).join(' ')}`,
+          { nodes: [o.node, ...outsiders], index: c.index },
+        );
+      }
+    }
   }
 
   /** §5.1: terms only grow on a node, restarts included. */

@@ -29,6 +29,8 @@ export interface NodeObservation {
    * the state machine was restored from it). Stored before `written`.
    */
   snapshot?: Snapshot | null;
+  /** Commits this Ready announced (the core's commit events): who counted, among which voters. */
+  commits?: readonly { index: Index; quorum: readonly NodeId[]; voters: readonly NodeId[] }[];
 }
 
 /** What a node came back with after a crash: only what its storage kept. */
@@ -62,7 +64,11 @@ export type InvariantName =
   /** Figure 2: lastApplied ≤ commitIndex ≤ last log index. */
   | 'index-order'
   /** Figure 2: commitIndex never goes back while a node is up, and no entry at or below it is rewritten. */
-  | 'commit-monotonic';
+  | 'commit-monotonic'
+  /** Thesis §4.1: a leader's log never holds more than one uncommitted configuration entry. */
+  | 'one-config-change'
+  /** Thesis §4.2.1: a commit is counted on a majority of voters, never on a learner. */
+  | 'voter-quorum';
 
 /** One entry as a violation shows it, with whose log it came from. */
 export interface EntryEvidence {

@@ -16,6 +16,7 @@ import { ChangeWaiters } from './change-waiters.js';
 import { ClusterClient, newClientId } from './client.js';
 import { openClusterKeyFile } from './cluster-key-file.js';
 import { type ClusterManifest, MANIFEST_FILE_NAME, writeManifest } from './cluster-manifest.js';
+import { commitsOf } from './commit-observations.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { NodeRefusedError, nodeDir, nodeFolderRefusal, prepareDataFolder } from './node-folders.js';
 import { narrateDelivery } from './delivery-narration.js';
@@ -808,6 +809,7 @@ export class RaftCluster implements Cluster {
       written: rd.entries,
       appliedEntries: rd.committedEntries,
       snapshot: rd.snapshot,
+      commits: commitsOf(rd.events),
     });
   }
 

@@ -1029,7 +1029,7 @@ export class Raft implements RaftCore {
     const quorum: NodeId[] = [];
     for (const pr of this.progress) if (pr.match >= n && this.voterSet.has(pr.id)) quorum.push(pr.id);
     this.commitQuorum = quorum;
-    this.events.push({ kind: 'commit', index: n, term: log.term(n), quorum });
+    this.events.push({ kind: 'commit', index: n, term: log.term(n), quorum, voters: [...this.voters] });
     this.needFlush = true;
     // Thesis §4.2.2: a leader removed from the configuration steps down once that is committed.
     if (!this.voterSet.has(this.id) && this.configs.currentIndex() <= n) this.becomeFollower(this.term, null, 'removed');

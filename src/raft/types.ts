@@ -230,7 +230,15 @@ export type RaftEvent =
       ourLast?: { index: Index; term: Term };
       votedFor?: NodeId | null;
     }
-  | { kind: 'commit'; index: Index; term: Term /** Nodes whose match index counted. */; quorum: NodeId[] }
+  | {
+      kind: 'commit';
+      index: Index;
+      term: Term;
+      /** Nodes whose match index counted. */
+      quorum: NodeId[];
+      /** The voters of the configuration it was counted in (thesis §4.2.1: learners never count). */
+      voters?: NodeId[];
+    }
   | { kind: 'truncate'; from: Index /** Number of entries removed. */; count: number }
   | { kind: 'append'; from: Index; to: Index; leader: NodeId }
   /** This node compacted its log into a snapshot at the host's request (§7). */

@@ -59,7 +59,7 @@ describe('validateMessage', () => {
     ['a missing field', { type: 'RequestVote', from: 1, to: 2, term: 3, lastLogIndex: 4 }],
     ['granted as a number', { ...valid[1], granted: 1 }],
     ['entries not an array', { ...append, entries: {} }],
-    ['an entry with an unknown type', { ...append, entries: [{ index: 5, term: 2, type: 'config', data: '' }] }],
+    ['an entry with an unknown type', { ...append, entries: [{ index: 5, term: 2, type: 'weird', data: '' }] }],
     ['an entry with non-string data', { ...append, entries: [{ index: 5, term: 2, type: 'normal', data: 7 }] }],
     ['an entry missing its term', { ...append, entries: [{ index: 5, type: 'normal', data: '' }] }],
     ['entries that skip an index', { ...append, entries: [{ index: 6, term: 2, type: 'normal', data: '' }] }],
