@@ -1,4 +1,5 @@
 import type { InvariantChecker } from '../check/invariants.js';
+import { commitsOf } from '../check/commit-observations.js';
 import type { Violation } from '../check/observation.js';
 import { NodeHost, type StateMachine } from '../cluster/node-host.js';
 import { TimerQueue } from '../cluster/timer-queue.js';
@@ -754,10 +755,17 @@ export class Simulator {
         else if (e.kind === 'snapshot-received' && e.installed) this.counters.snapshotsInstalled++;
       }
     }
-    if (this.checker) this.observe(node, status, rd.entries, rd.committedEntries, rd.snapshot);
+    if (this.checker) this.observe(node, status, rd.entries, rd.committedEntries, rd.snapshot, rd.events);
   }
 
-  private observe(node: SimNode, s: RaftBrief, written: Entry[], appliedEntries: Entry[], snapshot: Snapshot | null): void {
+  private observe(
+    node: SimNode,
+    s: RaftBrief,
+    written: Entry[],
+    appliedEntries: Entry[],
+    snapshot: Snapshot | null,
+    events: readonly RaftEvent[],
+  ): void {
     const found = this.checker!.observe({
       node: node.id,
       at: this.time,
@@ -770,6 +778,7 @@ export class Simulator {
       written,
       appliedEntries,
       snapshot,
+      commits: commitsOf(events),
     });
     this.report(node.id, found);
   }
