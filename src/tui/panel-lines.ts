@@ -7,6 +7,7 @@
 import type { ClusterSnapshot, LogEntryView, NodeView } from '../cluster/types.js';
 import { commandText, nodeList, partitionText } from './describe-event.js';
 import type { PanelPlan } from './layout.js';
+import { isLearner, learnerLine, membershipLabel, removedLines } from './membership-lines.js';
 import type { NodeId } from '../raft/types.js';
 import { fitLine, lineWidth, printable, spread, textWidth, type Line, type Span } from './spans.js';
 import { COMMITTED_MARK, DOWN_COLOR, ROLE_COLOR, ROLE_LABEL, SELECTED_COLOR, UNCOMMITTED_MARK, count, termColor } from './theme.js';
@@ -46,9 +47,9 @@ type BorderChars = typeof PLAIN_BORDER;
 
 function topBorder(input: PanelInput, b: BorderChars, border: Span): Line {
   const { node, width, selected } = input;
-  const role: Span = node.up
-    ? { text: ROLE_LABEL[node.role], color: ROLE_COLOR[node.role], bold: true }
-    : { text: 'DOWN', color: DOWN_COLOR, bold: true };
+  const role: Span =
+    membershipLabel(node) ??
+    (node.up ? { text: ROLE_LABEL[node.role], color: ROLE_COLOR[node.role], bold: true } : { text: 'DOWN', color: DOWN_COLOR, bold: true });
   const title: Line = [
     { ...border, text: `${b.tl}${b.h}` },
     { text: selected ? ' ▶ ' : ' ', color: SELECTED_COLOR, bold: true },
@@ -101,11 +102,14 @@ function upBody(input: PanelInput, inner: number): Line[] {
   const rows = input.height - 2;
   const lines: Line[] = [statusLine(node, plan.compact)];
   if (plan.indexes) lines.push(indexLine(node, plan.compact));
+  // A learner never campaigns (thesis §4.2.1): how far behind it is replaces its timer.
+  if (isLearner(node)) lines.push(learnerLine(node, input.snapshot, plan.compact));
   // A leader's table says more than "sending heartbeats": it takes that line.
-  if (plan.timer && !(node.role === 'leader' && node.progress))
+  else if (plan.timer && !(node.role === 'leader' && node.progress))
     lines.push(timerLine(node, inner, input.snapshot.paused, input.snapshot.speed));
   // What the role is doing comes before the log: the leader's followers, a candidate's tally.
-  const role = roleLines(node, input.snapshot.nodes.length, inner, plan.compact);
+  const voters = node.voters.length > 0 ? node.voters.length : input.snapshot.nodes.length;
+  const role = roleLines(node, voters, inner, plan.compact);
   // The role's lines come before the log: the log tail is on every other panel too.
   const roleRoom = Math.max(0, rows - lines.length);
   // Short of room, the table's header goes first, then its last rows.
