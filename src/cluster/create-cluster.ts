@@ -356,6 +356,7 @@ export class RaftCluster implements Cluster {
         changes: this.changes,
         timeoutMs: 2 * this.options.electionTimeoutMs[1],
         unknownNode: (id) => `unknown node ${id}: this cluster has nodes ${this.rangeText()}`,
+        isRemoved: (id) => this.removed.has(id),
       },
       to,
     );

@@ -11,6 +11,8 @@ export interface TransferContext {
   timeoutMs: number;
   /** "unknown node 7: this cluster has nodes 1-5". */
   unknownNode(id: NodeId): string;
+  /** Whether `id` was removed from the cluster (thesis §4.2.2). */
+  isRemoved(id: NodeId): boolean;
 }
 
 export type TransferOutcome = { ok: true; leader: NodeId } | { ok: false; message: string };
@@ -22,6 +24,7 @@ export type TransferOutcome = { ok: true; leader: NodeId } | { ok: false; messag
 export async function transferLeadership(c: TransferContext, to: NodeId): Promise<TransferOutcome> {
   const target = c.host(to);
   if (!target) return { ok: false, message: c.unknownNode(to) };
+  if (c.isRemoved(to)) return { ok: false, message: `node ${to} was removed from the cluster: leadership can only go to a voter` };
   if (!target.up) return { ok: false, message: `node ${to} is down: leadership can only go to a running voter (restart ${to} first)` };
   const from = c.leader();
   if (from === undefined) return { ok: false, message: 'there is no leader to hand over from right now: wait for one and try again' };

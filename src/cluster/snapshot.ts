@@ -67,7 +67,8 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
     messages.received += stats.received;
     messages.filtered += stats.filtered;
     const badInput = Object.values(stats.badInput).reduce((a, b) => a + (b ?? 0), 0);
-    const unreachable = ids.filter((p) => p !== id && (!filter.canReach(id, p) || !hosts.get(p)!.up));
+    // A removed node is not a peer any more (thesis §4.2.2): not being able to reach it is no news.
+    const unreachable = ids.filter((p) => p !== id && !input.removed?.has(p) && (!filter.canReach(id, p) || !hosts.get(p)!.up));
     const base = {
       id,
       port: input.ports.get(id) ?? 0,

@@ -101,7 +101,7 @@ describe('§5.4.2 committing entries from previous terms', () => {
     const { index } = leader.propose('SET x = 1') as { index: number };
     net.deliver();
     expect(leader.status().commitIndex).toBe(index);
-    expect(net.events.get(1)).toContainEqual({ kind: 'commit', index, term: 1, quorum: [1, 2, 3] });
+    expect(net.events.get(1)).toContainEqual({ kind: 'commit', index, term: 1, quorum: [1, 2, 3], voters: [1, 2, 3, 4, 5] });
     for (const id of [2, 3]) {
       expect(net.core(id).status().commitIndex).toBe(index);
       expect(net.applied.get(id)!.map((e) => e.data)).toEqual(['', 'SET x = 1']);
