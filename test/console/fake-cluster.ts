@@ -156,8 +156,6 @@ export class FakeCluster implements Cluster {
       leader: this.leader() ?? null,
       commitIndex: this.commitIndex,
       lastApplied: this.commitIndex,
-      voters: [...this.ids],
-      learners: [],
       lastIndex: n.lastIndex,
       log: [],
       kv: {},

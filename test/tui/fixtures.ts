@@ -23,9 +23,6 @@ export function nodeView(id: NodeId, change: Partial<NodeView> = {}): NodeView {
     leader: 1,
     commitIndex: 6,
     lastApplied: 6,
-    // Unknown here (the panel then counts every node as a voter); tests of membership set them.
-    voters: [],
-    learners: [],
     lastIndex: 7,
     log: LOG,
     kv: { x: '1', y: '2', z: '3' },
