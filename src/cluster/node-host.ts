@@ -281,12 +281,25 @@ export class NodeHost<R = unknown> {
     | { ok: true; term: Term; answered: Promise<{ index: Index; outcome: RequestOutcome<R> }> }
     | { ok: false; leader: NodeId | null; down?: boolean } {
     const query = this.stateMachine.query;
-    if (!this.core || !this.running || !query) return { ok: false, leader: null, down: true };
+    if (!query) return { ok: false, leader: null, down: true };
+    return this.readWith(() => query.call(this.stateMachine, command));
+  }
+
+  /**
+   * Thesis §6.4, for a state machine kept outside the host (the simulator's): `serve` runs —
+   * synchronously, inside the Ready loop — once the read index is confirmed and applied here.
+   */
+  readWith(
+    serve: () => R,
+  ):
+    | { ok: true; term: Term; answered: Promise<{ index: Index; outcome: RequestOutcome<R> }> }
+    | { ok: false; leader: NodeId | null; down?: boolean } {
+    if (!this.core || !this.running) return { ok: false, leader: null, down: true };
     const id = this.reads.nextId();
     const r = this.core.readIndex(id);
     if (!r.ok) return r;
     const term = this.core.status().term;
-    const answered = this.reads.add(id, () => query.call(this.stateMachine, command));
+    const answered = this.reads.add(id, serve);
     this.scheduleReady();
     return { ok: true, term, answered };
   }

@@ -106,6 +106,7 @@ const enum Trace {
   Fault = 5,
   Crash = 6,
   Restart = 7,
+  Read = 8,
 }
 
 /**
@@ -149,6 +150,7 @@ export class Simulator {
     readies: 0,
     lostToDown: 0,
     proposals: 0,
+    reads: 0,
     accepted: 0,
     highestApplied: 0,
     elections: 0,
@@ -226,6 +228,23 @@ export class Simulator {
     this.trace.add(result.ok ? result.index : -1);
     if (result.ok) this.counters.accepted++;
     return result;
+  }
+
+  /**
+   * Thesis §6.4: a read without a log entry on one node. `serve` runs once that node has the
+   * read index confirmed (by the leader, forwarded if it follows) and applied; a refusal says
+   * who leads. A read that fails later (leadership lost) is simply never served.
+   */
+  read(id: NodeId, serve: () => void): { ok: true } | { ok: false; leader: NodeId | null } {
+    const node = this.node(id);
+    this.counters.reads++;
+    if (!node.host.up) return { ok: false, leader: null };
+    const r = this.activity(node, () => node.host.readWith(serve));
+    this.trace.add(Trace.Read);
+    this.trace.add(id);
+    this.trace.add(r?.ok ? 1 : 0);
+    if (r === undefined || !r.ok) return { ok: false, leader: r?.leader ?? null };
+    return { ok: true };
   }
 
   /** Among nodes that are up: the leader of the highest term, if any. */
@@ -422,6 +441,8 @@ export class Simulator {
     readies: number;
     lostToDown: number;
     proposals: number;
+    /** ReadIndex reads asked of nodes (thesis §6.4). */
+    reads: number;
     accepted: number;
     highestApplied: number;
     elections: number;

@@ -33,6 +33,12 @@ export interface WorkloadOptions {
    * must), so a deposed leader can serve stale reads. Never set outside tests and `--bug`.
    */
   localReads?: boolean;
+  /**
+   * How GETs are served (thesis §6.4): 'mixed' (default) sends every other GET by ReadIndex —
+   * no log entry, the leader confirms with a heartbeat round — and the rest through the log;
+   * 'log' sends all through the log.
+   */
+  reads?: 'mixed' | 'log';
 }
 
 /** Client operations and what became of them. */
@@ -101,6 +107,7 @@ export class SimWorkload {
   private readonly attemptTimeoutMs: number;
   private readonly retryDelayMs: number;
   private readonly localReads: boolean;
+  private readonly readIndexReads: boolean;
   private untilMs = 0;
   private readonly answers = new SharedAnswers();
   private readonly onApply = (node: NodeId, entry: Entry, answer: () => KvResult): void => this.applied(node, entry, answer);
@@ -119,6 +126,7 @@ export class SimWorkload {
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 1000;
     this.retryDelayMs = options.retryDelayMs ?? 50;
     this.localReads = options.localReads ?? false;
+    this.readIndexReads = (options.reads ?? 'mixed') === 'mixed';
   }
 
   /** The state machine for one node incarnation: pass as the simulator's `stateMachine` option. */
@@ -194,6 +202,11 @@ export class SimWorkload {
       this.complete(op, target, 0, { value: sm.read(op.op.key) });
       return;
     }
+    // Thesis §6.4: every other GET (by its history id, so no random draw changes) by ReadIndex.
+    if (this.readIndexReads && op.op.type === 'get' && op.historyId % 2 === 0) {
+      this.readByIndex(op, target, redirects);
+      return;
+    }
     const r = sim.propose(target, op.data);
     if (r.ok) {
       client.leaderGuess = target;
@@ -209,6 +222,39 @@ export class SimWorkload {
       return;
     }
     if (r.leader !== null && r.leader !== target && redirects < ids.length) {
+      client.leaderGuess = r.leader;
+      this.propose(op, redirects + 1);
+      return;
+    }
+    client.leaderGuess = undefined;
+    this.after(this.retryDelayMs, () => this.propose(op, 0));
+  }
+
+  /** A GET by ReadIndex on `target`: answered from its state machine once it applied the read index. */
+  private readByIndex(op: ActiveOp, target: NodeId, redirects: number): void {
+    const sim = this.sim!;
+    const client = op.client;
+    const previous = op.attempt;
+    const no = previous + 1;
+    const key = (op.op as Extract<KvOp, { type: 'get' }>).key;
+    // The attempt is current before asking: a read confirmed at once is served inside sim.read.
+    op.attempt = no;
+    const r = sim.read(target, () => {
+      if (op.done || op.attempt !== no) return;
+      const sm = sim.stateMachine(target) as KvSimStateMachine;
+      this.complete(op, target, 0, { value: sm.read(key) }, 'by ReadIndex');
+    });
+    if (!r.ok) op.attempt = previous;
+    if (r.ok && op.done) return;
+    if (r.ok) {
+      client.leaderGuess = target;
+      this.stats.attempts++;
+      if (no > 1) this.stats.retries++;
+      this.note?.(sim.now, `${client.name} #${op.historyId} read by ReadIndex on n${target}${no > 1 ? ` (attempt ${no})` : ''}`);
+      this.after(this.attemptTimeoutMs, () => this.retry(op, no));
+      return;
+    }
+    if (r.leader !== null && r.leader !== target && redirects < sim.ids.length) {
       client.leaderGuess = r.leader;
       this.propose(op, redirects + 1);
       return;
@@ -239,7 +285,7 @@ export class SimWorkload {
     }
   }
 
-  private complete(op: ActiveOp, node: NodeId, index: Index, result: KvResult): void {
+  private complete(op: ActiveOp, node: NodeId, index: Index, result: KvResult, via?: string): void {
     const sim = this.sim!;
     op.done = true;
     op.client.active = null;
@@ -254,7 +300,7 @@ export class SimWorkload {
     }
     this.note?.(
       sim.now,
-      `${op.client.name} #${op.historyId} returns ${describeResult(op.op, result)} (${index > 0 ? `n${node} applied index ${index}` : `read locally on n${node}`})`,
+      `${op.client.name} #${op.historyId} returns ${describeResult(op.op, result)} (${index > 0 ? `n${node} applied index ${index}` : `read ${via ?? 'locally'} on n${node}`})`,
     );
     this.after(this.think(), () => this.begin(op.client));
   }
