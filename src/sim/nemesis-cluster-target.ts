@@ -69,6 +69,10 @@ export function clusterTarget(cluster: Cluster, clock: () => number, onCrash?: (
       messages = { ...next };
       apply();
     },
+    transfer: (_from, to) => {
+      // Refusals (a target that just crashed, a transfer already under way) are part of the game.
+      void cluster.transferLeadership(to).catch(() => undefined);
+    },
     settled: () => chain,
     stop: () => {
       for (const t of timers) clearTimeout(t);

@@ -18,6 +18,7 @@ export const FAULT_KINDS = [
   'duplicate',
   'reorder',
   'long-delay',
+  'transfer-leader',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -26,7 +27,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
  * Which part of the world a fault changes. A fault replaces the one before it in its slot, so
  * a partition and message loss can overlap, but two partitions cannot.
  */
-export type FaultSlot = 'links' | 'crash' | 'messages';
+export type FaultSlot = 'links' | 'crash' | 'messages' | 'leadership';
 
 /** What each fault does, in a few words (shown by `--help`; short enough for 80 columns). */
 export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
@@ -43,6 +44,7 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   duplicate: 'deliver 5-30% of messages twice',
   reorder: 'delay messages 0-60 ms, so they overtake each other',
   'long-delay': 'delay messages up to 10 election timeouts (stale terms)',
+  'transfer-leader': 'hand leadership to another node (TimeoutNow, thesis §3.10)',
 };
 
 export const FAULT_SLOTS: Record<FaultKind, FaultSlot> = {
@@ -59,6 +61,7 @@ export const FAULT_SLOTS: Record<FaultKind, FaultSlot> = {
   duplicate: 'messages',
   reorder: 'messages',
   'long-delay': 'messages',
+  'transfer-leader': 'leadership',
 };
 
 /** Names a `--faults` list may use for several kinds at once. */
@@ -67,6 +70,7 @@ export const FAULT_GROUPS: Record<string, readonly FaultKind[]> = {
   partitions: ['isolate-leader', 'halves', 'majorities-ring', 'bridge', 'one-way'],
   crashes: ['crash-one', 'crash-minority', 'crash-majority', 'crash-all'],
   messages: ['drop', 'duplicate', 'reorder', 'long-delay'],
+  leadership: ['transfer-leader'],
 };
 
 /**

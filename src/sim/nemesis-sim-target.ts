@@ -21,5 +21,6 @@ export function simulatorTarget(sim: Simulator, onCrash?: (id: NodeId) => void):
     restart: (id) => sim.restart(id),
     setLinks: (links) => sim.setLinks(links.partition, links.cuts),
     setMessages: (faults) => sim.setNetwork(faults),
+    transfer: (from, to) => sim.transfer(from, to),
   };
 }

@@ -32,6 +32,8 @@ export interface NemesisTarget {
   setLinks(links: Links): void;
   /** Replaces drop / duplicate / delay; links stay as they are. */
   setMessages(faults: MessageFaults): void;
+  /** Thesis §3.10: asks the leader `from` to hand leadership to `to` (it may be refused). */
+  transfer(from: NodeId, to: NodeId): void;
 }
 
 export interface NemesisOptions {
@@ -67,7 +69,7 @@ function describeCuts(cuts: readonly Cut[]): string {
 export class Nemesis {
   /** Faults injected so far, per kind. */
   readonly injected: Record<FaultKind, number>;
-  private readonly generation: Record<FaultSlot, number> = { links: 0, crash: 0, messages: 0 };
+  private readonly generation: Record<FaultSlot, number> = { links: 0, crash: 0, messages: 0, leadership: 0 };
   private stopped = false;
 
   constructor(
@@ -105,7 +107,18 @@ export class Nemesis {
     const slot = FAULT_SLOTS[kind];
     const generation = ++this.generation[slot];
     const lasts = this.draw(this.options.lastsMs);
-    if (slot === 'links') {
+    if (slot === 'leadership') {
+      // Nothing to undo: the new leader leads until something else changes it.
+      const from = this.target.leader();
+      const others = this.target.ids.filter((id) => id !== from && this.target.isUp(id));
+      if (from === undefined || others.length === 0) {
+        this.tell(kind, 'transfer: no leader, or no other node up');
+        return;
+      }
+      const to = pick(this.rng, others);
+      this.target.transfer(from, to);
+      this.tell(kind, `transfer leadership n${from} → n${to}`);
+    } else if (slot === 'links') {
       const { links, text } = this.links(kind);
       this.target.setLinks(links);
       this.tell(kind, `${text} for ${lasts} ms`);

@@ -107,6 +107,7 @@ const enum Trace {
   Crash = 6,
   Restart = 7,
   Read = 8,
+  Transfer = 9,
 }
 
 /**
@@ -245,6 +246,15 @@ export class Simulator {
     this.trace.add(r?.ok ? 1 : 0);
     if (r === undefined || !r.ok) return { ok: false, leader: r?.leader ?? null };
     return { ok: true };
+  }
+
+  /** Thesis §3.10: asks node `from` (if it leads) to hand leadership to `to`. */
+  transfer(from: NodeId, to: NodeId): void {
+    const node = this.node(from);
+    if (!node.host.up) return;
+    this.activity(node, () => node.host.transferLeadership(to));
+    this.trace.add(Trace.Transfer);
+    this.trace.add(from * 16 + to);
   }
 
   /** Among nodes that are up: the leader of the highest term, if any. */

@@ -79,7 +79,7 @@ describe('--faults lists', () => {
     expect(parseFaultList('Drop, halves,drop')).toEqual({ ok: true, kinds: ['halves', 'drop'] });
     expect(parseFaultList('crashes')).toEqual({ ok: true, kinds: ['crash-one', 'crash-minority', 'crash-majority', 'crash-all'] });
     expect(parseFaultList('none')).toEqual({ ok: true, kinds: [] });
-    const all = parseFaultList('partitions,crashes,messages');
+    const all = parseFaultList('partitions,crashes,messages,leadership');
     expect(all.ok && all.kinds).toEqual([...FAULT_KINDS]);
     expect(formatFaultList(FAULT_KINDS)).toBe('all');
     expect(formatFaultList(['halves', 'drop', 'duplicate', 'reorder', 'long-delay'])).toBe('messages,halves');
@@ -104,7 +104,7 @@ describe('--faults lists', () => {
   it('every kind has a description and a slot', () => {
     for (const k of FAULT_KINDS) {
       expect(FAULT_DESCRIPTIONS[k].length).toBeGreaterThan(10);
-      expect(['links', 'crash', 'messages']).toContain(FAULT_SLOTS[k]);
+      expect(['links', 'crash', 'messages', 'leadership']).toContain(FAULT_SLOTS[k]);
     }
   });
 });
@@ -138,6 +138,10 @@ class FakeTarget implements NemesisTarget {
   setMessages = (faults: MessageFaults): void => {
     this.messages = faults;
   };
+  transfers: [NodeId, NodeId][] = [];
+  transfer = (from: NodeId, to: NodeId): void => {
+    this.transfers.push([from, to]);
+  };
   advance(ms: number): void {
     const end = this.time + ms;
     for (let next = this.queue[0]; next && next.at <= end; next = this.queue[0]) {
@@ -157,6 +161,21 @@ const options = (kinds: readonly FaultKind[]) => ({
 });
 
 describe('Nemesis', () => {
+  it('transfer-leader asks the leader to hand leadership to another node that is up (thesis §3.10)', () => {
+    const t = new FakeTarget();
+    const n = new Nemesis(t, createRng(3), options(['transfer-leader']));
+    t.up.delete(4);
+    for (let i = 0; i < 20; i++) n.inject('transfer-leader');
+    expect(t.transfers).toHaveLength(20);
+    for (const [from, to] of t.transfers) {
+      expect(from).toBe(2);
+      expect([1, 3, 5]).toContain(to);
+    }
+    t.up.delete(2); // no leader: nothing to transfer
+    n.inject('transfer-leader');
+    expect(t.transfers).toHaveLength(20);
+  });
+
   it('isolate-leader cuts the leader off, and the links heal when the fault ends', () => {
     const t = new FakeTarget();
     const n = new Nemesis(t, createRng(1), options([]));
