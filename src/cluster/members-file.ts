@@ -6,8 +6,9 @@ import { isNotFound, replaceFileAtomically } from '../storage/durable-fs.js';
 export const MEMBERS_FILE_NAME = 'members.json';
 
 /**
- * Which nodes a data folder's cluster has, so a restart of the whole cluster starts the same
- * ones after nodes were added or removed (the configuration itself lives in each node's log and
+ * Which nodes a data folder's cluster has, written at its first membership change, so a restart
+ * of the whole cluster starts the same ones after nodes were added or removed (the cluster
+ * manifest, cluster-manifest.ts, is kept to the same members) (the configuration itself lives in each node's log and
  * snapshots, thesis §4.1; this says which node folders to open). `nextId` only grows: node ids
  * are never reused, so a removed node's old messages can never be mistaken for a new one's.
  */
