@@ -261,6 +261,15 @@ export class ProcessCluster implements Cluster {
     return best;
   }
 
+  /** Membership changes (thesis ch. 4) need a node process spawned or retired at run time: not yet here. */
+  async addNode(): Promise<NodeId> {
+    throw new Error("adding a node is not supported with hosting: 'processes' yet: use hosting: 'inline'");
+  }
+
+  async removeNode(id: NodeId): Promise<void> {
+    throw new Error(`removing node ${id} is not supported with hosting: 'processes' yet: use hosting: 'inline'`);
+  }
+
   async transferLeadership(to: NodeId): Promise<{ ok: true; leader: NodeId } | { ok: false; message: string }> {
     if (!this.nodes.has(to)) return { ok: false, message: `unknown node ${to}: this cluster has nodes ${this.rangeText()}` };
     const leader = this.leader();
