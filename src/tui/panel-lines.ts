@@ -392,6 +392,7 @@ function counterLine(node: NodeView): Line {
 function downBody(input: PanelInput, inner: number): Line[] {
   const { node, plan } = input;
   // Refused at start-up: its files are not trusted, so there is nothing "kept" to show.
+  if (node.removed) return removedLines(node, plan.compact);
   if (node.refused !== undefined) {
     return [
       [{ text: 'refused to start', color: DOWN_COLOR, bold: true }],
