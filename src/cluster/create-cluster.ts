@@ -33,7 +33,7 @@ import type { TornWrite } from './node-disk.js';
 import { restartFailureReason } from './restart-failure.js';
 import { readAttempt } from './read-attempt.js';
 import { RealScheduler, VirtualScheduler, type Scheduler } from './scheduler.js';
-import { buildSnapshot, commandText, describeFaults } from './snapshot.js';
+import { buildSnapshot, commandText, describeFaults, downNodeStatus } from './snapshot.js';
 import { stepOnce } from './step-control.js';
 import type { Timer } from './timer-queue.js';
 import type {
@@ -379,25 +379,7 @@ export class RaftCluster implements Cluster {
       const host = this.hosts.get(id)!;
       const core = host.raft();
       if (!core) {
-        const kept = host.currentStorage().summary();
-        return {
-          id,
-          up: false,
-          role: 'follower',
-          term: kept.term,
-          votedFor: kept.votedFor,
-          leader: null,
-          commitIndex: 0,
-          lastApplied: 0,
-          lastIndex: kept.lastIndex,
-          log: [],
-          kv: {},
-          snapshotIndex: kept.snapshotIndex,
-          snapshotTerm: kept.snapshotTerm,
-          voters: [],
-          learners: [],
-          ...(this.removed.has(id) ? { removed: true } : {}),
-        };
+        return downNodeStatus(id, host.currentStorage().summary(), this.removed.has(id));
       }
       const s = core.status();
       return {

@@ -3,10 +3,11 @@ import type { FaultFilter } from '../net/fault-filter.js';
 import type { NetworkFaults } from '../net/types.js';
 import { decodeConfiguration } from '../raft/membership.js';
 import type { Entry, NodeId } from '../raft/types.js';
+import type { Storage } from '../storage/types.js';
 import { UnavailableStorage } from '../storage/unavailable-storage.js';
 import type { NodeHost } from './node-host.js';
 import type { ResolvedOptions } from './options.js';
-import type { ClusterSnapshot, LogEntryView, MessageView, NodeView, SafetySummary } from './types.js';
+import type { ClusterSnapshot, LogEntryView, MessageView, NodeStatus, NodeView, SafetySummary } from './types.js';
 
 /** How many log entries a snapshot carries per node: the dashboard shows only the tail. */
 export const SNAPSHOT_LOG_TAIL = 40;
@@ -56,6 +57,31 @@ interface SnapshotInput {
   removed?: ReadonlySet<NodeId>;
 }
 
+/**
+ * A node that is down, as the API reports it: only what its storage kept. Everything volatile —
+ * role, leader, commit and applied index, the state machine — is gone with the process (Figure 2).
+ */
+export function downNodeStatus(id: NodeId, kept: ReturnType<Storage['summary']>, removed: boolean): NodeStatus {
+  return {
+    id,
+    up: false,
+    role: 'follower',
+    term: kept.term,
+    votedFor: kept.votedFor,
+    leader: null,
+    commitIndex: 0,
+    lastApplied: 0,
+    lastIndex: kept.lastIndex,
+    log: [],
+    kv: {},
+    snapshotIndex: kept.snapshotIndex,
+    snapshotTerm: kept.snapshotTerm,
+    voters: [],
+    learners: [],
+    ...(removed ? { removed: true } : {}),
+  };
+}
+
 /** An immutable picture of the cluster: cheap (log tails only), safe to hand to the dashboard. */
 export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
   const { ids, hosts, filter, options } = input;
@@ -83,21 +109,7 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
       return {
         ...(storage instanceof UnavailableStorage ? { refused: storage.reason } : {}),
         ...base,
-        up: false,
-        role: 'follower',
-        term: kept.term,
-        votedFor: kept.votedFor,
-        leader: null,
-        commitIndex: 0,
-        lastApplied: 0,
-        lastIndex: kept.lastIndex,
-        log: [],
-        kv: {},
-        snapshotIndex: kept.snapshotIndex,
-        snapshotTerm: kept.snapshotTerm,
-        voters: [],
-        learners: [],
-        ...(input.removed?.has(id) ? { removed: true } : {}),
+        ...downNodeStatus(id, kept, input.removed?.has(id) === true),
         electionProgress: null,
         electionTimeoutMs: 0,
         kept,
