@@ -66,10 +66,51 @@ function rowKey(line: Line): string {
   return key;
 }
 
+/** Whether two spans draw the same cells. */
+function sameSpan(a: Span, b: Span): boolean {
+  return a.text === b.text && a.color === b.color && a.bold === b.bold && a.dim === b.dim && a.inverse === b.inverse;
+}
+
+/**
+ * Characters every terminal draws one cell wide, as string-width counts them: printable ASCII and
+ * the dashboard's own marks (box drawing, bars, arrows, ✓ ✗ · … ×). Only across such text may a
+ * write start in the middle of a row: after an emoji or a CJK character, the terminal's idea of
+ * the column can differ from ours, and the row is written whole from its first column instead.
+ */
+const ONE_CELL = /^[\x20-\x7e\u00b7\u00d7\u2026\u2190-\u21ff\u2500-\u25fc\u2713\u2714\u2717]*$/;
+
+/**
+ * What to write to turn `old` into `line` on screen: the column to start at (0-based) and the
+ * spans from there. The spans both versions share at the start are skipped, and those they share
+ * at the end too when the row keeps its width — a timer bar that moved rewrites the bar, not the
+ * three panels beside it.
+ */
+function rowChange(old: Line | undefined, line: Line): { column: number; spans: Line; erase: boolean } {
+  if (!old) return { column: 0, spans: line, erase: true };
+  let p = 0;
+  while (p < line.length && p < old.length && sameSpan(line[p]!, old[p]!)) p++;
+  let endNew = line.length;
+  let endOld = old.length;
+  const sameWidth = lineWidth(line) === lineWidth(old);
+  if (sameWidth) {
+    while (endNew > p && endOld > p && sameSpan(line[endNew - 1]!, old[endOld - 1]!)) {
+      endNew--;
+      endOld--;
+    }
+  }
+  const prefix = line.slice(0, p);
+  const spans = line.slice(p, sameWidth ? endNew : line.length);
+  const text = [...prefix, ...spans].map((s) => s.text).join('');
+  if (!ONE_CELL.test(text)) return { column: 0, spans: line, erase: true };
+  return { column: lineWidth(prefix), spans, erase: !sameWidth };
+}
+
 export function createTerminalOutput(terminal: TerminalStream): TerminalOutput {
   const listeners = new Set<(data: string) => void>();
   /** What the screen shows, row by row (undefined: unknown, clear and write everything). */
   let shown: string[] | undefined;
+  /** The lines behind `shown`, to write only the part of a changed row that changed. */
+  let shownLines: readonly Line[] = [];
   let pending: { lines: readonly Line[]; cursor: { x: number; y: number } | undefined } | undefined;
   /** The last frame, to write again after a clear. */
   let last: typeof pending;
@@ -112,18 +153,20 @@ export function createTerminalOutput(terminal: TerminalStream): TerminalOutput {
       const before = shown ?? [];
       for (let i = 0; i < Math.max(keys.length, before.length); i++) {
         if (keys[i] === before[i]) continue;
-        out += `${CSI}${i + 1};1H`;
         const line = frame.lines[i];
         if (!line) {
-          out += `${CSI}2K`;
+          out += `${CSI}${i + 1};1H${CSI}2K`;
           continue;
         }
+        const change = rowChange(shown === undefined ? undefined : shownLines[i], line);
+        out += `${CSI}${i + 1};${change.column + 1}H`;
+        out += change.spans.map(styled).join('');
         // Erase the rest only when the row ends early: at the last column an erase would
         // take the last cell with it.
-        out += line.map(styled).join('');
-        if (lineWidth(line) < columns) out += `${CSI}K`;
+        if (change.erase && lineWidth(line) < columns) out += `${CSI}K`;
       }
       shown = keys;
+      shownLines = frame.lines;
     }
     const cursor = frame ? frame.cursor : last?.cursor;
     const wanted = cursor ? `${CSI}${cursor.y + 1};${cursor.x + 1}H${SHOW_CURSOR}` : HIDE_CURSOR;

@@ -46,6 +46,37 @@ describe('terminal output', () => {
     expect(data).not.toContain('\x1b[2J');
   });
 
+  it('within a changed row, writes only the part that changed, at its column', () => {
+    const t = fakeTerminal();
+    const out = createTerminalOutput(t);
+    const row = (bar: string): Line[] => [fitLine([{ text: '│ n1 ' }, { text: bar, color: 'cyan' }, { text: ' 2.2s │' }], 20)];
+    out.render(row('▰▱▱▱'), undefined);
+    out.flush();
+    t.writes.length = 0;
+    out.render(row('▰▰▱▱'), undefined);
+    out.flush();
+    const data = t.writes.join('');
+    // Only the bar, from column 6 (1-based), and nothing of the text around it.
+    expect(data).toContain('\x1b[1;6H');
+    expect(data).toContain('▰▰▱▱');
+    expect(data).not.toContain('n1');
+    expect(data).not.toContain('2.2s');
+  });
+
+  it('writes a row with wide characters whole, from its first column', () => {
+    const t = fakeTerminal();
+    const out = createTerminalOutput(t);
+    const row = (v: string): Line[] => [fitLine([{ text: 'kv 🚀=' }, { text: v }], 20)];
+    out.render(row('1'), undefined);
+    out.flush();
+    t.writes.length = 0;
+    out.render(row('2'), undefined);
+    out.flush();
+    const data = t.writes.join('');
+    expect(rowsWritten(data)).toEqual([1]);
+    expect(data).toContain('kv 🚀=2');
+  });
+
   it('writes nothing when nothing changed', () => {
     const t = fakeTerminal();
     const out = createTerminalOutput(t);
