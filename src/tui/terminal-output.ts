@@ -158,7 +158,11 @@ export function createTerminalOutput(terminal: TerminalStream): TerminalOutput {
           out += `${CSI}${i + 1};1H${CSI}2K`;
           continue;
         }
-        const change = rowChange(shown === undefined ? undefined : shownLines[i], line);
+        // Part of a row only when the screen surely holds the old row as we drew it: both fit
+        // the terminal's width as it is now (a frame laid out for another width wraps).
+        const old = shown === undefined ? undefined : shownLines[i];
+        const fits = old !== undefined && lineWidth(old) <= columns && lineWidth(line) <= columns;
+        const change = rowChange(fits ? old : undefined, line);
         out += `${CSI}${i + 1};${change.column + 1}H`;
         out += change.spans.map(styled).join('');
         // Erase the rest only when the row ends early: at the last column an erase would
