@@ -1,3 +1,4 @@
+import { submitCommand } from './submit-command.js';
 import { join } from 'node:path';
 import { ClusterSecret } from '../net/cluster-secret.js';
 import { FaultFilter, noFaults } from '../net/fault-filter.js';
@@ -10,7 +11,7 @@ import { FileStorage } from '../storage/file-storage.js';
 import { UnavailableStorage } from '../storage/unavailable-storage.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import type { Storage } from '../storage/types.js';
-import { KvStateMachine, parseKvCommand, encodeEnvelope, type KvResult } from '../kv/index.js';
+import { KvStateMachine, encodeEnvelope, type KvResult } from '../kv/index.js';
 import { commitsOf } from '../check/commit-observations.js';
 import { InvariantChecker } from '../check/invariants.js';
 import { ChangeWaiters } from './change-waiters.js';
@@ -277,20 +278,14 @@ export class RaftCluster implements Cluster {
 
   // ---- client API -------------------------------------------------------------------------
 
-  async submit(command: string, options: SubmitOptions = {}): Promise<SubmitResult> {
-    const parsed = parseKvCommand(command);
-    if (!parsed.ok) return { ok: false, error: 'invalid', message: parsed.message, indeterminate: false };
-    if (options.to !== undefined && !this.hosts.has(options.to))
-      return {
-        ok: false,
-        error: 'invalid',
-        message: `unknown node ${options.to}: this cluster has nodes ${this.rangeText()}`,
-        indeterminate: false,
-      };
-    if (this.stopped) return { ok: false, error: 'down', message: 'the cluster is stopped', indeterminate: false };
-    // Thesis §6.4: a GET needs no log entry — ReadIndex answers it just as linearizably.
-    if (parsed.op.type === 'get' && this.options.reads === 'readindex') return this.client.read(parsed.text, options);
-    return this.client.submit(parsed.text, options);
+  submit(command: string, options: SubmitOptions = {}): Promise<SubmitResult> {
+    return submitCommand(command, options, {
+      knows: (id) => this.hosts.has(id),
+      stopped: this.stopped,
+      nodesText: this.rangeText(),
+      reads: this.options.reads,
+      client: this.client,
+    });
   }
 
   addNode(): Promise<NodeId> {

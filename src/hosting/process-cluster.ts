@@ -1,3 +1,4 @@
+import { submitCommand } from '../cluster/submit-command.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ import type {
   SubmitOptions,
   SubmitResult,
 } from '../cluster/types.js';
-import { encodeEnvelope, type KvResult, parseKvCommand } from '../kv/index.js';
+import { encodeEnvelope, type KvResult } from '../kv/index.js';
 import { FaultFilter, noFaults } from '../net/fault-filter.js';
 import type { NetworkFaults } from '../net/types.js';
 import { createRng } from '../raft/rng.js';
@@ -208,20 +209,14 @@ export class ProcessCluster implements Cluster {
 
   // ---- client API -------------------------------------------------------------------------
 
-  async submit(command: string, options: SubmitOptions = {}): Promise<SubmitResult> {
-    const parsed = parseKvCommand(command);
-    if (!parsed.ok) return { ok: false, error: 'invalid', message: parsed.message, indeterminate: false };
-    if (options.to !== undefined && !this.nodes.has(options.to))
-      return {
-        ok: false,
-        error: 'invalid',
-        message: `unknown node ${options.to}: this cluster has nodes ${this.rangeText()}`,
-        indeterminate: false,
-      };
-    if (this.stopped) return { ok: false, error: 'down', message: 'the cluster is stopped', indeterminate: false };
-    // Thesis §6.4: a GET needs no log entry — ReadIndex answers it just as linearizably.
-    if (parsed.op.type === 'get' && this.options.reads === 'readindex') return this.client.read(parsed.text, options);
-    return this.client.submit(parsed.text, options);
+  submit(command: string, options: SubmitOptions = {}): Promise<SubmitResult> {
+    return submitCommand(command, options, {
+      knows: (id) => this.nodes.has(id),
+      stopped: this.stopped,
+      nodesText: this.rangeText(),
+      reads: this.options.reads,
+      client: this.client,
+    });
   }
 
   status(): NodeStatus[] {

@@ -4,21 +4,9 @@ import type { ClusterSnapshot } from '../../src/cluster/types.js';
 import type { UiState } from '../../src/tui/controller.js';
 import { Dashboard } from '../../src/tui/dashboard.js';
 import type { EventLine } from '../../src/tui/event-log.js';
-import { healthySnapshot, nodeView, partitionedSnapshot, withNodes } from './fixtures.js';
+import { healthySnapshot, nodeView, partitionedSnapshot, withNodes, idleUi } from './fixtures.js';
 
-const ui: UiState = {
-  line: '',
-  cursor: 0,
-  selected: 1,
-  helpOpen: false,
-  helpText: null,
-  helpScroll: 0,
-  result: null,
-  redraws: 0,
-  view: 'nodes',
-  eventScroll: 0,
-  eventFilter: null,
-};
+const ui: UiState = idleUi;
 
 afterEach(() => cleanup());
 

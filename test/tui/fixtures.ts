@@ -1,4 +1,5 @@
 /** Fixture snapshots for dashboard tests: a healthy five-node cluster and variations of it. */
+import type { UiState } from '../../src/tui/controller.js';
 import type { ClusterSnapshot, LogEntryView, MessageView, NodeView } from '../../src/cluster/types.js';
 import type { NodeId } from '../../src/raft/types.js';
 import { noFaults } from '../../src/net/fault-filter.js';
@@ -182,3 +183,18 @@ export function figure7Snapshot(): ClusterSnapshot {
   });
   return { ...healthySnapshot(7), nodes, leader: 1, term: 8, commitIndex: 8 };
 }
+
+/** The dashboard's UI state at rest: nothing typed, n1 selected, the node panels shown. */
+export const idleUi: UiState = {
+  line: '',
+  cursor: 0,
+  selected: 1,
+  helpOpen: false,
+  helpText: null,
+  helpScroll: 0,
+  result: null,
+  redraws: 0,
+  view: 'nodes',
+  eventScroll: 0,
+  eventFilter: null,
+};

@@ -4,21 +4,9 @@ import type { UiState } from '../../src/tui/controller.js';
 import { Dashboard } from '../../src/tui/dashboard.js';
 import { describeEvent } from '../../src/tui/describe-event.js';
 import { progressLines } from '../../src/tui/panel-lines.js';
-import { healthySnapshot, nodeView, withNodes } from './fixtures.js';
+import { healthySnapshot, nodeView, withNodes, idleUi } from './fixtures.js';
 
-const ui: UiState = {
-  line: '',
-  cursor: 0,
-  selected: 1,
-  helpOpen: false,
-  helpText: null,
-  helpScroll: 0,
-  result: null,
-  redraws: 0,
-  view: 'nodes',
-  eventScroll: 0,
-  eventFilter: null,
-};
+const ui: UiState = idleUi;
 
 afterEach(() => cleanup());
 

@@ -11,21 +11,9 @@ import { differingIndexes, logGridLines } from '../../src/tui/log-grid-lines.js'
 import { computeLayout } from '../../src/tui/layout.js';
 import { panelLines } from '../../src/tui/panel-lines.js';
 import { plain } from '../../src/tui/spans.js';
-import { electionSnapshot, figure7Snapshot, healthySnapshot, leaderProgressSnapshot, message } from './fixtures.js';
+import { electionSnapshot, figure7Snapshot, healthySnapshot, leaderProgressSnapshot, message, idleUi } from './fixtures.js';
 
-const ui: UiState = {
-  line: '',
-  cursor: 0,
-  selected: 1,
-  helpOpen: false,
-  helpText: null,
-  helpScroll: 0,
-  result: null,
-  redraws: 0,
-  view: 'nodes',
-  eventScroll: 0,
-  eventFilter: null,
-};
+const ui: UiState = idleUi;
 
 afterEach(() => cleanup());
 

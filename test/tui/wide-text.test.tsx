@@ -4,7 +4,7 @@ import stringWidth from 'string-width';
 import type { UiState } from '../../src/tui/controller.js';
 import { Dashboard } from '../../src/tui/dashboard.js';
 import { truncate } from '../../src/tui/spans.js';
-import { healthySnapshot, nodeView } from './fixtures.js';
+import { healthySnapshot, nodeView, idleUi } from './fixtures.js';
 
 /** Wide and zero-width text a user may type: emoji (with skin tone, a ZWJ family), CJK, a combining accent. */
 const ROCKET = '🚀';
@@ -13,19 +13,7 @@ const FAMILY = '👨‍👩‍👧‍👦';
 const CJK = '日本語';
 const ACCENT = 'e\u0301te\u0301';
 
-const ui: UiState = {
-  line: '',
-  cursor: 0,
-  selected: 1,
-  helpOpen: false,
-  helpText: null,
-  helpScroll: 0,
-  result: null,
-  redraws: 0,
-  view: 'nodes',
-  eventScroll: 0,
-  eventFilter: null,
-};
+const ui: UiState = idleUi;
 
 afterEach(() => cleanup());
 
