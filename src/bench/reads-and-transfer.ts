@@ -1,7 +1,11 @@
 import type { Cluster } from '../cluster/types.js';
 import { withCluster } from './cluster-throughput.js';
 
-/** Requests per second of `command` with `concurrency` outstanding, for `durationMs`. */
+/**
+ * Requests per second of `command` with `concurrency` outstanding, for `durationMs`, and the
+ * process's CPU time per request (all threads, the garbage collector's too): on a machine
+ * shared with other work the rate swings, the CPU time per request much less.
+ */
 async function throughput(cluster: Cluster, command: (worker: number, i: number) => string, concurrency: number, durationMs: number) {
   let done = 0;
   let failed = 0;
@@ -13,14 +17,16 @@ async function throughput(cluster: Cluster, command: (worker: number, i: number)
       else failed++;
     }
   };
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const workers = Array.from({ length: concurrency }, (_, w) => worker(w));
   await new Promise((r) => setTimeout(r, durationMs));
   const counted = done;
   const elapsed = performance.now() - start;
+  const used = process.cpuUsage(cpu);
   running = false;
   await Promise.all(workers);
-  return { perSecond: (counted / elapsed) * 1000, failed };
+  return { perSecond: (counted / elapsed) * 1000, cpuMicrosPerRequest: (used.user + used.system) / Math.max(1, counted), failed };
 }
 
 /**
@@ -32,7 +38,13 @@ export async function measureReadThroughput(o: { nodes: number; concurrency: num
     await Promise.all(Array.from({ length: 200 }, (_, i) => cluster.submit(`SET k${i % 64} = ${i}`)));
     const sets = await throughput(cluster, (w, i) => `SET k${w % 64} = ${i}`, o.concurrency, o.durationMs);
     const gets = await throughput(cluster, (w) => `GET k${w % 64}`, o.concurrency, o.durationMs);
-    return { setsPerSecond: sets.perSecond, getsPerSecond: gets.perSecond, failed: sets.failed + gets.failed };
+    return {
+      setsPerSecond: sets.perSecond,
+      getsPerSecond: gets.perSecond,
+      setCpuMicros: sets.cpuMicrosPerRequest,
+      getCpuMicros: gets.cpuMicrosPerRequest,
+      failed: sets.failed + gets.failed,
+    };
   });
 }
 

@@ -120,7 +120,9 @@ export async function runBench(options: { quick: boolean }, out: BenchOutput): P
   const reads = await measureReadThroughput({ nodes: 3, concurrency: 2000, durationMs: dur });
   report({
     what: 'TCP 3 nodes, GET by ReadIndex vs SET, 2000 outstanding',
-    result: `${fmt(reads.getsPerSecond)} GETs/s = ${(reads.getsPerSecond / reads.setsPerSecond).toFixed(1)}× ${fmt(reads.setsPerSecond)} SETs/s`,
+    result:
+      `${fmt(reads.getsPerSecond)} GETs/s = ${(reads.getsPerSecond / reads.setsPerSecond).toFixed(1)}× ${fmt(reads.setsPerSecond)} SETs/s` +
+      ` (CPU ${reads.getCpuMicros.toFixed(1)} vs ${reads.setCpuMicros.toFixed(1)} µs/op)`,
     target: 'GETs ≥ 3× SETs',
   });
   const tr = await measureTransfer({ nodes: 5, transfers: quick ? 10 : 40 });

@@ -128,8 +128,8 @@ export class ClusterClient<R> {
    * read changes nothing, so asking again is harmless). Finds the leader like submit(); with
    * `to`, that node answers (a follower asks the leader for the read index).
    */
-  async read(cmd: string, options: { to?: NodeId; timeoutMs?: number } = {}): Promise<SubmitResult> {
-    if (this.closed) return stopped(false);
+  read(cmd: string, options: { to?: NodeId; timeoutMs?: number } = {}): Promise<SubmitResult> {
+    if (this.closed) return Promise.resolve(stopped(false));
     const deadline = this.scheduler.now() + (options.timeoutMs ?? 5000);
     const attempt: Attempt<R> = { run: (id) => this.cluster.read(id, cmd), effects: false };
     if (options.to !== undefined) return this.submitTo(options.to, attempt, deadline);

@@ -15,7 +15,7 @@ import type {
   Term,
 } from '../raft/types.js';
 import type { Storage, StoredState } from '../storage/types.js';
-import { ReadWaiters } from './read-waiters.js';
+import { type ReadOutcome, ReadWaiters } from './read-waiters.js';
 
 /** The replicated state machine a host applies committed entries to (src/kv in practice). */
 export interface StateMachine<R = unknown> {
@@ -277,9 +277,7 @@ export class NodeHost<R = unknown> {
    */
   read(
     command: string,
-  ):
-    | { ok: true; term: Term; answered: Promise<{ index: Index; outcome: RequestOutcome<R> }> }
-    | { ok: false; leader: NodeId | null; down?: boolean } {
+  ): { ok: true; term: Term; answered: Promise<ReadOutcome<R>> } | { ok: false; leader: NodeId | null; down?: boolean } {
     const query = this.stateMachine.query;
     if (!query) return { ok: false, leader: null, down: true };
     return this.readWith(() => query.call(this.stateMachine, command));
@@ -291,14 +289,12 @@ export class NodeHost<R = unknown> {
    */
   readWith(
     serve: () => R,
-  ):
-    | { ok: true; term: Term; answered: Promise<{ index: Index; outcome: RequestOutcome<R> }> }
-    | { ok: false; leader: NodeId | null; down?: boolean } {
+  ): { ok: true; term: Term; answered: Promise<ReadOutcome<R>> } | { ok: false; leader: NodeId | null; down?: boolean } {
     if (!this.core || !this.running) return { ok: false, leader: null, down: true };
     const id = this.reads.nextId();
     const r = this.core.readIndex(id);
     if (!r.ok) return r;
-    const term = this.core.status().term;
+    const term = this.core.brief().term;
     const answered = this.reads.add(id, serve);
     this.scheduleReady();
     return { ok: true, term, answered };

@@ -13,6 +13,6 @@ export function readAttempt<R>(host: NodeHost<R> | undefined, command: string): 
     ok: true,
     index: 0,
     term: r.term,
-    applied: r.answered.then(({ index, outcome }) => (outcome.applied ? { ...outcome, index } : outcome)),
+    applied: r.answered,
   };
 }

@@ -1,29 +1,31 @@
 import type { Index, ReadState } from '../raft/types.js';
-import type { RequestOutcome } from './node-host.js';
 
-interface AskedRead<R> {
+/** What became of a read: the state machine's answer at its read index, or why there is none. */
+export type ReadOutcome<R> = { applied: true; result: R; index: Index } | { applied: false; reason: 'superseded' | 'crashed' };
+
+/** One read, from its arrival until it is answered; `index` is -1 until the core confirms one. */
+interface WaitingRead<R> {
   serve: () => R;
-  resolve: (answer: { index: Index; outcome: RequestOutcome<R> }) => void;
-}
-
-interface ConfirmedRead<R> extends AskedRead<R> {
+  resolve: (outcome: ReadOutcome<R>) => void;
   index: Index;
 }
 
 /**
  * One node host's ReadIndex reads (thesis §6.4), in two stages: asked (the core has not yet
  * confirmed a read index for it) and confirmed (waiting until this node has applied up to the
- * read index, then answered from the state machine).
+ * read index, then answered from the state machine). A read is one record from start to end:
+ * under load thousands wait at once, and every object per read is garbage to collect.
  */
 export class ReadWaiters<R> {
   private lastId = 0;
-  private readonly asked = new Map<number, AskedRead<R>>();
-  /** Sorted by index, lowest first. */
-  private confirmed: ConfirmedRead<R>[] = [];
+  private readonly asked = new Map<number, WaitingRead<R>>();
+  /** Sorted by index, lowest first, from `head` on (the ones before it are answered, cleared). */
+  private confirmed: (WaitingRead<R> | undefined)[] = [];
+  private head = 0;
 
   /** Confirmed reads waiting for the state machine to catch up. */
   get waiting(): number {
-    return this.confirmed.length;
+    return this.confirmed.length - this.head;
   }
 
   nextId(): number {
@@ -31,8 +33,8 @@ export class ReadWaiters<R> {
   }
 
   /** Registers read `id`; `serve` runs once it may be answered, and its result is the answer. */
-  add(id: number, serve: () => R): Promise<{ index: Index; outcome: RequestOutcome<R> }> {
-    return new Promise((resolve) => this.asked.set(id, { serve, resolve }));
+  add(id: number, serve: () => R): Promise<ReadOutcome<R>> {
+    return new Promise((resolve) => this.asked.set(id, { serve, resolve, index: -1 }));
   }
 
   /** What a Ready said: reads confirmed with their read index, and reads that failed. */
@@ -41,35 +43,47 @@ export class ReadWaiters<R> {
       const r = this.asked.get(id);
       if (!r) continue;
       this.asked.delete(id);
-      r.resolve({ index: 0, outcome: { applied: false, reason: 'superseded' } });
+      r.resolve({ applied: false, reason: 'superseded' });
     }
     let sorted = true;
     for (const s of states) {
       const r = this.asked.get(s.id);
       if (!r) continue;
       this.asked.delete(s.id);
-      const last = this.confirmed[this.confirmed.length - 1];
+      const last = this.confirmed.length > this.head ? this.confirmed[this.confirmed.length - 1] : undefined;
       if (last !== undefined && last.index > s.index) sorted = false;
-      this.confirmed.push({ ...r, index: s.index });
+      r.index = s.index;
+      this.confirmed.push(r);
     }
-    if (!sorted) this.confirmed.sort((a, b) => a.index - b.index);
+    if (!sorted) {
+      this.confirmed = this.confirmed.slice(this.head).sort((a, b) => a!.index - b!.index);
+      this.head = 0;
+    }
   }
 
   /** Answers every confirmed read whose index is applied (thesis §6.4: applied ≥ read index). */
   serveUpTo(applied: Index): void {
-    let n = 0;
-    while (n < this.confirmed.length && this.confirmed[n]!.index <= applied) n++;
-    if (n === 0) return;
-    const ready = this.confirmed.slice(0, n);
-    this.confirmed = this.confirmed.slice(n);
-    for (const r of ready) r.resolve({ index: r.index, outcome: { applied: true, result: r.serve() } });
+    const list = this.confirmed;
+    // Settling a promise runs none of its callbacks now, so the list holds still meanwhile.
+    for (let r = list[this.head]; r !== undefined && r.index <= applied; r = list[this.head]) {
+      list[this.head++] = undefined;
+      r.resolve({ applied: true, result: r.serve(), index: r.index });
+    }
+    if (this.head === list.length) {
+      this.confirmed = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > list.length) {
+      this.confirmed = list.slice(this.head);
+      this.head = 0;
+    }
   }
 
   /** The node crashed: nothing waiting here will be answered. */
   failAll(reason: 'crashed' | 'superseded'): void {
-    for (const r of this.asked.values()) r.resolve({ index: 0, outcome: { applied: false, reason } });
-    for (const r of this.confirmed) r.resolve({ index: 0, outcome: { applied: false, reason } });
+    for (const r of this.asked.values()) r.resolve({ applied: false, reason });
+    for (let i = this.head; i < this.confirmed.length; i++) this.confirmed[i]?.resolve({ applied: false, reason });
     this.asked.clear();
     this.confirmed = [];
+    this.head = 0;
   }
 }

@@ -133,8 +133,7 @@ export class AdminServer {
           const r = host.read(request.command);
           if (!r.ok) return reply({ answer: { ok: false, leader: r.leader, down: r.down === true } });
           reply({ answer: { ok: true, index: 0, term: r.term } });
-          const { index, outcome } = await r.answered;
-          reply({ applied: outcome.applied ? { ...outcome, index } : outcome });
+          reply({ applied: await r.answered });
           return;
         }
         case 'faults':

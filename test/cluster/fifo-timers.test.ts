@@ -31,6 +31,20 @@ describe('FifoTimers', () => {
     expect(fired).toEqual(['b']);
   });
 
+  it('cancelling the head, a middle one or the tail leaves the others firing at their deadlines', async () => {
+    const s = new VirtualScheduler();
+    const timers = new FifoTimers(s);
+    const fired: string[] = [];
+    const all = ['a', 'b', 'c', 'd', 'e'].map((name, i) => timers.add(10 + i * 10, () => fired.push(`${name}@${s.now()}`)));
+    timers.cancel(all[0]!); // head
+    timers.cancel(all[2]!); // middle
+    timers.cancel(all[4]!); // tail
+    timers.cancel(all[4]!); // twice: no effect
+    timers.add(45, () => fired.push(`f@${s.now()}`)); // after the live tail (d@40): queued
+    await s.advance(100, settle);
+    expect(fired).toEqual(['b@20', 'd@40', 'f@45']);
+  });
+
   it('on the virtual clock, a fired timer lets its waiter resume at that moment; cancelled ones cost no event-loop turn', async () => {
     const s = new VirtualScheduler();
     const timers = new FifoTimers(s);
