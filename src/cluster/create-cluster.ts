@@ -4,14 +4,12 @@ import { ClusterSecret } from '../net/cluster-secret.js';
 import { FaultFilter, noFaults } from '../net/fault-filter.js';
 import { TcpTransport } from '../net/tcp-transport.js';
 import type { NetworkFaults, Transport } from '../net/types.js';
-import { createRaft } from '../raft/index.js';
 import { createRng, type Rng } from '../raft/rng.js';
 import type { Entry, Message, NodeId, RaftBrief, RaftEvent, RaftStatus, Ready } from '../raft/types.js';
 import { FileStorage } from '../storage/file-storage.js';
-import { UnavailableStorage } from '../storage/unavailable-storage.js';
-import { MemoryStorage } from '../storage/memory-storage.js';
-import type { Storage } from '../storage/types.js';
-import { KvStateMachine, encodeEnvelope, type KvResult } from '../kv/index.js';
+import type { RecoveryReport, Storage } from '../storage/types.js';
+import { InlineNode } from '../hosting/inline-node.js';
+import { encodeEnvelope, type KvResult } from '../kv/index.js';
 import { commitsOf } from '../check/commit-observations.js';
 import { InvariantChecker } from '../check/invariants.js';
 import { ChangeWaiters } from './change-waiters.js';
@@ -19,19 +17,18 @@ import { ClusterClient, newClientId } from './client.js';
 import { openClusterKeyFile } from './cluster-key-file.js';
 import { type ClusterManifest, MANIFEST_FILE_NAME, writeManifest } from './cluster-manifest.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { NodeRefusedError, nodeDir, nodeFolderRefusal, prepareDataFolder } from './node-folders.js';
+import { nodeDir, prepareDataFolder } from './node-folders.js';
 import { narrateDelivery } from './delivery-narration.js';
 import { InFlightMessages } from './in-flight.js';
 import { InProcessNetwork } from './in-process-network.js';
 import { transferLeadership } from './leadership-transfer.js';
 import { addMember, type MembershipContext, removeMember } from './membership-changes.js';
 import { readMembers, writeMembers } from './members-file.js';
-import { NodeHost } from './node-host.js';
+import type { NodeHost } from './node-host.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { PacedClock } from './paced-clock.js';
 import { SimulatedDisks } from './mid-write-crash.js';
 import type { TornWrite } from './node-disk.js';
-import { restartFailureReason } from './restart-failure.js';
 import { readAttempt } from './read-attempt.js';
 import { RealScheduler, VirtualScheduler, type Scheduler } from './scheduler.js';
 import { buildSnapshot, commandText, describeFaults, downNodeStatus } from './snapshot.js';
@@ -75,9 +72,8 @@ export class RaftCluster implements Cluster {
   private readonly network: InProcessNetwork | undefined;
   /** ClusterOptions.disks: each node's files on its own simulated disk. */
   private readonly disks: SimulatedDisks | undefined;
-  private readonly hosts = new Map<NodeId, NodeHost<KvResult>>();
-  private readonly ports = new Map<NodeId, number>();
-  private readonly restarts = new Map<NodeId, number>();
+  /** Every node, hosted in this process (src/hosting/inline-node.ts). */
+  private readonly nodes = new Map<NodeId, InlineNode>();
   /** What nodes prove to each other on every TCP connection; never printed, never in a snapshot. */
   private secret: ClusterSecret | undefined;
   private readonly client: ClusterClient<KvResult>;
@@ -140,15 +136,15 @@ export class RaftCluster implements Cluster {
       newClientId(),
       {
         ids: this.ids,
-        isUp: (id) => this.hosts.get(id)?.up === true,
+        isUp: (id) => this.nodes.get(id)?.up === true,
         leader: () => this.leader(),
         isLeading: (id, term) => {
-          const host = this.hosts.get(id);
+          const host = this.host(id);
           const s = host?.up ? host.raft()?.status() : undefined;
           return s?.role === 'leader' && s.term === term;
         },
-        propose: (id, data) => this.hosts.get(id)?.propose(data) ?? { ok: false, leader: null, down: true },
-        read: (id, command) => readAttempt(this.hosts.get(id), command),
+        propose: (id, data) => this.host(id)?.propose(data) ?? { ok: false, leader: null, down: true },
+        read: (id, command) => readAttempt(this.host(id), command),
         attemptTimeoutMs: 2 * emax,
         staleProposalMs: 20 * emax,
         retryDelayMs: options.heartbeatMs,
@@ -160,7 +156,7 @@ export class RaftCluster implements Cluster {
     );
     this.inFlightQueue = new InFlightMessages(this.scheduler, createRng(root.int(0, 2 ** 31)), {
       blockedBy: (from, to) => this.filter.blockedBy(from, to),
-      isUp: (id) => this.hosts.get(id)?.up === true,
+      isUp: (id) => this.nodes.get(id)?.up === true,
       narrating: () => this.eventListeners.size > 0,
       onChange: () => this.markDirty(),
     });
@@ -178,12 +174,7 @@ export class RaftCluster implements Cluster {
       await this.startNodes();
     } catch (err) {
       // Close what was opened for nodes that never started (a later node's files failed).
-      for (const host of this.hosts.values())
-        if (!host.up)
-          await host
-            .currentStorage()
-            .close()
-            .catch(() => undefined);
+      for (const node of this.nodes.values()) await node.closeUnstarted();
       await this.stop();
       throw err;
     }
@@ -227,17 +218,15 @@ export class RaftCluster implements Cluster {
     await writeMembers(dir, { bootstrap: this.bootstrap, nodes, nextId: this.nextId });
   }
 
-  private async createHost(id: NodeId, atStart: boolean): Promise<Transport> {
-    // At start, a member whose folder was lost stays down with the reason; the others start.
-    const storage = atStart ? await this.openStorage(id).catch((err: unknown) => this.refusedAtStart(id, err)) : await this.openStorage(id);
-    const transport = this.makeTransport(id, this.options.basePort ? this.options.basePort + id - 1 : 0);
-    const host = new NodeHost<KvResult>(
-      id,
-      storage,
-      transport,
-      new KvStateMachine(),
-      (stored) => this.makeCore(id, stored),
-      {
+  /** A node hosted in this process, prepared (storage open, transport made), not started. */
+  private async prepareNode(id: NodeId, atStart: boolean): Promise<InlineNode> {
+    const node = new InlineNode(id, {
+      options: this.options,
+      scheduler: this.scheduler,
+      disks: this.disks,
+      // Virtual time: each Ready at the moment of its input, no event-loop turn per message.
+      timing: this.virtualScheduler ? 'immediate' : 'per-turn',
+      hooks: {
         onRaftEvents: (node, events) => this.forwardRaftEvents(node, events),
         onApplied: (node, entries) => this.emitApplied(node, entries),
         onChange: () => this.markDirty(),
@@ -247,25 +236,22 @@ export class RaftCluster implements Cluster {
         explainDelivery: (node, m) => this.explainDelivery(node, m),
         onWaitersSettled: () => this.virtualScheduler?.requestSettle(),
       },
-      // Virtual time: each Ready at the moment of its input, no event-loop turn per message.
-      this.virtualScheduler ? 'immediate' : 'per-turn',
-    );
-    host.snapshotEvery = this.options.snapshotEvery;
-    this.hosts.set(id, host);
-    if (storage instanceof UnavailableStorage) return transport;
-    this.reportRecovery(id, storage, atStart);
-    this.observeStart(id, storage);
-    return transport;
+      bootstrap: () => this.bootstrap,
+      manifest: () => this.manifest,
+      transport: (node, port) => this.makeTransport(node, port),
+      storageReport: (node, r, atStart) => this.storageReport(node, r, atStart),
+      starting: (node, storage) => this.observeStart(node, storage),
+      speed: () => this.speed(),
+      isRemoved: (node) => this.removed.has(node),
+    });
+    await node.prepare(atStart);
+    this.nodes.set(id, node);
+    return node;
   }
 
   private async startNodes(): Promise<void> {
-    const transports = new Map<NodeId, Transport>();
-    for (const id of this.ids) transports.set(id, await this.createHost(id, true));
-    for (const id of this.ids) {
-      const host = this.hosts.get(id)!;
-      if (host.currentStorage() instanceof UnavailableStorage) continue;
-      this.ports.set(id, await host.start(host.currentStorage(), transports.get(id)!));
-    }
+    for (const id of this.ids) await this.prepareNode(id, true);
+    for (const node of this.nodes.values()) await node.start();
     this.shareTcpPorts();
     this.lastTickAt = this.scheduler.now();
     this.scheduleTick();
@@ -280,7 +266,7 @@ export class RaftCluster implements Cluster {
 
   submit(command: string, options: SubmitOptions = {}): Promise<SubmitResult> {
     return submitCommand(command, options, {
-      knows: (id) => this.hosts.has(id),
+      knows: (id) => this.nodes.has(id),
       stopped: this.stopped,
       nodesText: this.rangeText(),
       reads: this.options.reads,
@@ -308,24 +294,22 @@ export class RaftCluster implements Cluster {
     this.ids.push(id);
     await this.saveMembers(); // before anything else: the id is taken for good
     await this.saveManifestMembers(id);
-    const transport = await this.createHost(id, false);
-    const host = this.hosts.get(id)!;
-    this.ports.set(id, await host.start(host.currentStorage(), transport));
-    for (const other of this.hosts.values()) other.currentTransport().addPeers?.([id]);
+    await (await this.prepareNode(id, false)).start();
+    for (const other of this.nodes.values()) other.host.currentTransport().addPeers?.([id]);
     this.shareTcpPorts();
     await addMember(this.membershipContext(), id);
     return id;
   }
 
   private async doRemoveNode(id: NodeId): Promise<void> {
-    const host = this.requireHost(id);
+    const node = this.requireNode(id);
     if (this.removed.has(id)) throw new Error(`node ${id} was removed already`);
     await removeMember(this.membershipContext(), id);
     this.removed.add(id);
     await this.saveMembers();
     await this.saveManifestMembers();
     // Thesis §4.2.2: out of the configuration, it has nothing more to do: it stops.
-    await host.crash();
+    await node.host.crash();
     this.checker.crash(id);
     this.markDirty();
   }
@@ -333,7 +317,7 @@ export class RaftCluster implements Cluster {
   private membershipContext(): MembershipContext {
     const [, emax] = this.options.electionTimeoutMs;
     return {
-      host: (id) => this.hosts.get(id) as NodeHost<unknown> | undefined,
+      host: (id) => this.anyHost(id),
       leader: () => this.leader(),
       changes: this.changes,
       now: () => this.scheduler.now(),
@@ -346,7 +330,7 @@ export class RaftCluster implements Cluster {
   transferLeadership(to: NodeId): Promise<{ ok: true; leader: NodeId } | { ok: false; message: string }> {
     return transferLeadership(
       {
-        host: (id) => this.hosts.get(id) as NodeHost<unknown> | undefined,
+        host: (id) => this.anyHost(id),
         leader: () => this.leader(),
         changes: this.changes,
         timeoutMs: 2 * this.options.electionTimeoutMs[1],
@@ -363,7 +347,7 @@ export class RaftCluster implements Cluster {
    * e.g. a client's retry with the same session and sequence number.
    */
   async proposeRaw(id: NodeId, data: string): Promise<KvResult | undefined> {
-    const r = this.requireHost(id).propose(data);
+    const r = this.requireNode(id).propose(data);
     if (!r.ok) return undefined;
     const outcome = await r.applied;
     return outcome.applied ? outcome.result : undefined;
@@ -371,7 +355,7 @@ export class RaftCluster implements Cluster {
 
   status(): NodeStatus[] {
     return this.ids.map((id) => {
-      const host = this.hosts.get(id)!;
+      const host = this.nodes.get(id)!.host;
       const core = host.raft();
       if (!core) {
         return downNodeStatus(id, host.currentStorage().summary(), this.removed.has(id));
@@ -400,8 +384,8 @@ export class RaftCluster implements Cluster {
   leader(): NodeId | undefined {
     let best: NodeId | undefined;
     let bestTerm = -1;
-    for (const [id, host] of this.hosts) {
-      const s = host.raft()?.status();
+    for (const [id, node] of this.nodes) {
+      const s = node.host.raft()?.status();
       if (s && s.role === 'leader' && s.term > bestTerm) {
         best = id;
         bestTerm = s.term;
@@ -413,73 +397,48 @@ export class RaftCluster implements Cluster {
   // ---- faults -----------------------------------------------------------------------------
 
   async crash(id: NodeId): Promise<void> {
-    const host = this.requireHost(id);
-    if (!host.up) return;
-    await host.crash();
-    this.disks?.crashed(id);
-    this.inFlightQueue.nodeDown(id);
-    this.checker.crash(id);
-    this.emit({ type: 'crash', node: id });
+    const node = this.requireNode(id);
+    if (!node.up) return;
+    await node.crash();
+    this.crashed(id);
   }
 
   crashMidWrite(id: NodeId, timeoutMs: number): Promise<{ torn: TornWrite | null } | undefined> {
-    const host = this.requireHost(id);
-    const disks = this.disks;
-    if (!disks) throw new Error('a crash mid-write needs nodes on simulated disks (an example whose #! line says disk=files)');
-    if (!host.up) throw new Error(`n${id} is down: restart ${id} first`);
-    return new Promise((resolve) => {
-      const timer = this.scheduler.setTimer(timeoutMs, () => {
-        disarm();
-        resolve(undefined);
-      });
-      const disarm = disks.arm(id, (torn) => {
-        this.scheduler.clearTimer(timer);
-        resolve({ torn });
-      });
-    });
+    return this.requireNode(id).crashMidWrite(timeoutMs);
   }
 
   /** A crash inside a write (crashMidWrite): the node stops now, before the write's fsync. */
   private crashAtOnce(id: NodeId): void {
-    const host = this.requireHost(id);
-    host.crashNow();
-    void host.currentTransport().stop();
+    this.requireNode(id).crashNow();
+    this.crashed(id);
+  }
+
+  /** What follows any crash: its messages in flight are lost, the checker and listeners are told. */
+  private crashed(id: NodeId): void {
     this.inFlightQueue.nodeDown(id);
     this.checker.crash(id);
     this.emit({ type: 'crash', node: id });
   }
 
   async restart(id: NodeId): Promise<void> {
-    const host = this.requireHost(id);
+    const node = this.requireNode(id);
     if (this.removed.has(id)) throw new Error(`node ${id} was removed from the cluster: ids are never reused (add starts a new node)`);
-    if (host.up || this.stopped) return;
-    let storage: Storage;
-    try {
-      storage = await this.openStorage(id);
-      this.reportRecovery(id, storage);
-      this.restarts.set(id, (this.restarts.get(id) ?? 0) + 1);
-      this.observeStart(id, storage);
-      // A failed start leaves the node down, its files closed: restart can try again.
-      await host.start(storage, this.makeTransport(id, this.ports.get(id) ?? 0));
-    } catch (err) {
-      const { reason, file } = restartFailureReason(err);
-      this.emit({ type: 'storage-recovery', node: id, file, offset: 0, droppedBytes: 0, reason });
-      throw new Error(`n${id} ${reason}`, { cause: err });
-    }
+    if (node.up || this.stopped) return;
+    await node.restart();
     this.shareTcpPorts();
-    const kept = storage.summary();
+    const kept = node.host.currentStorage().summary();
     this.emit({ type: 'restart', node: id, term: kept.term, lastIndex: kept.lastIndex });
   }
 
   partition(groups: NodeId[][]): void {
-    for (const g of groups) for (const id of g) this.requireHost(id);
+    for (const g of groups) for (const id of g) this.requireNode(id);
     this.filter.update({ partition: groups.map((g) => [...g]) });
     this.faultsChanged();
   }
 
   cut(from: NodeId, to: NodeId): void {
-    this.requireHost(from);
-    this.requireHost(to);
+    this.requireNode(from);
+    this.requireNode(to);
     this.filter.update({ cuts: [...this.filter.faults.cuts, { from, to }] });
     this.faultsChanged();
   }
@@ -539,7 +498,7 @@ export class RaftCluster implements Cluster {
       {
         queue: this.inFlightQueue,
         scheduler: this.scheduler,
-        hosts: this.hosts as Map<NodeId, NodeHost<unknown>>,
+        hosts: this.hostMap(),
         tickMs: this.options.tickMs,
         lastTickAt: this.lastTickAt,
         settle,
@@ -567,7 +526,7 @@ export class RaftCluster implements Cluster {
   }
 
   async timeout(id: NodeId): Promise<string> {
-    const host = this.requireHost(id);
+    const host = this.requireNode(id).host;
     if (!host.up) throw new Error(`n${id} is down: restart ${id} first`);
     if (!host.campaignNow())
       throw new Error(`n${id} is the leader: a leader has no election timer (crash leader or isolate leader instead)`);
@@ -597,8 +556,8 @@ export class RaftCluster implements Cluster {
   }
 
   async compact(id?: NodeId): Promise<void> {
-    const ids = id === undefined ? this.ids : [this.requireHost(id).id];
-    for (const node of ids) this.hosts.get(node)!.compact();
+    const ids = id === undefined ? this.ids : [this.requireNode(id).id];
+    for (const node of ids) this.nodes.get(node)!.host.compact();
     await settle();
   }
 
@@ -630,11 +589,10 @@ export class RaftCluster implements Cluster {
       version: ++this.snapshotVersion,
       now: this.scheduler.now(),
       ids: this.ids,
-      hosts: this.hosts as Map<NodeId, NodeHost<unknown>>,
-      ports: this.ports,
+      nodes: this.nodes,
       filter: this.filter,
       options: this.options,
-      speed: this.pacer?.speed ?? (this.scheduler instanceof RealScheduler ? this.scheduler.speed : 1),
+      speed: this.speed(),
       paused: this.pausedFlag || this.pacer?.paused === true,
       load: this.loadPerSecond,
       leader: this.leader(),
@@ -655,7 +613,7 @@ export class RaftCluster implements Cluster {
     this.client.close();
     this.changes.close();
     this.inFlightQueue.stop();
-    for (const host of this.hosts.values()) await host.crash();
+    for (const node of this.nodes.values()) await node.stop();
     this.scheduler.stop();
     this.eventListeners.clear();
     this.snapshotListeners.clear();
@@ -664,59 +622,16 @@ export class RaftCluster implements Cluster {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private makeCore(id: NodeId, stored: ReturnType<Storage['load']>) {
-    const {
-      electionTimeoutMs: [emin, emax],
-      heartbeatMs,
-      tickMs,
-    } = this.options;
-    const restarts = this.restarts.get(id) ?? 0;
-    return createRaft({
-      id,
-      peers: this.bootstrap,
-      electionTicks: [Math.max(2, Math.round(emin / tickMs)), Math.max(2, Math.round(emax / tickMs))],
-      heartbeatTicks: Math.max(1, Math.round(heartbeatMs / tickMs)),
-      // Each incarnation of a node draws fresh timeouts, still reproducibly from the seed.
-      seed: (this.options.seed * 31 + id * 1009 + restarts * 7919) >>> 0,
-      preVote: this.options.preVote,
-      checkQuorum: this.options.checkQuorum,
-      ...(this.options.maxBatchEntries !== undefined ? { maxBatchEntries: this.options.maxBatchEntries } : {}),
-      // Figure 2: commitIndex is volatile — a restarted node relearns it from the leader.
-      hardState: { ...stored.hardState, commit: 0 },
-      entries: stored.entries,
-      ...(stored.snapshot ? { snapshot: stored.snapshot } : {}),
-    });
-  }
-
-  private async openStorage(id: NodeId): Promise<Storage> {
-    const dir = this.options.dataDir;
-    if (this.disks) return FileStorage.open(this.disks.folder(id), { fs: this.disks.fs(id) });
-    if (!dir) {
-      const existing = this.hosts.get(id)?.currentStorage();
-      return existing ?? new MemoryStorage();
-    }
-    const refusal = await nodeFolderRefusal(dir, id, this.manifest!);
-    if (refusal !== null) throw new NodeRefusedError(refusal);
-    return FileStorage.open(nodeDir(dir, id));
-  }
-
-  /** A node refused at start-up: down, with the reason in an event (replayed to late listeners). */
-  private refusedAtStart(id: NodeId, err: unknown): UnavailableStorage {
-    if (!(err instanceof NodeRefusedError)) throw err;
-    const event = { type: 'storage-recovery', node: id, file: '', offset: 0, droppedBytes: 0, reason: err.message } as const;
-    this.startupReports.push({ ...event, at: this.scheduler.now() });
-    this.emit(event);
-    return new UnavailableStorage(err.message);
-  }
-
-  /** Storage recovery reports from start(), replayed to each listener that subscribes later. */
+  /** Storage reports (recovery, refusal); those from start() are replayed to each later listener. */
   private readonly startupReports: ClusterEvent[] = [];
 
-  private reportRecovery(id: NodeId, storage: Storage, atStart = false): void {
-    for (const r of storage.load().reports) {
-      if (atStart) this.startupReports.push({ type: 'storage-recovery', node: id, ...r, at: this.scheduler.now() });
-      this.emit({ type: 'storage-recovery', node: id, ...r });
-    }
+  private storageReport(node: NodeId, r: RecoveryReport, atStart: boolean): void {
+    if (atStart) this.startupReports.push({ type: 'storage-recovery', node, ...r, at: this.scheduler.now() });
+    this.emit({ type: 'storage-recovery', node, ...r });
+  }
+
+  private speed(): number {
+    return this.pacer?.speed ?? (this.scheduler instanceof RealScheduler ? this.scheduler.speed : 1);
   }
 
   /** Every node's transport goes through the in-flight queue (latency, pause and step). */
@@ -738,7 +653,9 @@ export class RaftCluster implements Cluster {
   }
 
   private shareTcpPorts(): void {
-    for (const host of this.hosts.values()) host.currentTransport().setPeerPorts?.(this.ports);
+    const ports = new Map<NodeId, number>();
+    for (const [id, node] of this.nodes) if (node.port !== 0) ports.set(id, node.port);
+    for (const node of this.nodes.values()) node.host.currentTransport().setPeerPorts?.(ports);
   }
 
   private scheduleTick(): void {
@@ -751,7 +668,7 @@ export class RaftCluster implements Cluster {
         const ticks = Math.max(1, Math.floor((now - this.lastTickAt) / tickMs));
         this.lastTickAt += ticks * tickMs;
         if (this.lastTickAt < now - tickMs) this.lastTickAt = now;
-        for (const host of this.hosts.values()) host.tick(ticks);
+        for (const node of this.nodes.values()) node.host.tick(ticks);
         if (!this.stopped) this.scheduleTick();
       },
       true,
@@ -825,7 +742,7 @@ export class RaftCluster implements Cluster {
    */
   private highestAnnounced = 0;
   private emitCommitted(node: NodeId, index: number, quorum: NodeId[]): void {
-    const core = this.hosts.get(node)?.raft();
+    const core = this.host(node)?.raft();
     if (!core || index <= this.highestAnnounced) return;
     const log = core.log();
     const base = core.status().snapshotIndex;
@@ -883,10 +800,23 @@ export class RaftCluster implements Cluster {
     }
   }
 
-  private requireHost(id: NodeId): NodeHost<KvResult> {
-    const host = this.hosts.get(id);
-    if (!host) throw new Error(`unknown node ${id}: this cluster has nodes ${this.rangeText()}`);
-    return host;
+  private requireNode(id: NodeId): InlineNode {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`unknown node ${id}: this cluster has nodes ${this.rangeText()}`);
+    return node;
+  }
+
+  private host(id: NodeId): NodeHost<KvResult> | undefined {
+    return this.nodes.get(id)?.host;
+  }
+
+  /** The same host, as the helpers that only read it see it. */
+  private anyHost(id: NodeId): NodeHost<unknown> | undefined {
+    return this.nodes.get(id)?.host as NodeHost<unknown> | undefined;
+  }
+
+  private hostMap(): Map<NodeId, NodeHost<unknown>> {
+    return new Map([...this.nodes].map(([id, node]) => [id, node.host as NodeHost<unknown>]));
   }
 
   private rangeText(): string {

@@ -42,8 +42,8 @@ interface SnapshotInput {
   version: number;
   now: number;
   ids: NodeId[];
-  hosts: Map<NodeId, NodeHost<unknown>>;
-  ports: Map<NodeId, number>;
+  /** Each node's own view, and whether it is up (links to a node that is down are down). */
+  nodes: ReadonlyMap<NodeId, { readonly up: boolean; view(): NodeView }>;
   filter: FaultFilter;
   options: ResolvedOptions;
   speed: number;
@@ -82,84 +82,102 @@ export function downNodeStatus(id: NodeId, kept: ReturnType<Storage['summary']>,
   };
 }
 
+/** What a node's view needs beyond its host: where it listens, the clock's tick and speed. */
+export interface HostViewContext {
+  port: number;
+  tickMs: number;
+  speed: number;
+  /** Removed from the cluster (thesis §4.2.2): shown as REMOVED, not DOWN. */
+  removed: boolean;
+}
+
+/**
+ * One inline node as the dashboard sees it, from its host alone: links (unreachable peers, the
+ * partition group) are the cluster's to fill in.
+ */
+export function hostView<R>(host: NodeHost<R>, ctx: HostViewContext): NodeView {
+  const { id } = host;
+  const stats = host.currentTransport().stats();
+  const badInput = Object.values(stats.badInput).reduce((a, b) => a + (b ?? 0), 0);
+  const base = {
+    id,
+    port: ctx.port,
+    unreachable: [],
+    partitionGroup: null,
+    counters: { sent: stats.sent, received: stats.received, filtered: stats.filtered, badInput },
+  };
+  const core = host.raft();
+  if (!core) {
+    const storage = host.currentStorage();
+    const kept = storage.summary();
+    return {
+      ...(storage instanceof UnavailableStorage ? { refused: storage.reason } : {}),
+      ...base,
+      ...downNodeStatus(id, kept, ctx.removed),
+      electionProgress: null,
+      electionTimeoutMs: 0,
+      kept,
+      progress: null,
+      votes: null,
+      lastContactMs: null,
+      commitQuorum: null,
+    };
+  }
+  const s = core.status();
+  const log = core.log();
+  const tail: LogEntryView[] = [];
+  for (let i = Math.max(0, log.length - SNAPSHOT_LOG_TAIL); i < log.length; i++) {
+    const e = log[i]!;
+    tail.push({ index: e.index, term: e.term, command: commandText(e) });
+  }
+  const kvData = host.stateMachine.data();
+  return {
+    ...base,
+    up: true,
+    role: s.role,
+    term: s.term,
+    votedFor: s.votedFor,
+    leader: s.leader,
+    commitIndex: s.commitIndex,
+    lastApplied: s.appliedIndex,
+    lastIndex: s.lastIndex,
+    log: tail,
+    kv: { ...kvData },
+    snapshotIndex: s.snapshotIndex,
+    snapshotTerm: s.snapshotTerm,
+    voters: [...s.voters],
+    learners: [...s.learners],
+    electionProgress: s.role === 'leader' ? null : Math.min(1, s.electionElapsed / Math.max(1, s.electionTimeout)),
+    electionTimeoutMs: (s.electionTimeout * ctx.tickMs) / ctx.speed,
+    kept: null,
+    progress: s.progress
+      ? Object.entries(s.progress).map(([peer, p]) => ({
+          peer: Number(peer),
+          match: p.match,
+          next: p.next,
+          inflight: p.inflight ?? 0,
+          state: p.state ?? 'probe',
+          ...(p.snapshot && { snapshot: { ...p.snapshot } }),
+        }))
+      : null,
+    votes: s.votes ?? null,
+    lastContactMs: s.leaderContactTicks == null ? null : s.leaderContactTicks * ctx.tickMs,
+    commitQuorum: s.commitQuorum ?? null,
+  };
+}
+
 /** An immutable picture of the cluster: cheap (log tails only), safe to hand to the dashboard. */
 export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
-  const { ids, hosts, filter, options } = input;
+  const { ids, nodes: hosted, filter, options } = input;
   const messages = { sent: 0, received: 0, filtered: 0 };
   const nodes: NodeView[] = ids.map((id) => {
-    const host = hosts.get(id)!;
-    const stats = host.currentTransport().stats();
-    messages.sent += stats.sent;
-    messages.received += stats.received;
-    messages.filtered += stats.filtered;
-    const badInput = Object.values(stats.badInput).reduce((a, b) => a + (b ?? 0), 0);
+    const view = hosted.get(id)!.view();
+    messages.sent += view.counters.sent;
+    messages.received += view.counters.received;
+    messages.filtered += view.counters.filtered;
     // A removed node is not a peer any more (thesis §4.2.2): not being able to reach it is no news.
-    const unreachable = ids.filter((p) => p !== id && !input.removed?.has(p) && (!filter.canReach(id, p) || !hosts.get(p)!.up));
-    const base = {
-      id,
-      port: input.ports.get(id) ?? 0,
-      unreachable,
-      partitionGroup: filter.groupNumber(id),
-      counters: { sent: stats.sent, received: stats.received, filtered: stats.filtered, badInput },
-    };
-    const core = host.raft();
-    if (!core) {
-      const storage = host.currentStorage();
-      const kept = storage.summary();
-      return {
-        ...(storage instanceof UnavailableStorage ? { refused: storage.reason } : {}),
-        ...base,
-        ...downNodeStatus(id, kept, input.removed?.has(id) === true),
-        electionProgress: null,
-        electionTimeoutMs: 0,
-        kept,
-        progress: null,
-        votes: null,
-        lastContactMs: null,
-        commitQuorum: null,
-      };
-    }
-    const s = core.status();
-    const log = core.log();
-    const tail: LogEntryView[] = [];
-    for (let i = Math.max(0, log.length - SNAPSHOT_LOG_TAIL); i < log.length; i++) {
-      const e = log[i]!;
-      tail.push({ index: e.index, term: e.term, command: commandText(e) });
-    }
-    const kvData = host.stateMachine.data();
-    return {
-      ...base,
-      up: true,
-      role: s.role,
-      term: s.term,
-      votedFor: s.votedFor,
-      leader: s.leader,
-      commitIndex: s.commitIndex,
-      lastApplied: s.appliedIndex,
-      lastIndex: s.lastIndex,
-      log: tail,
-      kv: { ...kvData },
-      snapshotIndex: s.snapshotIndex,
-      snapshotTerm: s.snapshotTerm,
-      voters: [...s.voters],
-      learners: [...s.learners],
-      electionProgress: s.role === 'leader' ? null : Math.min(1, s.electionElapsed / Math.max(1, s.electionTimeout)),
-      electionTimeoutMs: (s.electionTimeout * options.tickMs) / input.speed,
-      kept: null,
-      progress: s.progress
-        ? Object.entries(s.progress).map(([peer, p]) => ({
-            peer: Number(peer),
-            match: p.match,
-            next: p.next,
-            inflight: p.inflight ?? 0,
-            state: p.state ?? 'probe',
-            ...(p.snapshot && { snapshot: { ...p.snapshot } }),
-          }))
-        : null,
-      votes: s.votes ?? null,
-      lastContactMs: s.leaderContactTicks == null ? null : s.leaderContactTicks * options.tickMs,
-      commitQuorum: s.commitQuorum ?? null,
-    };
+    const unreachable = ids.filter((p) => p !== id && !input.removed?.has(p) && (!filter.canReach(id, p) || !hosted.get(p)!.up));
+    return { ...view, unreachable, partitionGroup: filter.groupNumber(id) };
   });
   let term = 0;
   let commitIndex = 0;

@@ -1,5 +1,5 @@
 import { commandText as entryCommandText } from '../cluster/snapshot.js';
-import { buildSnapshot } from '../cluster/snapshot.js';
+import { hostView } from '../cluster/snapshot.js';
 import { NodeHost } from '../cluster/node-host.js';
 import { resolveOptions, type ResolvedOptions } from '../cluster/options.js';
 import type { ClusterEvent, LogEntryView, NodeView } from '../cluster/types.js';
@@ -178,22 +178,10 @@ export class NodeProcess {
 
   /** The dashboard's view of this node, and the part of its log watchers do not hold yet. */
   statusPush(full: boolean): AdminPush & { push: 'status' } {
-    const view: NodeView = buildSnapshot({
-      version: 0,
-      now: this.now(),
-      ids: [this.id],
-      hosts: new Map([[this.id, this.host as NodeHost<unknown>]]),
-      ports: new Map([[this.id, this.port]]),
-      filter: this.filter,
-      options: this.resolved,
-      speed: 1,
-      paused: false,
-      load: 0,
-      leader: undefined,
-      safety: { checks: 0, violations: 0, first: null },
-      inFlight: [],
-      latencyMs: [0, 0],
-    }).nodes[0]!;
+    const view: NodeView = {
+      ...hostView(this.host, { port: this.port, tickMs: this.resolved.tickMs, speed: 1, removed: false }),
+      partitionGroup: this.filter.groupNumber(this.id),
+    };
     if (full) this.sentTerms = [];
     return { push: 'status', view, log: this.logDelta(), pid: process.pid };
   }
