@@ -58,6 +58,7 @@ export function resolveConfig(config: RaftConfig): Settings {
       commitOldTermByCounting: config.bugs?.commitOldTermByCounting === true,
       skipElectionRestriction: config.bugs?.skipElectionRestriction === true,
       applyBeforeCommit: config.bugs?.applyBeforeCommit === true,
+      skipReadQuorum: config.bugs?.skipReadQuorum === true,
     },
   };
 }

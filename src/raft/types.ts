@@ -328,6 +328,11 @@ export interface RaftBugs {
   skipElectionRestriction?: boolean;
   /** Hand entries to the state machine as soon as they are appended, before they commit. */
   applyBeforeCommit?: boolean;
+  /**
+   * Thesis §6.4 off: answer a ReadIndex read as soon as it has its index, without the heartbeat
+   * round that shows a majority still follows this leader — a deposed leader serves stale reads.
+   */
+  skipReadQuorum?: boolean;
 }
 
 export interface RaftConfig {

@@ -11,13 +11,20 @@ import type { SimBugs } from './types.js';
 import type { WorkloadOptions } from './workload.js';
 
 /** The bug switches `--bug` takes, by name. */
-export const BUG_NAMES = ['figure8', 'no-election-restriction', 'apply-before-commit', 'unpersisted-vote', 'stale-read'] as const;
+export const BUG_NAMES = [
+  'figure8',
+  'no-election-restriction',
+  'apply-before-commit',
+  'unpersisted-vote',
+  'stale-read',
+  'read-without-quorum',
+] as const;
 export type BugName = (typeof BUG_NAMES)[number];
 
 /**
  * The switch behind each name, and what it breaks. The first four break the Raft core or its
- * host and the safety invariants catch them; `stale-read` breaks only what clients see (the logs
- * stay perfect), so only the linearizability check can catch it.
+ * host and the safety invariants catch them; `stale-read` and `read-without-quorum` break only
+ * what clients see (the logs stay perfect), so only the linearizability check can catch them.
  */
 export const BUGS: Record<BugName, { bugs: SimBugs; localReads?: boolean; describe: string }> = {
   figure8: {
@@ -40,6 +47,10 @@ export const BUGS: Record<BugName, { bugs: SimBugs; localReads?: boolean; descri
     bugs: {},
     localReads: true,
     describe: "serve GET from the leader's store, not the log (thesis §6.4)",
+  },
+  'read-without-quorum': {
+    bugs: { skipReadQuorum: true },
+    describe: 'answer ReadIndex reads without the heartbeat round to a majority (thesis §6.4)',
   },
 };
 
@@ -147,6 +158,7 @@ export function seedSettings(seed: number, s: CheckSettings): SeedSettings {
     // An attempt waits about two election timeouts: by then a lost entry's leader is replaced.
     workload: {
       clients: 5,
+      readers: 2,
       thinkMs: [0, 100],
       attemptTimeoutMs: 600,
       retryDelayMs: 50,

@@ -6,6 +6,7 @@
 /** Every fault the nemesis can inject. */
 export const FAULT_KINDS = [
   'isolate-leader',
+  'strand-leader',
   'halves',
   'majorities-ring',
   'bridge',
@@ -32,6 +33,7 @@ export type FaultSlot = 'links' | 'crash' | 'messages' | 'leadership';
 /** What each fault does, in a few words (shown by `--help`; short enough for 80 columns). */
 export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   'isolate-leader': 'cut the leader off from everyone else',
+  'strand-leader': 'leave the leader in a minority for 3-8 election timeouts',
   halves: 'two random halves: a minority and a majority',
   'majorities-ring': 'each node sees a different majority (a ring of views)',
   bridge: 'two halves joined only by one node that sees both',
@@ -49,6 +51,7 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
 
 export const FAULT_SLOTS: Record<FaultKind, FaultSlot> = {
   'isolate-leader': 'links',
+  'strand-leader': 'links',
   halves: 'links',
   'majorities-ring': 'links',
   bridge: 'links',
@@ -67,7 +70,7 @@ export const FAULT_SLOTS: Record<FaultKind, FaultSlot> = {
 /** Names a `--faults` list may use for several kinds at once. */
 export const FAULT_GROUPS: Record<string, readonly FaultKind[]> = {
   all: FAULT_KINDS,
-  partitions: ['isolate-leader', 'halves', 'majorities-ring', 'bridge', 'one-way'],
+  partitions: ['isolate-leader', 'strand-leader', 'halves', 'majorities-ring', 'bridge', 'one-way'],
   crashes: ['crash-one', 'crash-minority', 'crash-majority', 'crash-all'],
   messages: ['drop', 'duplicate', 'reorder', 'long-delay'],
   leadership: ['transfer-leader'],

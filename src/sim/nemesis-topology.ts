@@ -32,6 +32,16 @@ export function isolate(node: NodeId, ids: readonly NodeId[]): Links {
   return { partition: [[node], ids.filter((id) => id !== node)], cuts: [] };
 }
 
+/**
+ * `node` with `others` (together a minority) cut off from everyone else: a leader stranded with
+ * a few followers. It can still commit nothing, but until it learns of a newer term it believes
+ * it leads, which is when a broken read path answers from it (thesis §6.4).
+ */
+export function strand(node: NodeId, others: readonly NodeId[], ids: readonly NodeId[]): Links {
+  const minority = [node, ...others.filter((id) => id !== node)];
+  return { partition: [minority, ids.filter((id) => !minority.includes(id))], cuts: [] };
+}
+
 /** The first ⌊n/2⌋ nodes of `order` (a minority) against the rest (a majority). */
 export function halves(order: readonly NodeId[]): Links {
   const half = Math.floor(order.length / 2);

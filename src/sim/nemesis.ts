@@ -7,7 +7,7 @@
 import type { Rng } from '../raft/rng.js';
 import type { NodeId } from '../raft/types.js';
 import { FAULT_KINDS, FAULT_SLOTS, type FaultKind, type FaultSlot } from './nemesis-kinds.js';
-import { bridge, deaf, halves, isolate, majoritiesRing, mute, type Cut, type Links } from './nemesis-topology.js';
+import { bridge, deaf, halves, isolate, majoritiesRing, mute, strand, type Cut, type Links } from './nemesis-topology.js';
 import { pick, shuffled } from './random-choice.js';
 
 /** Message faults, as the fault filter takes them. */
@@ -71,6 +71,8 @@ export class Nemesis {
   readonly injected: Record<FaultKind, number>;
   private readonly generation: Record<FaultSlot, number> = { links: 0, crash: 0, messages: 0, leadership: 0 };
   private stopped = false;
+  /** A stranded leader's partition stays up until then: no other link fault replaces it. */
+  private linksHeldUntil = -Infinity;
 
   constructor(
     private readonly target: NemesisTarget,
@@ -103,10 +105,12 @@ export class Nemesis {
 
   /** Injects one fault of `kind` now and schedules its end. */
   inject(kind: FaultKind): void {
-    this.injected[kind]++;
     const slot = FAULT_SLOTS[kind];
+    if (slot === 'links' && this.target.now() < this.linksHeldUntil) return;
+    this.injected[kind]++;
     const generation = ++this.generation[slot];
-    const lasts = this.draw(this.options.lastsMs);
+    const lasts = kind === 'strand-leader' ? this.strandMs() : this.draw(this.options.lastsMs);
+    if (kind === 'strand-leader') this.linksHeldUntil = this.target.now() + lasts;
     if (slot === 'leadership') {
       // Nothing to undo: the new leader leads until something else changes it.
       const from = this.target.leader();
@@ -156,6 +160,17 @@ export class Nemesis {
       case 'isolate-leader': {
         const node = this.target.leader() ?? pick(this.rng, ids);
         return { links: isolate(node, ids), text: `isolate n${node}${this.target.leader() === node ? ' (the leader)' : ''}` };
+      }
+      case 'strand-leader': {
+        // A minority around the leader: alone, or with up to ⌊(n - 1)/2⌋ - 1 followers.
+        const leader = this.target.leader();
+        const node = leader ?? pick(this.rng, ids);
+        const others = order.filter((id) => id !== node).slice(0, this.rng.int(0, Math.floor((ids.length - 1) / 2) - 1));
+        const links = strand(node, others, ids);
+        return {
+          links,
+          text: `strand n${node}${leader === node ? ' (the leader)' : ''} in a minority: ${links.partition!.map((g) => g.join(',')).join(' | ')}`,
+        };
       }
       case 'halves': {
         const links = halves(order);
@@ -232,6 +247,15 @@ export class Nemesis {
         count = n;
     }
     return order.slice(0, count);
+  }
+
+  /**
+   * How long a stranded leader stays cut off: 3-8 election timeouts, long enough for the
+   * majority to elect a leader and commit writes while clients still ask the old one, and for a
+   * leader without check-quorum to keep believing it leads (thesis §6.4, §9.6).
+   */
+  private strandMs(): number {
+    return this.rng.int(3, 8) * this.options.electionTimeoutMs[1];
   }
 
   private draw([min, max]: [number, number]): number {

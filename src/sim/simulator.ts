@@ -183,6 +183,7 @@ export class Simulator {
       commitOldTermByCounting: this.bugs.commitOldTermByCounting,
       skipElectionRestriction: this.bugs.skipElectionRestriction,
       applyBeforeCommit: this.bugs.applyBeforeCommit,
+      skipReadQuorum: this.bugs.skipReadQuorum,
     };
     this.leaderWriteMs = options.leaderWriteMs ?? 0;
     this.snapshotEvery = options.snapshotEvery ?? Number.POSITIVE_INFINITY;

@@ -34,6 +34,11 @@ export class OpGenerator {
     return { type: 'del', key };
   }
 
+  /** A GET of one of the keys, for clients that only read. */
+  nextGet(): KvOp {
+    return { type: 'get', key: `k${this.rng.int(0, this.keys - 1)}` };
+  }
+
   /** Remembers what an answered operation showed about its key. */
   learn(op: KvOp, result: KvResult): void {
     if (op.type === 'set') this.lastSeen.set(op.key, op.value);

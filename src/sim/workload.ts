@@ -17,6 +17,13 @@ import { KvSimStateMachine } from './workload-state-machine.js';
 export interface WorkloadOptions {
   /** Concurrent clients; default 5. */
   clients?: number;
+  /**
+   * Further clients (r1, r2, …) that only GET, by ReadIndex unless `reads` is 'log', and stay
+   * with the node that answers them, as a real client keeps its connection until a request
+   * times out: when that node is a leader cut off in a minority, they keep asking it while the
+   * majority's new leader commits writes (the window a broken read path shows in). Default 0.
+   */
+  readers?: number;
   /** Keys k0 … k(keys-1); default 3. */
   keys?: number;
   /** Pause between one client's operations, uniform in [min, max] ms; default [0, 100]. */
@@ -79,6 +86,8 @@ interface Attempt {
 
 interface ClientState {
   readonly name: string;
+  /** Only GETs (see WorkloadOptions.readers). */
+  readonly reader: boolean;
   /** The last sequence number used; a retry reuses it. */
   seq: number;
   leaderGuess: NodeId | undefined;
@@ -92,8 +101,9 @@ interface ClientState {
  * an entry at the returned index: with the same term and data it is the answer, otherwise the
  * entry was lost and the client tries again. A crash of that node, or no answer within the
  * attempt timeout, also sends it again, always with the same sequence number, so the state
- * machine applies it at most once (thesis §6.3). GETs go through the log too, which makes them
- * linearizable. Client actions never run inside a node's Ready loop: they are scheduled.
+ * machine applies it at most once (thesis §6.3). A GET goes through the log too, or by ReadIndex
+ * (thesis §6.4): either way it is linearizable. Client actions never run inside a node's Ready
+ * loop: they are scheduled.
  */
 export class SimWorkload {
   readonly stats: WorkloadStats = { invoked: 0, ok: 0, failed: 0, indeterminate: 0, attempts: 0, retries: 0 };
@@ -119,7 +129,11 @@ export class SimWorkload {
     private readonly note?: (at: number, text: string) => void,
   ) {
     const clients = options.clients ?? 5;
-    for (let i = 1; i <= clients; i++) this.clients.push({ name: `c${i}`, seq: 0, leaderGuess: undefined, roundRobin: i, active: null });
+    for (let i = 1; i <= clients; i++)
+      this.clients.push({ name: `c${i}`, reader: false, seq: 0, leaderGuess: undefined, roundRobin: i, active: null });
+    const readers = options.readers ?? 0;
+    for (let i = 1; i <= readers; i++)
+      this.clients.push({ name: `r${i}`, reader: true, seq: 0, leaderGuess: undefined, roundRobin: clients + i, active: null });
     this.ops = new OpGenerator(rng, options.keys ?? 3);
     this.thinkMs = options.thinkMs ?? [0, 100];
     this.opTimeoutMs = options.opTimeoutMs ?? 5000;
@@ -170,7 +184,7 @@ export class SimWorkload {
   private begin(client: ClientState): void {
     const sim = this.sim!;
     if (sim.now >= this.untilMs) return;
-    const op = this.ops.next();
+    const op = client.reader ? this.ops.nextGet() : this.ops.next();
     client.seq++;
     this.stats.invoked++;
     const cmd = formatKvOp(op);
@@ -202,8 +216,14 @@ export class SimWorkload {
       this.complete(op, target, 0, { value: sm.read(op.op.key) });
       return;
     }
-    // Thesis §6.4: every other GET (by its history id, so no random draw changes) by ReadIndex.
-    if (this.readIndexReads && op.op.type === 'get' && op.historyId % 2 === 0) {
+    // A reader asks for leader reads: a node that does not lead names the one it follows.
+    if (client.reader && sim.roleOf(target) !== 'leader') {
+      this.redirect(op, target, sim.status().find((n) => n.id === target)?.leader ?? null, redirects);
+      return;
+    }
+    // Thesis §6.4: a reader's GETs and every other GET of the rest (by history id, so no random
+    // draw changes) by ReadIndex.
+    if (this.readIndexReads && op.op.type === 'get' && (client.reader || op.historyId % 2 === 0)) {
       this.readByIndex(op, target, redirects);
       return;
     }
@@ -221,8 +241,14 @@ export class SimWorkload {
       this.after(this.attemptTimeoutMs, () => this.retry(op, no));
       return;
     }
-    if (r.leader !== null && r.leader !== target && redirects < ids.length) {
-      client.leaderGuess = r.leader;
+    this.redirect(op, target, r.leader, redirects);
+  }
+
+  /** `target` refused `op`: ask the leader it names at once, or wait a little and start over. */
+  private redirect(op: ActiveOp, target: NodeId, leader: NodeId | null, redirects: number): void {
+    const client = op.client;
+    if (leader !== null && leader !== target && redirects < this.sim!.ids.length) {
+      client.leaderGuess = leader;
       this.propose(op, redirects + 1);
       return;
     }
@@ -254,13 +280,7 @@ export class SimWorkload {
       this.after(this.attemptTimeoutMs, () => this.retry(op, no));
       return;
     }
-    if (r.leader !== null && r.leader !== target && redirects < sim.ids.length) {
-      client.leaderGuess = r.leader;
-      this.propose(op, redirects + 1);
-      return;
-    }
-    client.leaderGuess = undefined;
-    this.after(this.retryDelayMs, () => this.propose(op, 0));
+    this.redirect(op, target, r.leader, redirects);
   }
 
   /** Attempt `no` of `op` is lost or late: try again (same sequence number) unless a newer one runs. */

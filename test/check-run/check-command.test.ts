@@ -205,6 +205,7 @@ describe('--help text', () => {
       'apply-before-commit',
       'unpersisted-vote',
       'stale-read',
+      'read-without-quorum',
     ]) {
       expect(text).toContain(name);
     }

@@ -108,6 +108,20 @@ describe('thesis §6.4 ReadIndex reads', () => {
     });
   }
 
+  it('bugs.skipReadQuorum: a leader cut off from the majority answers a read at once (the stale read §6.4 forbids)', () => {
+    for (const skipReadQuorum of [false, true]) {
+      const net = new Net(5, () => ({ preVote: true, checkQuorum: false, bugs: { skipReadQuorum } }));
+      net.campaign(1);
+      net.core(1).propose('x=1');
+      net.deliver();
+      net.drop = (m) => m.from === 1 || m.to === 1;
+      expect(net.core(1).readIndex(9)).toEqual({ ok: true });
+      net.deliver();
+      // With the switch the read is answered with no follower heard from; without it, never.
+      expect(net.readStates.get(1)).toEqual(skipReadQuorum ? [{ id: 9, index: 2 }] : []);
+    }
+  });
+
   it('§6.4 a follower forwards a read to the leader and gets the read index back', () => {
     const net = cluster(3);
     net.core(1).propose('x');
