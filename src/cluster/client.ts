@@ -106,6 +106,7 @@ export class ClusterClient<R> {
   close(): void {
     this.closed = true;
     for (const wake of [...this.wakers]) wake();
+    this.timers.fireAll();
   }
 
   async submit(cmd: string, options: { to?: NodeId; timeoutMs?: number } = {}): Promise<SubmitResult> {
@@ -133,7 +134,28 @@ export class ClusterClient<R> {
     const deadline = this.scheduler.now() + (options.timeoutMs ?? 5000);
     const attempt: Attempt<R> = { run: (id) => this.cluster.read(id, cmd), effects: false };
     if (options.to !== undefined) return this.submitTo(options.to, attempt, deadline);
-    return this.submitAnywhere(cmd, attempt, deadline);
+    const target = this.leaderGuess;
+    if (target === undefined || !this.cluster.isUp(target)) return this.submitAnywhere(cmd, attempt, deadline);
+    const answer = attempt.run(target);
+    return answer instanceof Promise
+      ? answer.then((r) => this.readAnswer(r, cmd, attempt, deadline))
+      : this.readAnswer(answer, cmd, attempt, deadline);
+  }
+
+  /**
+   * A read's common case, without the retry loop's machinery (thousands of reads wait at once
+   * under load, and each one's loop state is garbage to collect): the node last seen leading
+   * took the read; its answer, in time, is the result. Anything else — a refusal, a read that
+   * failed or is late — goes the general way, which asks again: harmless for a read.
+   */
+  private readAnswer(r: ProposeOutcome<R>, cmd: string, attempt: Attempt<R>, deadline: number): Promise<SubmitResult> {
+    if (!r.ok) return this.submitAnywhere(cmd, attempt, deadline);
+    const wait = Math.min(this.cluster.attemptTimeoutMs, deadline - this.scheduler.now());
+    return this.within(r.applied, wait).then((outcome) =>
+      outcome !== 'timeout' && outcome.applied && !this.closed
+        ? this.success(outcome.index ?? r.index, r.term, outcome.result)
+        : this.submitAnywhere(cmd, attempt, deadline),
+    );
   }
 
   /** Every sequence number below this one has been answered. */
@@ -283,17 +305,12 @@ export class ClusterClient<R> {
     });
   }
 
+  /** `p`'s value, or 'timeout' after `ms` (or at once when the client closes). */
   private within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
     return new Promise((resolve) => {
-      const wake = (): void => {
-        this.wakers.delete(wake);
-        this.timers.cancel(timer);
-        resolve('timeout');
-      };
-      const timer = this.timers.add(ms, wake);
-      this.wakers.add(wake);
+      // Thousands wait at once under load: one timer and one callback each, nothing more.
+      const timer = this.timers.add(ms, () => resolve('timeout'));
       void p.then((v) => {
-        this.wakers.delete(wake);
         this.timers.cancel(timer);
         resolve(v);
       });

@@ -27,6 +27,8 @@ export class FifoTimers {
   private first: FifoTimer | null = null;
   private last: FifoTimer | null = null;
   private armed: Timer | undefined;
+  /** Timers that fell back to the scheduler, for {@link fireAll} (few: only out-of-order ones). */
+  private readonly fallbacks = new Set<FifoTimer>();
 
   constructor(private readonly scheduler: Scheduler) {}
 
@@ -35,7 +37,11 @@ export class FifoTimers {
     const t: FifoTimer = { at, fn, prev: null, next: null, queued: false };
     const tail = this.last;
     if (tail !== null && at < tail.at) {
-      t.fallback = this.scheduler.setTimer(delayMs, fn);
+      t.fallback = this.scheduler.setTimer(delayMs, () => {
+        this.fallbacks.delete(t);
+        fn();
+      });
+      this.fallbacks.add(t);
       return t;
     }
     t.prev = tail;
@@ -48,10 +54,25 @@ export class FifoTimers {
   }
 
   cancel(t: FifoTimer): void {
-    if (t.fallback) this.scheduler.clearTimer(t.fallback);
+    if (t.fallback) {
+      this.scheduler.clearTimer(t.fallback);
+      this.fallbacks.delete(t);
+    }
     if (!t.queued) return;
     this.unlink(t);
     // The scheduler timer stays armed for the old head: re-arming costs more than a wasted wake-up.
+  }
+
+  /** Fires every timer still pending, now, in order (its owner is shutting down). */
+  fireAll(): void {
+    for (let t = this.first; t !== null; t = this.first) {
+      this.unlink(t);
+      t.fn();
+    }
+    for (const t of [...this.fallbacks]) {
+      this.cancel(t);
+      t.fn();
+    }
   }
 
   private unlink(t: FifoTimer): void {

@@ -62,4 +62,16 @@ describe('stop()', () => {
     expect(await pending).toMatchObject({ ok: false, error: 'down' });
     expect(await c.submit('SET y = 2')).toMatchObject({ ok: false, error: 'down' });
   });
+
+  it('answers reads waiting for a leader that cannot confirm them with down', async () => {
+    // Without check-quorum an isolated leader keeps leading, and its reads can only wait.
+    const c = await createCluster({ nodes: 3, transport: 'memory', electionTimeoutMs: [100, 200], heartbeatMs: 20, checkQuorum: false });
+    const leader = await waitFor('a leader', () => c.leader());
+    c.partition([[leader], c.ids.filter((id) => id !== leader)]);
+    const asked = c.submit('GET x', { to: leader, timeoutMs: 60_000 });
+    const anywhere = c.submit('GET x', { timeoutMs: 60_000 });
+    await c.stop();
+    expect(await asked).toMatchObject({ ok: false, error: 'down' });
+    expect(await anywhere).toMatchObject({ ok: false, error: 'down' });
+  });
 });

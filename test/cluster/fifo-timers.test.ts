@@ -45,6 +45,21 @@ describe('FifoTimers', () => {
     expect(fired).toEqual(['b@20', 'd@40', 'f@45']);
   });
 
+  it('fireAll fires every pending timer at once, queued or fallen back, and none of them again', async () => {
+    const s = new VirtualScheduler();
+    const timers = new FifoTimers(s);
+    const fired: string[] = [];
+    timers.add(100, () => fired.push('a'));
+    const b = timers.add(200, () => fired.push('b'));
+    timers.add(50, () => fired.push('c')); // falls back
+    timers.add(300, () => fired.push('d'));
+    timers.cancel(b);
+    timers.fireAll();
+    expect(fired).toEqual(['a', 'd', 'c']);
+    await s.advance(500, settle);
+    expect(fired).toEqual(['a', 'd', 'c']);
+  });
+
   it('on the virtual clock, a fired timer lets its waiter resume at that moment; cancelled ones cost no event-loop turn', async () => {
     const s = new VirtualScheduler();
     const timers = new FifoTimers(s);
