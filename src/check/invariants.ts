@@ -69,6 +69,21 @@ const INVARIANTS: InvariantName[] = [
   'voter-quorum',
 ];
 
+/** Each invariant's slot in the per-invariant counts, in the order of {@link INVARIANTS}. */
+const enum Check {
+  ElectionSafety,
+  LeaderAppendOnly,
+  LogMatching,
+  LeaderCompleteness,
+  StateMachineSafety,
+  TermMonotonic,
+  OneVotePerTerm,
+  IndexOrder,
+  CommitMonotonic,
+  OneConfigChange,
+  VoterQuorum,
+}
+
 /**
  * The safety invariant checker: fed an observation of a node after each Ready it handles (and
  * told of crashes and restarts), it checks Raft's safety properties (Figure 3 of the paper) and
@@ -82,8 +97,8 @@ export class InvariantChecker {
   violationCount = 0;
   /** Individual checks performed, in all. */
   checks = 0;
-  /** Individual checks performed, per invariant. */
-  readonly checksBy: Record<InvariantName, number>;
+  /** Individual checks performed, per invariant (slots of {@link Check}: no lookup by name per check). */
+  private readonly counts: number[] = INVARIANTS.map(() => 0);
 
   private readonly nodes = new Map<NodeId, NodeTrack>();
   /** §5.2: the one leader of each term. */
@@ -108,7 +123,11 @@ export class InvariantChecker {
   constructor(options: InvariantCheckerOptions = {}) {
     this.maxViolations = options.maxViolations ?? 1000;
     this.onViolation = options.onViolation;
-    this.checksBy = Object.fromEntries(INVARIANTS.map((n) => [n, 0])) as Record<InvariantName, number>;
+  }
+
+  /** Individual checks performed, per invariant. */
+  get checksBy(): Record<InvariantName, number> {
+    return Object.fromEntries(INVARIANTS.map((n, i) => [n, this.counts[i]!])) as Record<InvariantName, number>;
   }
 
   /** True while no violation has been found. */
@@ -153,7 +172,7 @@ export class InvariantChecker {
    * Then the node's log loses what it covers, keeping what follows only if it matches.
    */
   private applySnapshot(t: NodeTrack, o: NodeObservation, snap: Snapshot): void {
-    this.count('state-machine-safety');
+    this.count(Check.StateMachineSafety);
     if (snap.index > o.commit) {
       this.violation(
         'state-machine-safety',
@@ -249,7 +268,7 @@ export class InvariantChecker {
     }
     // Entries it knew committed must have been stored before it said so (Figure 2): in its log,
     // or in a snapshot that covers them.
-    this.count('commit-monotonic');
+    this.count(Check.CommitMonotonic);
     const snap = r.snapshot ?? null;
     const base = snap === null ? { index: 0, term: 0 } : { index: snap.index, term: snap.term };
     const back: NodeTrack = { ...t, base, log: r.entries as Entry[] };
@@ -335,7 +354,7 @@ export class InvariantChecker {
    * (and only after committing an entry of its term, so one it inherited is committed first).
    */
   private checkOneConfigChange(t: NodeTrack, o: NodeObservation): void {
-    this.count('one-config-change');
+    this.count(Check.OneConfigChange);
     let pending = 0;
     for (let i = t.configs.length - 1; i >= 0 && t.configs[i]! > o.commit; i--) pending++;
     if (pending > 1) {
@@ -352,7 +371,7 @@ export class InvariantChecker {
   /** Thesis §4.2.1: every commit counted a majority of the voters, and nobody else. */
   private checkVoterQuorum(o: NodeObservation): void {
     for (const c of o.commits ?? []) {
-      this.count('voter-quorum');
+      this.count(Check.VoterQuorum);
       const outsiders = c.quorum.filter((id) => !c.voters.includes(id));
       if (outsiders.length > 0 || c.quorum.length < Math.floor(c.voters.length / 2) + 1) {
         this.violation(
@@ -369,7 +388,7 @@ export class InvariantChecker {
 
   /** §5.1: terms only grow on a node, restarts included. */
   private checkTerm(t: NodeTrack, node: NodeId, term: Term, at: number, verb: string): void {
-    this.count('term-monotonic');
+    this.count(Check.TermMonotonic);
     if (term < t.maxTerm) {
       this.violation('term-monotonic', at, `node ${node} ${verb} term ${term} after term ${t.maxTerm}`, {
         nodes: [node],
@@ -385,7 +404,7 @@ export class InvariantChecker {
   /** §5.2: "each server will vote for at most one candidate in a given term". */
   private checkVote(t: NodeTrack, node: NodeId, term: Term, votedFor: NodeId | null, at: number): void {
     if (votedFor === null) return;
-    this.count('one-vote-per-term');
+    this.count(Check.OneVotePerTerm);
     const earlier = t.votes.get(term);
     if (earlier === undefined) {
       t.votes.set(term, votedFor);
@@ -405,7 +424,7 @@ export class InvariantChecker {
     const first = w[0];
     if (first === undefined) return;
     const k = first.index;
-    this.count('log-matching');
+    this.count(Check.LogMatching);
     for (let j = 1; j < w.length; j++) {
       if (w[j]!.index !== k + j) {
         return this.violation('log-matching', o.at, `node ${o.node} wrote entries out of order: index ${w[j]!.index} after ${k + j - 1}`, {
@@ -425,8 +444,8 @@ export class InvariantChecker {
     const newLast = k + w.length - 1;
     // §5.3 Leader Append-Only, and no entry at or below the commit index may change (Figure 2).
     const leading = t.last !== null && t.last.role === 'leader' && o.role === 'leader' && t.last.term === o.term;
-    if (leading) this.count('leader-append-only');
-    if (t.last !== null) this.count('commit-monotonic');
+    if (leading) this.count(Check.LeaderAppendOnly);
+    if (t.last !== null) this.count(Check.CommitMonotonic);
     for (let i = k; i <= last; i++) {
       const before = this.entryAt(t, i);
       const after = i <= newLast ? w[i - k] : undefined;
@@ -464,7 +483,7 @@ export class InvariantChecker {
 
   /** §5.3 Log Matching: checked on every new entry against every entry ever written at its (index, term). */
   private register(node: NodeId, e: Entry, prevTerm: Term, at: number): void {
-    this.count('log-matching');
+    this.count(Check.LogMatching);
     // Nearly every index only ever holds one term: keep that record bare, and make a map only
     // when a second term shows up there (this checker runs live on every cluster).
     const slot = this.written.get(e.index);
@@ -521,7 +540,7 @@ export class InvariantChecker {
 
   /** Figure 2: lastApplied ≤ commitIndex ≤ last log index, and the reported last index is the log written. */
   private checkIndexOrder(t: NodeTrack, o: NodeObservation): void {
-    this.count('index-order');
+    this.count(Check.IndexOrder);
     const last = this.lastIndexOf(t);
     if (o.applied > o.commit || o.commit > o.lastIndex || o.lastIndex !== last) {
       const why = o.lastIndex !== last ? `but the entries written end at ${last}` : 'out of order';
@@ -535,7 +554,7 @@ export class InvariantChecker {
 
   /** §5.2 Election Safety, and §5.4 Leader Completeness when a node first leads a term. */
   private checkLeader(t: NodeTrack, o: NodeObservation): void {
-    this.count('election-safety');
+    this.count(Check.ElectionSafety);
     const holder = this.leaders.get(o.term);
     if (holder !== undefined) {
       if (holder !== o.node) {
@@ -548,7 +567,7 @@ export class InvariantChecker {
     }
     this.leaders.set(o.term, o.node);
     if (this.topLeader === null || o.term > this.topLeader.term) this.topLeader = { node: o.node, term: o.term };
-    this.count('leader-completeness');
+    this.count(Check.LeaderCompleteness);
     // What its snapshot covers was checked against the committed entries when it was stored.
     for (let i = Math.max(this.committed.first, t.base.index + 1); i <= this.committedMax; i++) {
       const c = this.committed.get(i);
@@ -573,7 +592,7 @@ export class InvariantChecker {
   /** The commit index never goes back; every newly committed entry equals the cluster's committed entry there. */
   private checkCommit(t: NodeTrack, o: NodeObservation): void {
     if (t.last !== null) {
-      this.count('commit-monotonic');
+      this.count(Check.CommitMonotonic);
       if (o.commit < t.last.commit) {
         this.violation('commit-monotonic', o.at, `node ${o.node} moved its commit index back from ${t.last.commit} to ${o.commit}`, {
           nodes: [o.node],
@@ -587,7 +606,7 @@ export class InvariantChecker {
     for (let i = Math.max(t.commitChecked, t.base.index) + 1; i <= upTo; i++) {
       const e = this.entryAt(t, i)!;
       const c = this.committed.get(i);
-      this.count('log-matching');
+      this.count(Check.LogMatching);
       if (c === undefined) {
         this.committed.set(i, { entry: e, node: o.node, commitTerm: o.term });
         if (i > this.committedMax) this.committedMax = i;
@@ -618,7 +637,7 @@ export class InvariantChecker {
     const lt = this.nodes.get(top.node);
     if (!lt?.up || lt.last === null || lt.last.role !== 'leader' || lt.last.term !== top.term) return;
     if (index <= lt.base.index) return; // its snapshot covers it (checked when stored)
-    this.count('leader-completeness');
+    this.count(Check.LeaderCompleteness);
     if (!sameEntry(this.entryAt(lt, index), e)) {
       this.violation(
         'leader-completeness',
@@ -637,7 +656,7 @@ export class InvariantChecker {
   /** §5.4.3 State Machine Safety: in order, no gaps, the log's entry, and the same entry on every node. */
   private checkApplies(t: NodeTrack, o: NodeObservation): void {
     for (const e of o.appliedEntries) {
-      this.count('state-machine-safety');
+      this.count(Check.StateMachineSafety);
       if (e.index !== t.applied + 1) {
         this.violation('state-machine-safety', o.at, `node ${o.node} applied index ${e.index} right after ${t.applied}`, {
           nodes: [o.node],
@@ -677,9 +696,9 @@ export class InvariantChecker {
     }
   }
 
-  private count(name: InvariantName): void {
+  private count(check: Check): void {
     this.checks++;
-    this.checksBy[name]++;
+    this.counts[check]!++;
   }
 
   private violation(invariant: InvariantName, at: number, message: string, evidence: Violation['evidence']): void {

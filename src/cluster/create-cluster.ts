@@ -11,7 +11,7 @@ import type { RecoveryReport, Storage } from '../storage/types.js';
 import { InlineNode } from '../hosting/inline-node.js';
 import { encodeEnvelope, type KvResult } from '../kv/index.js';
 import { commitsOf } from '../check/commit-observations.js';
-import { InvariantChecker } from '../check/invariants.js';
+import { InvariantChecker, type NodeObservation } from '../check/invariants.js';
 import { ChangeWaiters } from './change-waiters.js';
 import { ClusterClient, newClientId } from './client.js';
 import { openClusterKeyFile } from './cluster-key-file.js';
@@ -690,22 +690,38 @@ export class RaftCluster implements Cluster {
     this.checker.restart({ node, at: this.scheduler.now(), term: hardState.term, votedFor: hardState.votedFor, entries, snapshot });
   }
 
+  /** One observation refilled for every Ready (thousands a second): the checker keeps none of it. */
+  private readonly observation: NodeObservation = {
+    node: 0,
+    at: 0,
+    role: 'follower',
+    term: 0,
+    votedFor: null,
+    commit: 0,
+    applied: 0,
+    lastIndex: 0,
+    written: [],
+    appliedEntries: [],
+    snapshot: null,
+    commits: undefined,
+  };
+
   private observe(node: NodeId, s: RaftBrief, rd: Ready): void {
     const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
-    this.checker.observe({
-      node,
-      at: this.scheduler.now(),
-      role: s.role,
-      term: s.term,
-      votedFor: s.votedFor,
-      commit: s.commitIndex,
-      applied: lastApplied ? lastApplied.index : Math.max(s.appliedIndex, rd.snapshot?.index ?? 0),
-      lastIndex: s.lastIndex,
-      written: rd.entries,
-      appliedEntries: rd.committedEntries,
-      snapshot: rd.snapshot,
-      commits: commitsOf(rd.events),
-    });
+    const o = this.observation;
+    o.node = node;
+    o.at = this.scheduler.now();
+    o.role = s.role;
+    o.term = s.term;
+    o.votedFor = s.votedFor;
+    o.commit = s.commitIndex;
+    o.applied = lastApplied ? lastApplied.index : Math.max(s.appliedIndex, rd.snapshot?.index ?? 0);
+    o.lastIndex = s.lastIndex;
+    o.written = rd.entries;
+    o.appliedEntries = rd.committedEntries;
+    o.snapshot = rd.snapshot;
+    o.commits = commitsOf(rd.events);
+    this.checker.observe(o);
   }
 
   /** Narrates the arrival of a message that was in flight, when someone listens or a step waits. */

@@ -36,7 +36,7 @@ export class InProcessNetwork {
   route(from: InProcessTransport, m: Message): void {
     // No faults: one copy, no delay, nothing drawn — skip building a route per message.
     if (this.filter.clear) {
-      this.scheduler.setTimer(0, () => this.arrive(from, m), true);
+      this.scheduler.setTimerWith(0, from.arrive, m, true);
       return;
     }
     const route = this.filter.route(m.from, m.to, this.rng);
@@ -45,10 +45,11 @@ export class InProcessNetwork {
       return;
     }
     // A delivery is quiet: the host says when it settles a promise.
-    for (const delay of route.delays) this.scheduler.setTimer(delay, () => this.arrive(from, m), true);
+    for (const delay of route.delays) this.scheduler.setTimerWith(delay, from.arrive, m, true);
   }
 
-  private arrive(from: InProcessTransport, m: Message): void {
+  /** @internal */
+  arrive(from: InProcessTransport, m: Message): void {
     // Checked again on arrival: a partition made while the message was in flight stops it.
     if (!this.filter.canReach(m.from, m.to)) {
       from.counters.filtered++;
@@ -66,6 +67,8 @@ export class InProcessTransport implements Transport {
   readonly counters: TransportStats = { sent: 0, received: 0, filtered: 0, badInput: {}, connectedPeers: [] };
   private handler: ((m: Message) => void) | undefined;
   private started = false;
+  /** A message this transport sent reaches the network's far end: one function for all its deliveries. */
+  readonly arrive = (m: Message): void => this.net.arrive(this, m);
 
   constructor(
     readonly id: NodeId,

@@ -1,4 +1,4 @@
-import { TimerQueue, type Timer } from './timer-queue.js';
+import { fire, TimerQueue, type Timer } from './timer-queue.js';
 
 /**
  * The cluster's clock: time in cluster milliseconds and timers on it. The Raft core never sees
@@ -13,6 +13,11 @@ export interface Scheduler {
    * itself (see {@link VirtualScheduler.advance}); the real clock ignores it.
    */
   setTimer(delayMs: number, fn: () => void, quiet?: boolean): Timer;
+  /**
+   * {@link setTimer} with an argument for `fn`: one function can serve many timers (a message
+   * each) without a closure per timer.
+   */
+  setTimerWith<A>(delayMs: number, fn: (arg: A) => void, arg: A, quiet?: boolean): Timer;
   clearTimer(timer: Timer | undefined): void;
   /**
    * Virtual clock: a promise was settled inside the (quiet) timer now running, so its
@@ -97,6 +102,12 @@ export class RealScheduler implements Scheduler {
     return t;
   }
 
+  setTimerWith<A>(delayMs: number, fn: (arg: A) => void, arg: A): Timer {
+    const t = this.queue.add(this.now() + Math.max(0, delayMs), fn as (arg: unknown) => void, arg);
+    this.rearm(false);
+    return t;
+  }
+
   clearTimer(timer: Timer | undefined): void {
     if (timer) timer.cancelled = true;
   }
@@ -137,7 +148,7 @@ export class RealScheduler implements Scheduler {
     const now = this.now();
     for (let t = this.queue.popDue(now); t; t = this.queue.popDue(now)) {
       if (this.stopped) return;
-      t.fn();
+      fire(t);
     }
     this.rearm(true);
   }
@@ -154,10 +165,15 @@ export class VirtualScheduler implements Scheduler {
     return this.time;
   }
 
-  setTimer(delayMs: number, fn: () => void, quiet?: boolean): Timer {
-    const t = this.queue.add(this.time + Math.max(0, delayMs), fn);
-    if (quiet) t.quiet = true;
-    return t;
+  setTimer(delayMs: number, fn: () => void, quiet = false): Timer {
+    return this.setTimerWith(delayMs, fn, undefined, quiet);
+  }
+
+  setTimerWith<A>(delayMs: number, fn: (arg: A) => void, arg: A, quiet = false): Timer {
+    const f = fn as (arg: unknown) => void;
+    // Nothing is due before now: a zero delay joins the queue's O(1) lane, same order.
+    if (delayMs <= 0) return this.queue.addNow(this.time, f, arg, quiet);
+    return this.queue.add(this.time + delayMs, f, arg, quiet);
   }
 
   /** A promise was settled inside the timer now running: let continuations run before the next. */
@@ -187,7 +203,7 @@ export class VirtualScheduler implements Scheduler {
       const t = this.queue.popDue(end);
       if (t === undefined) break;
       if (t.at > this.time) this.time = t.at;
-      t.fn();
+      fire(t);
       if (!t.quiet || this.settleRequested) {
         this.settleRequested = false;
         await settle();

@@ -5,51 +5,96 @@
 export interface Timer {
   at: number;
   seq: number;
-  fn: () => void;
+  /** Called with {@link arg} when the timer fires. */
+  fn: (arg: unknown) => void;
+  /** What `fn` is called with: lets a caller share one function among many timers (no closure each). */
+  arg: unknown;
   cancelled: boolean;
   /**
    * Virtual clock: a timer of the cluster's own machinery (a tick, a delivery) that settles no
    * promise by itself, so advance() need not give promise continuations a turn after it.
    */
-  quiet?: boolean;
+  quiet: boolean;
+}
+
+/** Runs a timer's function. */
+export function fire(t: Timer): void {
+  t.fn(t.arg);
 }
 
 export class TimerQueue {
   private heap: Timer[] = [];
+  /**
+   * Timers added with {@link addNow}: due no later than anything added after them, so they are
+   * already in (deadline, insertion) order — a queue, not a heap (a message sent with no delay).
+   */
+  private lane: Timer[] = [];
+  private laneHead = 0;
   private seq = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.length + this.lane.length - this.laneHead;
   }
 
-  add(at: number, fn: () => void): Timer {
-    const t: Timer = { at, seq: this.seq++, fn, cancelled: false };
+  add(at: number, fn: (arg: unknown) => void, arg?: unknown, quiet = false): Timer {
+    const t: Timer = { at, seq: this.seq++, fn, arg, cancelled: false, quiet };
     this.heap.push(t);
     this.up(this.heap.length - 1);
     return t;
   }
 
+  /**
+   * Like {@link add}, for a deadline no earlier than any timer's already added (the clock's
+   * current time, as a zero delay has): O(1). Fires in the same order as {@link add} would.
+   */
+  addNow(at: number, fn: (arg: unknown) => void, arg?: unknown, quiet = false): Timer {
+    const last = this.lane[this.lane.length - 1];
+    if (last !== undefined && at < last.at) return this.add(at, fn, arg, quiet);
+    const t: Timer = { at, seq: this.seq++, fn, arg, cancelled: false, quiet };
+    this.lane.push(t);
+    return t;
+  }
+
   /** The earliest live timer's deadline, or undefined when none is pending. */
   peekAt(): number | undefined {
-    this.dropCancelled();
-    return this.heap[0]?.at;
+    return this.first()?.at;
   }
 
   /** Removes and returns the earliest live timer if it is due at or before `now`. */
   popDue(now: number): Timer | undefined {
-    this.dropCancelled();
-    const top = this.heap[0];
+    const top = this.first();
     if (!top || top.at > now) return undefined;
-    this.pop();
+    if (top === this.heap[0]) this.pop();
+    else this.shiftLane();
     return top;
   }
 
   clear(): void {
     this.heap = [];
+    this.lane = [];
+    this.laneHead = 0;
   }
 
-  private dropCancelled(): void {
+  /** The earliest live timer of the heap and the lane (cancelled ones are dropped on the way). */
+  private first(): Timer | undefined {
     while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+    while (this.laneHead < this.lane.length && this.lane[this.laneHead]!.cancelled) this.shiftLane();
+    const h = this.heap[0];
+    const l = this.lane[this.laneHead];
+    if (l === undefined) return h;
+    if (h === undefined) return l;
+    return this.less(h, l) ? h : l;
+  }
+
+  private shiftLane(): void {
+    this.lane[this.laneHead++] = undefined as unknown as Timer;
+    if (this.laneHead === this.lane.length) {
+      this.lane.length = 0;
+      this.laneHead = 0;
+    } else if (this.laneHead >= 1024 && this.laneHead * 2 >= this.lane.length) {
+      this.lane = this.lane.slice(this.laneHead);
+      this.laneHead = 0;
+    }
   }
 
   private pop(): void {

@@ -1,6 +1,6 @@
 import type { Index } from '../raft/types.js';
-import { decodeEnvelope, isEnvelope } from './envelope.js';
-import { parseKvOp } from './parse.js';
+import { decodedEntries } from './decoded-entries.js';
+import { type ParsedKvOp, parseKvOp } from './parse.js';
 import type { KvOp, KvResult } from './types.js';
 
 /** One client's session (thesis §6.3): the results of its requests that may still be retried. */
@@ -112,11 +112,11 @@ export class KvStateMachine {
       return { error: `entry ${index} is at or below the last applied index ${this.applied}` };
     }
     this.applied = index;
-    if (!isEnvelope(data)) return this.execute(data);
-
-    const decoded = decodeEnvelope(data);
-    if (!decoded.ok) return { error: decoded.message };
-    const { client, seq, ack, cmd } = decoded.envelope;
+    // Decoded once per process: every node applies the same entry (decoded-entries.ts).
+    const decoded = decodedEntries.get(data);
+    if (!decoded.envelope) return this.execute(decoded.parsed);
+    if ('malformed' in decoded) return { error: decoded.malformed };
+    const { client, seq, ack } = decoded;
     const session = this.session(client);
     if (ack > session.ack) this.forgetBelow(session, ack);
     if (seq < session.ack) {
@@ -125,7 +125,7 @@ export class KvStateMachine {
     }
     const earlier = session.results.get(seq);
     if (earlier) return earlier;
-    const result = this.execute(cmd);
+    const result = this.execute(decoded.parsed);
     session.results.set(seq, result);
     return result;
   }
@@ -175,9 +175,8 @@ export class KvStateMachine {
     return this.run(parsed.op);
   }
 
-  /** Parses and runs one command line against the store. */
-  private execute(command: string): KvResult {
-    const parsed = parseKvOp(command);
+  /** Runs one parsed command line against the store. */
+  private execute(parsed: ParsedKvOp): KvResult {
     if (!parsed.ok) return { error: parsed.message };
     return this.run(parsed.op);
   }

@@ -37,6 +37,14 @@ import type {
   TransferResult,
 } from './types.js';
 
+/**
+ * What a Ready or a message holds where it has nothing: one shared empty array instead of a new
+ * one each time (a cluster takes thousands of Readies a second). Never added to — Ready and
+ * message arrays are read-only to their holders. Not frozen: a frozen array is a different kind
+ * of array to the engine, and every loop over Ready arrays would take a slower path.
+ */
+const NOTHING: never[] = [];
+
 /** Default characters of snapshot data per InstallSnapshot chunk. */
 export const DEFAULT_SNAPSHOT_CHUNK_CHARS = 256 * 1024;
 
@@ -282,7 +290,7 @@ export class Raft implements RaftCore {
     this.transferee = to;
     this.transferElapsed = 0;
     this.timeoutNowSent = false;
-    this.events.push({ kind: 'transfer', to, term: this.term, phase: 'started' });
+    this.pushEvent({ kind: 'transfer', to, term: this.term, phase: 'started' });
     // Thesis §3.10: bring the target up to date first; it is told to campaign once it is.
     // Resend from what it is known to hold: entries in flight to it may be lost, and waiting
     // for the stall detector would take longer than the transfer may.
@@ -335,10 +343,10 @@ export class Raft implements RaftCore {
       this.prevVote = this.votedFor;
     }
     const last = log.lastIndex();
-    const entries = log.unstable <= last ? log.slice(log.unstable, last) : [];
+    const entries = log.unstable <= last ? log.slice(log.unstable, last) : NOTHING;
     log.unstable = last + 1;
     const limit = this.applyLimit();
-    let committedEntries: Entry[] = [];
+    let committedEntries: Entry[] = NOTHING;
     if (limit > log.applying) {
       committedEntries = log.slice(log.applying + 1, limit);
       log.applying = limit;
@@ -354,8 +362,9 @@ export class Raft implements RaftCore {
       readsFailed: this.readsFailed,
     };
     this.unsavedSnapshot = null;
-    this.msgs = [];
-    this.events = [];
+    // Handed over with the Ready; the next send or event starts a new array (see send()).
+    this.msgs = NOTHING;
+    this.events = NOTHING;
     if (rd.readStates.length > 0) this.readStates = [];
     if (rd.readsFailed.length > 0) this.readsFailed = [];
     return rd;
@@ -468,7 +477,7 @@ export class Raft implements RaftCore {
     this.configs.compactedTo(index, config);
     this.currentSnapshot = snapshot;
     this.unsavedSnapshot = snapshot;
-    this.events.push({ kind: 'snapshot-taken', index, term, compacted });
+    this.pushEvent({ kind: 'snapshot-taken', index, term, compacted });
     return true;
   }
 
@@ -578,7 +587,7 @@ export class Raft implements RaftCore {
     this.progress = this.progress.filter((pr) => members.has(pr.id));
     for (const id of [...this.progressById.keys()]) if (!members.has(id)) this.progressById.delete(id);
     if (this.transferee !== null && !this.voterSet.has(this.transferee)) {
-      this.events.push({ kind: 'transfer', to: this.transferee, term: this.term, phase: 'abandoned' });
+      this.pushEvent({ kind: 'transfer', to: this.transferee, term: this.term, phase: 'abandoned' });
       this.transferee = null;
     }
   }
@@ -634,7 +643,7 @@ export class Raft implements RaftCore {
       // Thesis §3.10: a transfer that has not completed within an election timeout is
       // abandoned, and the leader takes proposals again.
       if (this.transferElapsed >= this.s.electionMin) {
-        this.events.push({ kind: 'transfer', to: this.transferee, term: this.term, phase: 'abandoned' });
+        this.pushEvent({ kind: 'transfer', to: this.transferee, term: this.term, phase: 'abandoned' });
         this.transferee = null;
       }
     }
@@ -863,15 +872,17 @@ export class Raft implements RaftCore {
       this.sendAppendResponse(m, false, m.prevLogIndex, out.conflictTerm, out.conflictIndex);
       return;
     }
-    if (out.truncated > 0) this.events.push({ kind: 'truncate', from: out.appendedFrom, count: out.truncated });
+    if (out.truncated > 0) this.pushEvent({ kind: 'truncate', from: out.appendedFrom, count: out.truncated });
     if (out.appendedFrom !== 0) {
-      this.events.push({ kind: 'append', from: out.appendedFrom, to: out.lastNew, leader: m.from });
+      this.pushEvent({ kind: 'append', from: out.appendedFrom, to: out.lastNew, leader: m.from });
       // Thesis §4.1: a configuration takes effect as soon as it is in the log — and one that
       // a conflict removed is undone with it.
-      const written = m.entries.slice(out.appendedFrom - m.prevLogIndex - 1);
-      if (out.truncated > 0 || written.some((e) => e.type === 'config')) {
+      const from = out.appendedFrom - m.prevLogIndex - 1;
+      let configs = out.truncated > 0;
+      for (let i = from; !configs && i < m.entries.length; i++) configs = m.entries[i]!.type === 'config';
+      if (configs) {
         this.configs.truncatedFrom(out.appendedFrom);
-        this.configs.appended(written);
+        this.configs.appended(m.entries.slice(from));
         this.adoptConfiguration();
       }
     }
@@ -904,7 +915,7 @@ export class Raft implements RaftCore {
       // replication overtook): installing it would only throw away entries. Say how far our
       // log matches the leader's — everything committed does (§5.4 Leader Completeness).
       // A resent copy of the snapshot we installed is news to nobody.
-      if (snap.index !== log.snapshotIndex) this.events.push({ ...event, installed: false, kept: 0 });
+      if (snap.index !== log.snapshotIndex) this.pushEvent({ ...event, installed: false, kept: 0 });
       this.sendAppendResponse(m, true, log.commit, 0, 0);
       return;
     }
@@ -920,7 +931,7 @@ export class Raft implements RaftCore {
     this.adoptConfiguration();
     this.currentSnapshot = snap;
     this.unsavedSnapshot = snap;
-    this.events.push({ ...event, installed: true, kept: log.entries.length });
+    this.pushEvent({ ...event, installed: true, kept: log.entries.length });
     // Our log matches the leader's up to the snapshot; entries kept after it are checked by
     // the next AppendEntries as usual.
     this.sendAppendResponse(m, true, snap.index, 0, 0);
@@ -986,7 +997,7 @@ export class Raft implements RaftCore {
     if (this.timeoutNowSent || pr.match !== this.raftLog.lastIndex()) return;
     this.timeoutNowSent = true;
     this.send({ type: 'TimeoutNow', from: this.id, to: pr.id, term: this.term });
-    this.events.push({ kind: 'transfer', to: pr.id, term: this.term, phase: 'timeout-now' });
+    this.pushEvent({ kind: 'transfer', to: pr.id, term: this.term, phase: 'timeout-now' });
   }
 
   /** A rejection: find the follower's next index with the fast back-up hint (§5.3). */
@@ -1029,7 +1040,7 @@ export class Raft implements RaftCore {
     const quorum: NodeId[] = [];
     for (const pr of this.progress) if (pr.match >= n && this.voterSet.has(pr.id)) quorum.push(pr.id);
     this.commitQuorum = quorum;
-    this.events.push({ kind: 'commit', index: n, term: log.term(n), quorum, voters: [...this.voters] });
+    this.pushEvent({ kind: 'commit', index: n, term: log.term(n), quorum, voters: [...this.voters] });
     this.needFlush = true;
     // Thesis §4.2.2: a leader removed from the configuration steps down once that is committed.
     if (!this.voterSet.has(this.id) && this.configs.currentIndex() <= n) this.becomeFollower(this.term, null, 'removed');
@@ -1080,7 +1091,7 @@ export class Raft implements RaftCore {
   /** One AppendEntries to `pr` after `prev`, with the full commit index (§5.3). */
   private sendAppendEntries(pr: Progress, prev: Index, entries: Entry[]): void {
     const log = this.raftLog;
-    this.send({
+    const m: AppendEntries = {
       type: 'AppendEntries',
       from: this.id,
       to: pr.id,
@@ -1089,8 +1100,9 @@ export class Raft implements RaftCore {
       prevLogTerm: log.term(prev),
       entries,
       leaderCommit: log.commit,
-      ...(this.reads.round > 0 ? { readRound: this.reads.round } : {}),
-    });
+    };
+    if (this.reads.round > 0) m.readRound = this.reads.round;
+    this.send(m);
     pr.sentCommit = log.commit;
   }
 
@@ -1108,7 +1120,7 @@ export class Raft implements RaftCore {
       this.startSnapshot(pr);
       return;
     }
-    this.sendAppendEntries(pr, prev, []);
+    this.sendAppendEntries(pr, prev, NOTHING);
     if (pr.state === 'probe') pr.probeSent = true;
   }
 
@@ -1118,7 +1130,7 @@ export class Raft implements RaftCore {
     if (snapshot === null) return false; // unreachable: a compacted log always has a snapshot
     pr.becomeSnapshot(snapshot);
     pr.lastProgressTick = this.now;
-    this.events.push({ kind: 'snapshot-send', to: pr.id, index: snapshot.index, term: snapshot.term, size: snapshot.data.length });
+    this.pushEvent({ kind: 'snapshot-send', to: pr.id, index: snapshot.index, term: snapshot.term, size: snapshot.data.length });
     return this.sendSnapshotChunk(pr);
   }
 
@@ -1224,7 +1236,15 @@ export class Raft implements RaftCore {
   // ---------------------------------------------------------------- output
 
   private send(m: Message): void {
-    this.msgs.push(m);
+    // The first of a Ready gets an array of one: most Readies carry one message or event, and
+    // an empty array's first push reserves room for seventeen.
+    if (this.msgs.length === 0) this.msgs = [m];
+    else this.msgs.push(m);
+  }
+
+  private pushEvent(e: RaftEvent): void {
+    if (this.events.length === 0) this.events = [e];
+    else this.events.push(e);
   }
 
   private applyLimit(): Index {
@@ -1236,11 +1256,11 @@ export class Raft implements RaftCore {
     reason: RoleReason,
     detail: { from?: NodeId; ticks?: number; votes?: NodeId[]; refused?: NodeId[]; preVote?: boolean } = {},
   ): void {
-    this.events.push({ kind: 'role', role: this.role, term: this.term, reason, ...detail });
+    this.pushEvent({ kind: 'role', role: this.role, term: this.term, reason, ...detail });
   }
 
   private emitAppendRejected(m: AppendEntries, reason: 'log-mismatch' | 'stale-term', conflictTerm: Term, conflictIndex: Index): void {
-    this.events.push({
+    this.pushEvent({
       kind: 'append-rejected',
       leader: m.from,
       reason,
@@ -1268,6 +1288,6 @@ export class Raft implements RaftCore {
     } else if (reason === 'already-voted') {
       ev.votedFor = this.votedFor;
     }
-    this.events.push(ev);
+    this.pushEvent(ev);
   }
 }

@@ -2,7 +2,7 @@ import type { InvariantChecker } from '../check/invariants.js';
 import { commitsOf } from '../check/commit-observations.js';
 import type { Violation } from '../check/observation.js';
 import { NodeHost, type StateMachine } from '../cluster/node-host.js';
-import { TimerQueue } from '../cluster/timer-queue.js';
+import { fire, TimerQueue } from '../cluster/timer-queue.js';
 import { MemoryNetwork, type MemoryNetworkStats } from '../net/memory-network.js';
 import type { NetworkFaults } from '../net/types.js';
 import { createRaft } from '../raft/index.js';
@@ -700,7 +700,7 @@ export class Simulator {
       if (next > this.time) this.time = next;
       this.counters.steps++;
       if (actionAt <= next) {
-        this.actions.popDue(Infinity)!.fn();
+        fire(this.actions.popDue(Infinity)!);
       } else if (deliveryAt <= next) {
         const m = this.network.popDue(this.time);
         if (m !== undefined) this.deliver(m);
