@@ -1,4 +1,5 @@
 import type { Index, ReadState } from '../raft/types.js';
+import { IdSlots } from './id-slots.js';
 
 /** What became of a read: the state machine's answer at its read index, or why there is none. */
 export type ReadOutcome<R> = { applied: true; result: R; index: Index } | { applied: false; reason: 'superseded' | 'crashed' };
@@ -18,7 +19,7 @@ interface WaitingRead<R> {
  */
 export class ReadWaiters<R> {
   private lastId = 0;
-  private readonly asked = new Map<number, WaitingRead<R>>();
+  private readonly asked = new IdSlots<WaitingRead<R>>();
   /** Sorted by index, lowest first, from `head` on (the ones before it are answered, cleared). */
   private confirmed: (WaitingRead<R> | undefined)[] = [];
   private head = 0;
@@ -34,22 +35,20 @@ export class ReadWaiters<R> {
 
   /** Registers read `id`; `serve` runs once it may be answered, and its result is the answer. */
   add(id: number, serve: () => R): Promise<ReadOutcome<R>> {
-    return new Promise((resolve) => this.asked.set(id, { serve, resolve, index: -1 }));
+    return new Promise((resolve) => this.asked.put(id, { serve, resolve, index: -1 }));
   }
 
   /** What a Ready said: reads confirmed with their read index, and reads that failed. */
   update(states: readonly ReadState[], failed: readonly number[]): void {
     for (const id of failed) {
-      const r = this.asked.get(id);
+      const r = this.asked.take(id);
       if (!r) continue;
-      this.asked.delete(id);
       r.resolve({ applied: false, reason: 'superseded' });
     }
     let sorted = true;
     for (const s of states) {
-      const r = this.asked.get(s.id);
+      const r = this.asked.take(s.id);
       if (!r) continue;
-      this.asked.delete(s.id);
       const last = this.confirmed.length > this.head ? this.confirmed[this.confirmed.length - 1] : undefined;
       if (last !== undefined && last.index > s.index) sorted = false;
       r.index = s.index;
@@ -80,9 +79,8 @@ export class ReadWaiters<R> {
 
   /** The node crashed: nothing waiting here will be answered. */
   failAll(reason: 'crashed' | 'superseded'): void {
-    for (const r of this.asked.values()) r.resolve({ applied: false, reason });
+    for (const r of this.asked.takeAll()) r.resolve({ applied: false, reason });
     for (let i = this.head; i < this.confirmed.length; i++) this.confirmed[i]?.resolve({ applied: false, reason });
-    this.asked.clear();
     this.confirmed = [];
     this.head = 0;
   }
