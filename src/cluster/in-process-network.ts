@@ -36,7 +36,7 @@ export class InProcessNetwork {
   route(from: InProcessTransport, m: Message): void {
     // No faults: one copy, no delay, nothing drawn — skip building a route per message.
     if (this.filter.clear) {
-      this.scheduler.setTimerWith(0, from.arrive, m, true);
+      this.scheduler.post(from.arrive, m);
       return;
     }
     const route = this.filter.route(m.from, m.to, this.rng);

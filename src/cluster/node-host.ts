@@ -48,7 +48,8 @@ export interface NodeHostHooks {
   /**
    * A Ready was fully handled (persisted, sent, applied, advanced): the safety checker's feed.
    * `status` is the core's brief status as of ready() — what this Ready holds; the core may have
-   * moved on while the Ready was being persisted.
+   * moved on while the Ready was being persisted. The same object comes back refilled for the
+   * next Ready: copy what you keep.
    */
   onReadyHandled?(id: NodeId, status: RaftBrief, ready: Ready): void;
   /**
@@ -141,6 +142,8 @@ export class NodeHost<R = unknown> {
   }
 
   private readonly wantsStatus: boolean;
+  /** What `onReadyHandled` gets as the status: refilled for each Ready, so listeners copy what they keep. */
+  private readonly readyBrief: RaftBrief = { role: 'follower', term: 0, votedFor: null, commitIndex: 0, appliedIndex: 0, lastIndex: 0 };
 
   get up(): boolean {
     return this.running;
@@ -378,7 +381,8 @@ export class NodeHost<R = unknown> {
       while (this.core && generation === this.generation && this.core.hasReady()) {
         const core = this.core;
         const rd = core.ready();
-        const status = this.wantsStatus ? core.brief() : undefined;
+        // One object per host, refilled: a host handles one Ready at a time (see busy).
+        const status = this.wantsStatus ? core.brief(this.readyBrief) : undefined;
         if (rd.events.length > 0) {
           this.hooks.onRaftEvents(this.id, rd.events);
           if (generation !== this.generation) return; // a listener crashed the node

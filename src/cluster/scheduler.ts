@@ -18,6 +18,12 @@ export interface Scheduler {
    * each) without a closure per timer.
    */
   setTimerWith<A>(delayMs: number, fn: (arg: A) => void, arg: A, quiet?: boolean): Timer;
+  /**
+   * Runs `fn(arg)` at the current cluster time, after every timer already due by then: a zero
+   * delay with no handle (it cannot be cancelled), quiet. What the in-process network delivers
+   * each message with.
+   */
+  post<A>(fn: (arg: A) => void, arg: A): void;
   clearTimer(timer: Timer | undefined): void;
   /**
    * Virtual clock: a promise was settled inside the (quiet) timer now running, so its
@@ -108,6 +114,10 @@ export class RealScheduler implements Scheduler {
     return t;
   }
 
+  post<A>(fn: (arg: A) => void, arg: A): void {
+    this.setTimerWith(0, fn, arg);
+  }
+
   clearTimer(timer: Timer | undefined): void {
     if (timer) timer.cancelled = true;
   }
@@ -170,10 +180,12 @@ export class VirtualScheduler implements Scheduler {
   }
 
   setTimerWith<A>(delayMs: number, fn: (arg: A) => void, arg: A, quiet = false): Timer {
-    const f = fn as (arg: unknown) => void;
-    // Nothing is due before now: a zero delay joins the queue's O(1) lane, same order.
-    if (delayMs <= 0) return this.queue.addNow(this.time, f, arg, quiet);
-    return this.queue.add(this.time + delayMs, f, arg, quiet);
+    return this.queue.add(this.time + Math.max(0, delayMs), fn as (arg: unknown) => void, arg, quiet);
+  }
+
+  post<A>(fn: (arg: A) => void, arg: A): void {
+    // Nothing is due before now: the queue's O(1) lane, in the same order as a zero-delay timer.
+    this.queue.post(this.time, fn as (arg: unknown) => void, arg, true);
   }
 
   /** A promise was settled inside the timer now running: let continuations run before the next. */
@@ -203,8 +215,9 @@ export class VirtualScheduler implements Scheduler {
       const t = this.queue.popDue(end);
       if (t === undefined) break;
       if (t.at > this.time) this.time = t.at;
+      const quiet = t.quiet; // read first: a posted timer's object is refilled by the next pop
       fire(t);
-      if (!t.quiet || this.settleRequested) {
+      if (!quiet || this.settleRequested) {
         this.settleRequested = false;
         await settle();
       }

@@ -17,6 +17,8 @@ export interface Timer {
   quiet: boolean;
 }
 
+const NOOP = (): void => undefined;
+
 /** Runs a timer's function. */
 export function fire(t: Timer): void {
   t.fn(t.arg);
@@ -25,15 +27,24 @@ export function fire(t: Timer): void {
 export class TimerQueue {
   private heap: Timer[] = [];
   /**
-   * Timers added with {@link addNow}: due no later than anything added after them, so they are
-   * already in (deadline, insertion) order — a queue, not a heap (a message sent with no delay).
+   * Timers added with {@link post}: due no later than anything posted after them, so already in
+   * (deadline, insertion) order — a queue, not a heap — and kept as columns, not objects: a
+   * cluster posts one per message it delivers. lane*[laneHead..laneTail) hold them; the slots are
+   * reused once the lane empties.
    */
-  private lane: Timer[] = [];
+  private laneAt: number[] = [];
+  private laneSeq: number[] = [];
+  private laneFn: ((arg: unknown) => void)[] = [];
+  private laneArg: unknown[] = [];
+  private laneQuiet: boolean[] = [];
   private laneHead = 0;
+  private laneTail = 0;
+  /** What popDue returns for a posted timer: refilled each time (see {@link popDue}). */
+  private readonly posted: Timer = { at: 0, seq: 0, fn: () => undefined, arg: undefined, cancelled: false, quiet: false };
   private seq = 0;
 
   get size(): number {
-    return this.heap.length + this.lane.length - this.laneHead;
+    return this.heap.length + this.laneTail - this.laneHead;
   }
 
   add(at: number, fn: (arg: unknown) => void, arg?: unknown, quiet = false): Timer {
@@ -44,55 +55,90 @@ export class TimerQueue {
   }
 
   /**
-   * Like {@link add}, for a deadline no earlier than any timer's already added (the clock's
-   * current time, as a zero delay has): O(1). Fires in the same order as {@link add} would.
+   * Adds a timer that cannot be cancelled and gives no handle, in O(1) when `at` is no earlier
+   * than the last one posted (the clock's current time, as a zero delay has). It fires in the
+   * same order as {@link add} would put it.
    */
-  addNow(at: number, fn: (arg: unknown) => void, arg?: unknown, quiet = false): Timer {
-    const last = this.lane[this.lane.length - 1];
-    if (last !== undefined && at < last.at) return this.add(at, fn, arg, quiet);
-    const t: Timer = { at, seq: this.seq++, fn, arg, cancelled: false, quiet };
-    this.lane.push(t);
-    return t;
+  post(at: number, fn: (arg: unknown) => void, arg: unknown, quiet: boolean): void {
+    const n = this.laneTail;
+    if (n > this.laneHead && at < this.laneAt[n - 1]!) {
+      this.add(at, fn, arg, quiet);
+      return;
+    }
+    this.laneAt[n] = at;
+    this.laneSeq[n] = this.seq++;
+    this.laneFn[n] = fn;
+    this.laneArg[n] = arg;
+    this.laneQuiet[n] = quiet;
+    this.laneTail = n + 1;
   }
 
   /** The earliest live timer's deadline, or undefined when none is pending. */
   peekAt(): number | undefined {
-    return this.first()?.at;
+    this.dropCancelled();
+    const h = this.heap[0];
+    if (this.laneHead === this.laneTail) return h?.at;
+    const l = this.laneAt[this.laneHead]!;
+    return h !== undefined && h.at < l ? h.at : l;
   }
 
-  /** Removes and returns the earliest live timer if it is due at or before `now`. */
+  /**
+   * Removes and returns the earliest live timer if it is due at or before `now`. A posted
+   * timer comes back in one object that the next call refills: read it before popping again.
+   */
   popDue(now: number): Timer | undefined {
-    const top = this.first();
-    if (!top || top.at > now) return undefined;
-    if (top === this.heap[0]) this.pop();
-    else this.shiftLane();
-    return top;
+    this.dropCancelled();
+    const h = this.heap[0];
+    const i = this.laneHead;
+    if (i < this.laneTail) {
+      const at = this.laneAt[i]!;
+      if (h === undefined || at < h.at || (at === h.at && this.laneSeq[i]! < h.seq)) {
+        if (at > now) return undefined;
+        const t = this.posted;
+        t.at = at;
+        t.seq = this.laneSeq[i]!;
+        t.fn = this.laneFn[i]!;
+        t.arg = this.laneArg[i];
+        t.quiet = this.laneQuiet[i]!;
+        this.shiftLane();
+        return t;
+      }
+    }
+    if (h === undefined || h.at > now) return undefined;
+    this.pop();
+    return h;
   }
 
   clear(): void {
     this.heap = [];
-    this.lane = [];
+    this.laneFn = [];
+    this.laneArg = [];
     this.laneHead = 0;
+    this.laneTail = 0;
   }
 
-  /** The earliest live timer of the heap and the lane (cancelled ones are dropped on the way). */
-  private first(): Timer | undefined {
+  private dropCancelled(): void {
     while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
-    while (this.laneHead < this.lane.length && this.lane[this.laneHead]!.cancelled) this.shiftLane();
-    const h = this.heap[0];
-    const l = this.lane[this.laneHead];
-    if (l === undefined) return h;
-    if (h === undefined) return l;
-    return this.less(h, l) ? h : l;
   }
 
   private shiftLane(): void {
-    this.lane[this.laneHead++] = undefined as unknown as Timer;
-    if (this.laneHead === this.lane.length) {
-      this.lane.length = 0;
+    const i = this.laneHead++;
+    // Let go of what the timer held.
+    this.laneFn[i] = NOOP;
+    this.laneArg[i] = undefined;
+    if (this.laneHead === this.laneTail) {
+      // Empty: start again at slot 0, keeping the arrays (nothing new per burst of messages).
       this.laneHead = 0;
-    } else if (this.laneHead >= 1024 && this.laneHead * 2 >= this.lane.length) {
-      this.lane = this.lane.slice(this.laneHead);
+      this.laneTail = 0;
+    } else if (this.laneHead >= 1024 && this.laneHead * 2 >= this.laneTail) {
+      const from = this.laneHead;
+      const to = this.laneTail;
+      this.laneAt = this.laneAt.slice(from, to);
+      this.laneSeq = this.laneSeq.slice(from, to);
+      this.laneFn = this.laneFn.slice(from, to);
+      this.laneArg = this.laneArg.slice(from, to);
+      this.laneQuiet = this.laneQuiet.slice(from, to);
+      this.laneTail = to - from;
       this.laneHead = 0;
     }
   }

@@ -20,16 +20,32 @@ const GENERATION_SIZE = 128;
 export class DecodedEntries {
   private young = new Map<string, DecodedEntry>();
   private old = new Map<string, DecodedEntry>();
+  /**
+   * One string per client id: a state machine looks its session up by client on every apply,
+   * and a lookup with the very string the map holds needs no comparison of characters.
+   */
+  private clients = new Map<string, string>();
 
   get(data: string): DecodedEntry {
     let d = this.young.get(data);
     if (d !== undefined) return d;
-    d = this.old.get(data) ?? decodeEntry(data);
+    d = this.old.get(data) ?? this.withSharedClient(decodeEntry(data));
     if (this.young.size >= GENERATION_SIZE) {
       this.old = this.young;
       this.young = new Map();
     }
     this.young.set(data, d);
+    return d;
+  }
+
+  private withSharedClient(d: DecodedEntry): DecodedEntry {
+    if (!('client' in d)) return d;
+    const shared = this.clients.get(d.client);
+    if (shared !== undefined) d.client = shared;
+    else {
+      if (this.clients.size >= GENERATION_SIZE) this.clients.clear();
+      this.clients.set(d.client, d.client);
+    }
     return d;
   }
 }

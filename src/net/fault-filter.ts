@@ -57,7 +57,7 @@ export class FaultFilter {
 
   /** Whether the partition and cuts let `from` reach `to` (ignores random loss). */
   canReach(from: NodeId, to: NodeId): boolean {
-    return this.blockedBy(from, to) === undefined;
+    return this.clearFlag || this.blockedBy(from, to) === undefined;
   }
 
   /** The 1-based partition group of a node, or null when there is no partition. Alone: its own. */

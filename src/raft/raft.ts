@@ -397,16 +397,25 @@ export class Raft implements RaftCore {
     this.maybeCommit();
   }
 
-  brief(): RaftBrief {
+  brief(into?: RaftBrief): RaftBrief {
     const log = this.raftLog;
-    return {
-      role: this.role,
-      term: this.term,
-      votedFor: this.votedFor,
-      commitIndex: log.commit,
-      appliedIndex: log.applied,
-      lastIndex: log.lastIndex(),
-    };
+    if (into === undefined) {
+      return {
+        role: this.role,
+        term: this.term,
+        votedFor: this.votedFor,
+        commitIndex: log.commit,
+        appliedIndex: log.applied,
+        lastIndex: log.lastIndex(),
+      };
+    }
+    into.role = this.role;
+    into.term = this.term;
+    into.votedFor = this.votedFor;
+    into.commitIndex = log.commit;
+    into.appliedIndex = log.applied;
+    into.lastIndex = log.lastIndex();
+    return into;
   }
 
   status(): RaftStatus {

@@ -485,8 +485,9 @@ export interface RaftCore {
   /**
    * The few fields of {@link status} the safety checker reads after every Ready, without the
    * rest (progress, votes, copies of the configuration): cheap enough to take per Ready.
+   * With `into`, fills and returns that object instead of a new one.
    */
-  brief(): RaftBrief;
+  brief(into?: RaftBrief): RaftBrief;
   /**
    * The log after the latest snapshot: entries snapshotIndex+1..lastIndex (index i at position
    * i - snapshotIndex - 1). Do not mutate.

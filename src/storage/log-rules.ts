@@ -88,7 +88,7 @@ export function spliceEntries(log: Entry[], entries: readonly Entry[], base: Ind
   const first = entries[0];
   if (first === undefined) return 0;
   const dropped = Math.max(0, base + log.length - (first.index - 1));
-  log.length -= dropped;
+  if (dropped > 0) log.length -= dropped;
   // Entries are immutable by contract (src/raft/types.ts): keep the objects, do not copy them.
   for (const e of entries) log.push(e);
   return dropped;
