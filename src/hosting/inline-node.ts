@@ -8,8 +8,8 @@ import type { ResolvedOptions } from '../cluster/options.js';
 import { readAttempt } from '../cluster/read-attempt.js';
 import { restartFailureReason } from '../cluster/restart-failure.js';
 import type { Scheduler } from '../cluster/scheduler.js';
-import { commandText, hostView } from '../cluster/snapshot.js';
-import type { LogEntryView, NodeView } from '../cluster/types.js';
+import { commandText, downNodeStatus, hostView } from '../cluster/snapshot.js';
+import type { LogEntryView, NodeStatus, NodeView } from '../cluster/types.js';
 import { KvStateMachine, type KvResult } from '../kv/index.js';
 import type { NetworkFaults, Transport } from '../net/types.js';
 import { createRaft } from '../raft/index.js';
@@ -178,6 +178,31 @@ export class InlineNode implements NodeHosting {
     });
   }
 
+  /** The node as the public API reports it (DESIGN.md's NodeStatus): the whole log it keeps. */
+  status(): NodeStatus {
+    const host = this.host;
+    const core = host.raft();
+    if (!core) return downNodeStatus(this.id, host.currentStorage().summary(), this.env.isRemoved(this.id));
+    const s = core.status();
+    return {
+      id: this.id,
+      up: true,
+      role: s.role,
+      term: s.term,
+      votedFor: s.votedFor,
+      leader: s.leader,
+      commitIndex: s.commitIndex,
+      lastApplied: s.appliedIndex,
+      lastIndex: s.lastIndex,
+      log: this.log(),
+      kv: { ...host.stateMachine.data() },
+      snapshotIndex: s.snapshotIndex,
+      snapshotTerm: s.snapshotTerm,
+      voters: [...s.voters],
+      learners: [...s.learners],
+    };
+  }
+
   log(): LogEntryView[] {
     const core = this.host.raft();
     return core ? core.log().map((e) => ({ index: e.index, term: e.term, command: commandText(e) })) : [];
@@ -193,6 +218,24 @@ export class InlineNode implements NodeHosting {
 
   /** Inline nodes share the cluster's fault filter: nothing to tell each node. */
   async setFaults(_faults: NetworkFaults): Promise<void> {}
+
+  /**
+   * The election timer fires now (the thesis's "timeout"); says what the node did. Throws for a
+   * node that is down or a leader.
+   */
+  async timeout(settle: () => Promise<void>): Promise<string> {
+    const { id, host } = this;
+    if (!host.up) throw new Error(`n${id} is down: restart ${id} first`);
+    if (!host.campaignNow())
+      throw new Error(`n${id} is the leader: a leader has no election timer (crash leader or isolate leader instead)`);
+    await settle();
+    const s = host.raft()?.status();
+    if (!s) return `n${id}'s election timer fired`;
+    const asking = s.role === 'precandidate' ? `asking for pre-votes for term ${s.term + 1}` : `asking for votes in term ${s.term}`;
+    return s.role === 'leader'
+      ? `n${id}'s election timer fired: it won at once (term ${s.term})`
+      : `n${id}'s election timer fired: ${s.role}, ${asking}`;
+  }
 
   async campaign(): Promise<boolean> {
     return this.host.campaignNow();
