@@ -26,11 +26,12 @@ export class HistoryRecorder {
     return id;
   }
 
-  /** Records the answer of a completed operation. */
-  complete(id: number, output: OperationOutput): void {
+  /** Records the answer of a completed operation, and optionally which node gave it and how. */
+  complete(id: number, output: OperationOutput, servedBy?: string): void {
     const p = this.finish(id);
     p.op.return = this.clock();
     p.op.output = { ...output };
+    if (servedBy !== undefined) p.op.servedBy = servedBy;
   }
 
   /**

@@ -15,7 +15,8 @@ export function selfContained(ops: readonly Operation[], initial: string | null)
   for (const o of ops) {
     if (o.op.type === 'set' || o.op.type === 'cas') {
       written.add(o.op.value);
-      firstWriteReturn = Math.min(firstWriteReturn, o.return);
+      // A CAS known not to have swapped changed nothing: an unset read after it is still "at start".
+      if (o.op.type === 'set' || o.output?.swapped !== false) firstWriteReturn = Math.min(firstWriteReturn, o.return);
     } else if (o.op.type === 'del') {
       firstDelCall = Math.min(firstDelCall, o.call);
     }

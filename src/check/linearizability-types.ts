@@ -19,6 +19,8 @@ export interface Operation {
   op: KvOp;
   /** null: not known (indeterminate, or nothing recorded); every output is then acceptable. */
   output: OperationOutput | null;
+  /** Where the answer came from, for reports: `read by ReadIndex on n3`, `n2 applied index 96`. */
+  servedBy?: string;
 }
 
 export type LinearizabilityResult =

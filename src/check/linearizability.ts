@@ -2,6 +2,7 @@ import { formatKvOp } from '../kv/parse.js';
 import { isInert } from './linearizability-model.js';
 import { searchKey } from './linearizability-search.js';
 import { shrinkWindow } from './linearizability-shrink.js';
+import { findStaleRead, type StaleRead } from './linearizability-stale-read.js';
 import type { LinearizabilityOptions, LinearizabilityResult, Operation } from './linearizability-types.js';
 
 export type { LinearizabilityOptions, LinearizabilityResult, Operation, OperationOutput } from './linearizability-types.js';
@@ -35,6 +36,27 @@ function formatOutput(o: Operation): string {
   }
 }
 
+/**
+ * A stale read in words: a first line that says it all (the summary shows only that line), then
+ * which read, what it answered, the write it missed, the write it saw, and the operations.
+ */
+function describeStaleRead(key: string, s: StaleRead, window: readonly Operation[]): string {
+  const { read, missed, source } = s;
+  const shown = (v: string | null | undefined): string => (v === null || v === undefined ? 'not set' : JSON.stringify(v));
+  const value = shown(read.output?.value);
+  const lines = [
+    `key ${key} is not linearizable: stale read #${read.id} ${formatKvOp(read.op)} → ${value} missed write #${missed.id} ${formatKvOp(missed.op)}`,
+    `  #${read.id} ${read.client} called ${formatKvOp(read.op)} at ${read.call} and got ${value}${read.servedBy ? ` (${read.servedBy})` : ''},`,
+    `  but #${missed.id} ${missed.client} ${formatKvOp(missed.op)} had already returned, at ${missed.return};`,
+    source
+      ? `  the last write that could have left ${value} is #${source.id} ${source.client} ${formatKvOp(source.op)}, which returned at ${source.return}, before #${missed.id} was called (${missed.call}).`
+      : `  no operation wrote ${value}: the history is checked starting from ${value}, before #${missed.id} was called (${missed.call}).`,
+    'operations:',
+    ...[...window].sort((a, b) => a.call - b.call || a.id - b.id).map((o) => `  ${formatOperation(o)}`),
+  ];
+  return lines.join('\n');
+}
+
 /** Groups operations by key, leaving out those that can never matter (reads with no answer). */
 function byKey(history: readonly Operation[]): Map<string, Operation[]> {
   const keys = new Map<string, Operation[]>();
@@ -57,7 +79,9 @@ function byKey(history: readonly Operation[]): Map<string, Operation[]> {
  * store would have given? Each key is checked alone (P-compositionality: a history is
  * linearizable iff each key's sub-history is), with the memoised Wing–Gong search. An
  * indeterminate operation (`return: Infinity`) may take effect at any point after its call, or
- * never. On failure the key's operations are shrunk to a small window that still fails.
+ * never. On failure a stale read (a GET that answered what a finished write had replaced) is
+ * named with the write it missed; otherwise the key's operations are shrunk to a small window
+ * that still fails.
  * Throws a RangeError for an operation that returns before it is called.
  */
 export function checkLinearizability(history: readonly Operation[], options: LinearizabilityOptions = {}): LinearizabilityResult {
@@ -76,6 +100,11 @@ export function checkLinearizability(history: readonly Operation[], options: Lin
         unknown: true,
         message: `gave up on key ${key} (${ops.length} operations) after ${options.timeoutMs ?? 60_000} ms: the history is neither proven linearizable nor refuted`,
       };
+    }
+    const stale = findStaleRead(ops, initial, performance.now() + (options.shrinkMs ?? 2_000));
+    if (stale) {
+      const window = [stale.source, stale.missed, stale.read].filter((o): o is Operation => o !== null);
+      return { ok: false, key, window, minimal: true, message: describeStaleRead(key, stale, window) };
     }
     const { window, minimal } = shrinkWindow(ops, initial, options.shrinkMs ?? 2_000, progress.stuckAt);
     const sorted = [...window].sort((a, b) => a.call - b.call || a.id - b.id);

@@ -309,19 +309,17 @@ export class SimWorkload {
     const sim = this.sim!;
     op.done = true;
     op.client.active = null;
+    const servedBy = index > 0 ? `n${node} applied index ${index}` : `read ${via ?? 'locally'} on n${node}`;
     if (result.error) {
       // Refused by the state machine: nothing changed.
       this.history.fail(op.historyId, true);
       this.stats.failed++;
     } else {
-      this.history.complete(op.historyId, outputOf(result));
+      this.history.complete(op.historyId, outputOf(result), servedBy);
       this.ops.learn(op.op, result);
       this.stats.ok++;
     }
-    this.note?.(
-      sim.now,
-      `${op.client.name} #${op.historyId} returns ${describeResult(op.op, result)} (${index > 0 ? `n${node} applied index ${index}` : `read ${via ?? 'locally'} on n${node}`})`,
-    );
+    this.note?.(sim.now, `${op.client.name} #${op.historyId} returns ${describeResult(op.op, result)} (${servedBy})`);
     this.after(this.think(), () => this.begin(op.client));
   }
 
