@@ -132,14 +132,15 @@ export class ClusterClient<R> {
   read(cmd: string, options: { to?: NodeId; timeoutMs?: number } = {}): Promise<SubmitResult> {
     if (this.closed) return Promise.resolve(stopped(false));
     const deadline = this.scheduler.now() + (options.timeoutMs ?? 5000);
-    const attempt: Attempt<R> = { run: (id) => this.cluster.read(id, cmd), effects: false };
-    if (options.to !== undefined) return this.submitTo(options.to, attempt, deadline);
+    if (options.to !== undefined) return this.submitTo(options.to, this.readAttempt(cmd), deadline);
     const target = this.leaderGuess;
-    if (target === undefined || !this.cluster.isUp(target)) return this.submitAnywhere(cmd, attempt, deadline);
-    const answer = attempt.run(target);
-    return answer instanceof Promise
-      ? answer.then((r) => this.readAnswer(r, cmd, attempt, deadline))
-      : this.readAnswer(answer, cmd, attempt, deadline);
+    if (target === undefined || !this.cluster.isUp(target)) return this.submitAnywhere(cmd, this.readAttempt(cmd), deadline);
+    const answer = this.cluster.read(target, cmd);
+    return answer instanceof Promise ? answer.then((r) => this.readAnswer(r, cmd, deadline)) : this.readAnswer(answer, cmd, deadline);
+  }
+
+  private readAttempt(cmd: string): Attempt<R> {
+    return { run: (id) => this.cluster.read(id, cmd), effects: false };
   }
 
   /**
@@ -148,13 +149,13 @@ export class ClusterClient<R> {
    * took the read; its answer, in time, is the result. Anything else — a refusal, a read that
    * failed or is late — goes the general way, which asks again: harmless for a read.
    */
-  private readAnswer(r: ProposeOutcome<R>, cmd: string, attempt: Attempt<R>, deadline: number): Promise<SubmitResult> {
-    if (!r.ok) return this.submitAnywhere(cmd, attempt, deadline);
+  private readAnswer(r: ProposeOutcome<R>, cmd: string, deadline: number): Promise<SubmitResult> {
+    if (!r.ok) return this.submitAnywhere(cmd, this.readAttempt(cmd), deadline);
     const wait = Math.min(this.cluster.attemptTimeoutMs, deadline - this.scheduler.now());
     return this.within(r.applied, wait).then((outcome) =>
       outcome !== 'timeout' && outcome.applied && !this.closed
         ? this.success(outcome.index ?? r.index, r.term, outcome.result)
-        : this.submitAnywhere(cmd, attempt, deadline),
+        : this.submitAnywhere(cmd, this.readAttempt(cmd), deadline),
     );
   }
 
