@@ -19,6 +19,8 @@ import { createTerminalOutput } from './terminal-output.js';
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H\x1b[?1000h\x1b[?1006h';
 const LEAVE_ALT_SCREEN = '\x1b[?1000l\x1b[?1006l\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
+/** The terminal's default style again (frames leave the pen as their last cell had it). */
+const RESET_STYLE = '\x1b[m';
 
 export interface RunDashboardOptions {
   stdin: NodeJS.ReadStream;
@@ -144,7 +146,7 @@ export async function runDashboard(cluster: Cluster, options: RunDashboardOption
     views?.close();
     store.close();
     output.close();
-    output.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
+    output.write(RESET_STYLE + SHOW_CURSOR + LEAVE_ALT_SCREEN);
     recorder?.close();
   }
   if (failure !== undefined) throw failure;
