@@ -1,7 +1,7 @@
 /**
  * Renders one screen of an asciicast v2 recording as an SVG picture: the cast's output is played
  * into a headless xterm (the terminal emulator, so the picture is what a terminal would show),
- * up to the first output event that contains `before` (not included) or to the end, and the
+ * up to the first output event after which the screen shows `before` (not included) or to the end, and the
  * screen's cells become SVG text, coloured as the terminal coloured them.
  */
 import xterm from '@xterm/headless';
@@ -69,17 +69,31 @@ function styleOf(cell: xterm.IBufferCell): Style {
   return { fg, bg, bold: cell.isBold() !== 0 };
 }
 
+/** The screen's text, row after row. */
+function screenText(term: xterm.Terminal, rows: number): string {
+  const b = term.buffer.active;
+  return Array.from({ length: rows }, (_, y) => b.getLine(b.viewportY + y)?.translateToString(true) ?? '').join('\n');
+}
+
 /** Plays the cast into a terminal of its size and returns that screen as an SVG document. */
 export async function castToSvg(castText: string, options: { before?: string; title?: string } = {}): Promise<string> {
   const lines = castText.split('\n').filter((l) => l.trim() !== '');
   const header = JSON.parse(lines[0] ?? '{}') as { width: number; height: number; title?: string };
   const term = new xterm.Terminal({ cols: header.width, rows: header.height, allowProposedApi: true });
+  // One step ahead: a frame writes only the cells that changed, so `before` is looked for on
+  // the screen that event leads to, not in its bytes.
+  const ahead = options.before ? new xterm.Terminal({ cols: header.width, rows: header.height, allowProposedApi: true }) : undefined;
+  const play = (t: xterm.Terminal, data: string) => new Promise<void>((resolve) => t.write(data, resolve));
   for (const line of lines.slice(1)) {
     const [, code, data] = JSON.parse(line) as [number, string, string];
     if (code !== 'o') continue;
-    if (options.before && data.includes(options.before)) break;
-    await new Promise<void>((resolve) => term.write(data, resolve));
+    if (ahead && options.before) {
+      await play(ahead, data);
+      if (screenText(ahead, header.height).includes(options.before)) break;
+    }
+    await play(term, data);
   }
+  ahead?.dispose();
   const buffer = term.buffer.active;
   const width = Math.ceil(header.width * CELL_W) + 24;
   const height = header.height * CELL_H + 24;

@@ -262,7 +262,12 @@ function timerLine(node: NodeView, inner: number, paused: boolean, speed: number
   if (node.role === 'follower' && node.leader !== null) {
     // The cluster says when the leader was last heard (cluster ms); a person waits 1/speed of it.
     const ago = node.lastContactMs != null ? node.lastContactMs / Math.max(0.001, speed) / 1000 : (p * node.electionTimeoutMs) / 1000;
-    const heard = `n${node.leader} ${ago.toFixed(1)}s ago`;
+    // Under a second, heartbeats keep arriving and a tenth-of-a-second count would only flicker
+    // (the bar shows them); past it the leader has gone quiet, and the count says for how long.
+    const heard = `n${node.leader} ${ago < 1 ? '<1s' : `${ago.toFixed(1)}s`} ago`;
+    // Out of how long a timeout: the time left is the rest of the bar, and a second number
+    // counting down beside the one counting up would only change every frame twice over.
+    const tail = paused ? ' paused' : ` of ${(node.electionTimeoutMs / 1000).toFixed(1)}s`;
     const label = inner >= 30 ? 'heard ' : '';
     const room = inner - label.length - heard.length - tail.length - 1;
     const barWidth = Math.max(3, Math.min(16, room));

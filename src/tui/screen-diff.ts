@@ -14,6 +14,11 @@ import { splitGraphemes, textWidth } from './spans.js';
 const ESC = '\x1b';
 /** Erase from the cursor to the end of the row. */
 const ERASE_REST = `${ESC}[K`;
+/**
+ * Blank cells in a row from which erasing them (ECH, which leaves the cursor where it is) and
+ * moving past is shorter than writing spaces.
+ */
+const ERASE_CELLS_FROM = 20;
 
 /**
  * Characters every terminal draws one cell wide, as string-width counts them: printable ASCII and
@@ -152,15 +157,25 @@ export function diffScreen(before: Screen, lines: readonly Line[], columns: numb
     pen = p;
   };
 
+  // First what to write, row by row; then the order to write it in.
+  const segments: Segment[] = [];
   for (let y = 0; y < height; y++) {
     const old = before.rows[y] ?? BLANK_ROW;
     const line = lines[y];
     const row = line ? screenRow(line, columns) : BLANK_ROW;
     after.push(row);
     if (row.key === old.key) continue;
-
     if (!row.chars || !old.chars) {
       // Columns cannot be trusted here: the whole row from its first column, then erase the rest.
+      segments.push({ kind: 'whole', y, from: 0, to: columns, row });
+      continue;
+    }
+    segments.push(...rowSegments(old, row, y, columns));
+  }
+
+  const writeSegment = (seg: Segment): void => {
+    const { row, y } = seg;
+    if (seg.kind === 'whole') {
       moveTo(0, y);
       let width = 0;
       spans: for (const s of row.line) {
@@ -175,65 +190,136 @@ export function diffScreen(before: Screen, lines: readonly Line[], columns: numb
       }
       if (width < columns) eraseRest();
       cursor = undefined;
-      continue;
+      return;
     }
-
-    const oldChars = old.chars;
-    const newChars = row.chars;
-    const n = Math.min(columns, Math.max(oldChars.length, newChars.length));
-    const charAt = (i: number): string => newChars[i] ?? ' ';
-    const penAt = (i: number): Pen => row.pens[i] ?? blank;
-    const changed = (i: number): boolean => !sameCell(oldChars[i] ?? ' ', old.pens[i] ?? blank, charAt(i), penAt(i));
-
-    // From `blankFrom` on, the new row is blank: cells that changed there can be erased at once.
-    let blankFrom = n;
-    while (blankFrom > 0 && charAt(blankFrom - 1) === ' ' && !penAt(blankFrom - 1).inverse) blankFrom--;
-    let firstTail = -1;
-    let lastTail = -1;
-    for (let i = blankFrom; i < n; i++) {
-      if (!changed(i)) continue;
-      if (firstTail < 0) firstTail = i;
-      lastTail = i;
+    moveTo(seg.from, y);
+    if (seg.kind === 'erase') {
+      eraseRest();
+      return;
     }
-    const erase = firstTail >= 0 && lastTail - firstTail + 1 > recordedCost(ERASE_REST);
-    const end = erase ? blankFrom : n;
-
-    let i = 0;
-    while (i < end) {
-      if (!changed(i)) {
-        i++;
+    const chars = row.chars ?? [];
+    for (let i = seg.from; i < seg.to; ) {
+      // A long stretch of blank cells (a list that emptied, inside its box) is erased in
+      // place rather than written space by space.
+      let blanks = 0;
+      while (i + blanks < seg.to && (chars[i + blanks] ?? ' ') === ' ' && !(row.pens[i + blanks] ?? blank).inverse) blanks++;
+      if (blanks >= ERASE_CELLS_FROM) {
+        const p = erasingPen(pen);
+        out += `${penChange(pen, p)}${ESC}[${blanks}X`;
+        pen = p;
+        i += blanks;
+        if (i < seg.to) moveTo(i, y);
         continue;
       }
-      // Reach cell i: move there, or write the unchanged cells before it again if that is shorter.
-      const here = cursor;
-      if (here && here.y === y && here.x < i) {
-        let gap = '';
-        let gapPen = pen;
-        for (let x = here.x; x < i; x++) {
-          const p = penFor(charAt(x), penAt(x), gapPen);
-          gap += penChange(gapPen, p) + charAt(x);
-          gapPen = p;
+      put(chars[i] ?? ' ', row.pens[i] ?? blank, y);
+      i++;
+    }
+  };
+
+  // Next, the segment that is cheapest to reach from where the cursor and the pen are: cells
+  // of one colour across rows cost one colour change instead of one per row.
+  const pending = segments.slice();
+  while (pending.length > 0) {
+    let best = 0;
+    if (pending.length <= GREEDY_UP_TO) {
+      let bestCost = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < pending.length; k++) {
+        const cost = reachCost(pending[k]!, cursor, pen);
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = k;
         }
-        const first = penAt(i);
-        const viaGap = recordedCost(gap + penChange(gapPen, penFor(charAt(i), first, gapPen)));
-        const viaMove = recordedCost(cursorMove(here, i, y) + penChange(pen, penFor(charAt(i), first, pen)));
-        if (viaGap <= viaMove) {
-          out += gap;
-          pen = gapPen;
-          cursor = { x: i, y };
-        } else moveTo(i, y);
-      } else moveTo(i, y);
-      while (i < end && changed(i)) {
-        put(charAt(i), penAt(i), y);
-        i++;
       }
     }
-    if (erase) {
-      moveTo(firstTail, y);
-      eraseRest();
-    }
+    const [seg] = pending.splice(best, 1);
+    writeSegment(seg!);
   }
   return { out, after: { rows: after, pen, cursor } };
+}
+
+/** One piece of a frame: cells [from, to) of a row to write, the rest of a row to erase, or a whole row. */
+interface Segment {
+  kind: 'cells' | 'erase' | 'whole';
+  y: number;
+  from: number;
+  to: number;
+  row: ScreenRow;
+}
+
+/** Frames with more segments than this are written in row order (choosing is quadratic). */
+const GREEDY_UP_TO = 256;
+
+/** What it costs to start a segment: the move there and the first pen change. */
+function reachCost(seg: Segment, cursor: { x: number; y: number } | undefined, pen: Pen | undefined): number {
+  const move = recordedCost(cursorMove(cursor, seg.from, seg.y));
+  if (seg.kind === 'erase') return move + recordedCost(penChange(pen, erasingPen(pen)));
+  const first = seg.row.chars ? (seg.row.pens[seg.from] ?? plainPen()) : seg.row.line[0] ? penOf(seg.row.line[0]) : plainPen();
+  const ch = seg.row.chars?.[seg.from] ?? ' ';
+  return move + recordedCost(penChange(pen, penFor(ch, first, pen)));
+}
+
+/**
+ * The segments that turn `old` into `row` (both with trusted columns): runs of changed cells,
+ * joined when writing the unchanged cells between them again is shorter than moving past
+ * them, and the end of the row erased when it became blank.
+ */
+function rowSegments(old: ScreenRow, row: ScreenRow, y: number, columns: number): Segment[] {
+  const blank = plainPen();
+  const oldChars = old.chars ?? [];
+  const newChars = row.chars ?? [];
+  const n = Math.min(columns, Math.max(oldChars.length, newChars.length));
+  const charAt = (i: number): string => newChars[i] ?? ' ';
+  const penAt = (i: number): Pen => row.pens[i] ?? blank;
+  const changed = (i: number): boolean => !sameCell(oldChars[i] ?? ' ', old.pens[i] ?? blank, charAt(i), penAt(i));
+
+  // From `blankFrom` on, the new row is blank: cells that changed there can be erased at once.
+  let blankFrom = n;
+  while (blankFrom > 0 && charAt(blankFrom - 1) === ' ' && !penAt(blankFrom - 1).inverse) blankFrom--;
+  let firstTail = -1;
+  let lastTail = -1;
+  for (let i = blankFrom; i < n; i++) {
+    if (!changed(i)) continue;
+    if (firstTail < 0) firstTail = i;
+    lastTail = i;
+  }
+  const erase = firstTail >= 0 && lastTail - firstTail + 1 > recordedCost(ERASE_REST);
+  const end = erase ? blankFrom : n;
+
+  const out: Segment[] = [];
+  let i = 0;
+  while (i < end) {
+    if (!changed(i)) {
+      i++;
+      continue;
+    }
+    const from = i;
+    while (i < end && changed(i)) i++;
+    const last = out[out.length - 1];
+    if (last && last.kind === 'cells' && gapCost(last.to, from, charAt, penAt) <= moveCost(last.to, from, y, charAt, penAt)) {
+      last.to = i;
+    } else out.push({ kind: 'cells', y, from, to: i, row });
+  }
+  if (erase) out.push({ kind: 'erase', y, from: firstTail, to: n, row });
+  return out;
+}
+
+/** Moving from cell `from` to cell `to` of row y instead, and the pen change into cell `to`. */
+function moveCost(from: number, to: number, y: number, charAt: (i: number) => string, penAt: (i: number) => Pen): number {
+  const pen = penAt(from - 1);
+  return recordedCost(cursorMove({ x: from, y }, to, y) + penChange(pen, penFor(charAt(to), penAt(to), pen)));
+}
+
+/** Writing cells [from, to) again, unchanged: their characters and the pen changes among them (and into the next cell). */
+function gapCost(from: number, to: number, charAt: (i: number) => string, penAt: (i: number) => Pen): number {
+  let text = '';
+  let pen: Pen | undefined = from > 0 ? penAt(from - 1) : undefined;
+  for (let x = from; x <= to; x++) {
+    const p = penFor(charAt(x), penAt(x), pen);
+    if (pen !== undefined) text += penChange(pen, p);
+    pen = p;
+    if (x < to) text += charAt(x);
+  }
+  return recordedCost(text);
 }
 
 /** Before clearing the screen: a pen that clears to plain blank cells. */

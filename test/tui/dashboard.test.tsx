@@ -64,7 +64,7 @@ describe('Dashboard', () => {
     const p = panelOf(frame(healthySnapshot()), 2);
     expect(p).toContain('FOLLOWER');
     // The timer restarts on every AppendEntries from the leader: what ran is its last contact.
-    expect(p).toMatch(/n1 1\.0s ago ▰+▱+ 1\.5s/);
+    expect(p).toMatch(/n1 1\.0s ago ▰+▱+ of 2\.5s/);
   });
 
   it('shows a candidate and a pre-candidate by name', () => {

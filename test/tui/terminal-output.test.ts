@@ -183,6 +183,23 @@ describe('terminal output', () => {
     expect(data).toContain('8');
   });
 
+  it('erases a long stretch of a row that emptied inside its box without writing every space', async () => {
+    const t = fakeTerminal(40, 3);
+    const out = createTerminalOutput(t);
+    const e = emulator(40, 3);
+    const box = (inside: string): Line[] => [[{ text: '│' }, ...fitLine([{ text: inside, color: 'cyan' }], 38), { text: '│' }]];
+    out.render(box('n5 → n2 ▰▰▱▱ AppendEntries prev 1/t1'), undefined);
+    out.flush();
+    await e.feed(t.writes.splice(0).join(''));
+    out.render(box('nothing'), undefined);
+    out.flush();
+    const data = t.writes.join('');
+    await e.feed(data);
+    expect(differences(e.term, box('nothing'), 40, 3)).toEqual([]);
+    expect(data).not.toMatch(/ {20}/);
+    expect(data.length).toBeLessThan(30);
+  });
+
   it('writes a row with wide characters whole, from its first column', () => {
     const t = fakeTerminal();
     const out = createTerminalOutput(t);
@@ -263,7 +280,7 @@ describe('terminal output', () => {
     const next = random(20_260_102);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     const colours = [undefined, undefined, 'gray', 'green', 'red', 'cyan', 'blueBright', 'white'];
-    const texts = ['a', 'ab', ' ', '   ', 'n5 → n2', '▰▰', '▱▱▱', '│', '━━', '✓ 1', '0.3s', '·', 'x', '12', '日本'];
+    const texts = ['a', 'ab', ' ', '   ', 'n5 → n2', '▰▰', '▱▱▱', '│', '━━', '✓ 1', '0.3s', '·', 'x', '12', '日本', ' '.repeat(22)];
     const span = (): Span => ({
       text: pick(texts),
       color: pick(colours),
