@@ -9,6 +9,7 @@ import chalk from 'chalk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Line, Span } from '../../src/tui/spans.js';
 import { fitLine, splitGraphemes, textWidth } from '../../src/tui/spans.js';
+import { applyNoColor } from '../../src/tui/no-color.js';
 import { createTerminalOutput } from '../../src/tui/terminal-output.js';
 
 // Colours on, as in a terminal (the test runner's stdout is not one).
@@ -198,6 +199,37 @@ describe('terminal output', () => {
     expect(differences(e.term, box('nothing'), 40, 3)).toEqual([]);
     expect(data).not.toMatch(/ {20}/);
     expect(data.length).toBeLessThan(30);
+  });
+
+  it('sends no colour or style at all under NO_COLOR (chalk at level 0), even after coloured frames', () => {
+    const t = fakeTerminal();
+    const out = createTerminalOutput(t);
+    const styled = (n: string): Line[] => [
+      fitLine(
+        [
+          { text: 'n1 ', bold: true },
+          { text: n, color: 'green' },
+          { text: ' x', inverse: true, dim: true },
+        ],
+        20,
+      ),
+    ];
+    out.render(styled('LEADER'), undefined);
+    out.flush();
+    expect(t.writes.join('')).toMatch(/\x1b\[[\d;]*m/);
+    t.writes.length = 0;
+    applyNoColor({ NO_COLOR: '1' });
+    try {
+      out.redraw();
+      out.render(styled('FOLLOWER'), undefined);
+      out.flush();
+      const data = t.writes.join('');
+      expect(data).toContain('FOLLOWER');
+      // Only the one reset before clearing (the terminal's pen was green): no style after it.
+      expect(data.replace('\x1b[m\x1b[2J', '')).not.toMatch(/\x1b\[[\d;]*m/);
+    } finally {
+      chalk.level = 1;
+    }
   });
 
   it('writes a row with wide characters whole, from its first column', () => {
