@@ -247,7 +247,7 @@ interface Segment {
 }
 
 /** Frames with more segments than this are written in row order (choosing is quadratic). */
-const GREEDY_UP_TO = 256;
+const GREEDY_UP_TO = 48;
 
 /** What it costs to start a segment: the move there and the first pen change. */
 function reachCost(seg: Segment, cursor: { x: number; y: number } | undefined, pen: Pen | undefined): number {
