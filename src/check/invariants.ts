@@ -355,10 +355,15 @@ export class InvariantChecker {
    */
   private checkOneConfigChange(t: NodeTrack, o: NodeObservation): void {
     this.count(Check.OneConfigChange);
+    // Committed is what ANY node reported committed, not only this leader: commit is volatile
+    // (Figure 2), so a leader just restarted and elected reports 0 until its first commit,
+    // while the configuration entries it inherited were committed long before (§5.4
+    // Leader Completeness: it holds every committed entry).
+    const commit = Math.max(o.commit, this.committedMax);
     let pending = 0;
-    for (let i = t.configs.length - 1; i >= 0 && t.configs[i]! > o.commit; i--) pending++;
+    for (let i = t.configs.length - 1; i >= 0 && t.configs[i]! > commit; i--) pending++;
     if (pending > 1) {
-      const above = t.configs.filter((i) => i > o.commit);
+      const above = t.configs.filter((i) => i > commit);
       this.violation(
         'one-config-change',
         o.at,

@@ -59,6 +59,7 @@ export function formatSummary(plan: CheckPlan, tally: CheckTally, wallMs: number
           ] as [string, string],
         ]),
     ['faults injected', `${n(faultTotal(tally))}${faults ? `: ${faults}` : ''}`],
+    ...(tcp ? [] : [['membership (ch. 4)', describeMembership(tally.membership)] as [string, string]]),
     ['invariant checks', `${n(tally.invariantChecks)} (${plural(tally.safetyViolations, 'violation')})`],
     [
       'linearizability',
@@ -83,6 +84,14 @@ export function formatSummary(plan: CheckPlan, tally: CheckTally, wallMs: number
     lines.push(paint(color, 31, `FAIL: ${n(tally.failed)} of ${n(tally.runs)} runs failed (first: seed ${tally.failures[0]!.seed})`));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What the membership changes did, in one line of the summary. */
+function describeMembership(m: CheckTally['membership']): string {
+  return (
+    `${plural(m.added, 'node')} added (${n(m.promoted)} promoted to voter), ${n(m.removed)} removed ` +
+    `(${n(m.removedLeaders)} of them the leader, ${n(m.keptRunning)} left running a while)`
+  );
 }
 
 /** Entry data as a person reads it: `c2 seq 7: SET k1 = v9`, or the command itself. */
@@ -192,6 +201,7 @@ export function checkJson(plan: CheckPlan, tally: CheckTally, wallMs: number): R
       operations: { ...tally.operations },
       elections: tally.elections,
       snapshots: { ...tally.snapshots },
+      membership: { ...tally.membership },
       faults: { total: faultTotal(tally), ...tally.faults },
       invariantChecks: tally.invariantChecks,
       safetyViolations: tally.safetyViolations,

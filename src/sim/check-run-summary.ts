@@ -5,6 +5,7 @@
  */
 import type { CheckFailure, CheckOutcome } from './check-run.js';
 import { FAULT_KINDS, type FaultKind } from './nemesis-kinds.js';
+import { type MembershipStats, zeroMembershipStats } from './sim-membership.js';
 import type { WorkloadStats } from './workload.js';
 
 /** One failing run, as reported. */
@@ -25,6 +26,8 @@ export interface CheckTally {
   faults: Record<FaultKind, number>;
   /** §7, simulator runs only. */
   snapshots: { taken: number; installed: number; cutWrites: number };
+  /** Thesis ch. 4, simulator runs only: nodes added, promoted, removed. */
+  membership: MembershipStats;
   invariantChecks: number;
   safetyViolations: number;
   linearizability: { linearizable: number; violations: number; unknown: number; skipped: number };
@@ -41,6 +44,7 @@ export function emptyTally(): CheckTally {
     operations: { invoked: 0, ok: 0, failed: 0, indeterminate: 0, attempts: 0, retries: 0 },
     elections: 0,
     snapshots: { taken: 0, installed: 0, cutWrites: 0 },
+    membership: zeroMembershipStats(),
     faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>,
     invariantChecks: 0,
     safetyViolations: 0,
@@ -67,6 +71,7 @@ export function addOutcome(t: CheckTally, o: CheckOutcome): void {
     t.snapshots.installed += o.snapshots.installed;
     t.snapshots.cutWrites += o.snapshots.cutWrites;
   }
+  if (o.membership) for (const k of Object.keys(t.membership) as (keyof MembershipStats)[]) t.membership[k] += o.membership[k];
   for (const k of FAULT_KINDS) t.faults[k] += o.faults[k];
   t.invariantChecks += o.checks;
   t.safetyViolations += o.violations.length;

@@ -73,6 +73,10 @@ export function describeSimEvent(e: SimEvent): string | null {
       return `n${e.node} crashes (keeps term, vote and log)`;
     case 'restart':
       return `n${e.node} restarts from storage: term ${e.term}, ${e.lastIndex} entries`;
+    case 'join':
+      return `n${e.node} starts with an empty log, in no configuration yet (thesis §4.2.1)`;
+    case 'retire':
+      return `n${e.node} stops for good: it was removed from the configuration (thesis §4.2.2)`;
     case 'violation':
       return `VIOLATION ${e.violation.invariant}: ${e.violation.message}`;
   }

@@ -15,6 +15,7 @@ import { deriveSeed } from './derive-seed.js';
 import { FAULT_KINDS, type FaultKind } from './nemesis-kinds.js';
 import { Nemesis } from './nemesis.js';
 import { simulatorTarget } from './nemesis-sim-target.js';
+import { SimMembership, type MembershipStats } from './sim-membership.js';
 import { Simulator } from './simulator.js';
 import { SimWorkload, type WorkloadStats } from './workload.js';
 
@@ -48,6 +49,8 @@ export interface CheckOutcome {
    * short (the simulator only: a real cluster does not count them).
    */
   snapshots?: { taken: number; installed: number; cutWrites: number };
+  /** Thesis ch. 4: the membership changes the nemesis made (the simulator only). */
+  membership?: MembershipStats;
   /** The first failure, or null when the seed passed. */
   failure: CheckFailure | null;
 }
@@ -99,8 +102,13 @@ export function runCheckSeed(settings: SeedSettings, options: CheckRunOptions = 
       if (line !== null) trace(e.at, line);
     });
   }
+  const membership = new SimMembership(s, {
+    pollMs: settings.heartbeatMs,
+    onRetire: (id) => workload.nodeCrashed(id),
+    ...(trace && { note: (text: string) => trace(s.now, `membership: ${text}`) }),
+  });
   const nemesis = new Nemesis(
-    simulatorTarget(s, (id) => workload.nodeCrashed(id)),
+    simulatorTarget(s, (id) => workload.nodeCrashed(id), membership),
     createRng(deriveSeed(settings.seed, 12)),
     { kinds: settings.faults, everyMs: settings.everyMs, lastsMs: settings.lastsMs, electionTimeoutMs: settings.electionTimeoutMs },
     trace && ((n) => trace(n.at, `nemesis: ${n.text}`)),
@@ -152,6 +160,7 @@ export function runCheckSeed(settings: SeedSettings, options: CheckRunOptions = 
     failure: firstFailure(checker.violations, liveness, linearizability),
     traceHash: s.traceHash(),
     snapshots: { taken: stats.snapshotsTaken, installed: stats.snapshotsInstalled, cutWrites: stats.cutSnapshots },
+    membership: { ...membership.stats },
   };
 }
 

@@ -20,6 +20,8 @@ export const FAULT_KINDS = [
   'reorder',
   'long-delay',
   'transfer-leader',
+  'add-node',
+  'remove-node',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -28,7 +30,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
  * Which part of the world a fault changes. A fault replaces the one before it in its slot, so
  * a partition and message loss can overlap, but two partitions cannot.
  */
-export type FaultSlot = 'links' | 'crash' | 'messages' | 'leadership';
+export type FaultSlot = 'links' | 'crash' | 'messages' | 'leadership' | 'membership';
 
 /** What each fault does, in a few words (shown by `--help`; short enough for 80 columns). */
 export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
@@ -47,6 +49,8 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   reorder: 'delay messages 0-60 ms, so they overtake each other',
   'long-delay': 'delay messages up to 10 election timeouts (stale terms)',
   'transfer-leader': 'hand leadership to another node (TimeoutNow, thesis §3.10)',
+  'add-node': 'add a new node: a learner, a voter once caught up (§4.2.1)',
+  'remove-node': 'remove a voter, often the leader; it stops or runs on',
 };
 
 export const FAULT_SLOTS: Record<FaultKind, FaultSlot> = {
@@ -65,6 +69,8 @@ export const FAULT_SLOTS: Record<FaultKind, FaultSlot> = {
   reorder: 'messages',
   'long-delay': 'messages',
   'transfer-leader': 'leadership',
+  'add-node': 'membership',
+  'remove-node': 'membership',
 };
 
 /** Names a `--faults` list may use for several kinds at once. */
@@ -74,6 +80,7 @@ export const FAULT_GROUPS: Record<string, readonly FaultKind[]> = {
   crashes: ['crash-one', 'crash-minority', 'crash-majority', 'crash-all'],
   messages: ['drop', 'duplicate', 'reorder', 'long-delay'],
   leadership: ['transfer-leader'],
+  membership: ['add-node', 'remove-node'],
 };
 
 /**

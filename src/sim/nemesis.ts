@@ -34,6 +34,22 @@ export interface NemesisTarget {
   setMessages(faults: MessageFaults): void;
   /** Thesis §3.10: asks the leader `from` to hand leadership to `to` (it may be refused). */
   transfer(from: NodeId, to: NodeId): void;
+  /** Thesis ch. 4: adds and removes nodes; without it, `add-node` and `remove-node` do nothing. */
+  membership?: MembershipTarget;
+}
+
+/** What the nemesis needs to change the configuration (one change at a time, thesis §4.1). */
+export interface MembershipTarget {
+  /** The voters of the latest committed configuration. */
+  voters(): NodeId[];
+  /** Nodes running that stay in the cluster (not removed, not being removed). */
+  members(): NodeId[];
+  /** Starts a new node and adds it (learner, then voter); returns what it did, in words. */
+  add(): string;
+  /** Removes `node`; it stops once that commits, or runs on for `keepRunningMs` first. */
+  remove(node: NodeId, keepRunningMs: number | null): string;
+  /** Stops every removed node still running. */
+  retireLingering(): void;
 }
 
 export interface NemesisOptions {
@@ -69,7 +85,7 @@ function describeCuts(cuts: readonly Cut[]): string {
 export class Nemesis {
   /** Faults injected so far, per kind. */
   readonly injected: Record<FaultKind, number>;
-  private readonly generation: Record<FaultSlot, number> = { links: 0, crash: 0, messages: 0, leadership: 0 };
+  private readonly generation: Record<FaultSlot, number> = { links: 0, crash: 0, messages: 0, leadership: 0, membership: 0 };
   private stopped = false;
   /** A stranded leader's partition stays up until then: no other link fault replaces it. */
   private linksHeldUntil = -Infinity;
@@ -97,6 +113,7 @@ export class Nemesis {
   /** Stops injecting, heals every link and message fault and restarts every node that is down. */
   healAll(): void {
     this.stopped = true;
+    this.target.membership?.retireLingering();
     this.target.setLinks({ partition: null, cuts: [] });
     this.target.setMessages(NO_MESSAGE_FAULTS);
     for (const id of this.target.ids) if (!this.target.isUp(id)) this.target.restart(id);
@@ -111,7 +128,9 @@ export class Nemesis {
     const generation = ++this.generation[slot];
     const lasts = kind === 'strand-leader' ? this.strandMs() : this.draw(this.options.lastsMs);
     if (kind === 'strand-leader') this.linksHeldUntil = this.target.now() + lasts;
-    if (slot === 'leadership') {
+    if (slot === 'membership') {
+      this.tell(kind, this.changeMembership(kind, lasts));
+    } else if (slot === 'leadership') {
       // Nothing to undo: the new leader leads until something else changes it.
       const from = this.target.leader();
       const others = this.target.ids.filter((id) => id !== from && this.target.isUp(id));
@@ -151,6 +170,26 @@ export class Nemesis {
         if (back.length) this.tell('restart', `restart ${back.map((id) => `n${id}`).join(', ')}`);
       });
     }
+  }
+
+  /**
+   * Thesis ch. 4: adds a node, or removes a voter (the leader half the time: §4.2.2), which then
+   * stops at once or, half the time, runs on for `lasts` ms outside the configuration (§4.2.3).
+   * The cluster drifts back towards 3-5 voters: the more nodes run, the likelier an add is
+   * skipped (always below 6, half the time at 6, a quarter at 7, an eighth at 8, never at 9).
+   */
+  private changeMembership(kind: FaultKind, lasts: number): string {
+    const m = this.target.membership;
+    if (!m) return `${kind}: this cluster cannot change its membership here`;
+    if (kind === 'add-node') {
+      const members = m.members().length;
+      if (members > 5 && !this.rng.chance(1 / 2 ** (members - 5))) return `add: ${members} nodes are enough for now`;
+      return m.add();
+    }
+    const voters = m.voters();
+    const leader = this.target.leader();
+    const node = leader !== undefined && voters.includes(leader) && this.rng.chance(0.5) ? leader : pick(this.rng, voters);
+    return m.remove(node, this.rng.chance(0.5) ? lasts : null);
   }
 
   private links(kind: FaultKind): { links: Links; text: string } {

@@ -7,6 +7,7 @@ import { MemoryNetwork, type MemoryNetworkStats } from '../net/memory-network.js
 import type { NetworkFaults } from '../net/types.js';
 import { createRaft } from '../raft/index.js';
 import type {
+  ConfigChange,
   Entry,
   Index,
   Message,
@@ -18,6 +19,7 @@ import type {
   RaftCore,
   RaftBrief,
   RaftEvent,
+  RaftStatus,
   Ready,
   Snapshot,
   Role,
@@ -108,6 +110,9 @@ const enum Trace {
   Restart = 7,
   Read = 8,
   Transfer = 9,
+  Join = 10,
+  Retire = 11,
+  ConfigChange = 12,
 }
 
 /**
@@ -120,7 +125,13 @@ const enum Trace {
  * bit.
  */
 export class Simulator {
+  /**
+   * The nodes in the run, lowest first: the first `nodes`, then each one added since (ids are
+   * never reused); a node retired for good leaves this list. Updated in place.
+   */
   readonly ids: NodeId[];
+  /** Thesis §4.1: the configuration every node starts from when its log and snapshot hold none. */
+  readonly bootstrap: readonly NodeId[];
   readonly network: MemoryNetwork;
   readonly tickMs: number;
   private readonly nodes: SimNode[];
@@ -168,6 +179,7 @@ export class Simulator {
     const n = options.nodes ?? 5;
     if (!Number.isInteger(n) || n < 1 || n > 9) throw new RangeError(`nodes must be 1..9, got ${n}`);
     this.ids = Array.from({ length: n }, (_, i) => i + 1);
+    this.bootstrap = [...this.ids];
     this.seed = options.seed ?? 1;
     this.tickMs = options.tickMs ?? 10;
     if (!(this.tickMs >= 1)) throw new RangeError(`tickMs must be ≥ 1, got ${this.tickMs}`);
@@ -255,7 +267,7 @@ export class Simulator {
     if (!node.host.up) return;
     this.activity(node, () => node.host.transferLeadership(to));
     this.trace.add(Trace.Transfer);
-    this.trace.add(from * 16 + to);
+    this.trace.add(from * 256 + to);
   }
 
   /** Among nodes that are up: the leader of the highest term, if any. */
@@ -303,7 +315,7 @@ export class Simulator {
    */
   restart(id: NodeId): void {
     const node = this.node(id);
-    if (node.host.up || node.opening) return;
+    if (node.host.up || node.opening || !this.ids.includes(id)) return;
     this.trace.add(Trace.Restart);
     this.trace.add(id);
     if (node.fs) {
@@ -425,9 +437,9 @@ export class Simulator {
     return core ? core.status().snapshotIndex : this.kept(node).summary().snapshotIndex;
   }
 
-  /** Every node as the simulator sees it. */
+  /** Every node in the run (retired ones aside) as the simulator sees it. */
   status(): SimNodeStatus[] {
-    return this.nodes.map((n) => this.nodeStatus(n));
+    return this.ids.map((id) => this.nodeStatus(this.node(id)));
   }
 
   /** The state machine of a node's current incarnation, or null while it is down. */
@@ -476,6 +488,62 @@ export class Simulator {
     const node = this.nodes[id - 1];
     if (node === undefined || node.id !== id) throw new RangeError(`unknown node ${id}: this cluster has nodes 1-${this.nodes.length}`);
     return node;
+  }
+
+  /**
+   * Thesis §4.2.1: starts a new node with an empty log and the next unused id. It is in no
+   * configuration yet: it campaigns for nothing and waits for a leader to add it as a learner
+   * (see SimMembership). At most 9 nodes run at once.
+   */
+  addNode(): NodeId {
+    if (this.ids.length >= 9) throw new RangeError('at most 9 nodes run at once: retire one first');
+    const id = this.nodes.length + 1;
+    const node = this.makeNode(id);
+    this.nodes.push(node);
+    this.ids.push(id);
+    this.trace.add(Trace.Join);
+    this.trace.add(id);
+    this.emit({ at: this.time, node: id, type: 'join' });
+    this.start(node);
+    return id;
+  }
+
+  /**
+   * Thesis §4.2.2: stops a node removed from the configuration for good: it crashes (if up),
+   * never restarts, and leaves `ids`. Its id is not used again.
+   */
+  retire(id: NodeId): void {
+    const node = this.node(id);
+    const at = this.ids.indexOf(id);
+    if (at < 0) return;
+    this.crash(id);
+    this.ids.splice(at, 1);
+    this.trace.add(Trace.Retire);
+    this.trace.add(id);
+    this.emit({ at: this.time, node: id, type: 'retire' });
+    node.timerAt = Infinity;
+  }
+
+  /** Whether a node was retired for good (see {@link retire}). */
+  isRetired(id: NodeId): boolean {
+    this.node(id);
+    return !this.ids.includes(id);
+  }
+
+  /** Thesis §4.1: asks node `id` (if it leads) to append a one-server configuration change. */
+  proposeConfigChange(id: NodeId, change: ConfigChange): ProposeResult {
+    const node = this.node(id);
+    if (!node.host.up) return { ok: false, leader: null };
+    const r = this.activity(node, () => node.host.proposeConfigChange(change)) ?? { ok: false, leader: null };
+    this.trace.add(Trace.ConfigChange);
+    this.trace.add(id);
+    this.trace.add(r.ok ? r.index : -1);
+    return r;
+  }
+
+  /** A node's full status from its core, or undefined while it is down. */
+  raftStatus(id: NodeId): RaftStatus | undefined {
+    return this.node(id).host.raft()?.status();
   }
 
   private makeNode(id: NodeId): SimNode {
@@ -553,7 +621,9 @@ export class Simulator {
     const { term, votedFor } = stored.hardState;
     return this.makeCore({
       id: node.id,
-      peers: this.ids,
+      // Thesis §4.1: the configuration in force comes from the log or snapshot; a node added
+      // later starts empty, outside this one, and learns the real one from its leader.
+      peers: [...this.bootstrap],
       electionTicks: this.electionTicks,
       heartbeatTicks: this.heartbeatTicks,
       seed: deriveSeed(this.seed, 1, node.id, node.incarnation),
@@ -719,8 +789,8 @@ export class Simulator {
     }
     const t = this.trace;
     t.add(this.time);
-    // Kind, sender, receiver and message type in one integer (ids are 1..9).
-    t.add((((((Trace.Deliver << 4) | m.from) << 4) | m.to) << 4) | MESSAGE_CODE[m.type]);
+    // Kind, sender, receiver and message type in one integer (ids below 256: never reused, they grow).
+    t.add((Trace.Deliver << 24) | (m.from << 16) | (m.to << 8) | MESSAGE_CODE[m.type]);
     t.add(m.term);
     this.activity(node, () => node.transport.deliver(m));
   }
@@ -774,7 +844,7 @@ export class Simulator {
   private readyHandled(node: SimNode, status: RaftBrief, rd: Ready): void {
     this.counters.readies++;
     const t = this.trace;
-    t.add((Trace.Ready << 4) | node.id);
+    t.add((Trace.Ready << 8) | node.id);
     if (rd.hardState) {
       t.add(rd.hardState.term);
       t.add(rd.hardState.votedFor ?? 0);

@@ -84,6 +84,10 @@ export type SimEvent = { at: number; node: NodeId } & (
   | { type: 'raft'; event: RaftEvent }
   | { type: 'crash' }
   | { type: 'restart'; term: Term; lastIndex: Index }
+  /** Thesis §4.2.1: a new node started, empty, outside every configuration until it is added. */
+  | { type: 'join' }
+  /** Thesis §4.2.2: a node removed from the configuration stopped for good. */
+  | { type: 'retire' }
   | { type: 'violation'; violation: Violation }
 );
 

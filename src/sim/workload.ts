@@ -109,8 +109,8 @@ export class SimWorkload {
   readonly stats: WorkloadStats = { invoked: 0, ok: 0, failed: 0, indeterminate: 0, attempts: 0, retries: 0 };
   private sim: Simulator | undefined;
   private readonly clients: ClientState[] = [];
-  /** Per node (id - 1): the attempts waiting on an index of its log. */
-  private readonly waiting: Map<Index, Attempt>[] = [];
+  /** Per node: the attempts waiting on an index of its log. */
+  private readonly waiting = new Map<NodeId, Map<Index, Attempt>>();
   private readonly ops: OpGenerator;
   private readonly thinkMs: [number, number];
   private readonly opTimeoutMs: number;
@@ -146,10 +146,14 @@ export class SimWorkload {
   /** The state machine for one node incarnation: pass as the simulator's `stateMachine` option. */
   readonly stateMachine = (node: NodeId): SimStateMachine => new KvSimStateMachine(node, this.onApply, this.answers);
 
-  /** Binds the simulator the clients talk to (made after this workload, which it needs). */
+  /**
+   * Binds the simulator the clients talk to (made after this workload, which it needs). The
+   * clients ask the nodes in its `ids`, as they are at each request: a node added joins the
+   * rotation, a node retired leaves it (a removed node still running may still be asked, and
+   * redirects or fails like any follower).
+   */
   attach(sim: Simulator): void {
     this.sim = sim;
-    for (let i = this.waiting.length; i < sim.ids.length; i++) this.waiting.push(new Map());
   }
 
   /** Starts every client; none starts an operation at or after `untilMs`. */
@@ -165,9 +169,9 @@ export class SimWorkload {
     return n;
   }
 
-  /** A node crashed: the answers its clients waited for will not come from it. */
+  /** A node crashed (or was retired): the answers its clients waited for will not come from it. */
   nodeCrashed(id: NodeId): void {
-    const waiting = this.waiting[id - 1];
+    const waiting = this.waiting.get(id);
     if (!waiting) return;
     for (const a of waiting.values()) {
       if (!a.op.done && a.no === a.op.attempt) this.after(0, () => this.retry(a.op, a.no));
@@ -233,7 +237,12 @@ export class SimWorkload {
       const no = ++op.attempt;
       this.stats.attempts++;
       if (no > 1) this.stats.retries++;
-      this.waiting[target - 1]!.set(r.index, { op, no, term: r.term });
+      let waiting = this.waiting.get(target);
+      if (!waiting) {
+        waiting = new Map();
+        this.waiting.set(target, waiting);
+      }
+      waiting.set(r.index, { op, no, term: r.term });
       this.note?.(
         sim.now,
         `${client.name} #${op.historyId} accepted by n${target} at index ${r.index} in term ${r.term}${no > 1 ? ` (attempt ${no})` : ''}`,
@@ -291,7 +300,7 @@ export class SimWorkload {
   }
 
   private applied(node: NodeId, entry: Entry, answer: () => KvResult): void {
-    const waiting = this.waiting[node - 1];
+    const waiting = this.waiting.get(node);
     const a = waiting?.get(entry.index);
     if (a === undefined) return;
     waiting!.delete(entry.index);

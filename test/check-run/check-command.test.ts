@@ -111,7 +111,9 @@ describe('--json', () => {
       bug: 'apply-before-commit',
       transport: 'memory',
     });
-    expect(json.summary).toMatchObject({ runs: 4, passed: 0, failed: 4, safetyViolations: 4 });
+    expect(json.summary).toMatchObject({ runs: 4, passed: 0, failed: 4 });
+    // At least one violation per failed run (one Ready can show more than one).
+    expect(json.summary.safetyViolations).toBeGreaterThanOrEqual(4);
     for (const key of ['simulatedSeconds', 'elections', 'invariantChecks', 'wallSeconds', 'simSecondsPerWallSecond'])
       expect(typeof json.summary[key], key).toBe('number');
     expect(Object.keys(json.summary.operations).sort()).toEqual(['attempts', 'failed', 'indeterminate', 'invoked', 'ok', 'retries']);

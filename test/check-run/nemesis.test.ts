@@ -79,7 +79,7 @@ describe('--faults lists', () => {
     expect(parseFaultList('Drop, halves,drop')).toEqual({ ok: true, kinds: ['halves', 'drop'] });
     expect(parseFaultList('crashes')).toEqual({ ok: true, kinds: ['crash-one', 'crash-minority', 'crash-majority', 'crash-all'] });
     expect(parseFaultList('none')).toEqual({ ok: true, kinds: [] });
-    const all = parseFaultList('partitions,crashes,messages,leadership');
+    const all = parseFaultList('partitions,crashes,messages,leadership,membership');
     expect(all.ok && all.kinds).toEqual([...FAULT_KINDS]);
     expect(formatFaultList(FAULT_KINDS)).toBe('all');
     expect(formatFaultList(['halves', 'drop', 'duplicate', 'reorder', 'long-delay'])).toBe('messages,halves');
@@ -104,7 +104,7 @@ describe('--faults lists', () => {
   it('every kind has a description and a slot', () => {
     for (const k of FAULT_KINDS) {
       expect(FAULT_DESCRIPTIONS[k].length).toBeGreaterThan(10);
-      expect(['links', 'crash', 'messages', 'leadership']).toContain(FAULT_SLOTS[k]);
+      expect(['links', 'crash', 'messages', 'leadership', 'membership']).toContain(FAULT_SLOTS[k]);
     }
   });
 });
