@@ -59,6 +59,7 @@ export function resolveConfig(config: RaftConfig): Settings {
       skipElectionRestriction: config.bugs?.skipElectionRestriction === true,
       applyBeforeCommit: config.bugs?.applyBeforeCommit === true,
       skipReadQuorum: config.bugs?.skipReadQuorum === true,
+      countLearners: config.bugs?.countLearners === true,
     },
   };
 }

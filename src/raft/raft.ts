@@ -1038,8 +1038,10 @@ export class Raft implements RaftCore {
     const log = this.raftLog;
     const scratch = this.matchScratch;
     // Thesis §4.2.1: a learner never counts toward a majority (nor a leader being removed).
+    const learnersCount = this.s.bugs.countLearners;
     let count = 0;
-    for (const pr of this.progress) if (this.voterSet.has(pr.id)) scratch[count++] = pr.match;
+    for (const pr of this.progress)
+      if (this.voterSet.has(pr.id) || (learnersCount && this.learners.includes(pr.id))) scratch[count++] = pr.match;
     const n = quorumIndex(scratch, count, this.quorum);
     if (n <= log.commit) return false;
     if (!this.s.bugs.commitOldTermByCounting && log.term(n) !== this.term) return false;
@@ -1047,7 +1049,9 @@ export class Raft implements RaftCore {
     // Thesis §6.4: reads that waited for this leader's first commit in its term get their index.
     if (this.reads.size > 0 && log.term(n) === this.term) this.reads.fillIndex(n);
     const quorum: NodeId[] = [];
-    for (const pr of this.progress) if (pr.match >= n && this.voterSet.has(pr.id)) quorum.push(pr.id);
+    for (const pr of this.progress) {
+      if (pr.match >= n && (this.voterSet.has(pr.id) || (learnersCount && this.learners.includes(pr.id)))) quorum.push(pr.id);
+    }
     this.commitQuorum = quorum;
     this.pushEvent({ kind: 'commit', index: n, term: log.term(n), quorum, voters: [...this.voters] });
     this.needFlush = true;

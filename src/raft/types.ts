@@ -333,6 +333,8 @@ export interface RaftBugs {
    * round that shows a majority still follows this leader — a deposed leader serves stale reads.
    */
   skipReadQuorum?: boolean;
+  /** Thesis §4.2.1 off: count learners' replicas toward the commit majority, as if they voted. */
+  countLearners?: boolean;
 }
 
 export interface RaftConfig {

@@ -1,6 +1,7 @@
 import type { Rng } from '../raft/rng.js';
 import type { Simulator } from './simulator.js';
 import { pick, shuffled } from './random-choice.js';
+import type { SimMembership } from './sim-membership.js';
 
 /** How often faults come, and which kinds. */
 export interface FaultPlan {
@@ -12,6 +13,11 @@ export interface FaultPlan {
   partitions?: boolean;
   /** Random drop / duplicate / delay (default true). */
   lossy?: boolean;
+  /**
+   * Thesis ch. 4: one fault in ten adds a node or removes a voter (the leader half the time)
+   * through this; off without it. Draws from the rng only when set, so other runs keep theirs.
+   */
+  membership?: SimMembership;
 }
 
 /** Applies one random fault drawn from `rng` to the running simulation. */
@@ -19,6 +25,10 @@ export function randomFault(sim: Simulator, rng: Rng, plan: FaultPlan): void {
   const crashes = plan.crashes ?? true;
   const partitions = plan.partitions ?? true;
   const lossy = plan.lossy ?? true;
+  if (plan.membership && rng.chance(0.1)) {
+    changeMembership(sim, rng, plan.membership);
+    return;
+  }
   const up = sim.ids.filter((id) => sim.isUp(id));
   const down = sim.ids.filter((id) => !sim.isUp(id));
   const r = rng.next();
@@ -57,6 +67,18 @@ export function randomFault(sim: Simulator, rng: Rng, plan: FaultPlan): void {
   } else {
     sim.heal();
   }
+}
+
+/** Adds a node or removes a voter, more often the leader; a removed node stops or runs on a while. */
+function changeMembership(sim: Simulator, rng: Rng, membership: SimMembership): void {
+  if (rng.chance(0.5)) {
+    membership.add();
+    return;
+  }
+  const voters = membership.voters();
+  const leader = sim.leader();
+  const node = leader !== undefined && voters.includes(leader) && rng.chance(0.5) ? leader : pick(rng, voters);
+  membership.remove(node, rng.chance(0.5) ? rng.int(50, 1500) : null);
 }
 
 /** Schedules random faults from now until `untilMs`. */

@@ -4,6 +4,7 @@ import { createRng } from '../raft/rng.js';
 import type { Index, NodeId, RaftConfig, RaftCore } from '../raft/types.js';
 import { scheduleFaults, scheduleProposals, type FaultPlan } from './chaos-schedule.js';
 import { deriveSeed } from './derive-seed.js';
+import { SimMembership, type MembershipStats } from './sim-membership.js';
 import { Simulator } from './simulator.js';
 import type { SimBugs, SimulatorOptions } from './types.js';
 
@@ -35,6 +36,8 @@ export interface ChaosOptions {
   leaderWriteMs?: number;
   /** §7: each node snapshots after this many applied entries; default never. */
   snapshotEvery?: number;
+  /** Thesis ch. 4: the faults also add and remove nodes (default false). */
+  membership?: boolean;
 }
 
 export interface ChaosResult {
@@ -64,6 +67,8 @@ export interface ChaosResult {
   traceHash: string;
   /** §7: snapshots taken by nodes and installed from a leader. */
   snapshots: { taken: number; installed: number };
+  /** Thesis ch. 4: nodes added and removed (runChaos: zeros unless `membership` is on). */
+  membership?: MembershipStats;
 }
 
 /**
@@ -91,7 +96,9 @@ export function runChaos(options: ChaosOptions): ChaosResult {
   });
   const rng = createRng(deriveSeed(options.seed, 3));
   const duration = options.durationMs ?? 5000;
-  scheduleFaults(sim, rng, duration, options.faults ?? { everyMs: [20, 200] });
+  const membership = new SimMembership(sim, { pollMs: options.heartbeatMs ?? 50 });
+  const plan = options.faults ?? { everyMs: [20, 200] };
+  scheduleFaults(sim, rng, duration, options.membership ? { ...plan, membership } : plan);
   scheduleProposals(sim, rng, duration, options.proposalsPerSecond ?? 50);
   const stop = options.stopOnViolation ?? true;
   let crashes = 0;
@@ -112,12 +119,15 @@ export function runChaos(options: ChaosOptions): ChaosResult {
     committed: Math.max(...sim.ids.map((id) => sim.commitIndex(id))),
     traceHash: sim.traceHash(),
     snapshots: { taken: sim.stats().snapshotsTaken, installed: sim.stats().snapshotsInstalled },
+    membership: { ...membership.stats },
   });
 
   if (stop) sim.runUntil(() => !checker.ok, duration);
   else sim.runFor(duration);
   if (!checker.ok) return result(null);
 
+  // What is left after the heal must be the cluster itself: removed nodes still running stop.
+  membership.retireLingering();
   const liveness = checkLiveness(sim, options.livenessMs ?? 10_000, () => stop && !checker.ok);
   return result(stop && !checker.ok ? null : liveness);
 }

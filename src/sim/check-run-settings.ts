@@ -18,12 +18,14 @@ export const BUG_NAMES = [
   'unpersisted-vote',
   'stale-read',
   'read-without-quorum',
+  'learner-quorum',
 ] as const;
 export type BugName = (typeof BUG_NAMES)[number];
 
 /**
- * The switch behind each name, and what it breaks. The first four break the Raft core or its
- * host and the safety invariants catch them; `stale-read` and `read-without-quorum` break only
+ * The switch behind each name, and what it breaks. The first four and `learner-quorum` break
+ * the Raft core or its host and the safety invariants catch them (`learner-quorum` needs the
+ * nemesis to add nodes: learners exist only while one joins); `stale-read` and `read-without-quorum` break only
  * what clients see (the logs stay perfect), so only the linearizability check can catch them.
  */
 export const BUGS: Record<BugName, { bugs: SimBugs; localReads?: boolean; describe: string }> = {
@@ -51,6 +53,10 @@ export const BUGS: Record<BugName, { bugs: SimBugs; localReads?: boolean; descri
   'read-without-quorum': {
     bugs: { skipReadQuorum: true },
     describe: 'answer ReadIndex reads without the heartbeat round to a majority (thesis §6.4)',
+  },
+  'learner-quorum': {
+    bugs: { countLearners: true },
+    describe: "count learners' replicas toward the commit majority (thesis §4.2.1 off)",
   },
 };
 

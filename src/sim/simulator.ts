@@ -196,6 +196,7 @@ export class Simulator {
       skipElectionRestriction: this.bugs.skipElectionRestriction,
       applyBeforeCommit: this.bugs.applyBeforeCommit,
       skipReadQuorum: this.bugs.skipReadQuorum,
+      countLearners: this.bugs.countLearners,
     };
     this.leaderWriteMs = options.leaderWriteMs ?? 0;
     this.snapshotEvery = options.snapshotEvery ?? Number.POSITIVE_INFINITY;
