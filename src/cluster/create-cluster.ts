@@ -1,10 +1,11 @@
+import { clientOver, leaderOf } from '../hosting/hosted-nodes.js';
 import { InlineNode } from '../hosting/inline-node.js';
-import { encodeEnvelope, type KvResult } from '../kv/index.js';
+import type { KvResult } from '../kv/index.js';
 import { ClusterSecret } from '../net/cluster-secret.js';
 import { createRng } from '../raft/rng.js';
 import type { NodeId } from '../raft/types.js';
 import { ChangeWaiters } from './change-waiters.js';
-import { ClusterClient, newClientId } from './client.js';
+import { type ClusterClient, newClientId } from './client.js';
 import { ClusterClock, settle } from './cluster-clock.js';
 import { openClusterKeyFile } from './cluster-key-file.js';
 import { ClusterMembers } from './cluster-members.js';
@@ -115,29 +116,14 @@ export class RaftCluster implements Cluster {
       ? new SimulatedDisks(options.disks, { onIo: () => this.time.virtual?.requestSettle(), crashNow: (id) => this.crashAtOnce(id) })
       : undefined;
     this.changes = new ChangeWaiters(scheduler);
-    const [, emax] = options.electionTimeoutMs;
-    this.client = new ClusterClient<KvResult>(
-      newClientId(),
-      {
-        ids: this.ids,
-        isUp: (id) => this.nodes.get(id)?.up === true,
-        leader: () => this.leader(),
-        isLeading: (id, term) => {
-          const host = this.host(id);
-          const s = host?.up ? host.raft()?.status() : undefined;
-          return s?.role === 'leader' && s.term === term;
-        },
-        propose: (id, data) => this.host(id)?.propose(data) ?? { ok: false, leader: null, down: true },
-        read: (id, command) => this.nodes.get(id)?.read(command) ?? { ok: false, leader: null, down: true },
-        attemptTimeoutMs: 2 * emax,
-        staleProposalMs: 20 * emax,
-        retryDelayMs: options.heartbeatMs,
-        report: (r) => this.events.emit({ type: 'client', ...r }),
-      },
+    this.client = clientOver(this.nodes, {
+      clientId: newClientId(),
+      ids: this.ids,
+      options,
       scheduler,
-      encodeEnvelope,
-      (r) => r,
-    );
+      leader: () => this.leader(),
+      report: (r) => this.events.emit({ type: 'client', ...r }),
+    });
     this.inFlightQueue = new InFlightMessages(scheduler, createRng(root.int(0, 2 ** 31)), {
       blockedBy: (from, to) => this.faults.filter.blockedBy(from, to),
       isUp: (id) => this.nodes.get(id)?.up === true,
@@ -294,16 +280,7 @@ export class RaftCluster implements Cluster {
   }
 
   leader(): NodeId | undefined {
-    let best: NodeId | undefined;
-    let bestTerm = -1;
-    for (const [id, node] of this.nodes) {
-      const s = node.host.raft()?.status();
-      if (s && s.role === 'leader' && s.term > bestTerm) {
-        best = id;
-        bestTerm = s.term;
-      }
-    }
-    return best;
+    return leaderOf(this.nodes);
   }
 
   // ---- faults -----------------------------------------------------------------------------

@@ -3,7 +3,8 @@ import type { LogEntryView, NodeView } from '../cluster/types.js';
 import type { KvResult } from '../kv/index.js';
 import type { ClusterSecret } from '../net/cluster-secret.js';
 import type { NetworkFaults } from '../net/types.js';
-import type { NodeId } from '../raft/types.js';
+import type { TornWrite } from '../cluster/node-disk.js';
+import type { NodeId, Term } from '../raft/types.js';
 import { AdminClient } from './admin-client.js';
 import type { AdminPush, ApplyOutcome, ProposeAnswer } from './admin-protocol.js';
 import type { HostPort } from './node-process.js';
@@ -56,6 +57,20 @@ export class AdminNode implements NodeHosting {
 
   view(): NodeView {
     return this.lastView;
+  }
+
+  leaderTerm(): Term | undefined {
+    const v = this.lastView;
+    return this.up && v.role === 'leader' ? v.term : undefined;
+  }
+
+  /** Its disk is a real one in another process: nothing here can stop it inside a write. */
+  crashMidWrite(): Promise<{ torn: TornWrite | null } | undefined> {
+    return Promise.reject(
+      new Error(
+        `a crash mid-write needs nodes in this process on simulated disks: n${this.id} runs elsewhere (crash ${this.id} kills it instead)`,
+      ),
+    );
   }
 
   log(): LogEntryView[] {

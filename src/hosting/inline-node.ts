@@ -13,7 +13,7 @@ import type { LogEntryView, NodeStatus, NodeView } from '../cluster/types.js';
 import { KvStateMachine, type KvResult } from '../kv/index.js';
 import type { NetworkFaults, Transport } from '../net/types.js';
 import { createRaft } from '../raft/index.js';
-import type { NodeId } from '../raft/types.js';
+import type { NodeId, Term } from '../raft/types.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import type { RecoveryReport, Storage } from '../storage/types.js';
@@ -167,6 +167,11 @@ export class InlineNode implements NodeHosting {
       this.env.storageReport(this.id, { file, offset: 0, droppedBytes: 0, reason }, false);
       throw new Error(`n${this.id} ${reason}`, { cause: err });
     }
+  }
+
+  leaderTerm(): Term | undefined {
+    const s = this.nodeHost?.raft()?.status();
+    return s?.role === 'leader' ? s.term : undefined;
   }
 
   view(): NodeView {

@@ -3,13 +3,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvariantChecker } from '../check/invariants.js';
-import { ClusterClient } from '../cluster/client.js';
+import type { ClusterClient } from '../cluster/client.js';
 import { CLUSTER_KEY_FILE, openClusterKeyFile } from '../cluster/cluster-key-file.js';
 import { lockDataDir } from '../cluster/data-dir-lock.js';
 import { nodeDir, nodeFolderRefusal, prepareDataFolder } from '../cluster/node-folders.js';
 import { resolveOptions, type ResolvedOptions } from '../cluster/options.js';
 import { RealScheduler } from '../cluster/scheduler.js';
-import { describeFaults } from '../cluster/snapshot.js';
+import { buildSnapshot } from '../cluster/snapshot.js';
+import { EventStream } from '../cluster/event-stream.js';
+import { FaultControls } from '../cluster/fault-controls.js';
+import { safetySummary } from '../cluster/live-checker.js';
+import { LoadGenerator } from '../cluster/load-generator.js';
+import { SnapshotPublisher } from '../cluster/snapshot-publisher.js';
+import { clientOver, leaderOf } from './hosted-nodes.js';
 import type { ClusterSecret } from '../net/cluster-secret.js';
 import { formatHostPort, parseHostPort } from './address.js';
 import { AdminNode } from './admin-node.js';
@@ -25,17 +31,13 @@ import type {
   SubmitOptions,
   SubmitResult,
 } from '../cluster/types.js';
-import { encodeEnvelope, type KvResult } from '../kv/index.js';
-import { FaultFilter, noFaults } from '../net/fault-filter.js';
-import type { NetworkFaults } from '../net/types.js';
+import type { KvResult } from '../kv/index.js';
 import { createRng } from '../raft/rng.js';
 import type { NodeId } from '../raft/types.js';
 import type { AdminPush } from './admin-protocol.js';
 import { freePort } from './free-port.js';
 import { ProcessNode } from './process-node.js';
 import type { NodeHosting } from './types.js';
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * The public cluster API over nodes that are each their own OS process (`hosting: 'processes'`):
@@ -48,20 +50,24 @@ export class ProcessCluster implements Cluster {
   readonly clock = 'real' as const;
   private readonly nodes = new Map<NodeId, NodeHosting>();
   private readonly scheduler = new RealScheduler(1);
-  private readonly filter = new FaultFilter();
+  private readonly events = new EventStream(() => this.scheduler.now());
+  private readonly publisher = new SnapshotPublisher(() => this.snapshot());
+  private readonly faults = new FaultControls({
+    requireNode: (id) => this.requireNode(id),
+    // Every node applies the faults in its own transport (send and receive), across processes.
+    apply: (faults) => {
+      for (const node of this.nodes.values()) void node.setFaults(faults);
+    },
+    emit: (e) => this.events.emit(e),
+  });
   private readonly client: ClusterClient<KvResult>;
-  private readonly listeners = new Set<(e: ClusterEvent) => void>();
-  private readonly snapshotListeners = new Set<(s: ClusterSnapshot) => void>();
   private readonly checker = new InvariantChecker({
     maxViolations: 100,
-    onViolation: (v) => this.emit({ type: 'safety-violation', invariant: v.invariant, message: v.message, evidence: v.evidence }),
+    onViolation: (v) => this.events.emit({ type: 'safety-violation', invariant: v.invariant, message: v.message, evidence: v.evidence }),
   });
   /** Nodes we took down on purpose: their exit is not news. */
   private readonly expectedDown = new Set<NodeId>();
-  private readonly loadRng;
-  private loadPerSecond = 0;
-  private loadTimer: NodeJS.Timeout | undefined;
-  private snapshotTimer: NodeJS.Timeout | undefined;
+  private readonly load: LoadGenerator;
   private snapshotVersion = 0;
   private highestAnnounced = 0;
   private dataDir = '';
@@ -95,29 +101,15 @@ export class ProcessCluster implements Cluster {
   ) {
     this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
     const root = createRng(options.seed);
-    this.loadRng = createRng(root.int(0, 2 ** 31));
-    const [, emax] = options.electionTimeoutMs;
-    this.client = new ClusterClient<KvResult>(
-      `c${root.int(0, 2 ** 31).toString(36)}`,
-      {
-        ids: this.ids,
-        isUp: (id) => this.nodes.get(id)?.up === true,
-        leader: () => this.leader(),
-        isLeading: (id, term) => {
-          const node = this.nodes.get(id);
-          const v = node?.view();
-          return node?.up === true && v?.role === 'leader' && v.term === term;
-        },
-        propose: (id, data) => this.nodes.get(id)?.propose(data) ?? { ok: false, leader: null, down: true },
-        read: (id, command) => this.nodes.get(id)?.read(command) ?? { ok: false, leader: null, down: true },
-        attemptTimeoutMs: 2 * emax,
-        staleProposalMs: 20 * emax,
-        retryDelayMs: options.heartbeatMs,
-      },
-      this.scheduler,
-      encodeEnvelope,
-      (r) => r,
-    );
+    const loadRng = createRng(root.int(0, 2 ** 31));
+    this.client = clientOver(this.nodes, {
+      clientId: `c${root.int(0, 2 ** 31).toString(36)}`,
+      ids: this.ids,
+      options,
+      scheduler: this.scheduler,
+      leader: () => this.leader(),
+    });
+    this.load = new LoadGenerator(this.scheduler, loadRng, (command) => void this.submit(command, { timeoutMs: 2000 }));
   }
 
   /** The pids of the node processes running now (tests check that none outlives stop()). */
@@ -182,8 +174,7 @@ export class ProcessCluster implements Cluster {
         this.addresses.set(id, { listen: `127.0.0.1:${ports.get(id)}`, admin: `127.0.0.1:${admins.get(id)}` });
       }
       await Promise.all([...this.nodes.values()].map((n) => n.start()));
-      this.snapshotTimer = setInterval(() => this.publish(), 50);
-      this.snapshotTimer.unref();
+      this.publisher.startInterval(true);
     } catch (err) {
       await this.stop();
       throw err;
@@ -203,8 +194,7 @@ export class ProcessCluster implements Cluster {
       await this.stop();
       throw err;
     }
-    this.snapshotTimer = setInterval(() => this.publish(), 50);
-    this.snapshotTimer.unref();
+    this.publisher.startInterval(true);
   }
 
   // ---- client API -------------------------------------------------------------------------
@@ -244,16 +234,7 @@ export class ProcessCluster implements Cluster {
   }
 
   leader(): NodeId | undefined {
-    let best: NodeId | undefined;
-    let bestTerm = -1;
-    for (const [id, node] of this.nodes) {
-      const v = node.view();
-      if (node.up && v.role === 'leader' && v.term > bestTerm) {
-        best = id;
-        bestTerm = v.term;
-      }
-    }
-    return best;
+    return leaderOf(this.nodes);
   }
 
   /** Membership changes (thesis ch. 4) need a node process spawned or retired at run time: not yet here. */
@@ -288,7 +269,7 @@ export class ProcessCluster implements Cluster {
     this.expectedDown.add(id);
     await node.crash();
     this.checker.crash(id);
-    this.emit({ type: 'crash', node: id });
+    this.events.emit({ type: 'crash', node: id });
   }
 
   async restart(id: NodeId): Promise<void> {
@@ -296,39 +277,25 @@ export class ProcessCluster implements Cluster {
     if (node.up || this.stopped) return;
     await node.restart();
     this.expectedDown.delete(id);
-    await node.setFaults(this.filter.faults);
+    await node.setFaults(this.faults.filter.faults);
     const v = node.view();
-    this.emit({ type: 'restart', node: id, term: v.term, lastIndex: v.lastIndex });
+    this.events.emit({ type: 'restart', node: id, term: v.term, lastIndex: v.lastIndex });
   }
 
   partition(groups: NodeId[][]): void {
-    for (const g of groups) for (const id of g) this.requireNode(id);
-    this.setFaults({ ...this.filter.faults, partition: groups.map((g) => [...g]) });
+    this.faults.partition(groups);
   }
 
   cut(from: NodeId, to: NodeId): void {
-    this.requireNode(from);
-    this.requireNode(to);
-    this.setFaults({ ...this.filter.faults, cuts: [...this.filter.faults.cuts, { from, to }] });
+    this.faults.cut(from, to);
   }
 
   heal(): void {
-    this.setFaults(noFaults());
+    this.faults.heal();
   }
 
   setNetwork(faults: { dropRate?: number; duplicateRate?: number; delayMs?: [number, number] | null }): void {
-    const change: Partial<NetworkFaults> = {};
-    if (faults.dropRate !== undefined) change.dropRate = clamp01(faults.dropRate);
-    if (faults.duplicateRate !== undefined) change.duplicateRate = clamp01(faults.duplicateRate);
-    if (faults.delayMs !== undefined) change.delayMs = faults.delayMs;
-    this.setFaults({ ...this.filter.faults, ...change });
-  }
-
-  /** Every node applies the faults in its own transport (send and receive), across processes. */
-  private setFaults(faults: NetworkFaults): void {
-    this.filter.set(faults);
-    for (const node of this.nodes.values()) void node.setFaults(this.filter.faults);
-    this.emit({ type: 'faults', faults: this.filter.faults, description: describeFaults(this.filter.faults) });
+    this.faults.setNetwork(faults);
   }
 
   // ---- time: the nodes keep their own clocks -----------------------------------------------
@@ -338,7 +305,7 @@ export class ProcessCluster implements Cluster {
   }
 
   pause(): void {
-    this.emit({ type: 'clock', description: 'pause is not available with nodes as processes: each keeps its own clock' });
+    this.events.emit({ type: 'clock', description: 'pause is not available with nodes as processes: each keeps its own clock' });
   }
 
   resume(): void {}
@@ -372,18 +339,7 @@ export class ProcessCluster implements Cluster {
   }
 
   setLoad(perSecond: number): void {
-    if (!(Number.isFinite(perSecond) && perSecond >= 0)) throw new Error(`load must be 0 or more per second (got ${perSecond})`);
-    this.loadPerSecond = perSecond;
-    if (this.loadTimer) clearTimeout(this.loadTimer);
-    this.loadTimer = undefined;
-    const next = (): void => {
-      if (this.loadPerSecond <= 0 || this.stopped) return;
-      this.loadTimer = setTimeout(() => {
-        void this.submit(`SET k${this.loadRng.int(1, 8)} = ${this.loadRng.int(1, 999)}`, { timeoutMs: 2000 });
-        next();
-      }, 1000 / this.loadPerSecond);
-    };
-    next();
+    this.load.set(perSecond);
   }
 
   /** §7: each node (or one) takes a snapshot of its state machine now and compacts its log. */
@@ -393,76 +349,51 @@ export class ProcessCluster implements Cluster {
   }
 
   safety(): SafetySummary {
-    const first = this.checker.violations[0];
-    return {
-      checks: this.checker.checks,
-      violations: this.checker.violationCount,
-      first: first ? { invariant: first.invariant, message: first.message } : null,
-    };
+    return safetySummary(this.checker);
   }
 
   // ---- observation ------------------------------------------------------------------------
 
   on(_event: 'event', listener: (e: ClusterEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on(listener);
   }
 
   onSnapshot(listener: (s: ClusterSnapshot) => void): () => void {
-    this.snapshotListeners.add(listener);
-    return () => this.snapshotListeners.delete(listener);
+    return this.publisher.on(listener);
   }
 
   snapshot(): ClusterSnapshot {
-    const messages = { sent: 0, received: 0, filtered: 0 };
-    const nodes: NodeView[] = this.ids.map((id) => {
-      const node = this.nodes.get(id)!;
-      const v = node.view();
-      messages.sent += v.counters.sent;
-      messages.received += v.counters.received;
-      messages.filtered += v.counters.filtered;
-      const unreachable = this.ids.filter((p) => p !== id && (!this.filter.canReach(id, p) || !this.nodes.get(p)!.up));
-      return { ...v, up: node.up, unreachable, partitionGroup: this.filter.groupNumber(id) };
-    });
-    let term = 0;
-    let commitIndex = 0;
-    for (const n of nodes) {
-      if (n.up && n.term > term) term = n.term;
-      if (n.up && n.commitIndex > commitIndex) commitIndex = n.commitIndex;
-    }
-    return {
+    // A node's own view of itself, but up only while this cluster still reaches it.
+    const nodes = new Map<NodeId, { up: boolean; view(): NodeView }>();
+    for (const [id, node] of this.nodes) nodes.set(id, { up: node.up, view: () => ({ ...node.view(), up: node.up }) });
+    return buildSnapshot({
       version: ++this.snapshotVersion,
-      takenAt: this.scheduler.now(),
+      now: this.scheduler.now(),
+      ids: this.ids,
       nodes,
-      leader: this.leader(),
-      term,
-      commitIndex,
+      filter: this.faults.filter,
+      options: this.options,
       speed: 1,
       paused: false,
-      faults: this.filter.faults,
-      load: this.loadPerSecond,
-      messages,
-      transport: 'tcp',
+      load: this.load.rate,
+      leader: this.leader(),
       safety: this.safety(),
       inFlight: [],
       latencyMs: [0, 0],
-      clock: 'real',
-      seed: this.options.seed,
-    };
+    });
   }
 
   /** Stops every node process (SIGTERM, then SIGKILL) and waits until each has exited. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.loadTimer) clearTimeout(this.loadTimer);
-    if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    this.load.stop();
+    this.publisher.stop();
     for (const id of this.ids) this.expectedDown.add(id);
     this.client.close();
     await Promise.all([...this.nodes.values()].map((n) => n.stop()));
     this.scheduler.stop();
-    this.listeners.clear();
-    this.snapshotListeners.clear();
+    this.events.clear();
     await this.unlock?.();
     if (this.ownsDataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
@@ -485,7 +416,7 @@ export class ProcessCluster implements Cluster {
           if (e.index <= this.highestAnnounced) return;
           this.highestAnnounced = e.index;
         }
-        this.emit({ ...e, at: this.scheduler.now() } as ClusterEvent);
+        this.events.emit(e);
         return;
       }
       case 'status':
@@ -499,32 +430,8 @@ export class ProcessCluster implements Cluster {
     if (this.expectedDown.has(id) || this.stopped) return;
     this.expectedDown.add(id);
     this.checker.crash(id);
-    this.emit({ type: 'crash', node: id });
-    this.emit({ type: 'clock', description: `n${id} went down: ${why}` });
-  }
-
-  private emit(e: DistributiveOmit<ClusterEvent, 'at'> | ClusterEvent): void {
-    if (this.listeners.size === 0) return;
-    const full = { at: this.scheduler.now(), ...e } as ClusterEvent;
-    for (const l of this.listeners) {
-      try {
-        l(full);
-      } catch {
-        // A listener's bug must not take the cluster down.
-      }
-    }
-  }
-
-  private publish(): void {
-    if (this.snapshotListeners.size === 0) return;
-    const snap = this.snapshot();
-    for (const l of this.snapshotListeners) {
-      try {
-        l(snap);
-      } catch {
-        // as above
-      }
-    }
+    this.events.emit({ type: 'crash', node: id });
+    this.events.emit({ type: 'clock', description: `n${id} went down: ${why}` });
   }
 
   private requireNode(id: NodeId): NodeHosting {
@@ -536,9 +443,4 @@ export class ProcessCluster implements Cluster {
   private rangeText(): string {
     return this.ids.length === 1 ? '1' : `1-${this.ids.length}`;
   }
-}
-
-function clamp01(x: number): number {
-  if (!Number.isFinite(x)) throw new Error(`a rate must be a number from 0 to 1 (got ${x})`);
-  return Math.min(1, Math.max(0, x));
 }

@@ -2,13 +2,15 @@ import type { ProposeOutcome } from '../cluster/client.js';
 import type { LogEntryView, NodeView } from '../cluster/types.js';
 import type { KvResult } from '../kv/index.js';
 import type { NetworkFaults } from '../net/types.js';
-import type { NodeId } from '../raft/types.js';
+import type { TornWrite } from '../cluster/node-disk.js';
+import type { NodeId, Term } from '../raft/types.js';
 import type { AdminPush } from './admin-protocol.js';
 
 /**
  * How one node is hosted, seen from the cluster that orchestrates it: started, crashed,
- * restarted, asked for status, given client requests and faults. The process implementation
- * runs the node as its own OS process (`raft-tui node`) and talks to its admin endpoint.
+ * restarted, asked for status, given client requests and faults. InlineNode hosts it in this
+ * process (inline-node.ts); ProcessNode runs it as its own OS process (`raft-tui node`) and
+ * AdminNode reaches one anywhere, both through its admin endpoint.
  */
 export interface NodeHosting {
   readonly id: NodeId;
@@ -20,6 +22,13 @@ export interface NodeHosting {
   crash(): Promise<void>;
   /** Back from the files. */
   restart(): Promise<void>;
+  /** The term it leads in, when it is up and the leader (as last seen); else undefined. */
+  leaderTerm(): Term | undefined;
+  /**
+   * Simulated disks only: crashes the node in the middle of its next log write and resolves with
+   * what the disk kept of it. Hosting that cannot (a node in another process) throws, saying why.
+   */
+  crashMidWrite(timeoutMs: number): Promise<{ torn: TornWrite | null } | undefined>;
   /** The latest view of the node (a down node: what its files kept, as last seen). */
   view(): NodeView;
   /** The node's whole log as last seen. */
