@@ -24,6 +24,13 @@ function certainEffect(o: Operation): string | null | undefined {
   return undefined;
 }
 
+/** The value a write reports finding before it changed it: a DEL's old value, a swapped CAS's expected one. */
+function replaced(o: Operation): string | null | undefined {
+  if (o.op.type === 'del') return o.output?.value;
+  if (o.op.type === 'cas' && o.output?.swapped === true) return o.op.expected;
+  return undefined;
+}
+
 /** Whether an operation may have left `value` (a CAS known not to have swapped left nothing). */
 function mayLeave(o: Operation, value: string | null): boolean {
   switch (o.op.type) {
@@ -41,8 +48,8 @@ function mayLeave(o: Operation, value: string | null): boolean {
 /**
  * Finds a stale read among one key's operations: a GET answered `v` although a write that
  * certainly left another value returned before the GET was called, and every operation that
- * could have left `v` (or the initial state) had returned before that write was called — so
- * `v` was gone, for good, before the read began. The three operations alone are then not
+ * could have left `v` (or the initial state) had returned before that write was called, or
+ * that write found `v` and replaced it — so `v` was gone, for good, before the read began. The three operations alone are then not
  * linearizable (checked). Prefers the earliest such read, and for it the latest write it
  * missed. Undefined when there is none: the history fails for another reason.
  */
@@ -59,7 +66,10 @@ export function findStaleRead(ops: readonly Operation[], initial: string | null,
     // Every source (and the initial state) is over before the write the read missed began.
     const source = sources.reduce<Operation | null>((latest, o) => (latest === null || o.return > latest.return ? o : latest), null);
     const madeBy = source ? source.return : -Infinity;
-    const missed = writes.find((w) => w.return < read.call && certainEffect(w) !== value && w.call > madeBy);
+    // The missed write came after every source: it began after they all returned, or it found
+    // and replaced the value of the only one (values are written once).
+    const after = (w: Operation): boolean => w.call > madeBy || (value !== null && sources.length === 1 && replaced(w) === value);
+    const missed = writes.find((w) => w.return < read.call && certainEffect(w) !== value && after(w));
     if (!missed) continue;
     const witness = source ? [source, missed, read] : [missed, read];
     if (searchKey(witness, initial, deadline) !== 'not-linearizable') continue;

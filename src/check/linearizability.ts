@@ -48,9 +48,11 @@ function describeStaleRead(key: string, s: StaleRead, window: readonly Operation
     `key ${key} is not linearizable: stale read #${read.id} ${formatKvOp(read.op)} → ${value} missed write #${missed.id} ${formatKvOp(missed.op)}`,
     `  #${read.id} ${read.client} called ${formatKvOp(read.op)} at ${read.call} and got ${value}${read.servedBy ? ` (${read.servedBy})` : ''},`,
     `  but #${missed.id} ${missed.client} ${formatKvOp(missed.op)} had already returned, at ${missed.return};`,
-    source
+    source && source.return < missed.call
       ? `  the last write that could have left ${value} is #${source.id} ${source.client} ${formatKvOp(source.op)}, which returned at ${source.return}, before #${missed.id} was called (${missed.call}).`
-      : `  no operation wrote ${value}: the history is checked starting from ${value}, before #${missed.id} was called (${missed.call}).`,
+      : source
+        ? `  the only write of ${value} is #${source.id} ${source.client} ${formatKvOp(source.op)}, and #${missed.id} found ${value} and replaced it.`
+        : `  no operation wrote ${value}: the history is checked starting from ${value}, before #${missed.id} was called (${missed.call}).`,
     'operations:',
     ...[...window].sort((a, b) => a.call - b.call || a.id - b.id).map((o) => `  ${formatOperation(o)}`),
   ];

@@ -35,7 +35,7 @@ export type FaultSlot = 'links' | 'crash' | 'messages' | 'leadership' | 'members
 /** What each fault does, in a few words (shown by `--help`; short enough for 80 columns). */
 export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   'isolate-leader': 'cut the leader off from everyone else',
-  'strand-leader': 'leave the leader in a minority for 3-8 election timeouts',
+  'strand-leader': 'cut the leader off mid-handover, or in a minority, for long',
   halves: 'two random halves: a minority and a majority',
   'majorities-ring': 'each node sees a different majority (a ring of views)',
   bridge: 'two halves joined only by one node that sees both',

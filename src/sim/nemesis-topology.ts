@@ -42,6 +42,21 @@ export function strand(node: NodeId, others: readonly NodeId[], ids: readonly No
   return { partition: [minority, ids.filter((id) => !minority.includes(id))], cuts: [] };
 }
 
+/**
+ * `node` hears no one and reaches only `heir`: as it hands leadership over (thesis §3.10) its
+ * TimeoutNow gets out, but not one message of the new term comes back, so it still believes it
+ * leads while the heir's majority commits (until check-quorum, if on, steps it down).
+ */
+export function strandAfterHandoff(node: NodeId, heir: NodeId, ids: readonly NodeId[]): Links {
+  const cuts: Cut[] = [];
+  for (const id of ids) {
+    if (id === node) continue;
+    cuts.push({ from: id, to: node });
+    if (id !== heir) cuts.push({ from: node, to: id });
+  }
+  return { partition: null, cuts };
+}
+
 /** The first ⌊n/2⌋ nodes of `order` (a minority) against the rest (a majority). */
 export function halves(order: readonly NodeId[]): Links {
   const half = Math.floor(order.length / 2);

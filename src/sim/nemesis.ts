@@ -7,7 +7,18 @@
 import type { Rng } from '../raft/rng.js';
 import type { NodeId } from '../raft/types.js';
 import { FAULT_KINDS, FAULT_SLOTS, type FaultKind, type FaultSlot } from './nemesis-kinds.js';
-import { bridge, deaf, halves, isolate, majoritiesRing, mute, strand, type Cut, type Links } from './nemesis-topology.js';
+import {
+  bridge,
+  deaf,
+  halves,
+  isolate,
+  majoritiesRing,
+  mute,
+  strand,
+  strandAfterHandoff,
+  type Cut,
+  type Links,
+} from './nemesis-topology.js';
 import { pick, shuffled } from './random-choice.js';
 
 /** Message faults, as the fault filter takes them. */
@@ -201,8 +212,20 @@ export class Nemesis {
         return { links: isolate(node, ids), text: `isolate n${node}${this.target.leader() === node ? ' (the leader)' : ''}` };
       }
       case 'strand-leader': {
-        // A minority around the leader: alone, or with up to ⌊(n - 1)/2⌋ - 1 followers.
         const leader = this.target.leader();
+        // Half the time the leader hands over as it is cut off: a successor is elected at once,
+        // so the window in which the old leader still believes it leads opens with check-quorum
+        // on too (it lasts until check-quorum steps it down).
+        const heirs = ids.filter((id) => id !== leader && this.target.isUp(id));
+        if (leader !== undefined && heirs.length > 0 && this.rng.chance(0.5)) {
+          const heir = pick(this.rng, heirs);
+          this.target.transfer(leader, heir);
+          return {
+            links: strandAfterHandoff(leader, heir, ids),
+            text: `strand n${leader} (the leader) as it hands leadership to n${heir}`,
+          };
+        }
+        // A minority around the leader: alone, or with up to ⌊(n - 1)/2⌋ - 1 followers.
         const node = leader ?? pick(this.rng, ids);
         const others = order.filter((id) => id !== node).slice(0, this.rng.int(0, Math.floor((ids.length - 1) / 2) - 1));
         const links = strand(node, others, ids);

@@ -3,7 +3,7 @@ import { createRng } from '../../src/raft/rng.js';
 import type { NodeId } from '../../src/raft/types.js';
 import { runCheckSeed, type CheckRunResult } from '../../src/sim/check-run.js';
 import { defaultSettings, seedSettings, type SeedSettings } from '../../src/sim/check-run-settings.js';
-import type { Links } from '../../src/sim/nemesis-topology.js';
+import { viewsOf, type Links } from '../../src/sim/nemesis-topology.js';
 import { Nemesis, type NemesisTarget } from '../../src/sim/nemesis.js';
 
 /** Five nodes, n3 leads; faults only recorded; time moves by hand. */
@@ -25,7 +25,10 @@ class Target implements NemesisTarget {
     this.links = links;
   };
   setMessages = (): void => {};
-  transfer = (): void => {};
+  transfers: [NodeId, NodeId][] = [];
+  transfer = (from: NodeId, to: NodeId): void => {
+    this.transfers.push([from, to]);
+  };
   advance(ms: number): void {
     const end = this.time + ms;
     for (let next = this.queue[0]; next && next.at <= end; next = this.queue[0]) {
@@ -48,16 +51,27 @@ function runs(n: number, timeMs: number, bug: boolean): CheckRunResult[] {
 }
 
 describe('stale-read windows in raft-tui check (thesis §6.4)', () => {
-  it('strand-leader leaves the leader in a minority for 3-8 election timeouts, and no other link fault replaces it meanwhile', () => {
+  it('strand-leader leaves the leader in a minority, or hands leadership over as it cuts it off, for 3-8 election timeouts, and no other link fault replaces it meanwhile', () => {
+    let handoffs = 0;
     for (let seed = 1; seed <= 20; seed++) {
       const t = new Target();
       const n = new Nemesis(t, createRng(seed), { kinds: [], everyMs: [10, 20], lastsMs: [50, 50], electionTimeoutMs: [150, 300] });
       n.inject('strand-leader');
       const stranded = t.links;
-      const [minority, majority] = stranded.partition!;
-      expect(minority![0]).toBe(3);
-      expect(minority!.length).toBeLessThan(majority!.length);
-      expect([...minority!, ...majority!].sort()).toEqual(t.ids);
+      const views = viewsOf(stranded, t.ids);
+      if (t.transfers.length > 0) {
+        // Handed over: the heir gets the TimeoutNow; the old leader hears no one and reaches no one else.
+        handoffs++;
+        const [[from, heir]] = t.transfers as [[NodeId, NodeId]];
+        expect(from).toBe(3);
+        expect(views.get(3)).toEqual([3]);
+        for (const id of t.ids) if (id !== 3) expect(views.get(id)!.includes(3), `n${id} hears n3`).toBe(id === heir);
+      } else {
+        const [minority, majority] = stranded.partition!;
+        expect(minority![0]).toBe(3);
+        expect(minority!.length).toBeLessThan(majority!.length);
+        expect([...minority!, ...majority!].sort()).toEqual(t.ids);
+      }
       // Another partition drawn while the leader is stranded leaves it be.
       t.advance(100);
       n.inject('halves');
@@ -70,6 +84,8 @@ describe('stale-read windows in raft-tui check (thesis §6.4)', () => {
       n.inject('halves');
       expect(n.injected.halves).toBe(1);
     }
+    expect(handoffs).toBeGreaterThan(3);
+    expect(handoffs).toBeLessThan(17);
   });
 
   it('reader clients only GET, by ReadIndex, from the node that leads', () => {

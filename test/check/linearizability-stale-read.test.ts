@@ -55,6 +55,17 @@ describe('a non-linearizable history that holds a stale read says which read, wh
     expect([s!.read.id, s!.missed.id, s!.source?.id]).toEqual([4, 3, 2]);
   });
 
+  it('a read of a value that a write overlapping its writer found and replaced', () => {
+    const r = checkLinearizability([
+      op(1, 'c1', 0, 50, set('x', 'v1')),
+      op(2, 'c2', 10, 40, del('x'), { value: 'v1' }),
+      op(3, 'r1', 60, 61, get('x'), { value: 'v1' }),
+    ]);
+    if (r.ok) throw new Error('expected a failure');
+    expect(r.message.split('\n')[0]).toBe('key x is not linearizable: stale read #3 GET x → "v1" missed write #2 DEL x');
+    expect(r.message).toContain('the only write of "v1" is #1 c1 SET x = v1, and #2 found "v1" and replaced it');
+  });
+
   it('a read of the initial value after a finished write', () => {
     const r = checkLinearizability([op(1, 'c1', 0, 10, set('x', 'v1')), op(2, 'r1', 11, 12, get('x'), { value: 'v0' })], {
       initial: { x: 'v0' },
