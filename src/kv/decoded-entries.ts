@@ -7,45 +7,41 @@ export type DecodedEntry =
   | { envelope: true; malformed: string }
   | { envelope: false; parsed: ParsedKvOp };
 
-/** Entries kept per generation: the nodes of a cluster apply an entry within moments of each other. */
-const GENERATION_SIZE = 128;
+/** Slots of the memo (a power of two): the nodes of a cluster apply an entry within moments of each other. */
+const SLOTS = 256;
 
 /**
- * Decodes entry data, remembering the last few thousand answers. Every node of a cluster applies
- * the same entry (in one process, the very same string), and decoding is a pure function of the
- * data, so the first node to apply an entry decodes it and the others reuse the answer. The
- * answers are shared: callers must not change them. Two generations of at most
- * {@link GENERATION_SIZE} each: when the young one fills up, the old one is dropped.
+ * Decodes entry data, remembering the answer for each of the last few hundred log indexes.
+ * Every node of a cluster applies the same entry at the same index (in one process, the very
+ * same string), and decoding is a pure function of the data, so the first node to apply an
+ * entry decodes it and the others reuse the answer. Slot = index mod {@link SLOTS}; a slot
+ * answers only for the same index and the same data, else the data is decoded afresh — so the
+ * answer is always what decoding gives. The answers are shared: callers must not change them.
  */
 export class DecodedEntries {
-  private young = new Map<string, DecodedEntry>();
-  private old = new Map<string, DecodedEntry>();
+  private readonly indexes: number[] = new Array<number>(SLOTS).fill(0);
+  private readonly data: string[] = new Array<string>(SLOTS).fill('');
+  private readonly decoded: (DecodedEntry | undefined)[] = new Array<DecodedEntry | undefined>(SLOTS).fill(undefined);
   /**
-   * One string per client id: a state machine looks its session up by client on every apply,
-   * and a lookup with the very string the map holds needs no comparison of characters.
+   * The client id of the last envelope decoded, handed out again for the next one from the
+   * same client: a state machine looks its session up by client on every apply, and the very
+   * string its session map holds is found without hashing or comparing characters again.
    */
-  private clients = new Map<string, string>();
+  private lastClient = '';
 
-  get(data: string): DecodedEntry {
-    let d = this.young.get(data);
-    if (d !== undefined) return d;
-    d = this.old.get(data) ?? this.withSharedClient(decodeEntry(data));
-    if (this.young.size >= GENERATION_SIZE) {
-      this.old = this.young;
-      this.young = new Map();
+  get(index: number, data: string): DecodedEntry {
+    const slot = index & (SLOTS - 1);
+    const known = this.decoded[slot];
+    // The same string object compares at once; an equal copy (a node fed over TCP) by content.
+    if (known !== undefined && this.indexes[slot] === index && this.data[slot] === data) return known;
+    const d = decodeEntry(data);
+    if ('client' in d) {
+      if (d.client === this.lastClient) d.client = this.lastClient;
+      else this.lastClient = d.client;
     }
-    this.young.set(data, d);
-    return d;
-  }
-
-  private withSharedClient(d: DecodedEntry): DecodedEntry {
-    if (!('client' in d)) return d;
-    const shared = this.clients.get(d.client);
-    if (shared !== undefined) d.client = shared;
-    else {
-      if (this.clients.size >= GENERATION_SIZE) this.clients.clear();
-      this.clients.set(d.client, d.client);
-    }
+    this.indexes[slot] = index;
+    this.data[slot] = data;
+    this.decoded[slot] = d;
     return d;
   }
 }

@@ -113,7 +113,7 @@ export class KvStateMachine {
     }
     this.applied = index;
     // Decoded once per process: every node applies the same entry (decoded-entries.ts).
-    const decoded = decodedEntries.get(data);
+    const decoded = decodedEntries.get(index, data);
     if (!decoded.envelope) return this.execute(decoded.parsed);
     if ('malformed' in decoded) return { error: decoded.malformed };
     const { client, seq, ack } = decoded;

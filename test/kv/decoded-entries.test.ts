@@ -14,19 +14,23 @@ describe('DecodedEntries', () => {
       '@c1 x y SET x = 1',
       '@',
     ];
-    for (const data of samples) {
-      expect(memo.get(data)).toEqual(decodeEntry(data));
-      expect(memo.get(data)).toBe(memo.get(data)); // the second node reuses the first answer
-    }
+    samples.forEach((data, i) => {
+      expect(memo.get(i + 1, data)).toEqual(decodeEntry(data));
+      expect(memo.get(i + 1, data)).toBe(memo.get(i + 1, data)); // the second node reuses the first answer
+    });
   });
 
-  it('stays bounded: old answers are forgotten, and decoded again when asked for', () => {
+  it('answers for the data it is given, whatever an index held before (a log rewritten, §5.3)', () => {
     const memo = new DecodedEntries();
-    const first = memo.get('SET k0 = 0');
-    for (let i = 1; i < 5000; i++) memo.get(`SET k${i} = ${i}`);
-    const again = memo.get('SET k0 = 0');
-    expect(again).not.toBe(first);
-    expect(again).toEqual(first);
+    const before = memo.get(7, 'SET x = 1');
+    const after = memo.get(7, 'SET x = 2');
+    expect(after).toEqual(decodeEntry('SET x = 2'));
+    expect(after).not.toEqual(before);
+    // An equal copy of the data (a node that read it from a socket) gets the same answer.
+    expect(memo.get(7, ['SET x', '= 2'].join(' '))).toBe(after);
+    // An index that shares the slot does not answer for another.
+    expect(memo.get(7 + 256, 'SET x = 2')).not.toBe(after);
+    expect(memo.get(7 + 256, 'SET x = 2')).toEqual(after);
   });
 
   it('leaves replicas that share it as independent as before: each applies to its own store', () => {
