@@ -26,6 +26,13 @@ interface NodeTrack {
   commitBeforeCrash: Index;
   /** Indexes of the configuration entries in `log`, lowest first (thesis §4.1). */
   configs: Index[];
+  /**
+   * The (term, vote) last checked against `votes`: the same pair again needs no lookup, its
+   * answer cannot have changed (a term's vote is recorded once and never replaced).
+   */
+  voteChecked: { term: Term; votedFor: NodeId | null };
+  /** The term this node was last checked as the leader of (the one leader of a term never changes); 0: none. */
+  ledTerm: Term;
 }
 
 interface RegisteredEntry {
@@ -328,6 +335,8 @@ export class InvariantChecker {
         commitChecked: 0,
         commitBeforeCrash: 0,
         configs: [],
+        voteChecked: { term: -1, votedFor: null },
+        ledTerm: 0,
       };
       this.nodes.set(node, t);
     }
@@ -377,8 +386,10 @@ export class InvariantChecker {
   private checkVoterQuorum(o: NodeObservation): void {
     for (const c of o.commits ?? []) {
       this.count(Check.VoterQuorum);
-      const outsiders = c.quorum.filter((id) => !c.voters.includes(id));
-      if (outsiders.length > 0 || c.quorum.length < Math.floor(c.voters.length / 2) + 1) {
+      let outside = false;
+      for (const id of c.quorum) if (!c.voters.includes(id)) outside = true;
+      if (outside || c.quorum.length < Math.floor(c.voters.length / 2) + 1) {
+        const outsiders = c.quorum.filter((id) => !c.voters.includes(id));
         this.violation(
           'voter-quorum',
           o.at,
@@ -410,6 +421,8 @@ export class InvariantChecker {
   private checkVote(t: NodeTrack, node: NodeId, term: Term, votedFor: NodeId | null, at: number): void {
     if (votedFor === null) return;
     this.count(Check.OneVotePerTerm);
+    const checked = t.voteChecked;
+    if (checked.term === term && checked.votedFor === votedFor) return; // as found fine last time
     const earlier = t.votes.get(term);
     if (earlier === undefined) {
       t.votes.set(term, votedFor);
@@ -420,7 +433,10 @@ export class InvariantChecker {
         before: earlier,
         after: votedFor,
       });
+      return;
     }
+    checked.term = term;
+    checked.votedFor = votedFor;
   }
 
   /** Replays the written entries onto the node's log, checking what they replace and add. */
@@ -560,6 +576,7 @@ export class InvariantChecker {
   /** §5.2 Election Safety, and §5.4 Leader Completeness when a node first leads a term. */
   private checkLeader(t: NodeTrack, o: NodeObservation): void {
     this.count(Check.ElectionSafety);
+    if (t.ledTerm === o.term) return; // found the one leader of this term before
     const holder = this.leaders.get(o.term);
     if (holder !== undefined) {
       if (holder !== o.node) {
@@ -567,10 +584,13 @@ export class InvariantChecker {
           nodes: [holder, o.node],
           term: o.term,
         });
+      } else {
+        t.ledTerm = o.term;
       }
       return;
     }
     this.leaders.set(o.term, o.node);
+    t.ledTerm = o.term;
     if (this.topLeader === null || o.term > this.topLeader.term) this.topLeader = { node: o.node, term: o.term };
     this.count(Check.LeaderCompleteness);
     // What its snapshot covers was checked against the committed entries when it was stored.

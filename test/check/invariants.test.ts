@@ -303,6 +303,17 @@ describe('InvariantChecker finds', () => {
     expect(names(n.restart({ votedFor: 3 }))).toEqual(['one-vote-per-term']);
   });
 
+  it('a second vote or a second leader after many quiet observations of the first (the repeats are not looked up again)', () => {
+    const { nodes } = cluster(3);
+    const [n1, n2] = [nodes[0]!, nodes[1]!];
+    for (let i = 0; i < 3; i++) expect(n1.step({ term: 4, votedFor: 2 })).toEqual([]);
+    expect(names(n1.step({ votedFor: 3 }))).toEqual(['one-vote-per-term']);
+    // Still the wrong vote: said again at every observation, as before.
+    expect(names(n1.step({}))).toEqual(['one-vote-per-term']);
+    for (let i = 0; i < 3; i++) expect(n2.step({ role: 'leader', term: 5 })).toEqual([]);
+    expect(names(nodes[2]!.step({ role: 'leader', term: 5 }))).toEqual(['election-safety']);
+  });
+
   it('applied > commit, commit > lastIndex, and a lastIndex the writes do not explain (Figure 2)', () => {
     const { nodes, checker } = cluster(1);
     const n = nodes[0]!;
