@@ -1,5 +1,6 @@
 import { clientOver, leaderOf } from '../hosting/hosted-nodes.js';
-import { InlineNode } from '../hosting/inline-node.js';
+import { InlineNode, type InlineNodeEnv } from '../hosting/inline-node.js';
+import { inlineNodeWiring } from '../hosting/inline-node-wiring.js';
 import type { KvResult } from '../kv/index.js';
 import { ClusterSecret } from '../net/cluster-secret.js';
 import { createRng } from '../raft/rng.js';
@@ -80,6 +81,8 @@ export class RaftCluster implements Cluster {
   private readonly load: LoadGenerator;
   private readonly checker: LiveChecker;
   private readonly narration: RaftNarration;
+  /** What every node of this cluster is wired to (inline-node-wiring.ts). */
+  private readonly wiring: InlineNodeEnv;
   private snapshotVersion = 0;
   private stopped = false;
   private unlockDataDir: (() => Promise<void>) | undefined;
@@ -141,6 +144,18 @@ export class RaftCluster implements Cluster {
       size: () => this.ids.length,
     });
     this.load = new LoadGenerator(scheduler, loadRng, (command) => void this.submit(command, { timeoutMs: 2000 }));
+    const { time, disks, members, transports, events, narration, checker } = this;
+    this.wiring = inlineNodeWiring({
+      options,
+      time,
+      disks,
+      members,
+      transports,
+      events,
+      narration,
+      checker,
+      markDirty: () => this.markDirty(),
+    });
   }
 
   async start(): Promise<void> {
@@ -164,36 +179,7 @@ export class RaftCluster implements Cluster {
 
   /** A node hosted in this process, prepared (storage open, transport made), not started. */
   private async prepareNode(id: NodeId, atStart: boolean): Promise<InlineNode> {
-    const node = new InlineNode(id, {
-      options: this.options,
-      scheduler: this.time.scheduler,
-      disks: this.disks,
-      // Virtual time: each Ready at the moment of its input, no event-loop turn per message.
-      timing: this.time.virtual ? 'immediate' : 'per-turn',
-      hooks: {
-        onRaftEvents: (node, events) => {
-          this.markDirty();
-          this.narration.raftEvents(node, events);
-        },
-        onApplied: (node, entries) => {
-          this.markDirty();
-          this.narration.applied(node, entries);
-        },
-        onChange: () => this.markDirty(),
-        onReadyHandled: (node, status, rd) => this.checker.observe(node, status, rd),
-        onFailure: (node, message) =>
-          this.events.emit({ type: 'storage-recovery', node, file: '', offset: 0, droppedBytes: 0, reason: `stopped: ${message}` }),
-        explainDelivery: (node, m) => this.narration.delivery(node, m),
-        onWaitersSettled: () => this.time.virtual?.requestSettle(),
-      },
-      bootstrap: () => this.members.bootstrap,
-      manifest: () => this.members.manifest,
-      transport: (node, port) => this.transports.make(node, port),
-      storageReport: (node, r, atStart) => this.events.storageReport(node, r, atStart),
-      starting: (node, storage) => this.checker.starting(node, storage),
-      speed: () => this.time.speed,
-      isRemoved: (node) => this.members.removed.has(node),
-    });
+    const node = new InlineNode(id, this.wiring);
     await node.prepare(atStart);
     this.nodes.set(id, node);
     return node;
@@ -269,10 +255,7 @@ export class RaftCluster implements Cluster {
    * e.g. a client's retry with the same session and sequence number.
    */
   async proposeRaw(id: NodeId, data: string): Promise<KvResult | undefined> {
-    const r = this.requireNode(id).propose(data);
-    if (!r.ok) return undefined;
-    const outcome = await r.applied;
-    return outcome.applied ? outcome.result : undefined;
+    return this.requireNode(id).proposeRaw(data);
   }
 
   status(): NodeStatus[] {
@@ -470,9 +453,6 @@ export class RaftCluster implements Cluster {
   }
 
   private rangeText(): string {
-    const ids = this.ids;
-    const contiguous = ids.every((id, i) => id === i + 1);
-    if (ids.length === 1) return `${ids[0]}`;
-    return contiguous ? `1-${ids.length}` : ids.join(', ');
+    return this.members.rangeText();
   }
 }

@@ -213,6 +213,14 @@ export class InlineNode implements NodeHosting {
     return core ? core.log().map((e) => ({ index: e.index, term: e.term, command: commandText(e) })) : [];
   }
 
+  /** Proposes entry data as-is; resolves with the state machine's result here, if it survived. */
+  async proposeRaw(data: string): Promise<KvResult | undefined> {
+    const r = this.host.propose(data);
+    if (!r.ok) return undefined;
+    const outcome = await r.applied;
+    return outcome.applied ? outcome.result : undefined;
+  }
+
   propose(data: string): ProposeOutcome<KvResult> {
     return this.host.propose(data);
   }
