@@ -42,7 +42,7 @@ describe('raft-tui check changes the membership (thesis ch. 4)', () => {
   it('--bug learner-quorum (a learner counted toward the commit majority) is caught by voter-quorum; without it the seeds pass', () => {
     const caught: number[] = [];
     for (let seed = 1; seed <= 10; seed++) {
-      const s = seedSettings(seed, { ...defaultSettings('learner-quorum'), timeMs: 5000 });
+      const s = seedSettings(seed, { ...defaultSettings('learner-quorum'), timeMs: 20_000 });
       const r = runCheckSeed(s);
       if (r.failure) {
         expect(r.failure.kind).toBe('safety');
@@ -52,7 +52,8 @@ describe('raft-tui check changes the membership (thesis ch. 4)', () => {
         expect(runCheckSeed({ ...s, bugs: {} }).failure).toBeNull();
       }
     }
-    // Seeds 2-7 and 9 of 1-10 show it (a learner exists only while a node joins).
-    expect(caught.length).toBeGreaterThanOrEqual(5);
+    // A learner exists only while a node joins, so not every seed shows it: at 20 s, 8 of
+    // seeds 1-10 do (all but 5 and 10); at 5 s about half.
+    expect(caught.length).toBeGreaterThanOrEqual(6);
   });
 });
