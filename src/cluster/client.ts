@@ -57,6 +57,9 @@ export function newClientId(): string {
   return `c${randomBytes(8).toString('hex')}`;
 }
 
+/** What waiting on a proposal's entry comes to. */
+type AppliedOutcome<R> = Awaited<Extract<ProposeOutcome<R>, { ok: true }>['applied']>;
+
 /** A failed SubmitResult. */
 type Failure = Extract<SubmitResult, { ok: false }>;
 
@@ -109,19 +112,56 @@ export class ClusterClient<R> {
     this.timers.fireAll();
   }
 
-  async submit(cmd: string, options: { to?: NodeId; timeoutMs?: number } = {}): Promise<SubmitResult> {
-    if (this.closed) return stopped(false);
+  submit(cmd: string, options: { to?: NodeId; timeoutMs?: number } = {}): Promise<SubmitResult> {
+    if (this.closed) return Promise.resolve(stopped(false));
     const seq = this.nextSeq++;
     this.outstanding.add(seq);
-    try {
-      const deadline = this.scheduler.now() + (options.timeoutMs ?? 5000);
-      const data = () => this.encode({ client: this.clientId, seq, ack: this.ack(), cmd });
-      const attempt: Attempt<R> = { run: (id) => this.cluster.propose(id, data()), effects: true };
-      if (options.to !== undefined) return await this.submitTo(options.to, attempt, deadline);
-      return await this.submitAnywhere(cmd, attempt, deadline);
-    } finally {
+    const deadline = this.scheduler.now() + (options.timeoutMs ?? 5000);
+    const attempt: Attempt<R> = {
+      run: (id) => this.cluster.propose(id, this.encode({ client: this.clientId, seq, ack: this.ack(), cmd })),
+      effects: true,
+    };
+    const done = (result: SubmitResult): SubmitResult => {
       this.outstanding.delete(seq);
+      return result;
+    };
+    const failed = (err: unknown): never => {
+      this.outstanding.delete(seq);
+      throw err;
+    };
+    let answer: Promise<SubmitResult>;
+    try {
+      answer =
+        options.to !== undefined
+          ? this.submitTo(options.to, attempt, deadline)
+          : (this.writeToLeader(cmd, attempt, deadline) ?? this.submitAnywhere(cmd, attempt, deadline));
+    } catch (err) {
+      this.outstanding.delete(seq);
+      return Promise.reject(err);
     }
+    return answer.then(done, failed);
+  }
+
+  /**
+   * A write's common case, without the retry loop's machinery (each submit's async frames,
+   * closures and promises are garbage to collect): the node last seen leading took the entry
+   * at once. Its answer, in time, is the result; anything else (a refusal, a late or lost
+   * entry) goes on in {@link submitAnywhere} with that copy as the one it waits for, exactly
+   * where the loop would be after proposing it. Undefined when there is no such leader.
+   */
+  private writeToLeader(cmd: string, attempt: Attempt<R>, deadline: number): Promise<SubmitResult> | undefined {
+    const target = this.leaderGuess;
+    if (target === undefined || !this.cluster.isUp(target) || !(deadline - this.scheduler.now() > 0)) return undefined;
+    const answer = attempt.run(target);
+    if (answer instanceof Promise) return answer.then((r) => this.submitAnywhere(cmd, attempt, deadline, { target, answer: r }));
+    if (!answer.ok) return this.submitAnywhere(cmd, attempt, deadline, { target, answer });
+    const since = this.scheduler.now();
+    const wait = Math.min(this.cluster.attemptTimeoutMs, deadline - since);
+    return this.within(answer.applied, wait).then((outcome) => {
+      if (this.closed) return stopped(true);
+      if (outcome !== 'timeout' && outcome.applied) return this.success(outcome.index ?? answer.index, answer.term, outcome.result);
+      return this.submitAnywhere(cmd, attempt, deadline, { target, answer, since, outcome });
+    });
   }
 
   /**
@@ -189,7 +229,17 @@ export class ClusterClient<R> {
     return this.success(outcome.index ?? r.index, r.term, outcome.result);
   }
 
-  private async submitAnywhere(cmd: string, attempt: Attempt<R>, deadline: number): Promise<SubmitResult> {
+  /**
+   * The general way: finds the leader, proposes, waits, retries until the deadline. `first`:
+   * an attempt already made on `target` (its answer, and when it was proposed and what waiting
+   * on it came to, if it got that far) — the loop takes it up where it would have been.
+   */
+  private async submitAnywhere(
+    cmd: string,
+    attempt: Attempt<R>,
+    deadline: number,
+    first?: { target: NodeId; answer: ProposeOutcome<R>; since?: number; outcome?: AppliedOutcome<R> | 'timeout' },
+  ): Promise<SubmitResult> {
     let lastProblem = 'no leader was found';
     let reported = '';
     const retry = (reason: string): void => {
@@ -207,10 +257,13 @@ export class ClusterClient<R> {
       | undefined;
     const left = (): number => deadline - this.scheduler.now();
     const indeterminate = (): boolean => attempt.effects && liveCopies > 0;
-    while (left() > 0) {
+    /** The outcome of waiting on the first attempt, already known. */
+    let known = first?.outcome;
+    const firstSince = first?.since;
+    while (first !== undefined || known !== undefined || left() > 0) {
       if (this.closed) return stopped(indeterminate());
       if (pending === undefined) {
-        const target = this.pickTarget();
+        const target = first !== undefined ? first.target : this.pickTarget();
         if (target === undefined) {
           lastProblem = 'every node is down';
           lastError = liveCopies > 0 ? 'timeout' : 'down';
@@ -218,8 +271,14 @@ export class ClusterClient<R> {
           await this.sleep(Math.min(this.cluster.retryDelayMs, left()));
           continue;
         }
-        const answer = attempt.run(target);
-        const r = answer instanceof Promise ? await answer : answer;
+        let r: ProposeOutcome<R>;
+        if (first !== undefined) {
+          r = first.answer;
+          first = undefined;
+        } else {
+          const answer = attempt.run(target);
+          r = answer instanceof Promise ? await answer : answer;
+        }
         if (!r.ok) {
           this.leaderGuess = r.leader !== null && r.leader !== target && redirects < this.cluster.ids.length ? r.leader : undefined;
           if (this.leaderGuess !== undefined) {
@@ -236,10 +295,16 @@ export class ClusterClient<R> {
         }
         redirects = 0;
         liveCopies++;
-        pending = { target, term: r.term, index: r.index, since: this.scheduler.now(), applied: r.applied };
+        pending = { target, term: r.term, index: r.index, since: firstSince ?? this.scheduler.now(), applied: r.applied };
       }
-      const outcome = await this.within(pending.applied, Math.min(this.cluster.attemptTimeoutMs, left()));
-      if (this.closed) return stopped(indeterminate());
+      let outcome: AppliedOutcome<R> | 'timeout';
+      if (known !== undefined) {
+        outcome = known;
+        known = undefined;
+      } else {
+        outcome = await this.within(pending.applied, Math.min(this.cluster.attemptTimeoutMs, left()));
+        if (this.closed) return stopped(indeterminate());
+      }
       const { target } = pending;
       if (outcome !== 'timeout' && outcome.applied) {
         this.leaderGuess = target;

@@ -1,6 +1,7 @@
 import type { Index } from '../raft/types.js';
 import { decodedEntries } from './decoded-entries.js';
 import { type ParsedKvOp, parseKvOp } from './parse.js';
+import { SessionResults } from './session-results.js';
 import type { KvOp, KvResult } from './types.js';
 
 /** One client's session (thesis §6.3): the results of its requests that may still be retried. */
@@ -8,7 +9,7 @@ interface Session {
   /** Every seq below this was answered: its result is forgotten, a retry of it is refused. */
   ack: number;
   /** seq → first result, for requests at or above `ack`. Insertion order ≈ seq order. */
-  results: Map<number, KvResult>;
+  results: SessionResults;
 }
 
 export interface KvStateMachineOptions {
@@ -75,7 +76,7 @@ export class KvStateMachine {
    */
   snapshot(): string {
     const sessions: [string, number, [number, KvResult][]][] = [];
-    for (const [client, s] of this.sessions) sessions.push([client, s.ack, [...s.results]]);
+    for (const [client, s] of this.sessions) sessions.push([client, s.ack, s.results.entries()]);
     const state: SnapshotState = { v: 1, store: [...this.store], sessions };
     return JSON.stringify(state);
   }
@@ -88,7 +89,11 @@ export class KvStateMachine {
     const state = parseSnapshotState(data);
     this.reset();
     for (const [key, value] of state.store) this.store.set(key, value);
-    for (const [client, ack, results] of state.sessions) this.sessions.set(client, { ack, results: new Map(results) });
+    for (const [client, ack, results] of state.sessions) {
+      const kept = new SessionResults();
+      for (const [seq, result] of results) kept.set(seq, result);
+      this.sessions.set(client, { ack, results: kept });
+    }
     this.lastClient = state.sessions.at(-1)?.[0];
     this.applied = index;
   }
@@ -139,7 +144,7 @@ export class KvStateMachine {
         this.sessions.set(client, session);
       }
     } else {
-      session = { ack: 0, results: new Map() };
+      session = { ack: 0, results: new SessionResults() };
       this.sessions.set(client, session);
       if (this.sessions.size > this.maxSessions) {
         const oldest = this.sessions.keys().next().value;
@@ -157,10 +162,7 @@ export class KvStateMachine {
    */
   private forgetBelow(session: Session, ack: number): void {
     session.ack = ack;
-    for (const seq of session.results.keys()) {
-      if (seq >= ack) break;
-      session.results.delete(seq);
-    }
+    session.results.dropBelow(ack);
   }
 
   /**
