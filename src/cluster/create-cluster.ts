@@ -191,7 +191,7 @@ export class RaftCluster implements Cluster {
     return submitCommand(command, options, {
       knows: (id) => this.nodes.has(id),
       stopped: this.stopped,
-      nodesText: this.rangeText(),
+      nodesText: () => this.rangeText(),
       reads: this.options.reads,
       client: this.client,
     });

@@ -46,7 +46,9 @@ export class LiveChecker {
 
   /** One Ready a node handled, with its brief status as of that Ready. */
   observe(node: NodeId, s: RaftBrief, rd: Ready): void {
-    const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
+    // Length checked first: reading index -1 of an empty array is a slow property lookup.
+    const applied = rd.committedEntries;
+    const lastApplied = applied.length > 0 ? applied[applied.length - 1] : undefined;
     const o = this.observation;
     o.node = node;
     o.at = this.now();

@@ -399,7 +399,7 @@ export class NodeHost<R = unknown> {
         const saving: Saving =
           rd.hardState || rd.entries.length > 0 || rd.snapshot ? this.storage.save(rd.hardState, rd.entries, rd.snapshot) : undefined;
         if (saving) {
-          this.waitForSave(saving, generation, () => this.finishReady(core, rd, later, status));
+          this.waitForSave(saving, generation, core, rd, later, status);
           return;
         }
         this.finishReady(core, rd, later, status);
@@ -411,8 +411,19 @@ export class NodeHost<R = unknown> {
     }
   }
 
-  /** Suspends the loop until `saving` lands, then finishes the Ready and goes on. */
-  private waitForSave(saving: PromiseLike<void>, generation: number, finish: () => void): void {
+  /**
+   * Suspends the loop until `saving` lands, then finishes the Ready and goes on. Takes the
+   * Ready's parts rather than a closure: one made in the loop would cost every Ready (saved
+   * at once or not) a context for the variables it holds.
+   */
+  private waitForSave(
+    saving: PromiseLike<void>,
+    generation: number,
+    core: RaftCore,
+    rd: Ready,
+    later: readonly Message[],
+    status: RaftBrief | undefined,
+  ): void {
     this.busy = true;
     let landed!: () => void;
     this.flushing = new Promise((r) => (landed = r));
@@ -422,7 +433,7 @@ export class NodeHost<R = unknown> {
         if (generation !== this.generation) return; // crashed while persisting: nothing more leaves
         this.busy = false;
         try {
-          finish();
+          this.finishReady(core, rd, later, status);
         } catch (err) {
           this.fail(generation, err);
           return;

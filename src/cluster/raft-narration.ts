@@ -3,6 +3,7 @@ import { narrateDelivery } from './delivery-narration.js';
 import type { EventStream } from './event-stream.js';
 import type { InFlightMessages } from './in-flight.js';
 import { commandText } from './snapshot.js';
+import type { MessageView } from './types.js';
 
 /**
  * Turns what the nodes' cores did into cluster events: their raft events, each client entry
@@ -44,7 +45,11 @@ export class RaftNarration {
   /** Narrates the arrival of a message that was in flight, when someone listens or a step waits. */
   delivery(node: NodeId, m: Message) {
     const record = this.ctx.inFlight.arrived(node, m);
-    if (!record) return undefined;
+    // The narration is made apart: a closure here would cost every delivery its context.
+    return record ? this.narrator(node, m, record) : undefined;
+  }
+
+  private narrator(node: NodeId, m: Message, record: (outcome: string) => MessageView) {
     return (events: RaftEvent[], before: RaftStatus, after: RaftStatus) => {
       const { outcome, routine } = narrateDelivery(m, events, before, after, this.ctx.size());
       const message = record(outcome);

@@ -7,7 +7,7 @@ export interface SubmitRoute {
   knows(id: NodeId): boolean;
   stopped: boolean;
   /** "1-5", for the error that names the cluster's nodes. */
-  nodesText: string;
+  nodesText(): string;
   reads: 'readindex' | 'log';
   client: {
     submit(cmd: string, options: SubmitOptions): Promise<SubmitResult>;
@@ -26,7 +26,7 @@ export function submitCommand(command: string, options: SubmitOptions, route: Su
     return Promise.resolve({
       ok: false,
       error: 'invalid',
-      message: `unknown node ${options.to}: this cluster has nodes ${route.nodesText}`,
+      message: `unknown node ${options.to}: this cluster has nodes ${route.nodesText()}`,
       indeterminate: false,
     });
   if (route.stopped) return Promise.resolve({ ok: false, error: 'down', message: 'the cluster is stopped', indeterminate: false });

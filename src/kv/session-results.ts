@@ -8,36 +8,42 @@ import type { KvResult } from './types.js';
  * node, for every request.
  */
 export class SessionResults {
+  /** Slots head..tail-1 are kept; the arrays keep their length, so refilling them allocates nothing. */
   private seqs: number[] = [];
   private results: KvResult[] = [];
   /** Index of the oldest result kept; the slots before it are spent. */
   private head = 0;
+  /** One past the newest result kept. */
+  private tail = 0;
   /** No seq above this was ever recorded: a new request is told apart without a scan. */
   private maxSeq = Number.NEGATIVE_INFINITY;
 
   /** The result recorded for `seq`, if it is still kept. */
   get(seq: number): KvResult | undefined {
     if (seq > this.maxSeq) return undefined;
-    const seqs = this.seqs;
-    for (let i = this.head; i < seqs.length; i++) if (seqs[i] === seq) return this.results[i];
-    return undefined;
+    const i = this.find(seq);
+    return i < 0 ? undefined : this.results[i];
   }
 
   /** Records `result` for `seq`; a seq already kept gets the new result in its place. */
   set(seq: number, result: KvResult): void {
     if (seq <= this.maxSeq) {
-      const seqs = this.seqs;
-      for (let i = this.head; i < seqs.length; i++) {
-        if (seqs[i] === seq) {
-          this.results[i] = result;
-          return;
-        }
+      const i = this.find(seq);
+      if (i >= 0) {
+        this.results[i] = result;
+        return;
       }
     } else {
       this.maxSeq = seq;
     }
-    this.seqs.push(seq);
-    this.results.push(result);
+    const tail = this.tail++;
+    if (tail < this.seqs.length) {
+      this.seqs[tail] = seq;
+      this.results[tail] = result;
+    } else {
+      this.seqs.push(seq);
+      this.results.push(result);
+    }
   }
 
   /**
@@ -45,17 +51,21 @@ export class SessionResults {
    * first one still needed (a straggler recorded after it waits for a later ack).
    */
   dropBelow(ack: number): void {
-    const seqs = this.seqs;
+    const { seqs, results, tail } = this;
     let head = this.head;
-    while (head < seqs.length && seqs[head]! < ack) this.results[head++] = NO_RESULT;
-    if (head === seqs.length) {
-      seqs.length = 0;
-      this.results.length = 0;
+    while (head < tail && seqs[head]! < ack) results[head++] = NO_RESULT;
+    if (head === tail) {
+      this.tail = 0;
       head = 0;
-    } else if (head >= 64 && head * 2 >= seqs.length) {
+    } else if (head >= 64 && head * 2 >= tail) {
       // Mostly spent slots: move the rest down, so the arrays stay as long as what is kept.
-      seqs.splice(0, head);
-      this.results.splice(0, head);
+      const kept = tail - head;
+      for (let i = 0; i < kept; i++) {
+        seqs[i] = seqs[head + i]!;
+        results[i] = results[head + i]!;
+      }
+      for (let i = kept; i < tail; i++) results[i] = NO_RESULT;
+      this.tail = kept;
       head = 0;
     }
     this.head = head;
@@ -64,8 +74,15 @@ export class SessionResults {
   /** [seq, result] pairs, oldest recorded first. */
   entries(): [number, KvResult][] {
     const out: [number, KvResult][] = [];
-    for (let i = this.head; i < this.seqs.length; i++) out.push([this.seqs[i]!, this.results[i]!]);
+    for (let i = this.head; i < this.tail; i++) out.push([this.seqs[i]!, this.results[i]!]);
     return out;
+  }
+
+  /** The slot holding `seq`, or -1. */
+  private find(seq: number): number {
+    const seqs = this.seqs;
+    for (let i = this.head; i < this.tail; i++) if (seqs[i] === seq) return i;
+    return -1;
   }
 }
 

@@ -71,12 +71,14 @@ export class ConfigurationHistory {
 
   /** The configuration in force: the latest in the log. */
   current(): Configuration {
-    return this.changes[this.changes.length - 1]?.config ?? this.base;
+    const n = this.changes.length; // never index -1: a slow property lookup
+    return n > 0 ? this.changes[n - 1]!.config : this.base;
   }
 
   /** The index of the entry that set the current configuration (the snapshot's, or 0 at bootstrap). */
   currentIndex(): Index {
-    return this.changes[this.changes.length - 1]?.index ?? this.baseIndex;
+    const n = this.changes.length;
+    return n > 0 ? this.changes[n - 1]!.index : this.baseIndex;
   }
 
   /** The configuration in force at `index`. */

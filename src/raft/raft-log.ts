@@ -59,8 +59,8 @@ export class RaftLog {
   }
 
   lastTerm(): Term {
-    const e = this.entries[this.entries.length - 1];
-    return e === undefined ? this.snapshotTerm : e.term;
+    const n = this.entries.length;
+    return n === 0 ? this.snapshotTerm : this.entries[n - 1]!.term;
   }
 
   /**
@@ -68,7 +68,7 @@ export class RaftLog {
    * there is no such entry or the snapshot replaced it (§7: its term is no longer known).
    */
   term(index: Index): Term {
-    if (index === this.snapshotIndex) return this.snapshotTerm;
+    if (index <= this.snapshotIndex) return index === this.snapshotIndex ? this.snapshotTerm : -1;
     const e = this.entries[index - this.snapshotIndex - 1];
     return e === undefined ? -1 : e.term;
   }

@@ -45,6 +45,11 @@ import type {
  */
 const NOTHING: never[] = [];
 
+/** The last element, or undefined for an empty array (without reading index -1: a slow lookup). */
+function lastOf<T>(list: readonly T[]): T | undefined {
+  return list.length > 0 ? list[list.length - 1] : undefined;
+}
+
 /** Default characters of snapshot data per InstallSnapshot chunk. */
 export const DEFAULT_SNAPSHOT_CHUNK_CHARS = 256 * 1024;
 
@@ -374,11 +379,13 @@ export class Raft implements RaftCore {
     const log = this.raftLog;
     // A snapshot from the leader is restored by now: the state machine is at its index.
     if (rd.snapshot !== null && rd.snapshot.index > log.applied) log.applied = Math.min(rd.snapshot.index, log.applying);
-    const last = rd.committedEntries[rd.committedEntries.length - 1];
+    // Lengths checked first here and below: reading index -1 of an empty array is a slow
+    // property lookup, and this runs for every Ready.
+    const last = lastOf(rd.committedEntries);
     if (last !== undefined && last.index > log.applied) log.applied = Math.min(last.index, log.applying);
     // rd.entries are on stable storage now. If the last one is still in our log, so is every
     // entry before it (§5.3 Log Matching), and all of them are durable.
-    const stable = rd.entries[rd.entries.length - 1];
+    const stable = lastOf(rd.entries);
     if (stable !== undefined && stable.index > log.persisted && log.term(stable.index) === stable.term) {
       log.persisted = stable.index;
       this.maybeCountOwnCopy();
