@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,16 +33,46 @@ const bridgeNs = `${tag}b`;
 const ids = [1, 2, 3];
 const nsOf = (id: number): string => `${tag}n${id}`;
 /**
- * A documentation range (RFC 5737) this machine does not use itself: the namespaces' addresses
- * must exist only inside them (some hosts number their own network from TEST-NET-1).
+ * An address range the machine does not use itself (some hosts number their own network from
+ * TEST-NET-1), claimed for this run alone: two runs on one machine that picked the same range
+ * would both put their host leg in it, and this process would reach the other run's nodes and
+ * fail to authenticate with them. The claim is a lock file created exclusively, so checking
+ * and taking a range is one step; a lock whose process is gone is stale and taken over.
  */
-function freeRange(): string {
+function claimRange(): { range: string; release: () => void } {
   const used =
     execFileSync('ip', ['-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8' }) +
     execFileSync('ip', ['-4', 'addr'], { encoding: 'utf8' });
-  return ['198.51.100', '203.0.113', '192.0.2'].find((r) => !used.includes(`${r}.`)) ?? '198.51.100';
+  // RFC 5737 documentation ranges first, then RFC 2544 benchmarking ones: none is routed.
+  const candidates = ['198.51.100', '203.0.113', '192.0.2', ...Array.from({ length: 20 }, (_, i) => `198.18.${i}`)];
+  for (const r of candidates.filter((c) => !used.includes(`${c}.`))) {
+    const lock = join(tmpdir(), `raft-tui-netns-${r}.lock`);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(lock, String(process.pid), { flag: 'wx' });
+        return { range: r, release: () => rmSync(lock, { force: true }) };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        if (holderAlive(lock)) break;
+        rmSync(lock, { force: true });
+      }
+    }
+  }
+  throw new Error(`every candidate address range is in use or claimed by another run: ${candidates.join(', ')}`);
 }
-const range = reason === null ? freeRange() : '198.51.100';
+
+function holderAlive(lock: string): boolean {
+  const pid = Number(readFileSync(lock, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+let range = '';
 const addr = (id: number): string => `${range}.${id}`;
 const ip = (...args: string[]): void => {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -51,8 +82,10 @@ describe.runIf(reason === null)('nodes on three hosts (network namespaces), part
   let dir = '';
   const children: ChildProcess[] = [];
   let cluster: ProcessCluster | undefined;
+  let releaseRange = (): void => {};
 
   beforeAll(async () => {
+    ({ range, release: releaseRange } = claimRange());
     ip('netns', 'add', bridgeNs);
     ip('-n', bridgeNs, 'link', 'add', 'br0', 'type', 'bridge');
     ip('-n', bridgeNs, 'link', 'set', 'br0', 'up');
@@ -127,6 +160,7 @@ describe.runIf(reason === null)('nodes on three hosts (network namespaces), part
       // gone with the bridge's namespace
     }
     if (dir) await rm(dir, { recursive: true, force: true });
+    releaseRange();
   }, 30_000);
 
   /** Cuts `alone` off from the others in the kernel: blackhole routes both ways. */
