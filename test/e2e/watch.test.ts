@@ -53,9 +53,14 @@ for (const size of [
 ]) {
   describe(`watching in a ${size.cols}×${size.rows} terminal at the default pace`, () => {
     it('timeout 2 makes n2 a candidate whose RequestVotes are on the wire', async () => {
-      const t = (tui = startTui(['--seed', '11'], size));
-      // Before any election timer runs out (1.5 s at the default pace).
+      // The election must be the one `timeout 2` starts: with the default timeouts (1.5 s at the
+      // default pace) a slow start on a loaded machine let a timer elect a leader before the
+      // prompt was even seen, and pre-vote then kept n2 from standing. Timeouts of 30 s or more
+      // at this pace leave no timer to run out first; a latency of 1 s or more keeps the
+      // RequestVotes on the wire long enough to be seen on a screen polled by a loaded test.
+      const t = (tui = startTui(['--seed', '11', '--election-timeout', '3000-4000', '--latency', '100-120'], size));
       await t.waitFor((s) => s.includes('raft>'), 'the dashboard');
+      expect(t.screen()).not.toMatch(/n\d (LEADER|CANDIDATE)/);
       run(t, 'timeout 2');
       await t.waitFor(
         // A narrow cell names it VoteReq.
