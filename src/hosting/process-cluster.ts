@@ -35,7 +35,8 @@ import type { KvResult } from '../kv/index.js';
 import { createRng } from '../raft/rng.js';
 import type { NodeId } from '../raft/types.js';
 import type { AdminPush } from './admin-protocol.js';
-import { freePort } from './free-port.js';
+import { freePort, releasePorts } from './free-port.js';
+import { PORT_ATTEMPTS, portWasTaken } from './taken-port.js';
 import { ProcessNode } from './process-node.js';
 import type { NodeHosting } from './types.js';
 
@@ -74,6 +75,8 @@ export class ProcessCluster implements Cluster {
   private ownsDataDir = false;
   private unlock: (() => Promise<void>) | undefined;
   private stopped = false;
+  /** The ports picked for the nodes we run, given back to freePort once they have stopped. */
+  private portsInUse: number[] = [];
   /** Where each node listens (for peers) and where its admin endpoint is. */
   private readonly addresses = new Map<NodeId, { listen: string; admin: string }>();
 
@@ -150,35 +153,71 @@ export class ProcessCluster implements Cluster {
       }
       const keyFile = join(this.dataDir, CLUSTER_KEY_FILE);
       const key = await openClusterKeyFile(this.dataDir);
-      const ports = new Map<NodeId, number>();
-      const admins = new Map<NodeId, number>();
-      for (const id of this.ids) {
-        ports.set(id, o.basePort ? o.basePort + id - 1 : await freePort());
-        admins.set(id, await freePort());
+      for (let attempt = 1; ; attempt++) {
+        const failure = await this.startNodes(key, keyFile);
+        if (!failure) break;
+        // A port picked free was taken before the node bound it: pick every port afresh.
+        if (!portWasTaken(failure)) throw failure;
+        if (attempt >= PORT_ATTEMPTS)
+          throw new Error(
+            o.basePort
+              ? `${failure.message}: a port from --base-port ${o.basePort} on is in use; choose another base port`
+              : `${failure.message}: ${attempt} sets of free ports were tried and another program took one of each; try again`,
+          );
       }
-      for (const id of this.ids) {
-        const args = [
-          ...['--id', String(id), '--listen', `127.0.0.1:${ports.get(id)}`, '--admin', `127.0.0.1:${admins.get(id)}`],
-          ...this.ids.filter((p) => p !== id).flatMap((p) => ['--peer', `${p}=127.0.0.1:${ports.get(p)}`]),
-          ...['--data-dir', nodeDir(this.dataDir, id), '--key-file', keyFile],
-          ...['--election-timeout', `${o.electionTimeoutMs[0]}-${o.electionTimeoutMs[1]}`, '--heartbeat', String(o.heartbeatMs)],
-          ...['--seed', String(o.seed), '--json'],
-          ...(o.preVote ? [] : ['--no-pre-vote']),
-          ...(o.checkQuorum ? [] : ['--no-check-quorum']),
-        ];
-        const hooks = {
-          onPush: (n: NodeId, p: AdminPush) => this.receive(n, p),
-          onDown: (n: NodeId, why: string) => this.nodeDown(n, why),
-        };
-        this.nodes.set(id, new ProcessNode(id, { host: '127.0.0.1', port: admins.get(id)! }, key, hooks, args));
-        this.addresses.set(id, { listen: `127.0.0.1:${ports.get(id)}`, admin: `127.0.0.1:${admins.get(id)}` });
-      }
-      await Promise.all([...this.nodes.values()].map((n) => n.start()));
       this.publisher.startInterval(true);
     } catch (err) {
       await this.stop();
       throw err;
     }
+  }
+
+  /**
+   * Picks ports and spawns every node with them; resolves with the first failure after every
+   * node has either started or failed, having stopped them all again then (the next attempt
+   * respawns them from their files, as a restart would).
+   */
+  private async startNodes(key: ClusterSecret, keyFile: string): Promise<Error | undefined> {
+    const o = this.options;
+    const ports = new Map<NodeId, number>();
+    const admins = new Map<NodeId, number>();
+    for (const id of this.ids) {
+      ports.set(id, o.basePort ? o.basePort + id - 1 : await freePort());
+      admins.set(id, await freePort());
+    }
+    for (const id of this.ids) {
+      const args = [
+        ...['--id', String(id), '--listen', `127.0.0.1:${ports.get(id)}`, '--admin', `127.0.0.1:${admins.get(id)}`],
+        ...this.ids.filter((p) => p !== id).flatMap((p) => ['--peer', `${p}=127.0.0.1:${ports.get(p)}`]),
+        ...['--data-dir', nodeDir(this.dataDir, id), '--key-file', keyFile],
+        ...['--election-timeout', `${o.electionTimeoutMs[0]}-${o.electionTimeoutMs[1]}`, '--heartbeat', String(o.heartbeatMs)],
+        ...['--seed', String(o.seed), '--json'],
+        ...(o.preVote ? [] : ['--no-pre-vote']),
+        ...(o.checkQuorum ? [] : ['--no-check-quorum']),
+      ];
+      const hooks = {
+        onPush: (n: NodeId, p: AdminPush) => this.receive(n, p),
+        onDown: (n: NodeId, why: string) => this.nodeDown(n, why),
+      };
+      this.nodes.set(id, new ProcessNode(id, { host: '127.0.0.1', port: admins.get(id)! }, key, hooks, args));
+      this.addresses.set(id, { listen: `127.0.0.1:${ports.get(id)}`, admin: `127.0.0.1:${admins.get(id)}` });
+    }
+    this.portsInUse = [...ports.values(), ...admins.values()];
+    // A node that fails to start is not news: its exit is the failure returned here.
+    for (const id of this.ids) this.expectedDown.add(id);
+    const started = await Promise.allSettled([...this.nodes.values()].map((n) => n.start()));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failed) {
+      this.expectedDown.clear();
+      return undefined;
+    }
+    await Promise.all([...this.nodes.values()].map((n) => n.stop()));
+    for (const id of this.ids) this.checker.crash(id);
+    this.nodes.clear();
+    this.addresses.clear();
+    releasePorts(this.portsInUse);
+    this.portsInUse = [];
+    return failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
   }
 
   private async startAttached(attach: { endpoints: NodeEndpoint[]; key: ClusterSecret }): Promise<void> {
@@ -392,6 +431,8 @@ export class ProcessCluster implements Cluster {
     for (const id of this.ids) this.expectedDown.add(id);
     this.client.close();
     await Promise.all([...this.nodes.values()].map((n) => n.stop()));
+    releasePorts(this.portsInUse);
+    this.portsInUse = [];
     this.scheduler.stop();
     this.events.clear();
     await this.unlock?.();
