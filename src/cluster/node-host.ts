@@ -48,8 +48,8 @@ export interface NodeHostHooks {
   /**
    * A Ready was fully handled (persisted, sent, applied, advanced): the safety checker's feed.
    * `status` is the core's brief status as of ready() — what this Ready holds; the core may have
-   * moved on while the Ready was being persisted. The same object comes back refilled for the
-   * next Ready: copy what you keep.
+   * moved on while the Ready was being persisted. The same objects (status and Ready) come back
+   * refilled for the next Ready: copy what you keep.
    */
   onReadyHandled?(id: NodeId, status: RaftBrief, ready: Ready): void;
   /**
@@ -144,6 +144,17 @@ export class NodeHost<R = unknown> {
   private readonly wantsStatus: boolean;
   /** What `onReadyHandled` gets as the status: refilled for each Ready, so listeners copy what they keep. */
   private readonly readyBrief: RaftBrief = { role: 'follower', term: 0, votedFor: null, commitIndex: 0, appliedIndex: 0, lastIndex: 0 };
+  /** The Ready object the core refills for each Ready (the arrays in it are new each time): listeners keep none of it. */
+  private readonly readyScratch: Ready = {
+    hardState: null,
+    snapshot: null,
+    entries: [],
+    messages: [],
+    committedEntries: [],
+    events: [],
+    readStates: [],
+    readsFailed: [],
+  };
 
   get up(): boolean {
     return this.running;
@@ -380,7 +391,8 @@ export class NodeHost<R = unknown> {
     try {
       while (this.core && generation === this.generation && this.core.hasReady()) {
         const core = this.core;
-        const rd = core.ready();
+        // One Ready object per host, refilled like the brief below (nothing keeps it).
+        const rd = core.ready(this.readyScratch);
         // One object per host, refilled: a host handles one Ready at a time (see busy).
         const status = this.wantsStatus ? core.brief(this.readyBrief) : undefined;
         if (rd.events.length > 0) {

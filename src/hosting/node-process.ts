@@ -97,7 +97,8 @@ export class NodeProcess {
         },
         onChange: () => this.statusChanged(),
         onReadyHandled: (node, s, rd) => {
-          const last = rd.committedEntries[rd.committedEntries.length - 1];
+          const applied = rd.committedEntries; // length first: index -1 is a slow property lookup
+          const last = applied.length > 0 ? applied[applied.length - 1] : undefined;
           this.observed({
             push: 'observe',
             observation: {

@@ -36,9 +36,20 @@ export function keyProblem(key: string): string | undefined {
   if (key.length > MAX_KEY_LENGTH) {
     return `key "${key.slice(0, 16)}…" is ${key.length} characters long; keys are at most ${MAX_KEY_LENGTH}`;
   }
-  if (SPACE.test(key)) return `a key cannot contain spaces: SET ${key.replace(/\s+/g, '_')} = 1`;
-  if (key.includes('=') || key.includes('"')) return `a key cannot contain '=' or '"': SET x = 1`;
-  if (CONTROL.test(key)) return 'a key cannot contain control characters';
+  // One pass over the key (it is checked for every command), then the problems in order.
+  let space = false;
+  let mark = false;
+  let control = false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (isSpace(c)) space = true;
+    else if (c === 61 || c === 34)
+      mark = true; // '=' '"'
+    else if (c < 32 || c === 127) control = true;
+  }
+  if (space) return `a key cannot contain spaces: SET ${key.replace(/\s+/g, '_')} = 1`;
+  if (mark) return `a key cannot contain '=' or '"': SET x = 1`;
+  if (control) return 'a key cannot contain control characters';
   return undefined;
 }
 

@@ -16,11 +16,15 @@ export type AppendOutcome =
   /** A conflict at or below our commit index: impossible from a real leader (§5.4), ignored. */
   | { kind: 'ignore' };
 
+/** The common outcome: a caller-owned object that {@link acceptAppend} refills. */
+export type AcceptedAppend = Extract<AppendOutcome, { kind: 'accept' }>;
+
 /**
  * The §5.3 AppendEntries receiver, for a message from the leader of our current term: the
- * consistency check, conflict truncation, appending, and advancing the commit index.
+ * consistency check, conflict truncation, appending, and advancing the commit index. An
+ * accepted message is told in `accepted`, refilled (one per follower, not one per message).
  */
-export function acceptAppend(log: RaftLog, m: AppendEntries): AppendOutcome {
+export function acceptAppend(log: RaftLog, m: AppendEntries, accepted: AcceptedAppend): AppendOutcome {
   if (m.prevLogIndex < log.snapshotIndex) {
     // §7: our snapshot holds committed entries only, and committed entries match the leader's
     // log (§5.4 Leader Completeness): skip the entries it covers and check from its end.
@@ -29,7 +33,7 @@ export function acceptAppend(log: RaftLog, m: AppendEntries): AppendOutcome {
       // Nothing new: say our log matches up to the snapshot, so the leader moves past it.
       const commit = Math.min(m.leaderCommit, log.snapshotIndex);
       if (commit > log.commit) log.commit = commit;
-      return { kind: 'accept', lastNew: log.snapshotIndex, appendedFrom: 0, truncated: 0 };
+      return accept(accepted, log.snapshotIndex, 0, 0);
     }
     const covered = m.entries[skip - 1]!;
     if (covered.term !== log.snapshotTerm) return { kind: 'ignore' }; // impossible from a real leader
@@ -57,5 +61,12 @@ export function acceptAppend(log: RaftLog, m: AppendEntries): AppendOutcome {
   // message proved to match the leader's log may be marked committed.
   const commit = Math.min(m.leaderCommit, lastNew);
   if (commit > log.commit) log.commit = commit;
-  return { kind: 'accept', lastNew, appendedFrom: conflict, truncated };
+  return accept(accepted, lastNew, conflict, truncated);
+}
+
+function accept(into: AcceptedAppend, lastNew: Index, appendedFrom: Index, truncated: number): AcceptedAppend {
+  into.lastNew = lastNew;
+  into.appendedFrom = appendedFrom;
+  into.truncated = truncated;
+  return into;
 }

@@ -1,5 +1,5 @@
 import { resolveConfig, type Settings } from './config.js';
-import { acceptAppend } from './follower-append.js';
+import { type AcceptedAppend, acceptAppend } from './follower-append.js';
 import { applyChange, type ConfigChange, ConfigurationHistory, encodeConfiguration } from './membership.js';
 import { canCampaignFrom, isValidMessage } from './message-check.js';
 import { Progress } from './progress.js';
@@ -124,6 +124,8 @@ export class Raft implements RaftCore {
   /** Follower only: ids of reads forwarded to the leader and not answered yet. */
   private forwardedReads = new Set<number>();
 
+  /** What acceptAppend refills for each AppendEntries accepted (read at once, kept by no one). */
+  private readonly accepted: AcceptedAppend = { kind: 'accept', lastNew: 0, appendedFrom: 0, truncated: 0 };
   private msgs: Message[] = [];
   private events: RaftEvent[] = [];
   private readStates: ReadState[] = [];
@@ -336,7 +338,7 @@ export class Raft implements RaftCore {
     );
   }
 
-  ready(): Ready {
+  ready(into?: Ready): Ready {
     if (this.needFlush) this.flush();
     const log = this.raftLog;
     let hardState: Ready['hardState'] = null;
@@ -356,16 +358,29 @@ export class Raft implements RaftCore {
       committedEntries = log.slice(log.applying + 1, limit);
       log.applying = limit;
     }
-    const rd: Ready = {
-      hardState,
-      snapshot: this.unsavedSnapshot,
-      entries,
-      messages: this.msgs,
-      committedEntries,
-      events: this.events,
-      readStates: this.readStates,
-      readsFailed: this.readsFailed,
-    };
+    let rd: Ready;
+    if (into === undefined) {
+      rd = {
+        hardState,
+        snapshot: this.unsavedSnapshot,
+        entries,
+        messages: this.msgs,
+        committedEntries,
+        events: this.events,
+        readStates: this.readStates,
+        readsFailed: this.readsFailed,
+      };
+    } else {
+      rd = into;
+      rd.hardState = hardState;
+      rd.snapshot = this.unsavedSnapshot;
+      rd.entries = entries;
+      rd.messages = this.msgs;
+      rd.committedEntries = committedEntries;
+      rd.events = this.events;
+      rd.readStates = this.readStates;
+      rd.readsFailed = this.readsFailed;
+    }
     this.unsavedSnapshot = null;
     // Handed over with the Ready; the next send or event starts a new array (see send()).
     this.msgs = NOTHING;
@@ -881,7 +896,7 @@ export class Raft implements RaftCore {
 
   /** §5.3 AppendEntries receiver, from the leader of our current term. */
   private handleAppendEntries(m: AppendEntries): void {
-    const out = acceptAppend(this.raftLog, m);
+    const out = acceptAppend(this.raftLog, m, this.accepted);
     if (out.kind === 'ignore') return;
     if (out.kind === 'reject') {
       this.emitAppendRejected(m, 'log-mismatch', out.conflictTerm, out.conflictIndex);

@@ -480,8 +480,12 @@ export interface RaftCore {
    */
   readIndex(id: number): ReadIndexResult;
   hasReady(): boolean;
-  /** What the host must do now; see {@link Ready}. Call `advance` with it when done. */
-  ready(): Ready;
+  /**
+   * What the host must do now; see {@link Ready}. Call `advance` with it when done. With
+   * `into`, fills and returns that object instead of a new one (a host that handles one Ready
+   * at a time and keeps none saves an object per Ready); the arrays in it are always new.
+   */
+  ready(into?: Ready): Ready;
   advance(ready: Ready): void;
   status(): RaftStatus;
   /**
