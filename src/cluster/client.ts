@@ -3,6 +3,7 @@ import type { Index, NodeId, Term } from '../raft/types.js';
 import { FifoTimers } from './fifo-timers.js';
 import type { Scheduler } from './scheduler.js';
 import type { SubmitResult } from './types.js';
+import { UnansweredSeqs } from './unanswered-seqs.js';
 
 /** What a proposal on one node came to (NodeHost.propose, seen from the client). */
 export type ProposeOutcome<R> =
@@ -85,9 +86,8 @@ interface Attempt<R> {
  */
 export class ClusterClient<R> {
   private nextSeq = 1;
-  private outstanding = new Set<number>();
-  /** Invariant: every seq below ackFloor has been answered. Advanced lazily: O(1) amortized. */
-  private ackFloor = 1;
+  /** Seqs still waiting for their answer; every seq below the lowest of them was answered. */
+  private outstanding = new UnansweredSeqs(1);
   private leaderGuess: NodeId | undefined;
   private roundRobin = 0;
   private readonly timers: FifoTimers;
@@ -201,8 +201,7 @@ export class ClusterClient<R> {
 
   /** Every sequence number below this one has been answered. */
   private ack(): number {
-    while (this.ackFloor < this.nextSeq && !this.outstanding.has(this.ackFloor)) this.ackFloor++;
-    return this.ackFloor;
+    return this.outstanding.lowest(this.nextSeq);
   }
 
   private async submitTo(id: NodeId, attempt: Attempt<R>, deadline: number): Promise<SubmitResult> {
