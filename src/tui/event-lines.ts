@@ -117,14 +117,24 @@ export function eventWindow(events: readonly EventLine[], origin: number, n: num
   if (n <= 0) return { lines: [], scrollMax: 0, matching: shown.length };
   // Rows from the newest back: only as many lines as can be on screen are laid out.
   const rows: Line[] = [];
+  // Parallel to rows: true for the second and later rows of a wrapped sentence.
+  const continued: boolean[] = [];
   const need = n + view.scroll;
   let i = shown.length - 1;
-  for (; i >= 0 && rows.length < need; i--) rows.unshift(...eventRows(shown[i] as EventLine, origin, width));
+  for (; i >= 0 && rows.length < need; i--) {
+    const own = eventRows(shown[i] as EventLine, origin, width);
+    rows.unshift(...own);
+    continued.unshift(...own.map((_, k) => k > 0));
+  }
   const reachedTop = i < 0;
   const total = rows.length;
   const scroll = Math.min(view.scroll, Math.max(0, total - n));
   const end = total - scroll;
-  const lines = rows.slice(Math.max(0, end - n), end);
+  const start = Math.max(0, end - n);
+  const lines = rows.slice(start, end);
+  // The tail of a sentence whose head is above the window reads as a sentence of its own
+  // (and has no time): leave those rows blank instead.
+  for (let k = 0; k < lines.length && continued[start + k]; k++) lines[k] = fitLine([], width);
   if (shown.length === 0) {
     const what = view.filter ? `no event line contains "${view.filter}" (a lone / shows all)` : 'nothing has happened yet';
     lines.push(fitLine([{ text: what, color: 'gray' }], width));

@@ -254,6 +254,27 @@ describe('event pane', () => {
     expect(rows.join(' ')).toContain('(removed on quit)');
   });
 
+  it('never shows the tail of a wrapped sentence whose head and time are above the pane', () => {
+    const wrapped: EventLine = {
+      id: 2,
+      at: 3000,
+      text: 'Only a majority commits: what the stranded leader accepted alone was never committed, and heal rolled it back',
+      tone: 'info',
+    };
+    const after: EventLine = { id: 3, at: 4000, text: 'n2 voted for n4 in term 2', tone: 'info' };
+    const all = eventWindow([wrapped, after], 0, 10, 40, { scroll: 0, filter: null, paused: false }).lines.map(plain);
+    const rowsOfWrapped = all.filter((l) => l.trim() !== '').length - 1;
+    expect(rowsOfWrapped).toBeGreaterThanOrEqual(3);
+    // A pane two rows short of the whole sentence: its head scrolls off, so its tail must go too.
+    const cut = eventWindow([wrapped, after], 0, rowsOfWrapped - 1, 40, { scroll: 0, filter: null, paused: false });
+    const rows = cut.lines.map(plain);
+    const shown = rows.filter((l) => l.trim() !== '');
+    expect(shown).toEqual([expect.stringMatching(/^00:04 n2 voted for n4/)]);
+    // Fully on screen, the sentence keeps its continuation rows.
+    expect(all.join(' ')).toContain('rolled it back');
+    expect(all.find((l) => l.trim() !== '')).toMatch(/^00:03 Only a majority/);
+  });
+
   it('lists pause and step on the key bar, at 80 columns too', () => {
     for (const width of [80, 120]) {
       const bar = plain(eventDivider(width, { paused: false }));
