@@ -2,7 +2,7 @@ import { commandOf } from '../kv/index.js';
 import type { FaultFilter } from '../net/fault-filter.js';
 import type { NetworkFaults } from '../net/types.js';
 import { decodeConfiguration } from '../raft/membership.js';
-import type { Entry, NodeId } from '../raft/types.js';
+import type { Entry, NodeId, RaftStatus } from '../raft/types.js';
 import type { Storage } from '../storage/types.js';
 import { UnavailableStorage } from '../storage/unavailable-storage.js';
 import type { NodeHost } from './node-host.js';
@@ -82,6 +82,27 @@ export function downNodeStatus(id: NodeId, kept: ReturnType<Storage['summary']>,
   };
 }
 
+/** A running node as the public API reports it: its core's status, the log given, its values. */
+export function upNodeStatus(id: NodeId, s: RaftStatus, log: LogEntryView[], kv: Readonly<Record<string, string>>): NodeStatus {
+  return {
+    id,
+    up: true,
+    role: s.role,
+    term: s.term,
+    votedFor: s.votedFor,
+    leader: s.leader,
+    commitIndex: s.commitIndex,
+    lastApplied: s.appliedIndex,
+    lastIndex: s.lastIndex,
+    log,
+    kv: { ...kv },
+    snapshotIndex: s.snapshotIndex,
+    snapshotTerm: s.snapshotTerm,
+    voters: [...s.voters],
+    learners: [...s.learners],
+  };
+}
+
 /** What a node's view needs beyond its host: where it listens, the clock's tick and speed. */
 export interface HostViewContext {
   port: number;
@@ -130,23 +151,9 @@ export function hostView<R>(host: NodeHost<R>, ctx: HostViewContext): NodeView {
     const e = log[i]!;
     tail.push({ index: e.index, term: e.term, command: commandText(e) });
   }
-  const kvData = host.stateMachine.data();
   return {
     ...base,
-    up: true,
-    role: s.role,
-    term: s.term,
-    votedFor: s.votedFor,
-    leader: s.leader,
-    commitIndex: s.commitIndex,
-    lastApplied: s.appliedIndex,
-    lastIndex: s.lastIndex,
-    log: tail,
-    kv: { ...kvData },
-    snapshotIndex: s.snapshotIndex,
-    snapshotTerm: s.snapshotTerm,
-    voters: [...s.voters],
-    learners: [...s.learners],
+    ...upNodeStatus(id, s, tail, host.stateMachine.data()),
     electionProgress: s.role === 'leader' ? null : Math.min(1, s.electionElapsed / Math.max(1, s.electionTimeout)),
     electionTimeoutMs: (s.electionTimeout * ctx.tickMs) / ctx.speed,
     kept: null,

@@ -8,7 +8,7 @@ import type { ResolvedOptions } from '../cluster/options.js';
 import { readAttempt } from '../cluster/read-attempt.js';
 import { restartFailureReason } from '../cluster/restart-failure.js';
 import type { Scheduler } from '../cluster/scheduler.js';
-import { commandText, downNodeStatus, hostView } from '../cluster/snapshot.js';
+import { commandText, downNodeStatus, hostView, upNodeStatus } from '../cluster/snapshot.js';
 import type { LogEntryView, NodeStatus, NodeView } from '../cluster/types.js';
 import { KvStateMachine, type KvResult } from '../kv/index.js';
 import type { NetworkFaults, Transport } from '../net/types.js';
@@ -188,24 +188,7 @@ export class InlineNode implements NodeHosting {
     const host = this.host;
     const core = host.raft();
     if (!core) return downNodeStatus(this.id, host.currentStorage().summary(), this.env.isRemoved(this.id));
-    const s = core.status();
-    return {
-      id: this.id,
-      up: true,
-      role: s.role,
-      term: s.term,
-      votedFor: s.votedFor,
-      leader: s.leader,
-      commitIndex: s.commitIndex,
-      lastApplied: s.appliedIndex,
-      lastIndex: s.lastIndex,
-      log: this.log(),
-      kv: { ...host.stateMachine.data() },
-      snapshotIndex: s.snapshotIndex,
-      snapshotTerm: s.snapshotTerm,
-      voters: [...s.voters],
-      learners: [...s.learners],
-    };
+    return upNodeStatus(this.id, core.status(), this.log(), host.stateMachine.data());
   }
 
   log(): LogEntryView[] {
