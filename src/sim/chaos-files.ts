@@ -1,7 +1,7 @@
 import { InvariantChecker } from '../check/invariants.js';
 import { createRng } from '../raft/rng.js';
 import type { NodeId } from '../raft/types.js';
-import type { ChaosOptions, ChaosResult } from './chaos.js';
+import { chaosSimulatorOptions, chaosTally, type ChaosOptions, type ChaosResult } from './chaos.js';
 import { scheduleFaults, scheduleProposals } from './chaos-schedule.js';
 import type { CrashFsStats } from './crash-fs.js';
 import { deriveSeed } from './derive-seed.js';
@@ -27,17 +27,8 @@ export async function runChaosOnFiles(
   const checker = new InvariantChecker({ maxViolations: 50 });
   const nodes = options.nodes ?? 5;
   const sim = new Simulator({
-    nodes,
-    seed: options.seed,
-    checker,
+    ...chaosSimulatorOptions(options, nodes, checker),
     files: { fsyncMs: options.fsyncMs ?? [1, 6] },
-    ...(options.bugs && { bugs: options.bugs }),
-    ...(options.preVote !== undefined && { preVote: options.preVote }),
-    ...(options.checkQuorum !== undefined && { checkQuorum: options.checkQuorum }),
-    ...(options.electionTimeoutMs && { electionTimeoutMs: options.electionTimeoutMs }),
-    ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
-    ...(options.createCore && { createCore: options.createCore }),
-    ...(options.coreOptions && { coreOptions: options.coreOptions }),
   });
   const rng = createRng(deriveSeed(options.seed, 3));
   const duration = options.durationMs ?? 5000;
@@ -64,19 +55,8 @@ export async function runChaosOnFiles(
   });
   const broken = (): boolean => !checker.ok || sim.openFailures.length > 0;
   const result = (liveness: ChaosResult['liveness']): FileChaosResult => ({
-    seed: options.seed,
-    nodes,
-    violations: checker.violations,
-    checks: checker.checks,
-    checksBy: { ...checker.checksBy },
-    maxTerm: Math.max(...sim.status().map((n) => n.term)),
-    crashes,
+    ...chaosTally(sim, checker, { seed: options.seed, nodes, crashes, liveness }),
     lostWrites: 0,
-    liveness,
-    simulatedMs: sim.now,
-    committed: Math.max(...sim.ids.map((id) => sim.commitIndex(id))),
-    traceHash: sim.traceHash(),
-    snapshots: { taken: sim.stats().snapshotsTaken, installed: sim.stats().snapshotsInstalled },
     files: sim.fileCrashStats(),
     openFailures: [...sim.openFailures],
   });

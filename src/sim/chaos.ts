@@ -81,16 +81,7 @@ export function runChaos(options: ChaosOptions): ChaosResult {
   const checker = new InvariantChecker({ maxViolations: 50 });
   const nodes = options.nodes ?? 5;
   const sim = new Simulator({
-    nodes,
-    seed: options.seed,
-    checker,
-    ...(options.bugs && { bugs: options.bugs }),
-    ...(options.preVote !== undefined && { preVote: options.preVote }),
-    ...(options.checkQuorum !== undefined && { checkQuorum: options.checkQuorum }),
-    ...(options.electionTimeoutMs && { electionTimeoutMs: options.electionTimeoutMs }),
-    ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
-    ...(options.createCore && { createCore: options.createCore }),
-    ...(options.coreOptions && { coreOptions: options.coreOptions }),
+    ...chaosSimulatorOptions(options, nodes, checker),
     ...(options.leaderWriteMs !== undefined && { leaderWriteMs: options.leaderWriteMs }),
     ...(options.snapshotEvery !== undefined && { snapshotEvery: options.snapshotEvery }),
   });
@@ -106,19 +97,8 @@ export function runChaos(options: ChaosOptions): ChaosResult {
     if (e.type === 'crash') crashes++;
   });
   const result = (liveness: ChaosResult['liveness']): ChaosResult => ({
-    seed: options.seed,
-    nodes,
-    violations: checker.violations,
-    checks: checker.checks,
-    checksBy: { ...checker.checksBy },
-    maxTerm: Math.max(...sim.status().map((n) => n.term)),
-    crashes,
+    ...chaosTally(sim, checker, { seed: options.seed, nodes, crashes, liveness }),
     lostWrites: sim.stats().lostWrites,
-    liveness,
-    simulatedMs: sim.now,
-    committed: Math.max(...sim.ids.map((id) => sim.commitIndex(id))),
-    traceHash: sim.traceHash(),
-    snapshots: { taken: sim.stats().snapshotsTaken, installed: sim.stats().snapshotsInstalled },
     membership: { ...membership.stats },
   });
 
@@ -130,6 +110,44 @@ export function runChaos(options: ChaosOptions): ChaosResult {
   membership.retireLingering();
   const liveness = checkLiveness(sim, options.livenessMs ?? 10_000, () => stop && !checker.ok);
   return result(stop && !checker.ok ? null : liveness);
+}
+
+/** The simulator settings every chaos run takes from its options. */
+export function chaosSimulatorOptions(options: ChaosOptions, nodes: number, checker: InvariantChecker): SimulatorOptions {
+  return {
+    nodes,
+    seed: options.seed,
+    checker,
+    ...(options.bugs && { bugs: options.bugs }),
+    ...(options.preVote !== undefined && { preVote: options.preVote }),
+    ...(options.checkQuorum !== undefined && { checkQuorum: options.checkQuorum }),
+    ...(options.electionTimeoutMs && { electionTimeoutMs: options.electionTimeoutMs }),
+    ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
+    ...(options.createCore && { createCore: options.createCore }),
+    ...(options.coreOptions && { coreOptions: options.coreOptions }),
+  };
+}
+
+/** What every chaos run reports, read off its simulator and checker once the run is over. */
+export function chaosTally(
+  sim: Simulator,
+  checker: InvariantChecker,
+  run: { seed: number; nodes: number; crashes: number; liveness: ChaosResult['liveness'] },
+): Omit<ChaosResult, 'lostWrites' | 'membership'> {
+  return {
+    seed: run.seed,
+    nodes: run.nodes,
+    violations: checker.violations,
+    checks: checker.checks,
+    checksBy: { ...checker.checksBy },
+    maxTerm: Math.max(...sim.status().map((n) => n.term)),
+    crashes: run.crashes,
+    liveness: run.liveness,
+    simulatedMs: sim.now,
+    committed: Math.max(...sim.ids.map((id) => sim.commitIndex(id))),
+    traceHash: sim.traceHash(),
+    snapshots: { taken: sim.stats().snapshotsTaken, installed: sim.stats().snapshotsInstalled },
+  };
 }
 
 /**
