@@ -36,14 +36,6 @@ export class ClusterMembers {
     return this.ids.filter((id) => !this.removed.has(id));
   }
 
-  /** "1-5", or the ids one by one once some were added or removed. */
-  rangeText(): string {
-    const ids = this.ids;
-    const contiguous = ids.every((id, i) => id === i + 1);
-    if (ids.length === 1) return `${ids[0]}`;
-    return contiguous ? `1-${ids.length}` : ids.join(', ');
-  }
-
   /**
    * A data folder that saw nodes added or removed starts those nodes (members-file.ts); then the
    * folder is checked against (or stamped with) its cluster manifest.
@@ -107,4 +99,11 @@ export class ClusterMembers {
     }
     await writeManifest(join(dir, MANIFEST_FILE_NAME), this.manifest);
   }
+}
+
+/** "1-5", or the ids one by one once some were added or removed. */
+export function idRangeText(ids: readonly NodeId[]): string {
+  const contiguous = ids.every((id, i) => id === i + 1);
+  if (ids.length === 1) return `${ids[0]}`;
+  return contiguous ? `1-${ids.length}` : ids.join(', ');
 }

@@ -1,22 +1,18 @@
-import { clientOver, leaderOf } from '../hosting/hosted-nodes.js';
 import { InlineNode, type InlineNodeEnv } from '../hosting/inline-node.js';
 import { inlineNodeWiring } from '../hosting/inline-node-wiring.js';
 import type { KvResult } from '../kv/index.js';
 import { ClusterSecret } from '../net/cluster-secret.js';
 import { createRng } from '../raft/rng.js';
-import type { NodeId } from '../raft/types.js';
+import type { NodeId, Term } from '../raft/types.js';
 import { ChangeWaiters } from './change-waiters.js';
-import { type ClusterClient, newClientId } from './client.js';
+import { newClientId } from './client.js';
+import { ClusterBase } from './cluster-base.js';
 import { ClusterClock, settle } from './cluster-clock.js';
 import { openClusterKeyFile } from './cluster-key-file.js';
 import { ClusterMembers } from './cluster-members.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { EventStream } from './event-stream.js';
-import { FaultControls } from './fault-controls.js';
 import { InFlightMessages } from './in-flight.js';
 import { transferLeadership } from './leadership-transfer.js';
-import { LiveChecker } from './live-checker.js';
-import { LoadGenerator } from './load-generator.js';
 import { addMember, type MembershipContext, removeMember } from './membership-changes.js';
 import { SimulatedDisks } from './mid-write-crash.js';
 import type { TornWrite } from './node-disk.js';
@@ -26,20 +22,8 @@ import { resolveOptions, type ResolvedOptions } from './options.js';
 import type { PacedClock } from './paced-clock.js';
 import { RaftNarration } from './raft-narration.js';
 import { buildSnapshot } from './snapshot.js';
-import { SnapshotPublisher } from './snapshot-publisher.js';
 import { stepOnce } from './step-control.js';
-import { submitCommand } from './submit-command.js';
-import type {
-  Cluster,
-  ClusterEvent,
-  ClusterOptions,
-  ClusterSnapshot,
-  MessageView,
-  NodeStatus,
-  SafetySummary,
-  SubmitOptions,
-  SubmitResult,
-} from './types.js';
+import type { Cluster, ClusterOptions, ClusterSnapshot, MessageView } from './types.js';
 
 /** Creates and starts a cluster: every node listening, timers running (real clock). */
 export async function createCluster(options: ClusterOptions = {}): Promise<Cluster> {
@@ -57,76 +41,50 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
  * client, events, snapshots, live safety checks. The only thing dashboards, scripts, tests and
  * benchmarks use.
  */
-export class RaftCluster implements Cluster {
-  readonly ids: NodeId[];
+export class RaftCluster extends ClusterBase<InlineNode> {
   readonly clock: 'real' | 'virtual' | 'paced';
-  readonly options: ResolvedOptions;
   /** 'paced' only: drives the virtual scheduler from the wall clock (paced-clock.ts). */
   readonly pacer: PacedClock | undefined;
   private readonly time: ClusterClock;
-  private readonly events: EventStream;
-  private readonly publisher = new SnapshotPublisher(() => this.snapshot());
-  private readonly faults: FaultControls;
   private readonly members: ClusterMembers;
   private readonly transports: NodeTransports;
   /** ClusterOptions.disks: each node's files on its own simulated disk. */
   private readonly disks: SimulatedDisks | undefined;
-  /** Every node, hosted in this process (src/hosting/inline-node.ts). */
-  private readonly nodes = new Map<NodeId, InlineNode>();
-  private readonly client: ClusterClient<KvResult>;
   /** Waits on cluster state ("node 3 leads"), checked after every change. */
   private readonly changes: ChangeWaiters;
   /** Every message sent and not yet delivered (latency, pause and step live here). */
   private readonly inFlightQueue: InFlightMessages;
-  private readonly load: LoadGenerator;
-  private readonly checker: LiveChecker;
   private readonly narration: RaftNarration;
   /** What every node of this cluster is wired to (inline-node-wiring.ts). */
   private readonly wiring: InlineNodeEnv;
   private snapshotVersion = 0;
-  private stopped = false;
   private unlockDataDir: (() => Promise<void>) | undefined;
 
   constructor(options: ResolvedOptions) {
-    this.options = options;
-    this.members = new ClusterMembers(options.nodes, options.dataDir);
-    this.ids = this.members.ids;
-    this.clock = options.clock;
+    const members = new ClusterMembers(options.nodes, options.dataDir);
     const root = createRng(options.seed);
     const netRng = createRng(root.int(0, 2 ** 31));
     const loadRng = createRng(root.int(0, 2 ** 31));
     root.int(0, 2 ** 31); // was the cluster id; still drawn, so every later draw stays the same
-    this.time = new ClusterClock(options.clock, options.speed, options.tickMs, {
-      tick: (ticks) => {
-        for (const node of this.nodes.values()) node.host.tick(ticks);
-      },
-      hold: (held) => this.inFlightQueue.hold(held),
-      emit: (e) => this.events.emit(e),
-      onFrame: () => this.publisher.publish(),
+    // The clock's hooks reach this cluster, which exists only once the clock does.
+    const late: { cluster?: RaftCluster } = {};
+    const time = new ClusterClock(options.clock, options.speed, options.tickMs, {
+      tick: (ticks) => late.cluster!.tickNodes(ticks),
+      hold: (held) => late.cluster!.inFlightQueue.hold(held),
+      emit: (e) => late.cluster!.events.emit(e),
+      onFrame: () => late.cluster!.publisher.publish(),
     });
-    this.pacer = this.time.pacer;
-    const scheduler = this.time.scheduler;
-    this.events = new EventStream(
-      () => scheduler.now(),
-      () => this.markDirty(),
-    );
-    this.checker = new LiveChecker(
-      () => scheduler.now(),
-      (e) => this.events.emit(e),
-    );
-    this.faults = new FaultControls({ requireNode: (id) => this.requireNode(id), apply: () => {}, emit: (e) => this.events.emit(e) });
+    const scheduler = time.scheduler;
+    super(options, members.ids, { scheduler, clientId: newClientId(), loadRng, reportClient: true });
+    late.cluster = this;
+    this.members = members;
+    this.time = time;
+    this.clock = options.clock;
+    this.pacer = time.pacer;
     this.disks = options.disks
       ? new SimulatedDisks(options.disks, { onIo: () => this.time.virtual?.requestSettle(), crashNow: (id) => this.crashAtOnce(id) })
       : undefined;
     this.changes = new ChangeWaiters(scheduler);
-    this.client = clientOver(this.nodes, {
-      clientId: newClientId(),
-      ids: this.ids,
-      options,
-      scheduler,
-      leader: () => this.leader(),
-      report: (r) => this.events.emit({ type: 'client', ...r }),
-    });
     this.inFlightQueue = new InFlightMessages(scheduler, createRng(root.int(0, 2 ** 31)), {
       blockedBy: (from, to) => this.faults.filter.blockedBy(from, to),
       isUp: (id) => this.nodes.get(id)?.up === true,
@@ -143,8 +101,7 @@ export class RaftCluster implements Cluster {
       inFlight: this.inFlightQueue,
       size: () => this.ids.length,
     });
-    this.load = new LoadGenerator(scheduler, loadRng, (command) => void this.submit(command, { timeoutMs: 2000 }));
-    const { time, disks, members, transports, events, narration, checker } = this;
+    const { disks, transports, events, narration, checker } = this;
     this.wiring = inlineNodeWiring({
       options,
       time,
@@ -186,16 +143,6 @@ export class RaftCluster implements Cluster {
   }
 
   // ---- client API -------------------------------------------------------------------------
-
-  submit(command: string, options: SubmitOptions = {}): Promise<SubmitResult> {
-    return submitCommand(command, options, {
-      knows: (id) => this.nodes.has(id),
-      stopped: this.stopped,
-      nodesText: () => this.rangeText(),
-      reads: this.options.reads,
-      client: this.client,
-    });
-  }
 
   addNode(): Promise<NodeId> {
     return this.members.serialize(async () => {
@@ -258,22 +205,7 @@ export class RaftCluster implements Cluster {
     return this.requireNode(id).proposeRaw(data);
   }
 
-  status(): NodeStatus[] {
-    return this.ids.map((id) => this.nodes.get(id)!.status());
-  }
-
-  leader(): NodeId | undefined {
-    return leaderOf(this.nodes);
-  }
-
   // ---- faults -----------------------------------------------------------------------------
-
-  async crash(id: NodeId): Promise<void> {
-    const node = this.requireNode(id);
-    if (!node.up) return;
-    await node.crash();
-    this.crashed(id);
-  }
 
   crashMidWrite(id: NodeId, timeoutMs: number): Promise<{ torn: TornWrite | null } | undefined> {
     return this.requireNode(id).crashMidWrite(timeoutMs);
@@ -286,37 +218,19 @@ export class RaftCluster implements Cluster {
   }
 
   /** What follows any crash: its messages in flight are lost, the checker and listeners are told. */
-  private crashed(id: NodeId): void {
+  protected override crashed(id: NodeId): void {
     this.inFlightQueue.nodeDown(id);
-    this.checker.crash(id);
-    this.events.emit({ type: 'crash', node: id });
+    super.crashed(id);
   }
 
-  async restart(id: NodeId): Promise<void> {
-    const node = this.requireNode(id);
-    if (this.members.removed.has(id))
-      throw new Error(`node ${id} was removed from the cluster: ids are never reused (add starts a new node)`);
-    if (node.up || this.stopped) return;
-    await node.restart();
+  /** Back on its old port (peers are told it), with what its storage kept. */
+  protected override async restarted(node: InlineNode): Promise<{ term: Term; lastIndex: number }> {
     this.sharePorts();
-    const kept = node.host.currentStorage().summary();
-    this.events.emit({ type: 'restart', node: id, term: kept.term, lastIndex: kept.lastIndex });
+    return node.host.currentStorage().summary();
   }
 
-  partition(groups: NodeId[][]): void {
-    this.faults.partition(groups);
-  }
-
-  cut(from: NodeId, to: NodeId): void {
-    this.faults.cut(from, to);
-  }
-
-  heal(): void {
-    this.faults.heal();
-  }
-
-  setNetwork(faults: { dropRate?: number; duplicateRate?: number; delayMs?: [number, number] | null }): void {
-    this.faults.setNetwork(faults);
+  protected override isRemoved(id: NodeId): boolean {
+    return this.members.removed.has(id);
   }
 
   // ---- time and messages in flight --------------------------------------------------------
@@ -359,40 +273,13 @@ export class RaftCluster implements Cluster {
     });
   }
 
-  async timeout(id: NodeId): Promise<string> {
-    return this.requireNode(id).timeout(settle);
-  }
-
   setSpeed(speed: number): void {
     this.time.setSpeed(speed);
   }
 
-  setLoad(perSecond: number): void {
-    this.load.set(perSecond);
-    this.markDirty();
-  }
-
-  async compact(id?: NodeId): Promise<void> {
-    const ids = id === undefined ? this.ids : [this.requireNode(id).id];
-    for (const node of ids) this.nodes.get(node)!.host.compact();
-    await settle();
-  }
-
-  safety(): SafetySummary {
-    return this.checker.summary();
-  }
-
   // ---- observation ------------------------------------------------------------------------
 
-  on(_event: 'event', listener: (e: ClusterEvent) => void): () => void {
-    return this.events.on(listener);
-  }
-
-  onSnapshot(listener: (s: ClusterSnapshot) => void): () => void {
-    return this.publisher.on(listener);
-  }
-
-  snapshot(): ClusterSnapshot {
+  override snapshot(): ClusterSnapshot {
     return buildSnapshot({
       version: ++this.snapshotVersion,
       now: this.time.scheduler.now(),
@@ -411,7 +298,7 @@ export class RaftCluster implements Cluster {
     });
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.time.stopTicking();
@@ -432,15 +319,15 @@ export class RaftCluster implements Cluster {
     this.transports.sharePorts([...this.nodes.values()].map((n) => ({ id: n.id, port: n.port, transport: n.host.currentTransport() })));
   }
 
-  private markDirty(): void {
-    this.publisher.markDirty();
+  /** Something changed: the dashboard redraws, waiters on cluster state look again. */
+  protected override markDirty(): void {
+    super.markDirty();
     this.changes.check();
   }
 
-  private requireNode(id: NodeId): InlineNode {
-    const node = this.nodes.get(id);
-    if (!node) throw new Error(`unknown node ${id}: this cluster has nodes ${this.rangeText()}`);
-    return node;
+  /** Every node's logical clock moves: inline only (node processes keep their own clocks). */
+  private tickNodes(ticks: number): void {
+    for (const node of this.nodes.values()) node.host.tick(ticks);
   }
 
   private host(id: NodeId): NodeHost<KvResult> | undefined {
@@ -450,9 +337,5 @@ export class RaftCluster implements Cluster {
   /** The same host, as the helpers that only read it see it. */
   private anyHost(id: NodeId): NodeHost<unknown> | undefined {
     return this.nodes.get(id)?.host as NodeHost<unknown> | undefined;
-  }
-
-  private rangeText(): string {
-    return this.members.rangeText();
   }
 }

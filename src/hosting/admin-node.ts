@@ -1,5 +1,5 @@
 import type { ProposeOutcome } from '../cluster/client.js';
-import type { LogEntryView, NodeView } from '../cluster/types.js';
+import type { LogEntryView, NodeStatus, NodeView } from '../cluster/types.js';
 import type { KvResult } from '../kv/index.js';
 import type { ClusterSecret } from '../net/cluster-secret.js';
 import type { NetworkFaults } from '../net/types.js';
@@ -73,6 +73,27 @@ export class AdminNode implements NodeHosting {
     );
   }
 
+  status(): NodeStatus {
+    const v = this.lastView;
+    return {
+      id: this.id,
+      up: this.up,
+      role: v.role,
+      term: v.term,
+      votedFor: v.votedFor,
+      leader: v.leader,
+      commitIndex: v.commitIndex,
+      lastApplied: v.lastApplied,
+      lastIndex: v.lastIndex,
+      snapshotIndex: v.snapshotIndex,
+      snapshotTerm: v.snapshotTerm,
+      voters: v.voters,
+      learners: v.learners,
+      log: this.log().slice(),
+      kv: { ...v.kv },
+    };
+  }
+
   log(): LogEntryView[] {
     return this.lastView.up ? this.mirror : [];
   }
@@ -90,7 +111,15 @@ export class AdminNode implements NodeHosting {
     await this.client.request({ op: 'faults', faults }).catch(() => undefined);
   }
 
-  async campaign(): Promise<boolean> {
+  /** Its election timer fires (the node campaigns); what follows shows in its pushed status. */
+  async timeout(): Promise<string> {
+    if (!this.up) throw new Error(`n${this.id} is down: restart ${this.id} first`);
+    if (!(await this.campaign()))
+      throw new Error(`n${this.id} is the leader: a leader has no election timer (crash leader or isolate leader instead)`);
+    return `n${this.id}'s election timer fired`;
+  }
+
+  private async campaign(): Promise<boolean> {
     if (!this.client || !this.up) return false;
     return (await this.client.request({ op: 'campaign' })).ok === true;
   }

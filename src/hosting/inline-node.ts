@@ -1,4 +1,5 @@
 import type { ProposeOutcome } from '../cluster/client.js';
+import { settle } from '../cluster/cluster-clock.js';
 import type { ClusterManifest } from '../cluster/cluster-manifest.js';
 import type { SimulatedDisks } from '../cluster/mid-write-crash.js';
 import type { TornWrite } from '../cluster/node-disk.js';
@@ -183,7 +184,6 @@ export class InlineNode implements NodeHosting {
     });
   }
 
-  /** The node as the public API reports it (DESIGN.md's NodeStatus): the whole log it keeps. */
   status(): NodeStatus {
     const host = this.host;
     const core = host.raft();
@@ -215,11 +215,7 @@ export class InlineNode implements NodeHosting {
   /** Inline nodes share the cluster's fault filter: nothing to tell each node. */
   async setFaults(_faults: NetworkFaults): Promise<void> {}
 
-  /**
-   * The election timer fires now (the thesis's "timeout"); says what the node did. Throws for a
-   * node that is down or a leader.
-   */
-  async timeout(settle: () => Promise<void>): Promise<string> {
+  async timeout(): Promise<string> {
     const { id, host } = this;
     if (!host.up) throw new Error(`n${id} is down: restart ${id} first`);
     if (!host.campaignNow())
@@ -233,16 +229,14 @@ export class InlineNode implements NodeHosting {
       : `n${id}'s election timer fired: ${s.role}, ${asking}`;
   }
 
-  async campaign(): Promise<boolean> {
-    return this.host.campaignNow();
-  }
-
   async transferLeadership(to: NodeId): Promise<{ ok: true } | { ok: false; message: string }> {
     return this.host.transferLeadership(to);
   }
 
+  /** Compacts now; resolves once the Ready that saves the snapshot has had its turn. */
   async compact(): Promise<void> {
     this.host.compact();
+    await settle();
   }
 
   async stop(): Promise<void> {

@@ -1,39 +1,20 @@
-import { submitCommand } from '../cluster/submit-command.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvariantChecker } from '../check/invariants.js';
-import type { ClusterClient } from '../cluster/client.js';
+import { ClusterBase } from '../cluster/cluster-base.js';
 import { CLUSTER_KEY_FILE, openClusterKeyFile } from '../cluster/cluster-key-file.js';
 import { lockDataDir } from '../cluster/data-dir-lock.js';
 import { nodeDir, nodeFolderRefusal, prepareDataFolder } from '../cluster/node-folders.js';
 import { resolveOptions, type ResolvedOptions } from '../cluster/options.js';
 import { RealScheduler } from '../cluster/scheduler.js';
 import { buildSnapshot } from '../cluster/snapshot.js';
-import { EventStream } from '../cluster/event-stream.js';
-import { FaultControls } from '../cluster/fault-controls.js';
-import { safetySummary } from '../cluster/live-checker.js';
-import { LoadGenerator } from '../cluster/load-generator.js';
-import { SnapshotPublisher } from '../cluster/snapshot-publisher.js';
-import { clientOver, leaderOf } from './hosted-nodes.js';
 import type { ClusterSecret } from '../net/cluster-secret.js';
 import { formatHostPort, parseHostPort } from './address.js';
 import { AdminNode } from './admin-node.js';
 import type { NodeEndpoint } from './endpoints-file.js';
-import type {
-  Cluster,
-  ClusterEvent,
-  ClusterSnapshot,
-  MessageView,
-  NodeStatus,
-  NodeView,
-  SafetySummary,
-  SubmitOptions,
-  SubmitResult,
-} from '../cluster/types.js';
-import type { KvResult } from '../kv/index.js';
+import type { ClusterSnapshot, MessageView, NodeView } from '../cluster/types.js';
 import { createRng } from '../raft/rng.js';
-import type { NodeId } from '../raft/types.js';
+import type { NodeId, Term } from '../raft/types.js';
 import type { AdminPush } from './admin-protocol.js';
 import { freePort, releasePorts } from './free-port.js';
 import { PORT_ATTEMPTS, portWasTaken } from './taken-port.js';
@@ -46,35 +27,16 @@ import type { NodeHosting } from './types.js';
  * through its authenticated admin endpoint. A crash is SIGKILL; a restart respawns from the files.
  * Clock controls that need every node in one process (pause, step, latency, virtual time) say so.
  */
-export class ProcessCluster implements Cluster {
-  readonly ids: NodeId[];
+export class ProcessCluster extends ClusterBase<NodeHosting> {
   readonly clock = 'real' as const;
-  private readonly nodes = new Map<NodeId, NodeHosting>();
-  private readonly scheduler = new RealScheduler(1);
-  private readonly events = new EventStream(() => this.scheduler.now());
-  private readonly publisher = new SnapshotPublisher(() => this.snapshot());
-  private readonly faults = new FaultControls({
-    requireNode: (id) => this.requireNode(id),
-    // Every node applies the faults in its own transport (send and receive), across processes.
-    apply: (faults) => {
-      for (const node of this.nodes.values()) void node.setFaults(faults);
-    },
-    emit: (e) => this.events.emit(e),
-  });
-  private readonly client: ClusterClient<KvResult>;
-  private readonly checker = new InvariantChecker({
-    maxViolations: 100,
-    onViolation: (v) => this.events.emit({ type: 'safety-violation', invariant: v.invariant, message: v.message, evidence: v.evidence }),
-  });
+  private readonly scheduler: RealScheduler;
   /** Nodes we took down on purpose: their exit is not news. */
   private readonly expectedDown = new Set<NodeId>();
-  private readonly load: LoadGenerator;
   private snapshotVersion = 0;
   private highestAnnounced = 0;
   private dataDir = '';
   private ownsDataDir = false;
   private unlock: (() => Promise<void>) | undefined;
-  private stopped = false;
   /** The ports picked for the nodes we run, given back to freePort once they have stopped. */
   private portsInUse: number[] = [];
   /** Where each node listens (for peers) and where its admin endpoint is. */
@@ -99,20 +61,16 @@ export class ProcessCluster implements Cluster {
   }
 
   constructor(
-    readonly options: ResolvedOptions,
+    options: ResolvedOptions,
     private readonly attachTo?: { endpoints: NodeEndpoint[]; key: ClusterSecret },
   ) {
-    this.ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
+    const scheduler = new RealScheduler(1);
     const root = createRng(options.seed);
     const loadRng = createRng(root.int(0, 2 ** 31));
-    this.client = clientOver(this.nodes, {
-      clientId: `c${root.int(0, 2 ** 31).toString(36)}`,
-      ids: this.ids,
-      options,
-      scheduler: this.scheduler,
-      leader: () => this.leader(),
-    });
-    this.load = new LoadGenerator(this.scheduler, loadRng, (command) => void this.submit(command, { timeoutMs: 2000 }));
+    const clientId = `c${root.int(0, 2 ** 31).toString(36)}`;
+    const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
+    super(options, ids, { scheduler, clientId, loadRng, reportClient: false });
+    this.scheduler = scheduler;
   }
 
   /** The pids of the node processes running now (tests check that none outlives stop()). */
@@ -238,44 +196,6 @@ export class ProcessCluster implements Cluster {
 
   // ---- client API -------------------------------------------------------------------------
 
-  submit(command: string, options: SubmitOptions = {}): Promise<SubmitResult> {
-    return submitCommand(command, options, {
-      knows: (id) => this.nodes.has(id),
-      stopped: this.stopped,
-      nodesText: () => this.rangeText(),
-      reads: this.options.reads,
-      client: this.client,
-    });
-  }
-
-  status(): NodeStatus[] {
-    return this.ids.map((id) => {
-      const node = this.nodes.get(id)!;
-      const v = node.view();
-      return {
-        id,
-        up: node.up,
-        role: v.role,
-        term: v.term,
-        votedFor: v.votedFor,
-        leader: v.leader,
-        commitIndex: v.commitIndex,
-        lastApplied: v.lastApplied,
-        lastIndex: v.lastIndex,
-        snapshotIndex: v.snapshotIndex,
-        snapshotTerm: v.snapshotTerm,
-        voters: v.voters,
-        learners: v.learners,
-        log: node.log().slice(),
-        kv: { ...v.kv },
-      };
-    });
-  }
-
-  leader(): NodeId | undefined {
-    return leaderOf(this.nodes);
-  }
-
   /** Membership changes (thesis ch. 4) need a node process spawned or retired at run time: not yet here. */
   async addNode(): Promise<NodeId> {
     throw new Error("adding a node is not supported with hosting: 'processes' yet: use hosting: 'inline'");
@@ -302,39 +222,16 @@ export class ProcessCluster implements Cluster {
 
   // ---- faults -----------------------------------------------------------------------------
 
-  async crash(id: NodeId): Promise<void> {
-    const node = this.requireNode(id);
-    if (!node.up) return;
+  /** A crash we asked for: the node's exit is no news. */
+  protected override crashing(id: NodeId): void {
     this.expectedDown.add(id);
-    await node.crash();
-    this.checker.crash(id);
-    this.events.emit({ type: 'crash', node: id });
   }
 
-  async restart(id: NodeId): Promise<void> {
-    const node = this.requireNode(id);
-    if (node.up || this.stopped) return;
-    await node.restart();
-    this.expectedDown.delete(id);
+  /** Its process is back: it is sent the faults in force, and says what its files kept. */
+  protected override async restarted(node: NodeHosting): Promise<{ term: Term; lastIndex: number }> {
+    this.expectedDown.delete(node.id);
     await node.setFaults(this.faults.filter.faults);
-    const v = node.view();
-    this.events.emit({ type: 'restart', node: id, term: v.term, lastIndex: v.lastIndex });
-  }
-
-  partition(groups: NodeId[][]): void {
-    this.faults.partition(groups);
-  }
-
-  cut(from: NodeId, to: NodeId): void {
-    this.faults.cut(from, to);
-  }
-
-  heal(): void {
-    this.faults.heal();
-  }
-
-  setNetwork(faults: { dropRate?: number; duplicateRate?: number; delayMs?: [number, number] | null }): void {
-    this.faults.setNetwork(faults);
+    return node.view();
   }
 
   // ---- time: the nodes keep their own clocks -----------------------------------------------
@@ -365,43 +262,13 @@ export class ProcessCluster implements Cluster {
     throw new Error('latency is not available with nodes as processes: use delay <min>-<max>ms (a fault) instead');
   }
 
-  async timeout(id: NodeId): Promise<string> {
-    const node = this.requireNode(id);
-    if (!node.up) throw new Error(`n${id} is down: restart ${id} first`);
-    if (!(await node.campaign()))
-      throw new Error(`n${id} is the leader: a leader has no election timer (crash leader or isolate leader instead)`);
-    return `n${id}'s election timer fired`;
-  }
-
   setSpeed(speed: number): void {
     throw new Error(`speed ${speed} is not available with nodes as processes: each node runs in real time`);
   }
 
-  setLoad(perSecond: number): void {
-    this.load.set(perSecond);
-  }
-
-  /** §7: each node (or one) takes a snapshot of its state machine now and compacts its log. */
-  async compact(id?: NodeId): Promise<void> {
-    const nodes = id === undefined ? [...this.nodes.values()].filter((n) => n.up) : [this.requireNode(id)];
-    await Promise.all(nodes.map((n) => n.compact()));
-  }
-
-  safety(): SafetySummary {
-    return safetySummary(this.checker);
-  }
-
   // ---- observation ------------------------------------------------------------------------
 
-  on(_event: 'event', listener: (e: ClusterEvent) => void): () => void {
-    return this.events.on(listener);
-  }
-
-  onSnapshot(listener: (s: ClusterSnapshot) => void): () => void {
-    return this.publisher.on(listener);
-  }
-
-  snapshot(): ClusterSnapshot {
+  override snapshot(): ClusterSnapshot {
     // A node's own view of itself, but up only while this cluster still reaches it.
     const nodes = new Map<NodeId, { up: boolean; view(): NodeView }>();
     for (const [id, node] of this.nodes) nodes.set(id, { up: node.up, view: () => ({ ...node.view(), up: node.up }) });
@@ -423,7 +290,7 @@ export class ProcessCluster implements Cluster {
   }
 
   /** Stops every node process (SIGTERM, then SIGKILL) and waits until each has exited. */
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.load.stop();
@@ -444,10 +311,10 @@ export class ProcessCluster implements Cluster {
   private receive(id: NodeId, p: AdminPush): void {
     switch (p.push) {
       case 'observe':
-        this.checker.observe({ ...p.observation, at: this.scheduler.now() });
+        this.checker.checker.observe({ ...p.observation, at: this.scheduler.now() });
         return;
       case 'start':
-        this.checker.restart({ ...p.observation, at: this.scheduler.now() });
+        this.checker.checker.restart({ ...p.observation, at: this.scheduler.now() });
         return;
       case 'event': {
         const e = p.event;
@@ -470,18 +337,7 @@ export class ProcessCluster implements Cluster {
   private nodeDown(id: NodeId, why: string): void {
     if (this.expectedDown.has(id) || this.stopped) return;
     this.expectedDown.add(id);
-    this.checker.crash(id);
-    this.events.emit({ type: 'crash', node: id });
+    this.crashed(id);
     this.events.emit({ type: 'clock', description: `n${id} went down: ${why}` });
-  }
-
-  private requireNode(id: NodeId): NodeHosting {
-    const node = this.nodes.get(id);
-    if (!node) throw new Error(`unknown node ${id}: this cluster has nodes ${this.rangeText()}`);
-    return node;
-  }
-
-  private rangeText(): string {
-    return this.ids.length === 1 ? '1' : `1-${this.ids.length}`;
   }
 }

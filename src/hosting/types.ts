@@ -1,5 +1,5 @@
 import type { ProposeOutcome } from '../cluster/client.js';
-import type { LogEntryView, NodeView } from '../cluster/types.js';
+import type { LogEntryView, NodeStatus, NodeView } from '../cluster/types.js';
 import type { KvResult } from '../kv/index.js';
 import type { NetworkFaults } from '../net/types.js';
 import type { TornWrite } from '../cluster/node-disk.js';
@@ -31,13 +31,18 @@ export interface NodeHosting {
   crashMidWrite(timeoutMs: number): Promise<{ torn: TornWrite | null } | undefined>;
   /** The latest view of the node (a down node: what its files kept, as last seen). */
   view(): NodeView;
+  /** The node as the public API reports it (DESIGN.md's NodeStatus), with its whole log. */
+  status(): NodeStatus;
   /** The node's whole log as last seen. */
   log(): LogEntryView[];
   propose(data: string): ProposeOutcome<KvResult> | Promise<ProposeOutcome<KvResult>>;
   read(command: string): ProposeOutcome<KvResult> | Promise<ProposeOutcome<KvResult>>;
   setFaults(faults: NetworkFaults): Promise<void>;
-  /** The election timer fires now; false on a leader. */
-  campaign(): Promise<boolean>;
+  /**
+   * The election timer fires now (the thesis's "timeout"); says what the node did. Throws for a
+   * node that is down or a leader. (What it can tell differs: inline, its new role and term.)
+   */
+  timeout(): Promise<string>;
   transferLeadership(to: NodeId): Promise<{ ok: true } | { ok: false; message: string }>;
   /** §7: take a snapshot now and compact the log. */
   compact(): Promise<void>;

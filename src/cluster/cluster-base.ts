@@ -1,0 +1,229 @@
+import { clientOver, leaderOf } from '../hosting/hosted-nodes.js';
+import type { NodeHosting } from '../hosting/types.js';
+import type { KvResult } from '../kv/index.js';
+import type { Rng } from '../raft/rng.js';
+import type { NodeId, Term } from '../raft/types.js';
+import type { ClusterClient } from './client.js';
+import { idRangeText } from './cluster-members.js';
+import { EventStream } from './event-stream.js';
+import { FaultControls } from './fault-controls.js';
+import { LiveChecker } from './live-checker.js';
+import { LoadGenerator } from './load-generator.js';
+import type { ResolvedOptions } from './options.js';
+import type { Scheduler } from './scheduler.js';
+import { SnapshotPublisher } from './snapshot-publisher.js';
+import { submitCommand } from './submit-command.js';
+import type {
+  Cluster,
+  ClusterEvent,
+  ClusterSnapshot,
+  MessageView,
+  NodeStatus,
+  SafetySummary,
+  SubmitOptions,
+  SubmitResult,
+} from './types.js';
+
+/** How a cluster's nodes are made known to the shared parts it is built from. */
+export interface ClusterBaseParts {
+  /** Cluster time: events are stamped with it, the client and the load run on it. */
+  scheduler: Scheduler;
+  /** The client's session id (its retries keep it: §8). */
+  clientId: string;
+  /** Draws the built-in load's keys and values. */
+  loadRng: Rng;
+  /** Whether each client attempt becomes a 'client' event. */
+  reportClient: boolean;
+}
+
+/**
+ * What every cluster shares, however its nodes are hosted (in this process, or each its own OS
+ * process): the nodes behind NodeHosting, the client, the event stream, the snapshots, network
+ * faults, the built-in load and the live safety checker — and the public methods that only go
+ * through them, written once. A subclass hosts the nodes and owns the clock.
+ */
+export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
+  readonly ids: NodeId[];
+  abstract readonly clock: 'real' | 'virtual' | 'paced';
+  /** Every node, however hosted (inline-node.ts, process-node.ts, admin-node.ts). */
+  protected readonly nodes = new Map<NodeId, N>();
+  protected readonly events: EventStream;
+  protected readonly publisher = new SnapshotPublisher(() => this.snapshot());
+  protected readonly faults: FaultControls;
+  protected readonly client: ClusterClient<KvResult>;
+  protected readonly load: LoadGenerator;
+  protected readonly checker: LiveChecker;
+  protected stopped = false;
+
+  protected constructor(
+    readonly options: ResolvedOptions,
+    ids: NodeId[],
+    parts: ClusterBaseParts,
+  ) {
+    this.ids = ids;
+    const { scheduler } = parts;
+    this.events = new EventStream(
+      () => scheduler.now(),
+      () => this.markDirty(),
+    );
+    this.checker = new LiveChecker(
+      () => scheduler.now(),
+      (e) => this.events.emit(e),
+    );
+    this.faults = new FaultControls({
+      requireNode: (id) => this.requireNode(id),
+      // Each node applies them where its messages go: inline nodes read the shared filter (a
+      // no-op here), node processes are sent a copy for their own transports.
+      apply: (faults) => {
+        for (const node of this.nodes.values()) void node.setFaults(faults);
+      },
+      emit: (e) => this.events.emit(e),
+    });
+    this.client = clientOver(this.nodes, {
+      clientId: parts.clientId,
+      ids,
+      options,
+      scheduler,
+      leader: () => this.leader(),
+      ...(parts.reportClient ? { report: (r) => this.events.emit({ type: 'client', ...r }) } : {}),
+    });
+    this.load = new LoadGenerator(scheduler, parts.loadRng, (command) => void this.submit(command, { timeoutMs: 2000 }));
+  }
+
+  // ---- client API -------------------------------------------------------------------------
+
+  submit(command: string, options: SubmitOptions = {}): Promise<SubmitResult> {
+    return submitCommand(command, options, {
+      knows: (id) => this.nodes.has(id),
+      stopped: this.stopped,
+      nodesText: () => this.rangeText(),
+      reads: this.options.reads,
+      client: this.client,
+    });
+  }
+
+  status(): NodeStatus[] {
+    return this.ids.map((id) => this.nodes.get(id)!.status());
+  }
+
+  leader(): NodeId | undefined {
+    return leaderOf(this.nodes);
+  }
+
+  abstract addNode(): Promise<NodeId>;
+  abstract removeNode(id: NodeId): Promise<void>;
+  abstract transferLeadership(to: NodeId): Promise<{ ok: true; leader: NodeId } | { ok: false; message: string }>;
+
+  // ---- faults -----------------------------------------------------------------------------
+
+  async crash(id: NodeId): Promise<void> {
+    const node = this.requireNode(id);
+    if (!node.up) return;
+    this.crashing(id);
+    await node.crash();
+    this.crashed(id);
+  }
+
+  async restart(id: NodeId): Promise<void> {
+    const node = this.requireNode(id);
+    if (this.isRemoved(id)) throw new Error(`node ${id} was removed from the cluster: ids are never reused (add starts a new node)`);
+    if (node.up || this.stopped) return;
+    await node.restart();
+    const { term, lastIndex } = await this.restarted(node);
+    this.events.emit({ type: 'restart', node: id, term, lastIndex });
+  }
+
+  partition(groups: NodeId[][]): void {
+    this.faults.partition(groups);
+  }
+
+  cut(from: NodeId, to: NodeId): void {
+    this.faults.cut(from, to);
+  }
+
+  heal(): void {
+    this.faults.heal();
+  }
+
+  setNetwork(faults: { dropRate?: number; duplicateRate?: number; delayMs?: [number, number] | null }): void {
+    this.faults.setNetwork(faults);
+  }
+
+  timeout(id: NodeId): Promise<string> {
+    return this.requireNode(id).timeout();
+  }
+
+  setLoad(perSecond: number): void {
+    this.load.set(perSecond);
+    this.markDirty();
+  }
+
+  /** §7: each node up (or the one named) takes a snapshot of its state machine now and compacts its log. */
+  async compact(id?: NodeId): Promise<void> {
+    const nodes = id === undefined ? this.ids.map((i) => this.nodes.get(i)!) : [this.requireNode(id)];
+    await Promise.all(nodes.map((n) => n.compact()));
+  }
+
+  safety(): SafetySummary {
+    return this.checker.summary();
+  }
+
+  // ---- time and messages in flight: the hosting's own --------------------------------------
+
+  abstract advance(ms: number): Promise<void>;
+  abstract pause(): void;
+  abstract resume(): void;
+  abstract step(which?: number): Promise<string>;
+  abstract inFlight(): MessageView[];
+  abstract dropMessage(id: number): void;
+  abstract setLatency(ms: [number, number]): void;
+  abstract setSpeed(speed: number): void;
+
+  // ---- observation ------------------------------------------------------------------------
+
+  on(_event: 'event', listener: (e: ClusterEvent) => void): () => void {
+    return this.events.on(listener);
+  }
+
+  onSnapshot(listener: (s: ClusterSnapshot) => void): () => void {
+    return this.publisher.on(listener);
+  }
+
+  abstract snapshot(): ClusterSnapshot;
+  abstract stop(): Promise<void>;
+
+  // ---- what the hosting adds ----------------------------------------------------------------
+
+  /** Before a crash a person asked for (a node process: its exit is then no news). */
+  protected crashing(_id: NodeId): void {}
+
+  /** What follows any crash: the checker and listeners are told. */
+  protected crashed(id: NodeId): void {
+    this.checker.crash(id);
+    this.events.emit({ type: 'crash', node: id });
+  }
+
+  /** What follows a restart; resolves with the term and last index the node came back with. */
+  protected abstract restarted(node: N): Promise<{ term: Term; lastIndex: number }>;
+
+  /** Thesis §4.2.2: a node taken out of the cluster for good (never restarted). */
+  protected isRemoved(_id: NodeId): boolean {
+    return false;
+  }
+
+  /** Something changed: the dashboard redraws. */
+  protected markDirty(): void {
+    this.publisher.markDirty();
+  }
+
+  protected requireNode(id: NodeId): N {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`unknown node ${id}: this cluster has nodes ${this.rangeText()}`);
+    return node;
+  }
+
+  /** "1-5", or the ids one by one once some were added or removed. */
+  protected rangeText(): string {
+    return idRangeText(this.ids);
+  }
+}
