@@ -16,7 +16,6 @@ import { transferLeadership } from './leadership-transfer.js';
 import { addMember, type MembershipContext, removeMember } from './membership-changes.js';
 import { SimulatedDisks } from './mid-write-crash.js';
 import type { TornWrite } from './node-disk.js';
-import type { NodeHost } from './node-host.js';
 import { NodeTransports } from './node-transports.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import type { PacedClock } from './paced-clock.js';
@@ -97,7 +96,7 @@ export class RaftCluster extends ClusterBase<InlineNode> {
       onBadInput: (node, reason) => this.events.emit({ type: 'bad-input', node, reason }),
     });
     this.narration = new RaftNarration(this.events, {
-      core: (id) => this.host(id)?.raft(),
+      core: (id) => this.nodes.get(id)?.raft(),
       inFlight: this.inFlightQueue,
       size: () => this.ids.length,
     });
@@ -149,7 +148,7 @@ export class RaftCluster extends ClusterBase<InlineNode> {
       if (this.stopped) throw new Error('the cluster is stopped');
       const id = await this.members.add();
       await (await this.prepareNode(id, false)).start();
-      for (const other of this.nodes.values()) other.host.currentTransport().addPeers?.([id]);
+      for (const other of this.nodes.values()) other.transport.addPeers?.([id]);
       this.sharePorts();
       await addMember(this.membershipContext(), id);
       return id;
@@ -163,7 +162,7 @@ export class RaftCluster extends ClusterBase<InlineNode> {
       await removeMember(this.membershipContext(), id);
       await this.members.remove(id);
       // Thesis §4.2.2: out of the configuration, it has nothing more to do: it stops.
-      await node.host.crash();
+      await node.stop();
       this.checker.crash(id);
       this.markDirty();
     });
@@ -172,7 +171,7 @@ export class RaftCluster extends ClusterBase<InlineNode> {
   private membershipContext(): MembershipContext {
     const [, emax] = this.options.electionTimeoutMs;
     return {
-      host: (id) => this.anyHost(id),
+      node: (id) => this.nodes.get(id),
       leader: () => this.leader(),
       changes: this.changes,
       now: () => this.time.scheduler.now(),
@@ -185,7 +184,7 @@ export class RaftCluster extends ClusterBase<InlineNode> {
   transferLeadership(to: NodeId): Promise<{ ok: true; leader: NodeId } | { ok: false; message: string }> {
     return transferLeadership(
       {
-        host: (id) => this.anyHost(id),
+        node: (id) => this.nodes.get(id),
         leader: () => this.leader(),
         changes: this.changes,
         timeoutMs: 2 * this.options.electionTimeoutMs[1],
@@ -226,7 +225,7 @@ export class RaftCluster extends ClusterBase<InlineNode> {
   /** Back on its old port (peers are told it), with what its storage kept. */
   protected override async restarted(node: InlineNode): Promise<{ term: Term; lastIndex: number }> {
     this.sharePorts();
-    return node.host.currentStorage().summary();
+    return node.kept();
   }
 
   protected override isRemoved(id: NodeId): boolean {
@@ -250,9 +249,8 @@ export class RaftCluster extends ClusterBase<InlineNode> {
   async step(which?: number): Promise<string> {
     // Time must stand still: paused, or a virtual clock that moves only when told to.
     if (!this.time.still) return 'not paused: type pause first, then step';
-    const hosts = new Map([...this.nodes].map(([id, node]) => [id, node.host as NodeHost<unknown>]));
     const { scheduler, lastTickAt } = this.time;
-    return stepOnce({ queue: this.inFlightQueue, scheduler, hosts, tickMs: this.options.tickMs, lastTickAt, settle }, which);
+    return stepOnce({ queue: this.inFlightQueue, scheduler, nodes: this.nodes, tickMs: this.options.tickMs, lastTickAt, settle }, which);
   }
 
   inFlight(): MessageView[] {
@@ -316,7 +314,7 @@ export class RaftCluster extends ClusterBase<InlineNode> {
   // ---- internals --------------------------------------------------------------------------
 
   private sharePorts(): void {
-    this.transports.sharePorts([...this.nodes.values()].map((n) => ({ id: n.id, port: n.port, transport: n.host.currentTransport() })));
+    this.transports.sharePorts([...this.nodes.values()].map((n) => ({ id: n.id, port: n.port, transport: n.transport })));
   }
 
   /** Something changed: the dashboard redraws, waiters on cluster state look again. */
@@ -327,15 +325,6 @@ export class RaftCluster extends ClusterBase<InlineNode> {
 
   /** Every node's logical clock moves: inline only (node processes keep their own clocks). */
   private tickNodes(ticks: number): void {
-    for (const node of this.nodes.values()) node.host.tick(ticks);
-  }
-
-  private host(id: NodeId): NodeHost<KvResult> | undefined {
-    return this.nodes.get(id)?.host;
-  }
-
-  /** The same host, as the helpers that only read it see it. */
-  private anyHost(id: NodeId): NodeHost<unknown> | undefined {
-    return this.nodes.get(id)?.host as NodeHost<unknown> | undefined;
+    for (const node of this.nodes.values()) node.tick(ticks);
   }
 }

@@ -1,10 +1,19 @@
-import type { NodeId, Term } from '../raft/types.js';
+import type { NodeId, RaftCore, Term } from '../raft/types.js';
 import type { ChangeWaiters } from './change-waiters.js';
-import type { NodeHost } from './node-host.js';
+
+/**
+ * A node as a transfer reaches it: NodeHosting's `up` and `transferLeadership`, and its core's
+ * status, which only nodes hosted in this process offer (InlineNode).
+ */
+export interface TransferNode {
+  readonly up: boolean;
+  raft(): RaftCore | undefined;
+  transferLeadership(to: NodeId): Promise<{ ok: true } | { ok: false; message: string }>;
+}
 
 /** What a leadership transfer needs of the cluster. */
 export interface TransferContext {
-  host(id: NodeId): NodeHost<unknown> | undefined;
+  node(id: NodeId): TransferNode | undefined;
   leader(): NodeId | undefined;
   changes: ChangeWaiters;
   /** How long to wait for the target to take over: past this the leader has abandoned it. */
@@ -22,19 +31,19 @@ export type TransferOutcome = { ok: true; leader: NodeId } | { ok: false; messag
  * (or with the reason it will not). A target that is down or not a voter is refused at once.
  */
 export async function transferLeadership(c: TransferContext, to: NodeId): Promise<TransferOutcome> {
-  const target = c.host(to);
+  const target = c.node(to);
   if (!target) return { ok: false, message: c.unknownNode(to) };
   if (c.isRemoved(to)) return { ok: false, message: `node ${to} was removed from the cluster: leadership can only go to a voter` };
   if (!target.up) return { ok: false, message: `node ${to} is down: leadership can only go to a running voter (restart ${to} first)` };
   const from = c.leader();
   if (from === undefined) return { ok: false, message: 'there is no leader to hand over from right now: wait for one and try again' };
   if (from === to) return { ok: true, leader: to };
-  const leaderHost = c.host(from)!;
+  const leaderHost = c.node(from)!;
   const term = leaderHost.raft()!.status().term;
-  const started = leaderHost.transferLeadership(to);
+  const started = await leaderHost.transferLeadership(to);
   if (!started.ok) return started;
   const leads = (id: NodeId, after: Term) => {
-    const s = c.host(id)?.raft()?.status();
+    const s = c.node(id)?.raft()?.status();
     return s !== undefined && s.role === 'leader' && s.term > after;
   };
   const abandoned = () => {

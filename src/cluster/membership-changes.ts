@@ -1,10 +1,18 @@
-import type { ConfigChange, NodeId, RaftStatus } from '../raft/types.js';
+import type { ConfigChange, NodeId, ProposeResult, RaftCore, RaftStatus } from '../raft/types.js';
 import type { ChangeWaiters } from './change-waiters.js';
-import type { NodeHost } from './node-host.js';
+
+/**
+ * A node as a membership change reaches it: its core's status, and a change proposed on it. Only
+ * nodes hosted in this process offer both (InlineNode); node processes cannot change membership yet.
+ */
+export interface MemberNode {
+  raft(): RaftCore | undefined;
+  proposeConfigChange(change: ConfigChange): ProposeResult;
+}
 
 /** What adding and removing nodes needs of the cluster. */
 export interface MembershipContext {
-  host(id: NodeId): NodeHost<unknown> | undefined;
+  node(id: NodeId): MemberNode | undefined;
   leader(): NodeId | undefined;
   changes: ChangeWaiters;
   now(): number;
@@ -21,7 +29,7 @@ export type MembershipStep = 'joining' | 'learner' | 'caught-up' | 'voter' | 're
 /** The leader's status, when there is a leader. */
 function leaderStatus(c: MembershipContext): RaftStatus | undefined {
   const id = c.leader();
-  return id === undefined ? undefined : c.host(id)?.raft()?.status();
+  return id === undefined ? undefined : c.node(id)?.raft()?.status();
 }
 
 /** A configuration the leader holds committed (thesis §4.1: one change at a time, each committed). */
@@ -42,7 +50,7 @@ async function changeConfiguration(c: MembershipContext, change: ConfigChange, d
     if (s && committed(s) && done(s)) return;
     if (c.now() >= deadline) throw new Error(`the configuration change did not commit in time (${lastProblem})`);
     if (s && committed(s)) {
-      const r = c.host(s.id)!.proposeConfigChange(change);
+      const r = c.node(s.id)!.proposeConfigChange(change);
       if (!r.ok) {
         if (r.reason === 'invalid-change') throw new Error(r.message ?? 'the change was refused');
         lastProblem = r.message ?? 'the leader refused it';
@@ -69,7 +77,7 @@ export async function addMember(c: MembershipContext, id: NodeId): Promise<void>
   // waits for rounds of replication to shrink; one round to the commit index is enough here).
   const target = leaderStatus(c)?.commitIndex ?? 0;
   const caughtUp = () => {
-    const s = c.host(id)?.raft()?.status();
+    const s = c.node(id)?.raft()?.status();
     return s !== undefined && s.lastIndex >= target && s.commitIndex >= target;
   };
   if (!(await c.changes.until(caughtUp, c.timeoutMs))) throw new Error(`node ${id} did not catch up with the leader's log in time`);

@@ -1,6 +1,5 @@
-import type { NodeId } from '../raft/types.js';
+import type { NodeId, RaftCore } from '../raft/types.js';
 import type { InFlightMessages } from './in-flight.js';
-import type { NodeHost } from './node-host.js';
 import { RealScheduler, type Scheduler, VirtualScheduler } from './scheduler.js';
 
 /** How long (wall ms) a step waits for a message handed to real sockets to arrive. */
@@ -10,7 +9,8 @@ const ARRIVAL_WAIT_MS = 1000;
 export interface StepContext {
   queue: InFlightMessages;
   scheduler: Scheduler;
-  hosts: ReadonlyMap<NodeId, NodeHost<unknown>>;
+  /** Each node's core while up: stepping moves one clock for nodes in this process only. */
+  nodes: ReadonlyMap<NodeId, { raft(): RaftCore | undefined }>;
   tickMs: number;
   /** Cluster time up to which the nodes have been ticked. */
   lastTickAt: number;
@@ -57,8 +57,8 @@ async function runZeroDelayTimers(ctx: StepContext): Promise<void> {
 
 async function jumpToNextTimer(ctx: StepContext): Promise<string> {
   let best: { id: NodeId; ticks: number; leader: boolean } | undefined;
-  for (const [id, host] of ctx.hosts) {
-    const core = host.raft();
+  for (const [id, node] of ctx.nodes) {
+    const core = node.raft();
     if (!core) continue;
     const ticks = core.ticksUntilNextEvent();
     if (!best || ticks < best.ticks) best = { id, ticks, leader: core.status().role === 'leader' };
@@ -72,7 +72,7 @@ async function jumpToNextTimer(ctx: StepContext): Promise<string> {
   else return 'step cannot move this clock';
   await ctx.settle();
   const who = best.leader ? `n${best.id}'s heartbeat` : `n${best.id}'s election timeout`;
-  const after = ctx.hosts.get(best.id)?.raft()?.status();
+  const after = ctx.nodes.get(best.id)?.raft()?.status();
   const now = after ? ` (n${best.id} is ${after.role} in term ${after.term})` : '';
   const flying = ctx.queue.size;
   return `time moved ${Math.round(s.now() - from)} ms to ${who}${now}; ${flying} ${flying === 1 ? 'message' : 'messages'} in flight`;

@@ -14,7 +14,7 @@ import type { LogEntryView, NodeStatus, NodeView } from '../cluster/types.js';
 import { KvStateMachine, type KvResult } from '../kv/index.js';
 import type { NetworkFaults, Transport } from '../net/types.js';
 import { createRaft } from '../raft/index.js';
-import type { NodeId, Term } from '../raft/types.js';
+import type { ConfigChange, NodeId, ProposeResult, RaftCore, Term } from '../raft/types.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import type { RecoveryReport, Storage } from '../storage/types.js';
@@ -66,12 +66,43 @@ export class InlineNode implements NodeHosting {
     private readonly env: InlineNodeEnv,
   ) {}
 
-  get host(): NodeHost<KvResult> {
+  private get host(): NodeHost<KvResult> {
     return this.nodeHost!;
   }
 
   get up(): boolean {
     return this.nodeHost?.up === true;
+  }
+
+  // ---- inline only: the cluster in this process drives and reads the node where it runs --------
+
+  /** The cluster's clock moves the node's logical clock (a node process keeps its own). */
+  tick(ticks: number): void {
+    this.host.tick(ticks);
+  }
+
+  /**
+   * Its Raft core while up: narrating a commit, stepping time to the next timer, and watching a
+   * membership change or a leadership transfer take effect read it here (a node process sends
+   * its own events and views instead; it has no core to read).
+   */
+  raft(): RaftCore | undefined {
+    return this.nodeHost?.raft();
+  }
+
+  /** Thesis §4.1: proposes a single-server change here (node processes cannot change membership yet). */
+  proposeConfigChange(change: ConfigChange): ProposeResult {
+    return this.host.proposeConfigChange(change);
+  }
+
+  /** Its endpoint on the cluster's own network (in-process or loopback TCP), for wiring peers to it. */
+  get transport(): Transport {
+    return this.host.currentTransport();
+  }
+
+  /** What its storage holds: the term and last index it restarts with. */
+  kept(): ReturnType<Storage['summary']> {
+    return this.host.currentStorage().summary();
   }
 
   /** Down because its folder was refused at start-up: it never started. */
