@@ -41,7 +41,7 @@ export class ClusterClock {
     this.virtual = virtual;
     this.scheduler = virtual ?? new RealScheduler(speed);
     if (virtual && kind === 'paced') {
-      this.pacer = new PacedClock({ advance: (ms) => virtual.advance(ms, settle), now: () => virtual.now(), speed });
+      this.pacer = new PacedClock({ advance: (ms) => virtual.advanceTurns(ms, nextTurn), now: () => virtual.now(), speed });
       this.pacer.onFrame = () => hooks.onFrame();
     }
   }
@@ -69,7 +69,7 @@ export class ClusterClock {
   advance(ms: number): Promise<void> {
     if (!(this.scheduler instanceof VirtualScheduler) || this.pacer) return Promise.reject(new Error("advance() needs clock: 'virtual'"));
     // The scheduler's own promise, not an async wrapper around it: one frame and turn less per call.
-    return this.scheduler.advance(ms, settle);
+    return this.scheduler.advanceTurns(ms, nextTurn);
   }
 
   pause(): void {
@@ -136,4 +136,9 @@ export class ClusterClock {
 /** Lets promise continuations and queued microtasks run (one macrotask turn). */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** {@link settle} as a callback: `resume` runs after one macrotask turn, and no promise is made. */
+export function nextTurn(resume: () => void): void {
+  setImmediate(resume);
 }

@@ -206,23 +206,41 @@ export class VirtualScheduler implements Scheduler {
    * a submit's result still happens at the virtual moment that caused it, without a turn per
    * tick or message.
    */
-  async advance(ms: number, settle: () => Promise<void>): Promise<void> {
-    const end = this.time + ms;
-    this.settleRequested = false;
-    await settle();
-    for (;;) {
-      if (this.stopped) return;
-      const t = this.queue.popDue(end);
-      if (t === undefined) break;
-      if (t.at > this.time) this.time = t.at;
-      const quiet = t.quiet; // read first: a posted timer's object is refilled by the next pop
-      fire(t);
-      if (!quiet || this.settleRequested) {
-        this.settleRequested = false;
-        await settle();
-      }
-    }
-    this.time = end;
+  advance(ms: number, settle: () => Promise<void>): Promise<void> {
+    return this.advanceTurns(ms, (resume, fail) => void settle().then(resume, fail));
+  }
+
+  /**
+   * {@link advance} with the turn as a callback (`setImmediate` itself): no promise, async frame
+   * or reaction per turn, one promise per call — a virtual-time loop makes thousands of calls a
+   * second. The same timers fire in the same order, with the same turns between them.
+   */
+  advanceTurns(ms: number, turn: (resume: () => void, fail: (err: unknown) => void) => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const end = this.time + ms;
+      this.settleRequested = false;
+      const run = (): void => {
+        try {
+          for (;;) {
+            if (this.stopped) return resolve();
+            const t = this.queue.popDue(end);
+            if (t === undefined) break;
+            if (t.at > this.time) this.time = t.at;
+            const quiet = t.quiet; // read first: a posted timer's object is refilled by the next pop
+            fire(t);
+            if (!quiet || this.settleRequested) {
+              this.settleRequested = false;
+              return turn(run, reject);
+            }
+          }
+          this.time = end;
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      };
+      turn(run, reject);
+    });
   }
 
   stop(): void {
