@@ -1,5 +1,6 @@
 import type { Entry, Index, NodeId, Role, Snapshot, Term } from '../raft/types.js';
 import { describeEntry, entryEvidence, sameEntry } from './entry-facts.js';
+import { IndexRecords } from './index-records.js';
 import { fingerprint, IndexWindow } from './index-window.js';
 import type { InvariantName, NodeObservation, RestartObservation, Violation } from './observation.js';
 
@@ -40,16 +41,6 @@ interface RegisteredEntry {
   node: NodeId;
   /** Term of the entry before it in that node's log (0 at index 1). */
   prevTerm: Term;
-}
-
-interface CommittedEntry {
-  entry: Entry;
-  node: NodeId;
-  /**
-   * The lowest term of a node when it reported this entry committed: the commit happened in
-   * this term or earlier (a node learns of a commit in the committing leader's term or later).
-   */
-  commitTerm: Term;
 }
 
 export interface InvariantCheckerOptions {
@@ -115,12 +106,17 @@ export class InvariantChecker {
    * Every (index, term) pair ever written, indexed by index then term. Like the next three, it
    * forgets what every node's snapshot covers (§7): no log holds those entries any more.
    */
-  private readonly written = new IndexWindow<RegisteredEntry | Map<Term, RegisteredEntry>>();
-  /** The committed entry at each index, as first reported. */
-  private readonly committed = new IndexWindow<CommittedEntry>();
+  private readonly written = new IndexRecords<Entry | Map<Term, RegisteredEntry>>();
+  /**
+   * The committed entry at each index, as first reported, with the node that reported it and
+   * its term: the lowest term of a node when it reported this entry committed — the commit
+   * happened in this term or earlier (a node learns of a commit in the committing leader's term
+   * or later).
+   */
+  private readonly committed = new IndexRecords<Entry>();
   private committedMax: Index = 0;
   /** The entry first applied at each index. */
-  private readonly appliedAt = new IndexWindow<{ entry: Entry; node: NodeId }>();
+  private readonly appliedAt = new IndexRecords<Entry>();
   /** The first snapshot seen at each index: its term, a fingerprint of its data, whose it was. */
   private readonly snapshots = new IndexWindow<{ term: Term; print: string; node: NodeId }>();
   private readonly maxViolations: number;
@@ -204,13 +200,13 @@ export class InvariantChecker {
 
   /** A snapshot against the committed entry at its index and every other snapshot there. */
   private checkSnapshot(node: NodeId, snap: Snapshot, at: number): void {
-    const c = this.committed.get(snap.index);
-    if (c !== undefined && c.entry.term !== snap.term) {
+    const c = this.committed.value(snap.index);
+    if (c !== undefined && c.term !== snap.term) {
       this.violation(
         'state-machine-safety',
         at,
-        `node ${node}'s snapshot ends at index ${snap.index} with term ${snap.term}, but the entry committed there is ${describeEntry(c.entry)}`,
-        { nodes: [node, c.node], index: snap.index, term: snap.term },
+        `node ${node}'s snapshot ends at index ${snap.index} with term ${snap.term}, but the entry committed there is ${describeEntry(c)}`,
+        { nodes: [node, this.committed.node(snap.index)], index: snap.index, term: snap.term },
       );
     }
     const print = fingerprint(snap.data);
@@ -507,52 +503,52 @@ export class InvariantChecker {
     this.count(Check.LogMatching);
     // Nearly every index only ever holds one term: keep that record bare, and make a map only
     // when a second term shows up there (this checker runs live on every cluster).
-    const slot = this.written.get(e.index);
-    let r: RegisteredEntry | undefined;
+    const written = this.written;
+    const slot = written.value(e.index);
     if (slot === undefined) {
-      this.written.set(e.index, { entry: e, node, prevTerm });
-      return;
+      written.set(e.index, e, node, prevTerm);
     } else if (slot instanceof Map) {
-      r = slot.get(e.term);
-      if (r === undefined) {
-        slot.set(e.term, { entry: e, node, prevTerm });
-        return;
-      }
-    } else if (slot.entry.term !== e.term) {
-      this.written.set(
+      const r = slot.get(e.term);
+      if (r === undefined) slot.set(e.term, { entry: e, node, prevTerm });
+      else this.matchRegistered(r.entry, r.node, r.prevTerm, node, e, prevTerm, at);
+    } else if (slot.term !== e.term) {
+      const first = { entry: slot, node: written.node(e.index), prevTerm: written.term(e.index) };
+      written.setValue(
         e.index,
         new Map([
-          [slot.entry.term, slot],
+          [slot.term, first],
           [e.term, { entry: e, node, prevTerm }],
         ]),
       );
-      return;
     } else {
-      r = slot;
+      this.matchRegistered(slot, written.node(e.index), written.term(e.index), node, e, prevTerm, at);
     }
-    // Same (index, term) must mean the same entry, and (inductively) the same previous term.
-    if (!sameEntry(r.entry, e)) {
+  }
+
+  /** Same (index, term) must mean the same entry, and (inductively) the same previous term. */
+  private matchRegistered(had: Entry, hadNode: NodeId, hadPrevTerm: Term, node: NodeId, e: Entry, prevTerm: Term, at: number): void {
+    if (!sameEntry(had, e)) {
       this.violation(
         'log-matching',
         at,
-        `nodes ${r.node} and ${node} have different entries at index ${e.index} in term ${e.term}: ${describeEntry(r.entry)} vs ${describeEntry(e)}`,
+        `nodes ${hadNode} and ${node} have different entries at index ${e.index} in term ${e.term}: ${describeEntry(had)} vs ${describeEntry(e)}`,
         {
-          nodes: [r.node, node],
+          nodes: [hadNode, node],
           index: e.index,
           term: e.term,
-          entries: [entryEvidence(r.node, e.index, r.entry), entryEvidence(node, e.index, e)],
+          entries: [entryEvidence(hadNode, e.index, had), entryEvidence(node, e.index, e)],
         },
       );
-    } else if (r.prevTerm !== prevTerm) {
+    } else if (hadPrevTerm !== prevTerm) {
       this.violation(
         'log-matching',
         at,
-        `nodes ${r.node} and ${node} share entry ${e.index} of term ${e.term} but the entry before it has term ${r.prevTerm} on node ${r.node} and ${prevTerm} on node ${node}`,
+        `nodes ${hadNode} and ${node} share entry ${e.index} of term ${e.term} but the entry before it has term ${hadPrevTerm} on node ${hadNode} and ${prevTerm} on node ${node}`,
         {
-          nodes: [r.node, node],
+          nodes: [hadNode, node],
           index: e.index - 1,
           term: e.term,
-          before: r.prevTerm,
+          before: hadPrevTerm,
           after: prevTerm,
         },
       );
@@ -595,18 +591,19 @@ export class InvariantChecker {
     this.count(Check.LeaderCompleteness);
     // What its snapshot covers was checked against the committed entries when it was stored.
     for (let i = Math.max(this.committed.first, t.base.index + 1); i <= this.committedMax; i++) {
-      const c = this.committed.get(i);
-      if (c === undefined || c.commitTerm >= o.term) continue;
-      if (!sameEntry(this.entryAt(t, i), c.entry)) {
+      const c = this.committed.value(i);
+      if (c === undefined || this.committed.term(i) >= o.term) continue;
+      if (!sameEntry(this.entryAt(t, i), c)) {
+        const by = this.committed.node(i);
         this.violation(
           'leader-completeness',
           o.at,
-          `node ${o.node} became leader of term ${o.term} without committed entry ${i} (${describeEntry(c.entry)}, committed by term ${c.commitTerm}); it has ${describeEntry(this.entryAt(t, i))}`,
+          `node ${o.node} became leader of term ${o.term} without committed entry ${i} (${describeEntry(c)}, committed by term ${this.committed.term(i)}); it has ${describeEntry(this.entryAt(t, i))}`,
           {
-            nodes: [o.node, c.node],
+            nodes: [o.node, by],
             term: o.term,
             index: i,
-            entries: [entryEvidence(c.node, i, c.entry), entryEvidence(o.node, i, this.entryAt(t, i))],
+            entries: [entryEvidence(by, i, c), entryEvidence(o.node, i, this.entryAt(t, i))],
           },
         );
         return;
@@ -630,24 +627,26 @@ export class InvariantChecker {
     const upTo = Math.min(o.commit, this.lastIndexOf(t));
     for (let i = Math.max(t.commitChecked, t.base.index) + 1; i <= upTo; i++) {
       const e = this.entryAt(t, i)!;
-      const c = this.committed.get(i);
+      const committed = this.committed;
+      const c = committed.value(i);
       this.count(Check.LogMatching);
       if (c === undefined) {
-        this.committed.set(i, { entry: e, node: o.node, commitTerm: o.term });
+        committed.set(i, e, o.node, o.term);
         if (i > this.committedMax) this.committedMax = i;
         this.checkTopLeaderHas(o, i, e);
-      } else if (sameEntry(c.entry, e)) {
+      } else if (sameEntry(c, e)) {
         // Every report's term bounds the commit's term from above: keep the tightest bound.
-        if (o.term < c.commitTerm) c.commitTerm = o.term;
+        if (o.term < committed.term(i)) committed.setTerm(i, o.term);
       } else {
+        const by = committed.node(i);
         this.violation(
           'log-matching',
           o.at,
-          `nodes ${c.node} and ${o.node} committed different entries at index ${i}: ${describeEntry(c.entry)} vs ${describeEntry(e)}`,
+          `nodes ${by} and ${o.node} committed different entries at index ${i}: ${describeEntry(c)} vs ${describeEntry(e)}`,
           {
-            nodes: [c.node, o.node],
+            nodes: [by, o.node],
             index: i,
-            entries: [entryEvidence(c.node, i, c.entry), entryEvidence(o.node, i, e)],
+            entries: [entryEvidence(by, i, c), entryEvidence(o.node, i, e)],
           },
         );
       }
@@ -702,18 +701,19 @@ export class InvariantChecker {
           },
         );
       }
-      const a = this.appliedAt.get(e.index);
+      const a = this.appliedAt.value(e.index);
       if (a === undefined) {
-        this.appliedAt.set(e.index, { entry: e, node: o.node });
-      } else if (!sameEntry(a.entry, e)) {
+        this.appliedAt.set(e.index, e, o.node, 0);
+      } else if (!sameEntry(a, e)) {
+        const by = this.appliedAt.node(e.index);
         this.violation(
           'state-machine-safety',
           o.at,
-          `nodes ${a.node} and ${o.node} applied different entries at index ${e.index}: ${describeEntry(a.entry)} vs ${describeEntry(e)}`,
+          `nodes ${by} and ${o.node} applied different entries at index ${e.index}: ${describeEntry(a)} vs ${describeEntry(e)}`,
           {
-            nodes: [a.node, o.node],
+            nodes: [by, o.node],
             index: e.index,
-            entries: [entryEvidence(a.node, e.index, a.entry), entryEvidence(o.node, e.index, e)],
+            entries: [entryEvidence(by, e.index, a), entryEvidence(o.node, e.index, e)],
           },
         );
       }
