@@ -4,6 +4,7 @@ import type { KvResult } from '../kv/index.js';
 import type { Rng } from '../raft/rng.js';
 import type { NodeId, Term } from '../raft/types.js';
 import type { ClusterClient } from './client.js';
+import type { ClockControls } from './clock-controls.js';
 import { idRangeText } from './cluster-members.js';
 import { EventStream } from './event-stream.js';
 import { FaultControls } from './fault-controls.js';
@@ -11,6 +12,7 @@ import { LiveChecker } from './live-checker.js';
 import { LoadGenerator } from './load-generator.js';
 import type { ResolvedOptions } from './options.js';
 import type { Scheduler } from './scheduler.js';
+import { buildSnapshot } from './snapshot.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 import { submitCommand } from './submit-command.js';
 import type {
@@ -19,6 +21,7 @@ import type {
   ClusterSnapshot,
   MessageView,
   NodeStatus,
+  NodeView,
   SafetySummary,
   SubmitOptions,
   SubmitResult,
@@ -40,7 +43,7 @@ export interface ClusterBaseParts {
  * What every cluster shares, however its nodes are hosted (in this process, or each its own OS
  * process): the nodes behind NodeHosting, the client, the event stream, the snapshots, network
  * faults, the built-in load and the live safety checker — and the public methods that only go
- * through them, written once. A subclass hosts the nodes and owns the clock.
+ * through them, written once. A subclass hosts the nodes and brings its clock controls.
  */
 export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
   readonly ids: NodeId[];
@@ -53,7 +56,10 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
   protected readonly client: ClusterClient<KvResult>;
   protected readonly load: LoadGenerator;
   protected readonly checker: LiveChecker;
+  /** Cluster time: events are stamped with it, the client and the load run on it. */
+  protected readonly scheduler: Scheduler;
   protected stopped = false;
+  private snapshotVersion = 0;
 
   protected constructor(
     readonly options: ResolvedOptions,
@@ -62,6 +68,7 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
   ) {
     this.ids = ids;
     const { scheduler } = parts;
+    this.scheduler = scheduler;
     this.events = new EventStream(
       () => scheduler.now(),
       () => this.markDirty(),
@@ -126,7 +133,7 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
 
   async restart(id: NodeId): Promise<void> {
     const node = this.requireNode(id);
-    if (this.isRemoved(id)) throw new Error(`node ${id} was removed from the cluster: ids are never reused (add starts a new node)`);
+    if (this.removed()?.has(id)) throw new Error(`node ${id} was removed from the cluster: ids are never reused (add starts a new node)`);
     if (node.up || this.stopped) return;
     await node.restart();
     const { term, lastIndex } = await this.restarted(node);
@@ -168,16 +175,39 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
     return this.checker.summary();
   }
 
-  // ---- time and messages in flight: the hosting's own --------------------------------------
+  // ---- time and messages in flight: as far as the hosting lets them be held ---------------
 
-  abstract advance(ms: number): Promise<void>;
-  abstract pause(): void;
-  abstract resume(): void;
-  abstract step(which?: number): Promise<string>;
-  abstract inFlight(): MessageView[];
-  abstract dropMessage(id: number): void;
-  abstract setLatency(ms: [number, number]): void;
-  abstract setSpeed(speed: number): void;
+  advance(ms: number): Promise<void> {
+    return this.clockControls.advance(ms);
+  }
+
+  pause(): void {
+    this.clockControls.pause();
+  }
+
+  resume(): void {
+    this.clockControls.resume();
+  }
+
+  step(which?: number): Promise<string> {
+    return this.clockControls.step(which);
+  }
+
+  inFlight(): MessageView[] {
+    return this.clockControls.inFlight();
+  }
+
+  dropMessage(id: number): void {
+    this.clockControls.dropMessage(id);
+  }
+
+  setLatency(ms: [number, number]): void {
+    this.clockControls.setLatency(ms);
+  }
+
+  setSpeed(speed: number): void {
+    this.clockControls.setSpeed(speed);
+  }
 
   // ---- observation ------------------------------------------------------------------------
 
@@ -189,10 +219,36 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
     return this.publisher.on(listener);
   }
 
-  abstract snapshot(): ClusterSnapshot;
+  snapshot(): ClusterSnapshot {
+    const { speed, paused } = this.clockControls;
+    return buildSnapshot({
+      version: ++this.snapshotVersion,
+      now: this.scheduler.now(),
+      ids: this.ids,
+      nodes: this.shownNodes(),
+      filter: this.faults.filter,
+      options: this.options,
+      speed,
+      paused,
+      load: this.load.rate,
+      leader: this.leader(),
+      safety: this.safety(),
+      ...this.clockControls.shown(),
+      removed: this.removed(),
+    });
+  }
+
   abstract stop(): Promise<void>;
 
   // ---- what the hosting adds ----------------------------------------------------------------
+
+  /** The clock and the messages in flight: the hosting's own (inline-clock.ts, process-clock.ts). */
+  protected abstract readonly clockControls: ClockControls;
+
+  /** Each node as the snapshot shows it. */
+  protected shownNodes(): ReadonlyMap<NodeId, { readonly up: boolean; view(): NodeView }> {
+    return this.nodes;
+  }
 
   /** Before a crash a person asked for (a node process: its exit is then no news). */
   protected crashing(_id: NodeId): void {}
@@ -206,9 +262,9 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
   /** What follows a restart; resolves with the term and last index the node came back with. */
   protected abstract restarted(node: N): Promise<{ term: Term; lastIndex: number }>;
 
-  /** Thesis §4.2.2: a node taken out of the cluster for good (never restarted). */
-  protected isRemoved(_id: NodeId): boolean {
-    return false;
+  /** Thesis §4.2.2: the nodes taken out of the cluster for good (never restarted; shown REMOVED). */
+  protected removed(): ReadonlySet<NodeId> | undefined {
+    return undefined;
   }
 
   /** Something changed: the dashboard redraws. */

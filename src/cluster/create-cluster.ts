@@ -7,11 +7,12 @@ import type { NodeId, Term } from '../raft/types.js';
 import { ChangeWaiters } from './change-waiters.js';
 import { newClientId } from './client.js';
 import { ClusterBase } from './cluster-base.js';
-import { ClusterClock, settle } from './cluster-clock.js';
+import { ClusterClock } from './cluster-clock.js';
 import { openClusterKeyFile } from './cluster-key-file.js';
 import { ClusterMembers } from './cluster-members.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { InFlightMessages } from './in-flight.js';
+import { InlineClockControls } from './inline-clock.js';
 import { transferLeadership } from './leadership-transfer.js';
 import { addMember, type MembershipContext, removeMember } from './membership-changes.js';
 import { SimulatedDisks } from './mid-write-crash.js';
@@ -20,9 +21,7 @@ import { NodeTransports } from './node-transports.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import type { PacedClock } from './paced-clock.js';
 import { RaftNarration } from './raft-narration.js';
-import { buildSnapshot } from './snapshot.js';
-import { stepOnce } from './step-control.js';
-import type { Cluster, ClusterOptions, ClusterSnapshot, MessageView } from './types.js';
+import type { Cluster, ClusterOptions } from './types.js';
 
 /** Creates and starts a cluster: every node listening, timers running (real clock). */
 export async function createCluster(options: ClusterOptions = {}): Promise<Cluster> {
@@ -53,10 +52,10 @@ export class RaftCluster extends ClusterBase<InlineNode> {
   private readonly changes: ChangeWaiters;
   /** Every message sent and not yet delivered (latency, pause and step live here). */
   private readonly inFlightQueue: InFlightMessages;
+  protected readonly clockControls: InlineClockControls;
   private readonly narration: RaftNarration;
   /** What every node of this cluster is wired to (inline-node-wiring.ts). */
   private readonly wiring: InlineNodeEnv;
-  private snapshotVersion = 0;
   private unlockDataDir: (() => Promise<void>) | undefined;
 
   constructor(options: ResolvedOptions) {
@@ -91,6 +90,11 @@ export class RaftCluster extends ClusterBase<InlineNode> {
       onChange: () => this.markDirty(),
     });
     this.inFlightQueue.setLatency(options.latencyMs);
+    this.clockControls = new InlineClockControls(time, this.inFlightQueue, {
+      nodes: this.nodes,
+      tickMs: options.tickMs,
+      emit: (e) => this.events.emit(e),
+    });
     this.transports = new NodeTransports(options.transport, this.faults.filter, netRng, scheduler, this.inFlightQueue, {
       ids: this.ids,
       onBadInput: (node, reason) => this.events.emit({ type: 'bad-input', node, reason }),
@@ -228,72 +232,8 @@ export class RaftCluster extends ClusterBase<InlineNode> {
     return node.kept();
   }
 
-  protected override isRemoved(id: NodeId): boolean {
-    return this.members.removed.has(id);
-  }
-
-  // ---- time and messages in flight --------------------------------------------------------
-
-  advance(ms: number): Promise<void> {
-    return this.time.advance(ms);
-  }
-
-  pause(): void {
-    this.time.pause();
-  }
-
-  resume(): void {
-    this.time.resume();
-  }
-
-  async step(which?: number): Promise<string> {
-    // Time must stand still: paused, or a virtual clock that moves only when told to.
-    if (!this.time.still) return 'not paused: type pause first, then step';
-    const { scheduler, lastTickAt } = this.time;
-    return stepOnce({ queue: this.inFlightQueue, scheduler, nodes: this.nodes, tickMs: this.options.tickMs, lastTickAt, settle }, which);
-  }
-
-  inFlight(): MessageView[] {
-    return this.inFlightQueue.list();
-  }
-
-  dropMessage(id: number): void {
-    const view = this.inFlightQueue.list().find((v) => v.id === id);
-    if (!view || !this.inFlightQueue.drop(id)) throw new Error(`no message #${id} is in flight (see the in-flight list)`);
-  }
-
-  setLatency(ms: [number, number]): void {
-    this.inFlightQueue.setLatency(ms);
-    const [min, max] = this.inFlightQueue.latency;
-    this.events.emit({
-      type: 'clock',
-      description: max === 0 ? 'latency off: messages arrive at once' : `latency ${min === max ? min : `${min}-${max}`} ms per message`,
-    });
-  }
-
-  setSpeed(speed: number): void {
-    this.time.setSpeed(speed);
-  }
-
-  // ---- observation ------------------------------------------------------------------------
-
-  override snapshot(): ClusterSnapshot {
-    return buildSnapshot({
-      version: ++this.snapshotVersion,
-      now: this.time.scheduler.now(),
-      ids: this.ids,
-      nodes: this.nodes,
-      filter: this.faults.filter,
-      options: this.options,
-      speed: this.time.speed,
-      paused: this.time.paused,
-      load: this.load.rate,
-      leader: this.leader(),
-      safety: this.safety(),
-      inFlight: this.inFlightQueue.shown(),
-      latencyMs: this.inFlightQueue.latency,
-      removed: this.members.removed,
-    });
+  protected override removed(): ReadonlySet<NodeId> {
+    return this.members.removed;
   }
 
   override async stop(): Promise<void> {

@@ -7,17 +7,17 @@ import { lockDataDir } from '../cluster/data-dir-lock.js';
 import { nodeDir, nodeFolderRefusal, prepareDataFolder } from '../cluster/node-folders.js';
 import { resolveOptions, type ResolvedOptions } from '../cluster/options.js';
 import { RealScheduler } from '../cluster/scheduler.js';
-import { buildSnapshot } from '../cluster/snapshot.js';
 import type { ClusterSecret } from '../net/cluster-secret.js';
 import { formatHostPort, parseHostPort } from './address.js';
 import { AdminNode } from './admin-node.js';
 import type { NodeEndpoint } from './endpoints-file.js';
-import type { ClusterSnapshot, MessageView, NodeView } from '../cluster/types.js';
+import type { NodeView } from '../cluster/types.js';
 import { createRng } from '../raft/rng.js';
 import type { NodeId, Term } from '../raft/types.js';
 import type { AdminPush } from './admin-protocol.js';
 import { freePort, releasePorts } from './free-port.js';
 import { PORT_ATTEMPTS, portWasTaken } from './taken-port.js';
+import { ProcessClockControls } from './process-clock.js';
 import { ProcessNode } from './process-node.js';
 import type { NodeHosting } from './types.js';
 
@@ -29,10 +29,9 @@ import type { NodeHosting } from './types.js';
  */
 export class ProcessCluster extends ClusterBase<NodeHosting> {
   readonly clock = 'real' as const;
-  private readonly scheduler: RealScheduler;
+  protected readonly clockControls = new ProcessClockControls((e) => this.events.emit(e));
   /** Nodes we took down on purpose: their exit is not news. */
   private readonly expectedDown = new Set<NodeId>();
-  private snapshotVersion = 0;
   private highestAnnounced = 0;
   private dataDir = '';
   private ownsDataDir = false;
@@ -70,7 +69,6 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
     const clientId = `c${root.int(0, 2 ** 31).toString(36)}`;
     const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
     super(options, ids, { scheduler, clientId, loadRng, reportClient: false });
-    this.scheduler = scheduler;
   }
 
   /** The pids of the node processes running now (tests check that none outlives stop()). */
@@ -234,59 +232,11 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
     return node.view();
   }
 
-  // ---- time: the nodes keep their own clocks -----------------------------------------------
-
-  async advance(): Promise<void> {
-    throw new Error("advance() needs clock: 'virtual' (nodes as processes run on the real clock)");
-  }
-
-  pause(): void {
-    this.events.emit({ type: 'clock', description: 'pause is not available with nodes as processes: each keeps its own clock' });
-  }
-
-  resume(): void {}
-
-  async step(): Promise<string> {
-    return 'step is not available with nodes as processes: messages travel between processes, not through this one';
-  }
-
-  inFlight(): MessageView[] {
-    return [];
-  }
-
-  dropMessage(id: number): void {
-    throw new Error(`no message #${id} is in flight: with nodes as processes, messages are not held here`);
-  }
-
-  setLatency(): void {
-    throw new Error('latency is not available with nodes as processes: use delay <min>-<max>ms (a fault) instead');
-  }
-
-  setSpeed(speed: number): void {
-    throw new Error(`speed ${speed} is not available with nodes as processes: each node runs in real time`);
-  }
-
-  // ---- observation ------------------------------------------------------------------------
-
-  override snapshot(): ClusterSnapshot {
-    // A node's own view of itself, but up only while this cluster still reaches it.
+  /** A node's own view of itself, but up only while this cluster still reaches it. */
+  protected override shownNodes(): ReadonlyMap<NodeId, { up: boolean; view(): NodeView }> {
     const nodes = new Map<NodeId, { up: boolean; view(): NodeView }>();
     for (const [id, node] of this.nodes) nodes.set(id, { up: node.up, view: () => ({ ...node.view(), up: node.up }) });
-    return buildSnapshot({
-      version: ++this.snapshotVersion,
-      now: this.scheduler.now(),
-      ids: this.ids,
-      nodes,
-      filter: this.faults.filter,
-      options: this.options,
-      speed: 1,
-      paused: false,
-      load: this.load.rate,
-      leader: this.leader(),
-      safety: this.safety(),
-      inFlight: [],
-      latencyMs: [0, 0],
-    });
+    return nodes;
   }
 
   /** Stops every node process (SIGTERM, then SIGKILL) and waits until each has exited. */
