@@ -26,7 +26,7 @@ export interface CheckTally {
   faults: Record<FaultKind, number>;
   /** §7, simulator runs only. */
   snapshots: { taken: number; installed: number; cutWrites: number };
-  /** Thesis ch. 4, simulator runs only: nodes added, promoted, removed. */
+  /** Thesis ch. 4: nodes added, promoted, removed. */
   membership: MembershipStats;
   invariantChecks: number;
   safetyViolations: number;

@@ -13,7 +13,7 @@ import { createRng } from '../raft/rng.js';
 import { firstFailure, type CheckOutcome } from './check-run.js';
 import { describeSimEvent } from './check-run-trace.js';
 import { deriveSeed } from './derive-seed.js';
-import { FAULT_SLOTS, type FaultKind } from './nemesis-kinds.js';
+import type { FaultKind } from './nemesis-kinds.js';
 import { Nemesis } from './nemesis.js';
 import { clusterTarget } from './nemesis-cluster-target.js';
 import type { SimEvent } from './types.js';
@@ -90,9 +90,9 @@ export async function runCheckTcp(settings: TcpCheckSettings, options: TcpCheckO
       if (line) trace(sim.at, line);
     }
   });
-  const target = clusterTarget(cluster, clock);
-  // Membership changes run in the simulator only: the real cluster's target cannot make them yet.
-  const kinds = settings.faults.filter((k) => FAULT_SLOTS[k] !== 'membership');
+  // Thesis ch. 4: add-node and remove-node through the cluster's addNode / removeNode.
+  const target = clusterTarget(cluster, clock, undefined, trace ? { note: (text) => trace(clock(), `membership: ${text}`) } : {});
+  const kinds = settings.faults;
   const nemesis = new Nemesis(
     target,
     createRng(deriveSeed(settings.seed, 12)),
@@ -103,7 +103,7 @@ export async function runCheckTcp(settings: TcpCheckSettings, options: TcpCheckO
   try {
     trace?.(
       0,
-      `seed ${settings.seed}: ${settings.nodes} nodes over loopback TCP, real clock, ${settings.timeMs} ms of faults: ${kinds.join(', ') || 'none'}${kinds.length < settings.faults.length ? ' (add-node and remove-node run in the simulator only)' : ''}`,
+      `seed ${settings.seed}: ${settings.nodes} nodes over loopback TCP, real clock, ${settings.timeMs} ms of faults: ${kinds.join(', ') || 'none'}`,
     );
     nemesis.start(settings.timeMs);
     const workload = runTcpWorkload(cluster, createRng(deriveSeed(settings.seed, 11)), history, clock, settings.timeMs, {}, trace);
@@ -152,10 +152,12 @@ export async function runCheckTcp(settings: TcpCheckSettings, options: TcpCheckO
       operations,
       elections,
       faults: { ...nemesis.injected },
+      membership: { ...target.changes!.stats },
       failure: firstFailure(violations, liveness, linearizability),
     };
   } finally {
     target.stop();
+    target.changes?.dispose();
     off();
     await cluster.stop();
   }
@@ -174,14 +176,16 @@ async function waitForLiveness(cluster: Cluster, limitMs: number): Promise<{ ok:
     const everywhere = (): boolean =>
       cluster
         .status()
-        // A node whose snapshot covers the index holds the committed entry there too (§7).
+        // Removed nodes are stopped for good (thesis §4.2.2): the cluster is the rest. A node
+        // whose snapshot covers the index holds the committed entry there too (§7).
         .every(
           (n) =>
-            n.up &&
-            n.commitIndex >= r.index &&
-            (n.log[r.index - n.snapshotIndex - 1]?.term === r.term ||
-              (r.index === n.snapshotIndex && n.snapshotTerm === r.term) ||
-              r.index < n.snapshotIndex),
+            n.removed ||
+            (n.up &&
+              n.commitIndex >= r.index &&
+              (n.log[r.index - n.snapshotIndex - 1]?.term === r.term ||
+                (r.index === n.snapshotIndex && n.snapshotTerm === r.term) ||
+                r.index < n.snapshotIndex)),
         );
     while (performance.now() < deadline) {
       if (everywhere()) return { ok: true, index: r.index };

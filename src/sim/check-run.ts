@@ -49,7 +49,7 @@ export interface CheckOutcome {
    * short (the simulator only: a real cluster does not count them).
    */
   snapshots?: { taken: number; installed: number; cutWrites: number };
-  /** Thesis ch. 4: the membership changes the nemesis made (the simulator only). */
+  /** Thesis ch. 4: the membership changes the nemesis made. */
   membership?: MembershipStats;
   /** The first failure, or null when the seed passed. */
   failure: CheckFailure | null;

@@ -1,12 +1,15 @@
 import type { Cluster } from '../cluster/types.js';
 import type { NodeId } from '../raft/types.js';
+import { ClusterMembership, type ClusterMembershipOptions } from './cluster-membership.js';
 import type { MessageFaults, NemesisTarget } from './nemesis.js';
 import type { Links } from './nemesis-topology.js';
 
 /** A real cluster as the nemesis's target, and what is needed to stop cleanly. */
 export interface ClusterTarget extends NemesisTarget {
-  /** Resolves when every crash and restart asked for so far has finished. */
+  /** Resolves when every crash, restart and membership change asked for so far has finished. */
   settled(): Promise<void>;
+  /** The nodes added and removed, with `membership` on. */
+  readonly changes?: ClusterMembership;
   /** Cancels every timer the nemesis set. */
   stop(): void;
   /** The first error a crash or restart threw, if any. */
@@ -19,9 +22,20 @@ export interface ClusterTarget extends NemesisTarget {
  * order asked, and the target answers `isUp` from what was asked (the nemesis's view), so a
  * restart asked right after a crash finds the node down. Links and message faults go through
  * the cluster's controls: the cluster's `heal` clears both, so each change re-applies the other.
+ *
+ * With `membership`, the nemesis adds and removes nodes too (thesis ch. 4, see ClusterMembership):
+ * `ids` are then the nodes started and not removed. A node being removed is not restarted until
+ * its removal is over (it would be stopped for good meanwhile), and a removed one never is.
  */
-export function clusterTarget(cluster: Cluster, clock: () => number, onCrash?: (id: NodeId) => void): ClusterTarget {
+export function clusterTarget(
+  cluster: Cluster,
+  clock: () => number,
+  onCrash?: (id: NodeId) => void,
+  membership?: Omit<ClusterMembershipOptions, 'beforeRemove' | 'onChangeDone'>,
+): ClusterTarget {
   const down = new Set<NodeId>();
+  /** Down, and asked to restart while being removed: restarted if the removal is given up. */
+  const deferred = new Set<NodeId>();
   const timers = new Set<NodeJS.Timeout>();
   let chain: Promise<void> = Promise.resolve();
   let failure: unknown;
@@ -38,8 +52,32 @@ export function clusterTarget(cluster: Cluster, clock: () => number, onCrash?: (
     for (const c of links.cuts) cluster.cut(c.from, c.to);
     if (messages.dropRate > 0 || messages.duplicateRate > 0 || messages.delayMs) cluster.setNetwork(messages);
   };
+  const startRestart = (id: NodeId): void => {
+    down.delete(id);
+    enqueue(() => cluster.restart(id));
+  };
+  const changes =
+    membership &&
+    new ClusterMembership(cluster, {
+      ...membership,
+      beforeRemove: () => chain,
+      onChangeDone: () => {
+        for (const id of [...deferred]) {
+          if (changes!.isLeaving(id)) continue;
+          deferred.delete(id);
+          if (changes!.isRemoved(id)) down.delete(id);
+          else startRestart(id);
+        }
+      },
+    });
   return {
-    ids: cluster.ids,
+    ...(changes && {
+      changes,
+      membership: changes,
+    }),
+    get ids() {
+      return changes ? changes.ids() : cluster.ids;
+    },
     now: clock,
     later: (ms, fn) => {
       const timer = setTimeout(() => {
@@ -58,8 +96,15 @@ export function clusterTarget(cluster: Cluster, clock: () => number, onCrash?: (
     },
     restart: (id) => {
       if (!down.has(id)) return;
-      down.delete(id);
-      enqueue(() => cluster.restart(id));
+      if (changes?.isRemoved(id)) {
+        down.delete(id);
+        return;
+      }
+      if (changes?.isLeaving(id)) {
+        deferred.add(id);
+        return;
+      }
+      startRestart(id);
     },
     setLinks: (next) => {
       links = { partition: next.partition?.map((g) => [...g]) ?? null, cuts: next.cuts.map((c) => ({ ...c })) };
@@ -73,7 +118,10 @@ export function clusterTarget(cluster: Cluster, clock: () => number, onCrash?: (
       // Refusals (a target that just crashed, a transfer already under way) are part of the game.
       void cluster.transferLeadership(to).catch(() => undefined);
     },
-    settled: () => chain,
+    settled: async () => {
+      await changes?.settled();
+      await chain;
+    },
     stop: () => {
       for (const t of timers) clearTimeout(t);
       timers.clear();

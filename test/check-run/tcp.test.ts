@@ -22,12 +22,14 @@ describe('--transport tcp: the nemesis and clients against a real cluster on 127
     expect(lines.some((l) => /becomes leader/.test(l))).toBe(true);
   });
 
-  it('runCheck --transport tcp: exit 0 and the summary names the transport', { timeout: 30_000 }, async () => {
+  it('runCheck --transport tcp: exit 0, and the summary names the transport and the membership changes', { timeout: 30_000 }, async () => {
     const out: string[] = [];
     const io: CheckIo = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: () => true }, isTTY: false, env: {} };
-    expect(await runCheck({ transport: 'tcp', time: 1.5, nodes: 3, faults: 'crashes,halves' }, io)).toBe(0);
+    expect(await runCheck({ transport: 'tcp', time: 1.5, nodes: 3, faults: 'crashes,halves,membership' }, io)).toBe(0);
     const text = out.join('');
     expect(text).toContain('loopback TCP');
     expect(text).toMatch(/runs\s+1 \(1 passed, 0 failed\)/);
+    // A real cluster stops a removed node at once: nothing is left running.
+    expect(text).toMatch(/membership \(ch\. 4\)\s+\d+ nodes? added \(\d+ promoted to voter\), \d+ removed \(\d+ of them the leader\)\n/);
   });
 });
