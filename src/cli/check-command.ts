@@ -89,6 +89,8 @@ export function checkEpilog(): string {
     '',
     'Every run ends by healing every fault and restarting every node: a leader must then commit a new command on every node within 10 s (liveness). Each seed varies pre-vote, check-quorum and batching by itself; the same flags and seed replay the same run.',
     '',
+    '--transport tcp runs the same faults, membership changes included (a removed node stops at once there), and the same clients, reader clients included, against a real cluster on 127.0.0.1 with the real clock; --bug works in the simulator only.',
+    '',
     'Exit status: 0 all good, 1 a violation was found (the failing seed is printed with the command that replays it with --trace), 2 called wrongly.',
   ].join('\n');
 }

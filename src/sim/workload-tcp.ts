@@ -1,25 +1,35 @@
 /**
  * The check's clients against a real cluster: each runs one operation at a time through
- * `cluster.submit`, which finds the leader and retries with one session (thesis §6.3), and
- * records call and return in wall-clock ms for the linearizability checker.
+ * `cluster.submit`, which finds the leader among the nodes in the cluster now and retries with
+ * one session (thesis §6.3), and records call and return in wall-clock ms for the
+ * linearizability checker. Reader clients only GET, by ReadIndex from the node they believe
+ * leads (workload-tcp-reader.ts).
  */
 import type { HistoryRecorder } from '../check/linearizability-recorder.js';
 import type { Cluster } from '../cluster/types.js';
 import { formatKvOp } from '../kv/parse.js';
 import type { KvResult } from '../kv/types.js';
 import type { Rng } from '../raft/rng.js';
+import { NodeRoles } from './node-roles.js';
 import type { WorkloadStats } from './workload.js';
 import { describeResult, OpGenerator, outputOf } from './workload-ops.js';
+import { runReader } from './workload-tcp-reader.js';
 
 export interface TcpWorkloadOptions {
   /** Default 5. */
   clients?: number;
+  /** Further clients (r1, r2, …) that only GET, by ReadIndex, from the node they believe leads; default 2. */
+  readers?: number;
   /** Default 3. */
   keys?: number;
   /** Pause between one client's operations, uniform in [min, max] ms; default [0, 50]. */
   thinkMs?: [number, number];
   /** submit's timeout: without an answer by then the operation is indeterminate. Default 3000. */
   opTimeoutMs?: number;
+  /** A reader's read on one node without an answer by then is asked again; default 1000. */
+  attemptTimeoutMs?: number;
+  /** How long a reader waits before asking again when no node leads; default 50. */
+  retryDelayMs?: number;
 }
 
 /** Runs clients until `stopAt` (the recorder's clock); resolves when every client has stopped. */
@@ -70,7 +80,29 @@ export async function runTcpWorkload(
       if (think > 0) await new Promise((resolve) => setTimeout(resolve, think));
     }
   };
-  const names = Array.from({ length: options.clients ?? 5 }, (_, i) => `c${i + 1}`);
-  await Promise.all(names.map(client));
+  const clients = options.clients ?? 5;
+  const names = Array.from({ length: clients }, (_, i) => `c${i + 1}`);
+  const roles = new NodeRoles(cluster);
+  const reader = {
+    cluster,
+    roles,
+    ops,
+    history,
+    clock,
+    rng,
+    stats,
+    stopAt,
+    thinkMs: [thinkMin, thinkMax] as [number, number],
+    opTimeoutMs: timeoutMs,
+    attemptTimeoutMs: options.attemptTimeoutMs ?? 1000,
+    retryDelayMs: options.retryDelayMs ?? 50,
+    note,
+  };
+  const readers = Array.from({ length: options.readers ?? 2 }, (_, i) => runReader(`r${i + 1}`, clients + i, reader));
+  try {
+    await Promise.all([...names.map(client), ...readers]);
+  } finally {
+    roles.dispose();
+  }
   return stats;
 }
