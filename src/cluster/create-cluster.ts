@@ -145,7 +145,7 @@ export class RaftCluster extends ClusterBase<InlineNode> {
     return node;
   }
 
-  // ---- client API -------------------------------------------------------------------------
+  // ---- membership and leadership ---------------------------------------------------------
 
   addNode(): Promise<NodeId> {
     return this.members.serialize(async () => {
@@ -178,7 +178,7 @@ export class RaftCluster extends ClusterBase<InlineNode> {
       node: (id) => this.nodes.get(id),
       leader: () => this.leader(),
       changes: this.changes,
-      now: () => this.time.scheduler.now(),
+      now: () => this.scheduler.now(),
       timeoutMs: 20 * emax,
       pollMs: this.options.heartbeatMs,
       tell: (node, step) => this.events.emit({ type: 'membership', node, step }),

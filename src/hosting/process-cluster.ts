@@ -192,7 +192,7 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
     this.publisher.startInterval(true);
   }
 
-  // ---- client API -------------------------------------------------------------------------
+  // ---- membership and leadership ---------------------------------------------------------
 
   /** Membership changes (thesis ch. 4) need a node process spawned or retired at run time: not yet here. */
   async addNode(): Promise<NodeId> {
