@@ -61,3 +61,13 @@ export class IndexRecords<V> {
     this.floor = index;
   }
 }
+
+/** A short fingerprint of a snapshot's data (FNV-1a, 32 bits, plus the length). */
+export function fingerprint(data: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < data.length; i++) {
+    h ^= data.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${(h >>> 0).toString(16)}:${data.length}`;
+}

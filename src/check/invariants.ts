@@ -1,7 +1,6 @@
 import type { Entry, Index, NodeId, Role, Snapshot, Term } from '../raft/types.js';
 import { describeEntry, entryEvidence, sameEntry } from './entry-facts.js';
-import { IndexRecords } from './index-records.js';
-import { fingerprint, IndexWindow } from './index-window.js';
+import { fingerprint, IndexRecords } from './index-records.js';
 import type { InvariantName, NodeObservation, RestartObservation, Violation } from './observation.js';
 
 export type { InvariantName, NodeObservation, RestartObservation, Violation } from './observation.js';
@@ -118,7 +117,7 @@ export class InvariantChecker {
   /** The entry first applied at each index. */
   private readonly appliedAt = new IndexRecords<Entry>();
   /** The first snapshot seen at each index: its term, a fingerprint of its data, whose it was. */
-  private readonly snapshots = new IndexWindow<{ term: Term; print: string; node: NodeId }>();
+  private readonly snapshots = new IndexRecords<string>();
   private readonly maxViolations: number;
   private readonly onViolation: ((v: Violation) => void) | undefined;
   private found: Violation[] = [];
@@ -210,15 +209,17 @@ export class InvariantChecker {
       );
     }
     const print = fingerprint(snap.data);
-    const other = this.snapshots.get(snap.index);
+    const snapshots = this.snapshots;
+    const other = snapshots.value(snap.index);
     if (other === undefined) {
-      this.snapshots.set(snap.index, { term: snap.term, print, node });
-    } else if (other.term !== snap.term || other.print !== print) {
+      snapshots.set(snap.index, print, node, snap.term);
+    } else if (snapshots.term(snap.index) !== snap.term || other !== print) {
+      const by = snapshots.node(snap.index);
       this.violation(
         'state-machine-safety',
         at,
-        `nodes ${other.node} and ${node} hold different snapshots at index ${snap.index}: the state machines disagree`,
-        { nodes: [other.node, node], index: snap.index, term: snap.term },
+        `nodes ${by} and ${node} hold different snapshots at index ${snap.index}: the state machines disagree`,
+        { nodes: [by, node], index: snap.index, term: snap.term },
       );
     }
   }
