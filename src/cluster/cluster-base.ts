@@ -110,7 +110,7 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
   }
 
   status(): NodeStatus[] {
-    return this.ids.map((id) => this.nodes.get(id)!.status());
+    return this.hostedIds().map((id) => this.nodes.get(id)!.status());
   }
 
   leader(): NodeId | undefined {
@@ -167,7 +167,7 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
 
   /** §7: each node up (or the one named) takes a snapshot of its state machine now and compacts its log. */
   async compact(id?: NodeId): Promise<void> {
-    const nodes = id === undefined ? this.ids.map((i) => this.nodes.get(i)!) : [this.requireNode(id)];
+    const nodes = id === undefined ? this.hostedIds().map((i) => this.nodes.get(i)!) : [this.requireNode(id)];
     await Promise.all(nodes.map((n) => n.compact()));
   }
 
@@ -224,7 +224,7 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
     return buildSnapshot({
       version: ++this.snapshotVersion,
       now: this.scheduler.now(),
-      ids: this.ids,
+      ids: this.hostedIds(),
       nodes: this.shownNodes(),
       filter: this.faults.filter,
       options: this.options,
@@ -281,5 +281,14 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
   /** "1-5", or the ids one by one once some were added or removed. */
   protected rangeText(): string {
     return idRangeText(this.ids);
+  }
+
+  /**
+   * The ids whose node is hosted: all of them but one that addNode() has taken and is still
+   * preparing (its id is saved first, before its files and its start).
+   */
+  private hostedIds(): NodeId[] {
+    const { ids, nodes } = this;
+    return ids.every((id) => nodes.has(id)) ? ids : ids.filter((id) => nodes.has(id));
   }
 }

@@ -67,6 +67,33 @@ describe('Cluster.addNode / removeNode (thesis ch. 4)', () => {
     await one.stop();
   });
 
+  it('status() and snapshot() answer while addNode() is still preparing the new node (its files are being written)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'raft-tui-members-'));
+    try {
+      const c = await createCluster({ nodes: 3, dataDir: dir, electionTimeoutMs: [100, 200], heartbeatMs: 20, seed: 11 });
+      try {
+        await waitFor('a leader', () => c.leader());
+        let done = false;
+        const adding = c.addNode().finally(() => (done = true));
+        const seen = new Set<number>();
+        // What the dashboard does ~20 times a second, and a script may do at any moment.
+        while (!done) {
+          for (const s of c.status()) seen.add(s.id);
+          for (const n of c.snapshot().nodes) seen.add(n.id);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        expect(await adding).toBe(4);
+        expect(c.status().map((s) => s.id)).toEqual([1, 2, 3, 4]);
+        expect(c.snapshot().nodes.map((n) => n.id)).toEqual([1, 2, 3, 4]);
+        expect([...seen].sort()).toEqual([1, 2, 3, 4]);
+      } finally {
+        await c.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('over TCP with files: a node added and one removed are still so after the whole cluster restarts', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'raft-tui-members-'));
     try {
