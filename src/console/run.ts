@@ -340,9 +340,17 @@ function runNow(cluster: Cluster, command: ConsoleCommand): CommandOutcome | und
 export async function runConsoleCommand(cluster: Cluster, command: ConsoleCommand, options: RunOptions = {}): Promise<CommandOutcome> {
   // Paced clock: the command runs at a boundary with time standing still, so the same commands
   // at the same cluster times give the same run.
-  const release = cluster.pacer ? await cluster.pacer.acquire(options.line) : undefined;
+  const pacer = cluster.pacer;
+  const release = pacer ? await pacer.acquire(options.line) : undefined;
+  const from = pacer?.now() ?? 0;
   try {
-    return await runCommand(cluster, command, options);
+    const outcome = await runCommand(cluster, command, options);
+    // `rewind` replaced the run this command ran in (a wait, a SET waiting for its commit): its
+    // answer belongs to the branch left behind, and the old run's stop is not what happened.
+    if (pacer === undefined || cluster.pacer === pacer || command.kind === 'rewind') return outcome;
+    return no(
+      `cut short after ${((pacer.now() - from) / 1000).toFixed(1)} s: the run was rewound while it ran (it belonged to the branch left behind)`,
+    );
   } finally {
     release?.();
   }

@@ -52,6 +52,31 @@ describe('rewind (--sim)', () => {
     }
   });
 
+  it('a wait or a SET under way when the run is rewound says it was cut short, not that it waited or that the cluster stopped', async () => {
+    const c = rewindable((await createCluster(OPTIONS)) as RaftCluster, OPTIONS);
+    try {
+      await run(c, 'wait leader');
+      const from = c.snapshot().takenAt;
+      const waiting = executeConsoleLine(c, 'wait 60000');
+      const untilLeader = executeConsoleLine(c, 'wait until term > 99');
+      c.partition([[1], [2], [3], [4], [5]]);
+      const set = executeConsoleLine(c, 'SET z = 1'); // no majority: it waits for a commit that cannot come
+      await waitFor('some cluster time to pass', () => c.snapshot().takenAt >= from + 500);
+      await run(c, 'rewind 0.2');
+      const waited = await waiting;
+      expect(waited.ok).toBe(false);
+      expect(waited.message).toMatch(/^cut short after \d+\.\d s: the run was rewound/);
+      const until = await untilLeader;
+      expect(until.ok).toBe(false);
+      expect(until.message).toMatch(/^cut short after \d+\.\d s: the run was rewound/);
+      const setOutcome = await set;
+      expect(setOutcome.ok).toBe(false);
+      expect(setOutcome.message).toMatch(/^cut short after \d+\.\d s: the run was rewound/);
+    } finally {
+      await c.stop();
+    }
+  });
+
   it('says it needs --sim on any other cluster', async () => {
     const c = await createCluster({ nodes: 3, transport: 'memory', clock: 'virtual', seed: 1 });
     try {
