@@ -1,5 +1,6 @@
 import type { UnstampedEvent } from './event-stream.js';
 import { PacedClock } from './paced-clock.js';
+import { virtualClockTurns } from './promise-turn.js';
 import { RealScheduler, type Scheduler, VirtualScheduler } from './scheduler.js';
 import type { Timer } from './timer-queue.js';
 
@@ -31,6 +32,9 @@ export class ClusterClock {
   private pausedFlag = false;
   private stopped = false;
 
+  /** Virtual or paced: the turns given to promise continuations between timers (promise-turn.ts). */
+  private readonly turn: (resume: () => void) => void;
+
   constructor(
     readonly kind: 'real' | 'virtual' | 'paced',
     speed: number,
@@ -40,8 +44,10 @@ export class ClusterClock {
     const virtual = kind === 'real' ? undefined : new VirtualScheduler();
     this.virtual = virtual;
     this.scheduler = virtual ?? new RealScheduler(speed);
+    const turn = virtualClockTurns();
+    this.turn = turn;
     if (virtual && kind === 'paced') {
-      this.pacer = new PacedClock({ advance: (ms) => virtual.advanceTurns(ms, nextTurn), now: () => virtual.now(), speed });
+      this.pacer = new PacedClock({ advance: (ms) => virtual.advanceTurns(ms, turn), now: () => virtual.now(), speed });
       this.pacer.onFrame = () => hooks.onFrame();
     }
   }
@@ -69,7 +75,7 @@ export class ClusterClock {
   advance(ms: number): Promise<void> {
     if (!(this.scheduler instanceof VirtualScheduler) || this.pacer) return Promise.reject(new Error("advance() needs clock: 'virtual'"));
     // The scheduler's own promise, not an async wrapper around it: one frame and turn less per call.
-    return this.scheduler.advanceTurns(ms, nextTurn);
+    return this.scheduler.advanceTurns(ms, this.turn);
   }
 
   pause(): void {
@@ -136,9 +142,4 @@ export class ClusterClock {
 /** Lets promise continuations and queued microtasks run (one macrotask turn). */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** {@link settle} as a callback: `resume` runs after one macrotask turn, and no promise is made. */
-export function nextTurn(resume: () => void): void {
-  setImmediate(resume);
 }

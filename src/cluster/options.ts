@@ -72,6 +72,12 @@ export function resolveOptions(o: ClusterOptions = {}): ResolvedOptions {
   const maxBatchEntries = o.maxBatchEntries;
   if (maxBatchEntries !== undefined && !(Number.isSafeInteger(maxBatchEntries) && maxBatchEntries >= 1))
     throw new Error(`maxBatchEntries must be a whole number of entries, 1 or more (got ${maxBatchEntries})`);
+  // Virtual time races ahead of a real disk: a vote or an entry would not be stored before the
+  // timeouts it was meant to come before (Figure 2: persist before responding).
+  if (clock !== 'real' && o.dataDir !== undefined)
+    throw new Error(
+      `clock '${clock}' keeps node state in memory (or on simulated disks: disks): real files cannot wait for virtual time. Leave out dataDir, or use clock 'real'`,
+    );
   if (o.disks && (clock === 'real' || o.dataDir !== undefined))
     throw new Error("disks (simulated disks) need clock 'virtual' or 'paced', and no dataDir");
   return {

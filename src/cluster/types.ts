@@ -16,7 +16,7 @@ export interface ClusterOptions {
   clock?: 'real' | 'virtual' | 'paced';
   /** Seeds every random choice. */
   seed?: number;
-  /** Durable files, one folder per node. Default: memory storage that survives crash/restart. */
+  /** Durable files, one folder per node (real clock only). Default: memory storage that survives crash/restart. */
   dataDir?: string;
   /** Default [150, 300]. */
   electionTimeoutMs?: [number, number];

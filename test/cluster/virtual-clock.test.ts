@@ -71,4 +71,11 @@ describe('a virtual-clock cluster', () => {
     await expect(c.advance(10)).rejects.toThrow(/virtual/);
     await c.stop();
   });
+
+  it('refuses virtual time over real files: a write to disk cannot wait for time that races ahead', async () => {
+    for (const clock of ['virtual', 'paced'] as const)
+      await expect(createCluster({ clock, transport: 'memory', dataDir: '/nonexistent/raft-tui' })).rejects.toThrow(
+        `clock '${clock}' keeps node state in memory (or on simulated disks: disks): real files cannot wait for virtual time. Leave out dataDir, or use clock 'real'`,
+      );
+  });
 });
