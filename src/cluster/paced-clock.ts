@@ -212,7 +212,7 @@ export class PacedClock implements Pacer {
       } finally {
         this.advancing = false;
       }
-      // (advance() itself gives the event loop a turn, so input and I/O go on at full speed.)
+      // (advance() lets the event loop turn every couple of wall ms: input and I/O go on meanwhile.)
       this.boundary();
     }
     if (this.stopped || this.pausedFlag || this.holds > 0) return;
