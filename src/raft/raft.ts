@@ -121,8 +121,11 @@ export class Raft implements RaftCore {
   private timeoutNowSent = false;
   /** Leader only: reads waiting for their read index to be confirmed (thesis §6.4). */
   private readonly reads = new ReadIndexQueue();
-  /** Follower only: ids of reads forwarded to the leader and not answered yet. */
-  private forwardedReads = new Set<number>();
+  /**
+   * Follower only: reads forwarded to the leader and not answered yet, each with the tick it
+   * left at. One whose request or answer was lost fails after a minimum election timeout.
+   */
+  private forwardedReads = new Map<number, number>();
 
   /** What acceptAppend refills for each AppendEntries accepted (read at once, kept by no one). */
   private readonly accepted: AcceptedAppend = { kind: 'accept', lastNew: 0, appendedFrom: 0, truncated: 0 };
@@ -315,7 +318,7 @@ export class Raft implements RaftCore {
     // Thesis §6.4: a follower may serve a read too — it asks the leader for the read index,
     // then waits until it has applied that far itself.
     if (this.role === 'follower' && this.leader !== null) {
-      this.forwardedReads.add(id);
+      this.forwardedReads.set(id, this.now);
       this.send({ type: 'ReadIndex', from: this.id, to: this.leader, term: this.term, readId: id });
       return { ok: true };
     }
@@ -646,6 +649,7 @@ export class Raft implements RaftCore {
 
   /** Followers and candidates: start an election when no leader was heard in time (§5.2). */
   private tickElection(n: number): void {
+    if (this.forwardedReads.size > 0) this.expireForwardedReads();
     this.electionElapsed += n;
     if (this.electionElapsed < this.randomizedElectionTimeout) return;
     this.startElection('election-timeout', this.electionElapsed);
@@ -1259,12 +1263,26 @@ export class Raft implements RaftCore {
     this.send(m);
   }
 
+  /**
+   * Thesis §6.4 leaves lost messages to the client: a forwarded read unanswered for a minimum
+   * election timeout (the leader confirms a read within a heartbeat round) had its request or
+   * its answer lost. It fails, so the client asks again — a read may be asked any number of
+   * times — and nothing waits on it for ever. Oldest first: the map keeps insertion order.
+   */
+  private expireForwardedReads(): void {
+    for (const [id, at] of this.forwardedReads) {
+      if (this.now - at < this.s.electionMin) break;
+      this.forwardedReads.delete(id);
+      this.readsFailed.push(id);
+    }
+  }
+
   /** Leaving a role: no read waiting here can be answered any more; say so, so they retry. */
   private failReads(): void {
     if (this.reads.size > 0) for (const r of this.reads.drain()) this.answerRead(r.id, r.from, false, 0);
     if (this.forwardedReads.size > 0) {
-      for (const id of this.forwardedReads) this.readsFailed.push(id);
-      this.forwardedReads = new Set();
+      for (const id of this.forwardedReads.keys()) this.readsFailed.push(id);
+      this.forwardedReads = new Map();
     }
   }
 

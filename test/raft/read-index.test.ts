@@ -133,6 +133,32 @@ describe('thesis §6.4 ReadIndex reads', () => {
     expect(net.readStates.get(1)).toEqual([]);
   });
 
+  it('§6.4 a forwarded read whose request or answer is lost fails after an election timeout, so the client asks again', () => {
+    const net = cluster(3);
+    net.core(1).propose('x');
+    net.deliver();
+    net.drop = (m) => m.type === 'ReadIndex' || m.type === 'ReadIndexResponse';
+    expect(net.core(2).readIndex(5)).toEqual({ ok: true });
+    net.deliver();
+    // The leader is still there (heartbeats flow): nothing else would ever end the wait.
+    net.run(9);
+    expect(net.readsFailed.get(2)).toEqual([]);
+    net.run(2);
+    expect(net.readsFailed.get(2)).toEqual([5]);
+    expect(net.leaders()).toEqual([1]);
+    // An answer that comes late is no news: the read is not answered twice.
+    net.drop = () => false;
+    net.core(2).step({ type: 'ReadIndexResponse', from: 1, to: 2, term: 1, readId: 5, ok: true, index: 2 });
+    net.deliver();
+    expect(net.readStates.get(2)).toEqual([]);
+    // A read answered in time is not failed later.
+    expect(net.core(2).readIndex(6)).toEqual({ ok: true });
+    net.deliver();
+    expect(net.readStates.get(2)).toEqual([{ id: 6, index: net.core(1).status().commitIndex }]);
+    net.run(30);
+    expect(net.readsFailed.get(2)).toEqual([5]);
+  });
+
   it('§6.4 a node that knows no leader refuses a read at once; reads fail when their leader goes', () => {
     const lone = createRaft(configFor(1, 3));
     expect(lone.readIndex(1)).toEqual({ ok: false, leader: null });
