@@ -10,7 +10,8 @@ import {
   type FaultKind,
 } from '../../src/sim/nemesis-kinds.js';
 import { bridge, deaf, halves, isolate, majoritiesRing, mute, viewsOf, type Links } from '../../src/sim/nemesis-topology.js';
-import { Nemesis, type MessageFaults, type NemesisTarget } from '../../src/sim/nemesis.js';
+import { Nemesis } from '../../src/sim/nemesis.js';
+import { FakeNemesisTarget } from '../helpers/fake-nemesis-target.js';
 
 const range = (n: number): NodeId[] => Array.from({ length: n }, (_, i) => i + 1);
 const majority = (n: number): number => Math.floor(n / 2) + 1;
@@ -109,50 +110,6 @@ describe('--faults lists', () => {
   });
 });
 
-/** A target in fake time: `later` queues callbacks, `advance` runs them in time order. */
-class FakeTarget implements NemesisTarget {
-  readonly ids = range(5);
-  time = 0;
-  up = new Set(this.ids);
-  links: Links = { partition: null, cuts: [] };
-  messages: MessageFaults = { dropRate: 0, duplicateRate: 0, delayMs: null };
-  crashes: NodeId[] = [];
-  private queue: { at: number; fn: () => void }[] = [];
-  now = (): number => this.time;
-  later = (ms: number, fn: () => void): void => {
-    this.queue.push({ at: this.time + ms, fn });
-    this.queue.sort((a, b) => a.at - b.at);
-  };
-  leader = (): NodeId | undefined => (this.up.has(2) ? 2 : undefined);
-  isUp = (id: NodeId): boolean => this.up.has(id);
-  crash = (id: NodeId): void => {
-    this.up.delete(id);
-    this.crashes.push(id);
-  };
-  restart = (id: NodeId): void => {
-    this.up.add(id);
-  };
-  setLinks = (links: Links): void => {
-    this.links = links;
-  };
-  setMessages = (faults: MessageFaults): void => {
-    this.messages = faults;
-  };
-  transfers: [NodeId, NodeId][] = [];
-  transfer = (from: NodeId, to: NodeId): void => {
-    this.transfers.push([from, to]);
-  };
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (let next = this.queue[0]; next && next.at <= end; next = this.queue[0]) {
-      this.queue.shift();
-      this.time = next.at;
-      next.fn();
-    }
-    this.time = end;
-  }
-}
-
 const options = (kinds: readonly FaultKind[]) => ({
   kinds,
   everyMs: [10, 20] as [number, number],
@@ -162,7 +119,7 @@ const options = (kinds: readonly FaultKind[]) => ({
 
 describe('Nemesis', () => {
   it('transfer-leader asks the leader to hand leadership to another node that is up (thesis §3.10)', () => {
-    const t = new FakeTarget();
+    const t = new FakeNemesisTarget();
     const n = new Nemesis(t, createRng(3), options(['transfer-leader']));
     t.up.delete(4);
     for (let i = 0; i < 20; i++) n.inject('transfer-leader');
@@ -177,7 +134,7 @@ describe('Nemesis', () => {
   });
 
   it('isolate-leader cuts the leader off, and the links heal when the fault ends', () => {
-    const t = new FakeTarget();
+    const t = new FakeNemesisTarget();
     const n = new Nemesis(t, createRng(1), options([]));
     n.inject('isolate-leader');
     expect(t.links.partition).toEqual([[2], [1, 3, 4, 5]]);
@@ -188,7 +145,7 @@ describe('Nemesis', () => {
   });
 
   it('a later fault in the same slot replaces the earlier one, whose end then leaves it alone', () => {
-    const t = new FakeTarget();
+    const t = new FakeNemesisTarget();
     const n = new Nemesis(t, createRng(2), options([]));
     n.inject('halves');
     t.advance(50);
@@ -210,7 +167,7 @@ describe('Nemesis', () => {
     };
     for (const [kind, ok] of Object.entries(expected)) {
       for (let seed = 1; seed <= 20; seed++) {
-        const t = new FakeTarget();
+        const t = new FakeNemesisTarget();
         new Nemesis(t, createRng(seed), options([])).inject(kind as FaultKind);
         expect(ok(t.crashes.length), `${kind}: crashed ${t.crashes}`).toBe(true);
         t.advance(100);
@@ -220,7 +177,7 @@ describe('Nemesis', () => {
   });
 
   it('message faults set drop / duplicate / delay; long delays go far beyond the election timeout', () => {
-    const t = new FakeTarget();
+    const t = new FakeNemesisTarget();
     const n = new Nemesis(t, createRng(3), options([]));
     n.inject('drop');
     expect(t.messages.dropRate).toBeGreaterThan(0);
@@ -234,7 +191,7 @@ describe('Nemesis', () => {
   });
 
   it('start() draws only the chosen kinds until the end time; healAll() mends everything and stops', () => {
-    const t = new FakeTarget();
+    const t = new FakeNemesisTarget();
     const notes: string[] = [];
     const n = new Nemesis(t, createRng(4), options(['crash-one', 'halves']), (note) => notes.push(note.kind));
     n.start(1000);

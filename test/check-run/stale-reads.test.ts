@@ -3,42 +3,9 @@ import { createRng } from '../../src/raft/rng.js';
 import type { NodeId } from '../../src/raft/types.js';
 import { runCheckSeed, type CheckRunResult } from '../../src/sim/check-run.js';
 import { defaultSettings, seedSettings, type SeedSettings } from '../../src/sim/check-run-settings.js';
-import { viewsOf, type Links } from '../../src/sim/nemesis-topology.js';
-import { Nemesis, type NemesisTarget } from '../../src/sim/nemesis.js';
-
-/** Five nodes, n3 leads; faults only recorded; time moves by hand. */
-class Target implements NemesisTarget {
-  readonly ids = [1, 2, 3, 4, 5];
-  time = 0;
-  links: Links = { partition: null, cuts: [] };
-  private queue: { at: number; fn: () => void }[] = [];
-  now = (): number => this.time;
-  later = (ms: number, fn: () => void): void => {
-    this.queue.push({ at: this.time + ms, fn });
-    this.queue.sort((a, b) => a.at - b.at);
-  };
-  leader = (): NodeId | undefined => 3;
-  isUp = (): boolean => true;
-  crash = (): void => {};
-  restart = (): void => {};
-  setLinks = (links: Links): void => {
-    this.links = links;
-  };
-  setMessages = (): void => {};
-  transfers: [NodeId, NodeId][] = [];
-  transfer = (from: NodeId, to: NodeId): void => {
-    this.transfers.push([from, to]);
-  };
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (let next = this.queue[0]; next && next.at <= end; next = this.queue[0]) {
-      this.queue.shift();
-      this.time = next.at;
-      next.fn();
-    }
-    this.time = end;
-  }
-}
+import { viewsOf } from '../../src/sim/nemesis-topology.js';
+import { Nemesis } from '../../src/sim/nemesis.js';
+import { FakeNemesisTarget } from '../helpers/fake-nemesis-target.js';
 
 /** Seeds 1..n of `raft-tui check` for `timeMs`, with `--bug read-without-quorum` or without. */
 function runs(n: number, timeMs: number, bug: boolean): CheckRunResult[] {
@@ -54,7 +21,7 @@ describe('stale-read windows in raft-tui check (thesis §6.4)', () => {
   it('strand-leader leaves the leader in a minority, or hands leadership over as it cuts it off, for 3-8 election timeouts, and no other link fault replaces it meanwhile', () => {
     let handoffs = 0;
     for (let seed = 1; seed <= 20; seed++) {
-      const t = new Target();
+      const t = new FakeNemesisTarget(3);
       const n = new Nemesis(t, createRng(seed), { kinds: [], everyMs: [10, 20], lastsMs: [50, 50], electionTimeoutMs: [150, 300] });
       n.inject('strand-leader');
       const stranded = t.links;
