@@ -138,8 +138,3 @@ export class ClusterClock {
     if (!this.stopped) this.scheduleTick();
   };
 }
-
-/** Lets promise continuations and queued microtasks run (one macrotask turn). */
-export function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}

@@ -1,6 +1,7 @@
 import type { NodeId, RaftCore } from '../raft/types.js';
 import type { ClockControls } from './clock-controls.js';
-import { type ClusterClock, settle } from './cluster-clock.js';
+import type { ClusterClock } from './cluster-clock.js';
+import { settle } from './promise-turn.js';
 import type { UnstampedEvent } from './event-stream.js';
 import type { InFlightMessages } from './in-flight.js';
 import { stepOnce } from './step-control.js';

@@ -25,6 +25,11 @@ export function loopTurn(resume: () => void): void {
   setImmediate(resume);
 }
 
+/** {@link loopTurn} as a promise: promise continuations, microtasks and I/O callbacks due have run. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => loopTurn(resolve));
+}
+
 /** Wall ms after which a turn goes through the event loop again (timers, I/O and signals run then). */
 const LOOP_EVERY_MS = 2;
 

@@ -199,9 +199,9 @@ export class VirtualScheduler implements Scheduler {
 
   /**
    * Moves time forward by `ms`, firing due timers in deadline order, synchronously: hosts run
-   * their Ready loops inside the timer that gave them work. `settle` (an event-loop turn) runs
-   * after a timer only when promise continuations may be waiting — after any timer not marked
-   * quiet (a client's timeout, a sleep), or when something settled a promise meanwhile
+   * their Ready loops inside the timer that gave them work. `settle` (a turn for promise
+   * continuations: promise-turn.ts) runs after a timer only when some may be waiting — after
+   * any timer not marked quiet (a client's timeout, a sleep), or when something settled a promise meanwhile
    * ({@link requestSettle}: an entry a client waited for was applied) — so a client's retry or
    * a submit's result still happens at the virtual moment that caused it, without a turn per
    * tick or message.

@@ -1,5 +1,5 @@
 import type { ProposeOutcome } from '../cluster/client.js';
-import { settle } from '../cluster/cluster-clock.js';
+import { settle } from '../cluster/promise-turn.js';
 import type { ClusterManifest } from '../cluster/cluster-manifest.js';
 import type { SimulatedDisks } from '../cluster/mid-write-crash.js';
 import type { TornWrite } from '../cluster/node-disk.js';
