@@ -2,6 +2,7 @@ import { resolveConfig, type Settings } from './config.js';
 import { type AcceptedAppend, acceptAppend } from './follower-append.js';
 import { applyChange, type ConfigChange, ConfigurationHistory, encodeConfiguration } from './membership.js';
 import { canCampaignFrom, isValidMessage } from './message-check.js';
+import { NOTHING, Outbox } from './outbox.js';
 import { Progress } from './progress.js';
 import { majority, quorumIndex, VoteTally } from './quorum.js';
 import { checkedLog, RaftLog } from './raft-log.js';
@@ -36,14 +37,6 @@ import type {
   Term,
   TransferResult,
 } from './types.js';
-
-/**
- * What a Ready or a message holds where it has nothing: one shared empty array instead of a new
- * one each time (a cluster takes thousands of Readies a second). Never added to — Ready and
- * message arrays are read-only to their holders. Not frozen: a frozen array is a different kind
- * of array to the engine, and every loop over Ready arrays would take a slower path.
- */
-const NOTHING: never[] = [];
 
 /** The last element, or undefined for an empty array (without reading index -1: a slow lookup). */
 function lastOf<T>(list: readonly T[]): T | undefined {
@@ -103,10 +96,14 @@ export class Raft implements RaftCore {
   /** Leader only: one Progress per voter (ourselves included), in peer order; else empty. */
   private progress: Progress[] = [];
   private progressById = new Map<NodeId, Progress>();
+  /** Leader only: what countingProgress() returns; null when it must be worked out again. */
+  private counting: Progress[] | null = null;
   /** Leader only: something may be sendable (new entries, a new commit, an unpaused follower). */
   private needFlush = false;
   /** Scratch space for the quorum computation (no allocation per commit). */
   private readonly matchScratch = new Array<number>(64).fill(0);
+  /** Scratch space for the nodes of a commit's quorum (copied out at the exact size). */
+  private readonly idScratch: NodeId[] = [];
 
   /** §7: the latest snapshot (taken here or installed from a leader); null before the first. */
   private currentSnapshot: Snapshot | null;
@@ -129,8 +126,8 @@ export class Raft implements RaftCore {
 
   /** What acceptAppend refills for each AppendEntries accepted (read at once, kept by no one). */
   private readonly accepted: AcceptedAppend = { kind: 'accept', lastNew: 0, appendedFrom: 0, truncated: 0 };
-  private msgs: Message[] = [];
-  private events: RaftEvent[] = [];
+  private readonly msgs = new Outbox<Message>();
+  private readonly events = new Outbox<RaftEvent>();
   private readStates: ReadState[] = [];
   private readsFailed: number[] = [];
   /** The term and vote in the last Ready that carried a hard state (or loaded at start). */
@@ -242,7 +239,7 @@ export class Raft implements RaftCore {
     // Events queue up until ready() drains them; what this step added is the tail.
     const mark = this.events.length;
     this.step(m);
-    return this.events.slice(mark);
+    return this.events.since(mark);
   }
 
   campaignNow(): boolean {
@@ -361,15 +358,18 @@ export class Raft implements RaftCore {
       committedEntries = log.slice(log.applying + 1, limit);
       log.applying = limit;
     }
+    // Handed over with the Ready (new arrays); the queues start empty again.
+    const messages = this.msgs.take();
+    const events = this.events.take();
     let rd: Ready;
     if (into === undefined) {
       rd = {
         hardState,
         snapshot: this.unsavedSnapshot,
         entries,
-        messages: this.msgs,
+        messages,
         committedEntries,
-        events: this.events,
+        events,
         readStates: this.readStates,
         readsFailed: this.readsFailed,
       };
@@ -378,16 +378,13 @@ export class Raft implements RaftCore {
       rd.hardState = hardState;
       rd.snapshot = this.unsavedSnapshot;
       rd.entries = entries;
-      rd.messages = this.msgs;
+      rd.messages = messages;
       rd.committedEntries = committedEntries;
-      rd.events = this.events;
+      rd.events = events;
       rd.readStates = this.readStates;
       rd.readsFailed = this.readsFailed;
     }
     this.unsavedSnapshot = null;
-    // Handed over with the Ready; the next send or event starts a new array (see send()).
-    this.msgs = NOTHING;
-    this.events = NOTHING;
     if (rd.readStates.length > 0) this.readStates = [];
     if (rd.readsFailed.length > 0) this.readsFailed = [];
     return rd;
@@ -581,6 +578,7 @@ export class Raft implements RaftCore {
     const next = this.raftLog.lastIndex() + 1;
     this.progressById.set(this.id, new Progress(this.id, next, this.s.maxInflight));
     this.progress.push(this.progressById.get(this.id)!);
+    this.counting = null;
     this.syncProgress(next);
     this.commitQuorum = null;
     const self = this.progressById.get(this.id)!;
@@ -594,6 +592,7 @@ export class Raft implements RaftCore {
 
   /** Takes the latest configuration of the log as the one in force (thesis §4.1). */
   private adoptConfiguration(): void {
+    this.counting = null;
     const c = this.configs.current();
     this.voters = c.voters;
     this.voterSet = new Set(c.voters);
@@ -609,6 +608,7 @@ export class Raft implements RaftCore {
    * (it is new and empty: it needs everything, by snapshot if compacted, thesis §4.2.1).
    */
   private syncProgress(next: Index): void {
+    this.counting = null;
     const members = new Set([...this.voters, ...this.learners, this.id]);
     for (const id of members) {
       if (this.progressById.has(id)) continue;
@@ -635,6 +635,7 @@ export class Raft implements RaftCore {
       this.progress = [];
       this.progressById.clear();
     }
+    this.counting = null;
     this.needFlush = false;
     this.resetElectionTimer();
   }
@@ -1063,27 +1064,40 @@ export class Raft implements RaftCore {
   private maybeCommit(): boolean {
     const log = this.raftLog;
     const scratch = this.matchScratch;
-    // Thesis §4.2.1: a learner never counts toward a majority (nor a leader being removed).
-    const learnersCount = this.s.bugs.countLearners;
-    let count = 0;
-    for (const pr of this.progress)
-      if (this.voterSet.has(pr.id) || (learnersCount && this.learners.includes(pr.id))) scratch[count++] = pr.match;
+    const counting = this.countingProgress();
+    const count = counting.length;
+    for (let i = 0; i < count; i++) scratch[i] = counting[i]!.match;
     const n = quorumIndex(scratch, count, this.quorum);
     if (n <= log.commit) return false;
     if (!this.s.bugs.commitOldTermByCounting && log.term(n) !== this.term) return false;
     log.commit = n;
     // Thesis §6.4: reads that waited for this leader's first commit in its term get their index.
     if (this.reads.size > 0 && log.term(n) === this.term) this.reads.fillIndex(n);
-    const quorum: NodeId[] = [];
-    for (const pr of this.progress) {
-      if (pr.match >= n && (this.voterSet.has(pr.id) || (learnersCount && this.learners.includes(pr.id)))) quorum.push(pr.id);
-    }
+    let k = 0;
+    const ids = this.idScratch;
+    for (let i = 0; i < count; i++) if (counting[i]!.match >= n) ids[k++] = counting[i]!.id;
+    const quorum: NodeId[] = ids.slice(0, k);
     this.commitQuorum = quorum;
-    this.pushEvent({ kind: 'commit', index: n, term: log.term(n), quorum, voters: [...this.voters] });
+    this.pushEvent({ kind: 'commit', index: n, term: log.term(n), quorum, voters: this.voters.slice() });
     this.needFlush = true;
     // Thesis §4.2.2: a leader removed from the configuration steps down once that is committed.
     if (!this.voterSet.has(this.id) && this.configs.currentIndex() <= n) this.becomeFollower(this.term, null, 'removed');
     return true;
+  }
+
+  /**
+   * Leader: the Progress of every node whose match counts toward a commit, in peer order —
+   * thesis §4.2.1: the voters; a learner never counts (nor a leader being removed). Kept
+   * between commits, dropped whenever the members or the configuration change.
+   */
+  private countingProgress(): Progress[] {
+    let list = this.counting;
+    if (list === null) {
+      const learnersCount = this.s.bugs.countLearners;
+      list = this.progress.filter((pr) => this.voterSet.has(pr.id) || (learnersCount && this.learners.includes(pr.id)));
+      this.counting = list;
+    }
+    return list;
   }
 
   /**
@@ -1289,15 +1303,11 @@ export class Raft implements RaftCore {
   // ---------------------------------------------------------------- output
 
   private send(m: Message): void {
-    // The first of a Ready gets an array of one: most Readies carry one message or event, and
-    // an empty array's first push reserves room for seventeen.
-    if (this.msgs.length === 0) this.msgs = [m];
-    else this.msgs.push(m);
+    this.msgs.push(m);
   }
 
   private pushEvent(e: RaftEvent): void {
-    if (this.events.length === 0) this.events = [e];
-    else this.events.push(e);
+    this.events.push(e);
   }
 
   private applyLimit(): Index {

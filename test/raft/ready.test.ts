@@ -139,6 +139,44 @@ describe('time and determinism', () => {
     expect(run(100)).toBe(a);
     expect(run(200)).not.toBe(a);
   });
+
+  it("a Ready's arrays belong to its holder: later proposals, steps and Readies change none of them", () => {
+    const net = new Net(3);
+    net.campaign(1);
+    const leader = net.core(1);
+    const follower = net.core(2);
+    leader.propose('SET a = 1');
+    const first = leader.ready();
+    const firstCopy = JSON.stringify(first);
+    expect(first.entries.length).toBe(1);
+    expect(first.messages.length).toBe(2);
+    // The follower takes the first AppendEntries: an event and an answer in its Ready.
+    follower.step(first.messages[0]!);
+    const fromFollower = follower.ready();
+    const fromFollowerCopy = JSON.stringify(fromFollower);
+    expect(fromFollower.events.length).toBe(1);
+    expect(fromFollower.messages.length).toBe(1);
+    leader.advance(first);
+    follower.advance(fromFollower);
+
+    // More of everything: new entries, messages, events, in the next Readies of both nodes.
+    leader.step(fromFollower.messages[0]!);
+    leader.propose('SET b = 2');
+    leader.propose('SET c = 3');
+    const second = leader.ready();
+    follower.step(second.messages[0]!);
+    const again = follower.ready();
+    expect(second.messages.length).toBeGreaterThan(0);
+    expect(again.events.length).toBeGreaterThan(0);
+    expect(again.messages.length).toBe(1);
+
+    expect(JSON.stringify(first)).toBe(firstCopy);
+    expect(JSON.stringify(fromFollower)).toBe(fromFollowerCopy);
+    expect(first.entries).not.toBe(leader.log());
+    expect(second.messages).not.toBe(first.messages);
+    expect(again.messages).not.toBe(fromFollower.messages);
+    expect(again.events).not.toBe(fromFollower.events);
+  });
 });
 
 describe('robustness', () => {
