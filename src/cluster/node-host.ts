@@ -15,6 +15,7 @@ import type {
   Term,
 } from '../raft/types.js';
 import type { Storage, StoredState } from '../storage/types.js';
+import { microtask } from './promise-turn.js';
 import { type ReadOutcome, ReadWaiters } from './read-waiters.js';
 
 /** The replicated state machine a host applies committed entries to (src/kv in practice). */
@@ -370,11 +371,14 @@ export class NodeHost<R = unknown> {
     }
     if (this.readyScheduled) return;
     this.readyScheduled = true;
-    queueMicrotask(() => {
-      this.readyScheduled = false;
-      this.runReadies();
-    });
+    microtask(this.runScheduledReadies);
   }
+
+  /** The 'per-turn' loop's microtask: one function for every turn, no closure each time. */
+  private readonly runScheduledReadies = (): void => {
+    this.readyScheduled = false;
+    this.runReadies();
+  };
 
   /**
    * The Ready loop: handles Readies while the core has one. Synchronous while saves are; a save

@@ -17,8 +17,37 @@
  * nodes keep their state in memory or on simulated disks, whose operations are promises.)
  */
 export function drainTurn(resume: () => void): void {
-  queueMicrotask(() => process.nextTick(() => queueMicrotask(() => process.nextTick(resume))));
+  drains.push(resume);
+  microtask(firstTick);
 }
+
+/**
+ * A settled promise: `then` on it queues a microtask. `queueMicrotask` does the same, but Node
+ * wraps each callback in an async resource and a bound function — objects a virtual-time loop
+ * would make several times per turn.
+ */
+const RESOLVED = Promise.resolve();
+export const microtask = (fn: () => void): void => void RESOLVED.then(fn);
+
+/**
+ * The resumes of the drain turns under way, oldest first. Every turn goes through the same
+ * steps below in the same order, so turns end in the order they began: the step functions are
+ * shared, and a turn costs no closure of its own.
+ */
+const drains: (() => void)[] = [];
+let drainHead = 0;
+const firstTick = (): void => process.nextTick(secondMicrotask);
+const secondMicrotask = (): void => microtask(lastTick);
+const lastTick = (): void => process.nextTick(endDrain);
+const endDrain = (): void => {
+  const resume = drains[drainHead]!;
+  drains[drainHead++] = undefined as unknown as () => void;
+  if (drainHead === drains.length) {
+    drains.length = 0;
+    drainHead = 0;
+  }
+  resume();
+};
 
 /** An event-loop turn: `resume` runs after one pass through the event loop. */
 export function loopTurn(resume: () => void): void {

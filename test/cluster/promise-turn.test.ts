@@ -29,6 +29,16 @@ describe('turns a virtual clock gives promise continuations', () => {
     });
   }
 
+  it('drain turns begun together each wait for every continuation, and resume in the order they began', async () => {
+    const log: string[] = [];
+    queueContinuations(log);
+    const first = turnOnce((resume) => drainTurn(() => (log.push('first'), resume())));
+    const second = turnOnce((resume) => drainTurn(() => (log.push('second'), resume())));
+    await Promise.all([first, second]);
+    expect(log.slice(-2)).toEqual(['first', 'second']);
+    expect([...log].sort()).toEqual(['after a nextTick', 'deep', 'first', 'queued by a continuation', 'second', 'short']);
+  });
+
   it('drainTurn resumes inside the same pass of the event loop; loopTurn after one', async () => {
     const log: string[] = [];
     setImmediate(() => log.push('immediate'));
