@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Index, NodeId, Term } from '../raft/types.js';
-import { FifoTimers } from './fifo-timers.js';
+import { type FifoTimer, FifoTimers } from './fifo-timers.js';
 import type { Scheduler } from './scheduler.js';
 import type { SubmitResult } from './types.js';
 import { UnansweredSeqs } from './unanswered-seqs.js';
@@ -16,6 +16,19 @@ export type ProposeOutcome<R> =
     }
   | { ok: false; leader: NodeId | null; down?: boolean };
 
+/** What a proposal on a node in this process came to at once (the outcome comes to a callback). */
+export type ProposeNow = { ok: true; index: Index; term: Term } | { ok: false; leader: NodeId | null; down?: boolean };
+
+/**
+ * Proposes on a node in this process: `onOutcome` is called once, when the entry is applied
+ * there or cannot be (NodeHost.proposeWith). Undefined: the node has no such way (another
+ * process), use `propose`.
+ */
+export type ProposeWith<R> = (
+  data: string,
+  onOutcome: (outcome: { applied: true; result: R } | { applied: false; reason: 'superseded' | 'crashed' }) => void,
+) => ProposeNow | undefined;
+
 /** The cluster as a client sees it. */
 export interface ClientCluster<R> {
   ids: NodeId[];
@@ -25,6 +38,8 @@ export interface ClientCluster<R> {
   isLeading(id: NodeId, term: Term): boolean;
   /** A node in another process answers asynchronously; one in this process at once. */
   propose(id: NodeId, data: string): ProposeOutcome<R> | Promise<ProposeOutcome<R>>;
+  /** {@link propose} without a promise, for a node in this process (see {@link ProposeWith}). */
+  proposeWith?(id: NodeId, data: string, onOutcome: Parameters<ProposeWith<R>>[1]): ProposeNow | undefined;
   /** Thesis §6.4: a read-only command answered without a log entry (index 0 until answered). */
   read(id: NodeId, command: string): ProposeOutcome<R> | Promise<ProposeOutcome<R>>;
   /**
@@ -117,6 +132,10 @@ export class ClusterClient<R> {
     const seq = this.nextSeq++;
     this.outstanding.add(seq);
     const deadline = this.scheduler.now() + (options.timeoutMs ?? 5000);
+    if (options.to === undefined) {
+      const now = this.writeNow(cmd, seq, deadline);
+      if (now !== undefined) return now;
+    }
     const attempt: Attempt<R> = {
       run: (id) => this.cluster.propose(id, this.encode({ client: this.clientId, seq, ack: this.ack(), cmd })),
       effects: true,
@@ -140,6 +159,84 @@ export class ClusterClient<R> {
       return Promise.reject(err);
     }
     return answer.then(done, failed);
+  }
+
+  /**
+   * A write's commonest case, on a node in this process that was last seen leading: the
+   * proposal's outcome comes to a callback, with one timer and one promise for the answer — a
+   * virtual-time loop submits thousands of times a wall second. The same steps as
+   * {@link writeToLeader}, which does it with promises for a node in another process: its
+   * answer, in time, is the result; anything else goes on in {@link submitAnywhere} with this
+   * copy as the one it waits for. Undefined when there is no such node.
+   */
+  private writeNow(cmd: string, seq: number, deadline: number): Promise<SubmitResult> | undefined {
+    const target = this.leaderGuess;
+    const since = this.scheduler.now();
+    if (this.cluster.proposeWith === undefined || target === undefined || !this.cluster.isUp(target) || !(deadline - since > 0))
+      return undefined;
+    let resolve!: (result: SubmitResult) => void;
+    let reject!: (err: unknown) => void;
+    const answer = new Promise<SubmitResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const done = (result: SubmitResult): void => {
+      this.outstanding.delete(seq);
+      resolve(result);
+    };
+    const carryOn = (first: NonNullable<Parameters<ClusterClient<R>['submitAnywhere']>[3]>): void => {
+      const attempt: Attempt<R> = {
+        run: (id) => this.cluster.propose(id, this.encode({ client: this.clientId, seq, ack: this.ack(), cmd })),
+        effects: true,
+      };
+      this.submitAnywhere(cmd, attempt, deadline, first).then(done, (err: unknown) => {
+        this.outstanding.delete(seq);
+        reject(err);
+      });
+    };
+    let index = 0;
+    let term = 0;
+    let timer: FifoTimer | undefined;
+    /** The outcome, when it came before the timer was set (applied at once). */
+    let early: AppliedOutcome<R> | undefined;
+    /** After a timeout: where the outcome goes, for the loop that waits on it. */
+    let late: ((outcome: AppliedOutcome<R>) => void) | undefined;
+    const settled = (outcome: AppliedOutcome<R>): void => {
+      if (this.closed) return done(stopped(true));
+      if (outcome.applied) return done(this.success(index, term, outcome.result));
+      // Lost (superseded, crashed): the loop decides what next, once this Ready is handled.
+      const applied = Promise.resolve(outcome);
+      void applied.then(() => carryOn({ target, answer: { ok: true, index, term, applied }, since, outcome }));
+    };
+    const r = this.cluster.proposeWith(target, this.encode({ client: this.clientId, seq, ack: this.ack(), cmd }), (outcome) => {
+      if (late !== undefined) return late(outcome);
+      if (timer === undefined) {
+        early = outcome;
+        return;
+      }
+      this.timers.cancel(timer);
+      settled(outcome);
+    });
+    if (r === undefined) return undefined; // nothing proposed: the node is in another process
+    if (!r.ok) {
+      carryOn({ target, answer: r });
+      return answer;
+    }
+    index = r.index;
+    term = r.term;
+    if (early !== undefined) {
+      settled(early);
+      return answer;
+    }
+    timer = this.timers.add(Math.min(this.cluster.attemptTimeoutMs, deadline - since), () => {
+      if (this.closed) {
+        late = () => undefined; // answered: an outcome that still comes changes nothing
+        return done(stopped(true));
+      }
+      const applied = new Promise<AppliedOutcome<R>>((resolveLater) => (late = resolveLater));
+      carryOn({ target, answer: { ok: true, index, term, applied }, since, outcome: 'timeout' });
+    });
+    return answer;
   }
 
   /**

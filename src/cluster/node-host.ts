@@ -15,6 +15,7 @@ import type {
   Term,
 } from '../raft/types.js';
 import type { Storage, StoredState } from '../storage/types.js';
+import { EntryWaiters, type RequestOutcome } from './entry-waiters.js';
 import { microtask } from './promise-turn.js';
 import { type ReadOutcome, ReadWaiters } from './read-waiters.js';
 
@@ -32,14 +33,7 @@ export interface StateMachine<R = unknown> {
   restore(index: Index, data: string): void;
 }
 
-/** What became of a request: its result here, or why it has none. */
-export type RequestOutcome<R> = { applied: true; result: R } | { applied: false; reason: 'superseded' | 'crashed' };
-
-/** A client request waiting for its entry to be applied on this host. */
-interface Waiter<R> {
-  term: Term;
-  resolve: (outcome: RequestOutcome<R>) => void;
-}
+export type { RequestOutcome };
 
 export interface NodeHostHooks {
   /** A Ready's events, before it is persisted; a listener may crash the node (the loop then stops). */
@@ -111,7 +105,7 @@ export class NodeHost<R = unknown> {
   private readyScheduled = false;
   /** Bumped by every crash: work started before a crash must not touch the new incarnation. */
   private generation = 0;
-  private waiters = new Map<Index, Waiter<R>[]>();
+  private readonly waiters = new EntryWaiters<R>();
   /** ReadIndex reads (thesis §6.4) waiting for their index to be confirmed, then applied. */
   private readonly reads = new ReadWaiters<R>();
   /** The last log index the state machine holds: applied here, or restored from a snapshot. */
@@ -243,8 +237,7 @@ export class NodeHost<R = unknown> {
     this.core = undefined;
     this.busy = false;
     this.stateMachine.reset();
-    for (const list of this.waiters.values()) for (const w of list) w.resolve({ applied: false, reason: 'crashed' });
-    this.waiters.clear();
+    this.waiters.failAll('crashed');
     this.reads.failAll('crashed');
     this.hooks.onWaitersSettled?.();
   }
@@ -269,20 +262,33 @@ export class NodeHost<R = unknown> {
         ok: true;
         index: Index;
         term: Term;
-        applied: Promise<{ applied: true; result: R } | { applied: false; reason: 'superseded' | 'crashed' }>;
+        applied: Promise<RequestOutcome<R>>;
       }
     | { ok: false; leader: NodeId | null; down?: boolean } {
+    let settle: ((outcome: RequestOutcome<R>) => void) | undefined;
+    let early: RequestOutcome<R> | undefined;
+    // The entry may be applied before proposeWith returns (one node, on a virtual clock).
+    const r = this.proposeWith(data, (outcome) => (settle ? settle(outcome) : (early = outcome)));
+    if (!r.ok) return r;
+    const applied = early ? Promise.resolve(early) : new Promise<RequestOutcome<R>>((resolve) => (settle = resolve));
+    return { ok: true, index: r.index, term: r.term, applied };
+  }
+
+  /**
+   * {@link propose} with a callback instead of a promise: `onOutcome` is called once, when the
+   * entry is applied here at the index it got (with the state machine's result) or cannot be —
+   * maybe before this returns, and from inside the Ready loop: it must not block.
+   */
+  proposeWith(
+    data: string,
+    onOutcome: (outcome: RequestOutcome<R>) => void,
+  ): { ok: true; index: Index; term: Term } | { ok: false; leader: NodeId | null; down?: boolean } {
     if (!this.core || !this.running) return { ok: false, leader: null, down: true };
     const r = this.core.propose(data);
     if (!r.ok) return r;
-    const applied = new Promise<Parameters<Waiter<R>['resolve']>[0]>((resolve) => {
-      const list = this.waiters.get(r.index);
-      const w = { term: r.term, resolve };
-      if (list) list.push(w);
-      else this.waiters.set(r.index, [w]);
-    });
+    this.waiters.add(r.index, r.term, onOutcome);
     this.scheduleReady();
-    return { ok: true, index: r.index, term: r.term, applied };
+    return r;
   }
 
   /**
@@ -527,30 +533,19 @@ export class NodeHost<R = unknown> {
     this.appliedIndex = snapshot.index;
     this.snapshotIndex = snapshot.index;
     // Clients waiting for entries the snapshot covers will not see them applied here.
-    for (const [index, list] of this.waiters) {
-      if (index > snapshot.index) continue;
-      this.waiters.delete(index);
-      for (const w of list) w.resolve({ applied: false, reason: 'superseded' });
-    }
+    this.waiters.supersededUpTo(snapshot.index);
   }
 
   private apply(entries: Entry[]): void {
     let settled = false;
-    const waiting = this.waiters.size > 0;
+    const waiters = this.waiters;
     for (const e of entries) {
-      // Thesis §6.4: a new leader's no-op changes nothing in the state machine.
       // Thesis §6.4: a new leader's no-op changes nothing; configuration entries (thesis §4.1)
       // are the core's business, not the state machine's.
       const result = e.type !== 'normal' ? undefined : this.stateMachine.apply(e.index, e.data);
       this.appliedIndex = e.index;
-      const list = waiting ? this.waiters.get(e.index) : undefined;
-      if (!list) continue;
-      this.waiters.delete(e.index);
-      settled = true;
-      for (const w of list) {
-        // Same index, other term: our entry was overwritten by a later leader (§5.3).
-        w.resolve(w.term === e.term ? { applied: true, result: result as R } : { applied: false, reason: 'superseded' });
-      }
+      // Same index, other term: a waiter's entry was overwritten by a later leader (§5.3).
+      if (waiters.waitsUpTo(e.index) && waiters.applied(e.index, e.term, result as R)) settled = true;
     }
     this.hooks.onApplied(this.id, entries);
     if (settled) this.hooks.onWaitersSettled?.();

@@ -46,6 +46,11 @@ export function clientOver(
         return node?.up === true && node.leaderTerm() === term;
       },
       propose: (id, data) => nodes.get(id)?.propose(data) ?? { ok: false, leader: null, down: true },
+      proposeWith: (id, data, onOutcome) => {
+        const node = nodes.get(id);
+        if (!node) return { ok: false, leader: null, down: true };
+        return node.proposeWith?.(data, onOutcome);
+      },
       read: (id, command) => nodes.get(id)?.read(command) ?? { ok: false, leader: null, down: true },
       attemptTimeoutMs: 2 * emax,
       staleProposalMs: 20 * emax,

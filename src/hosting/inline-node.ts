@@ -1,4 +1,4 @@
-import type { ProposeOutcome } from '../cluster/client.js';
+import type { ProposeOutcome, ProposeWith } from '../cluster/client.js';
 import { settle } from '../cluster/promise-turn.js';
 import type { ClusterManifest } from '../cluster/cluster-manifest.js';
 import type { SimulatedDisks } from '../cluster/mid-write-crash.js';
@@ -238,6 +238,8 @@ export class InlineNode implements NodeHosting {
   propose(data: string): ProposeOutcome<KvResult> {
     return this.host.propose(data);
   }
+
+  readonly proposeWith: ProposeWith<KvResult> = (data, onOutcome) => this.host.proposeWith(data, onOutcome);
 
   read(command: string): ProposeOutcome<KvResult> {
     return readAttempt(this.host, command);

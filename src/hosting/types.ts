@@ -1,4 +1,4 @@
-import type { ProposeOutcome } from '../cluster/client.js';
+import type { ProposeOutcome, ProposeWith } from '../cluster/client.js';
 import type { LogEntryView, NodeStatus, NodeView } from '../cluster/types.js';
 import type { KvResult } from '../kv/index.js';
 import type { NetworkFaults } from '../net/types.js';
@@ -36,6 +36,8 @@ export interface NodeHosting {
   /** The node's whole log as last seen. */
   log(): LogEntryView[];
   propose(data: string): ProposeOutcome<KvResult> | Promise<ProposeOutcome<KvResult>>;
+  /** A node in this process: {@link propose} with a callback for the outcome, no promise (see NodeHost.proposeWith). */
+  proposeWith?: ProposeWith<KvResult>;
   read(command: string): ProposeOutcome<KvResult> | Promise<ProposeOutcome<KvResult>>;
   setFaults(faults: NetworkFaults): Promise<void>;
   /**
