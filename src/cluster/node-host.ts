@@ -268,9 +268,15 @@ export class NodeHost<R = unknown> {
     let settle: ((outcome: RequestOutcome<R>) => void) | undefined;
     let early: RequestOutcome<R> | undefined;
     // The entry may be applied before proposeWith returns (one node, on a virtual clock).
-    const r = this.proposeWith(data, (outcome) => (settle ? settle(outcome) : (early = outcome)));
+    const r = this.proposeWith(data, (outcome) => {
+      if (settle) settle(outcome);
+      else early = outcome;
+    });
     if (!r.ok) return r;
-    const applied = early ? Promise.resolve(early) : new Promise<RequestOutcome<R>>((resolve) => (settle = resolve));
+    if (early) return { ok: true, index: r.index, term: r.term, applied: Promise.resolve(early) };
+    const applied = new Promise<RequestOutcome<R>>((resolve) => {
+      settle = resolve;
+    });
     return { ok: true, index: r.index, term: r.term, applied };
   }
 
