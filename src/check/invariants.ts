@@ -1,6 +1,7 @@
 import type { Entry, Index, NodeId, Role, Snapshot, Term } from '../raft/types.js';
 import { describeEntry, entryEvidence, sameEntry } from './entry-facts.js';
 import { fingerprint, IndexRecords } from './index-records.js';
+import { LogWindow } from './log-window.js';
 import type { InvariantName, NodeObservation, RestartObservation, Violation } from './observation.js';
 
 export type { InvariantName, NodeObservation, RestartObservation, Violation } from './observation.js';
@@ -8,12 +9,13 @@ export type { InvariantName, NodeObservation, RestartObservation, Violation } fr
 /** What the checker remembers of one node. */
 interface NodeTrack {
   up: boolean;
-  /** The index and term its latest snapshot covers (§7); `log` holds the entries after it. */
-  base: { index: Index; term: Term };
-  /** The node's log as rebuilt from the written entries (index i at position i - base - 1). */
-  log: Entry[];
-  /** The previous observation in this incarnation; null right after start or restart. */
-  last: { role: Role; term: Term; commit: Index } | null;
+  /** The node's log as rebuilt from the written entries, after its latest snapshot (§7). */
+  log: LogWindow;
+  /** Whether there was an observation in this incarnation (false right after start or restart); then the `last*` fields hold it. */
+  seen: boolean;
+  lastRole: Role;
+  lastTerm: Term;
+  lastCommit: Index;
   /** The highest term ever seen on this node, across restarts. */
   maxTerm: Term;
   /** Who it voted for in each term, across restarts. */
@@ -30,9 +32,17 @@ interface NodeTrack {
    * The (term, vote) last checked against `votes`: the same pair again needs no lookup, its
    * answer cannot have changed (a term's vote is recorded once and never replaced).
    */
-  voteChecked: { term: Term; votedFor: NodeId | null };
+  voteCheckedTerm: Term;
+  voteCheckedFor: NodeId | null;
   /** The term this node was last checked as the leader of (the one leader of a term never changes); 0: none. */
   ledTerm: Term;
+}
+
+/** The first snapshot seen at an index: its term, a fingerprint of its data, whose it was. */
+interface SnapshotRecord {
+  term: Term;
+  print: string;
+  node: NodeId;
 }
 
 interface RegisteredEntry {
@@ -97,7 +107,9 @@ export class InvariantChecker {
   /** Individual checks performed, per invariant (slots of {@link Check}: no lookup by name per check). */
   private readonly counts: number[] = INVARIANTS.map(() => 0);
 
-  private readonly nodes = new Map<NodeId, NodeTrack>();
+  /** Every node seen, by id (an array: looked up on every observation). */
+  private readonly byId: (NodeTrack | undefined)[] = [];
+  private readonly tracks: NodeTrack[] = [];
   /** §5.2: the one leader of each term. */
   private readonly leaders = new Map<Term, NodeId>();
   private topLeader: { node: NodeId; term: Term } | null = null;
@@ -116,8 +128,8 @@ export class InvariantChecker {
   private committedMax: Index = 0;
   /** The entry first applied at each index. */
   private readonly appliedAt = new IndexRecords<Entry>();
-  /** The first snapshot seen at each index: its term, a fingerprint of its data, whose it was. */
-  private readonly snapshots = new IndexRecords<string>();
+  /** The first snapshot seen at each index (few: one per snapshot point). */
+  private readonly snapshots = new Map<Index, SnapshotRecord>();
   private readonly maxViolations: number;
   private readonly onViolation: ((v: Violation) => void) | undefined;
   private found: Violation[] = [];
@@ -140,31 +152,33 @@ export class InvariantChecker {
   /** Checks one node after it handled a Ready; returns the violations this found. */
   observe(o: NodeObservation): Violation[] {
     this.found = NONE_FOUND;
-    const t = this.track(o.node);
+    const t = this.byId[o.node] ?? this.track(o.node);
     if (!t.up) this.beginIncarnation(t);
     this.checkTerm(t, o.node, o.term, o.at, 'now has');
-    this.checkVote(t, o.node, o.term, o.votedFor, o.at);
-    if (o.snapshot && o.snapshot.index > t.base.index) {
-      this.applySnapshot(t, o, o.snapshot);
+    if (o.votedFor !== null) this.checkVote(t, o.node, o.term, o.votedFor, o.at);
+    const snapshot = o.snapshot;
+    if (snapshot && snapshot.index > t.log.base) {
+      this.applySnapshot(t, o, snapshot);
       // The log after a snapshot may have been discarded with it: its configurations go too.
-      t.configs = t.log.flatMap((e) => (e.type === 'config' ? [e.index] : []));
+      this.recountConfigs(t);
     }
-    this.applyWrites(t, o);
-    this.noteConfigs(t, o.written);
+    if (o.written.length > 0) {
+      this.applyWrites(t, o);
+      this.noteConfigs(t, o.written);
+    }
     this.checkIndexOrder(t, o);
-    if (o.role === 'leader') this.checkOneConfigChange(t, o);
+    const leader = o.role === 'leader';
+    if (leader) this.checkOneConfigChange(t, o);
     if (o.commits) this.checkVoterQuorum(o);
-    if (o.role === 'leader') this.checkLeader(t, o);
+    if (leader) this.checkLeader(t, o);
     this.checkCommit(t, o);
-    this.checkApplies(t, o);
-    // Updated in place: one observation per Ready of every node, nothing kept but the fields.
-    if (t.last === null) t.last = { role: o.role, term: o.term, commit: o.commit };
-    else {
-      t.last.role = o.role;
-      t.last.term = o.term;
-      t.last.commit = o.commit;
-    }
-    if (o.snapshot) this.forgetCovered();
+    if (o.appliedEntries.length > 0) this.checkApplies(t, o);
+    // Kept as fields: one observation per Ready of every node, nothing kept but these.
+    t.seen = true;
+    t.lastRole = o.role;
+    t.lastTerm = o.term;
+    t.lastCommit = o.commit;
+    if (snapshot) this.forgetCovered();
     return this.found;
   }
 
@@ -188,10 +202,7 @@ export class InvariantChecker {
       );
     }
     this.checkSnapshot(o.node, snap, o.at);
-    const at = this.entryAt(t, snap.index);
-    if (at !== undefined && at.term === snap.term) t.log.splice(0, snap.index - t.base.index);
-    else t.log = [];
-    t.base = { index: snap.index, term: snap.term };
+    t.log.compact(snap.index, snap.term);
     // Installed from the leader: the state machine now stands at the snapshot.
     if (snap.index > t.applied) t.applied = snap.index;
     if (t.commitChecked < snap.index) t.commitChecked = snap.index;
@@ -209,12 +220,13 @@ export class InvariantChecker {
       );
     }
     const print = fingerprint(snap.data);
-    const snapshots = this.snapshots;
-    const other = snapshots.value(snap.index);
+    // Below the floor every node's snapshot covers: forgotten, like the other records.
+    if (snap.index < this.written.first) return;
+    const other = this.snapshots.get(snap.index);
     if (other === undefined) {
-      snapshots.set(snap.index, print, node, snap.term);
-    } else if (snapshots.term(snap.index) !== snap.term || other !== print) {
-      const by = snapshots.node(snap.index);
+      this.snapshots.set(snap.index, { term: snap.term, print, node });
+    } else if (other.term !== snap.term || other.print !== print) {
+      const by = other.node;
       this.violation(
         'state-machine-safety',
         at,
@@ -227,37 +239,28 @@ export class InvariantChecker {
   /** Drops what every node's snapshot covers: no log can write, commit or apply it again. */
   private forgetCovered(): void {
     let floor = Number.POSITIVE_INFINITY;
-    for (const t of this.nodes.values()) floor = Math.min(floor, t.base.index);
-    // In steps, so the arrays are not spliced on every snapshot.
+    for (const t of this.tracks) floor = Math.min(floor, t.log.base);
+    // In steps of at least 1024 indexes.
     if (!Number.isFinite(floor) || floor - this.written.first < 1024) return;
     this.written.dropBelow(floor);
     this.committed.dropBelow(floor);
     this.appliedAt.dropBelow(floor);
-    this.snapshots.dropBelow(floor);
-  }
-
-  /** The entry at `index` in a node's log, if it holds one (not covered by its snapshot). */
-  private entryAt(t: NodeTrack, index: Index): Entry | undefined {
-    return index > t.base.index ? t.log[index - t.base.index - 1] : undefined;
-  }
-
-  private lastIndexOf(t: NodeTrack): Index {
-    return t.base.index + t.log.length;
+    for (const index of this.snapshots.keys()) if (index < floor) this.snapshots.delete(index);
   }
 
   /** A node crashed: everything volatile about it is gone. */
   crash(node: NodeId): void {
     const t = this.track(node);
-    if (t.last) t.commitBeforeCrash = Math.max(t.commitBeforeCrash, t.last.commit);
+    if (t.seen) t.commitBeforeCrash = Math.max(t.commitBeforeCrash, t.lastCommit);
     t.up = false;
-    t.last = null;
+    t.seen = false;
   }
 
   /** A node restarted from its storage; checks what it kept. Returns the violations found. */
   restart(r: RestartObservation): Violation[] {
     this.found = NONE_FOUND;
     const t = this.track(r.node);
-    if (t.last) t.commitBeforeCrash = Math.max(t.commitBeforeCrash, t.last.commit);
+    if (t.seen) t.commitBeforeCrash = Math.max(t.commitBeforeCrash, t.lastCommit);
     this.checkTerm(t, r.node, r.term, r.at, 'restarted with');
     const vote = t.votes.get(r.term);
     if (vote !== undefined && r.votedFor === null) {
@@ -274,39 +277,41 @@ export class InvariantChecker {
     // or in a snapshot that covers them.
     this.count(Check.CommitMonotonic);
     const snap = r.snapshot ?? null;
-    const base = snap === null ? { index: 0, term: 0 } : { index: snap.index, term: snap.term };
-    const back: NodeTrack = { ...t, base, log: r.entries as Entry[] };
-    const lost = Math.min(t.commitBeforeCrash, this.lastIndexOf(t));
-    for (let i = Math.max(t.base.index, base.index) + 1; i <= lost; i++) {
-      if (!sameEntry(this.entryAt(t, i), this.entryAt(back, i))) {
+    const base = snap === null ? 0 : snap.index;
+    // What it came back with, placed by position after the stored snapshot.
+    const backAt = (i: Index): Entry | undefined => (i > base ? r.entries[i - base - 1] : undefined);
+    const old = t.log;
+    const lost = Math.min(t.commitBeforeCrash, old.last);
+    for (let i = Math.max(old.base, base) + 1; i <= lost; i++) {
+      if (!sameEntry(old.at(i), backAt(i))) {
         this.violation(
           'commit-monotonic',
           r.at,
-          `node ${r.node} lost committed entry ${i} (${describeEntry(this.entryAt(t, i))}) across a restart: it came back with ${describeEntry(this.entryAt(back, i))}`,
+          `node ${r.node} lost committed entry ${i} (${describeEntry(old.at(i))}) across a restart: it came back with ${describeEntry(backAt(i))}`,
           {
             nodes: [r.node],
             index: i,
-            entries: [entryEvidence(r.node, i, this.entryAt(t, i)), entryEvidence(r.node, i, this.entryAt(back, i))],
+            entries: [entryEvidence(r.node, i, old.at(i)), entryEvidence(r.node, i, backAt(i))],
           },
         );
         break;
       }
     }
     if (snap !== null) this.checkSnapshot(r.node, snap, r.at);
-    const old = { base: t.base, log: t.log };
-    t.base = base;
+    t.log = new LogWindow(r.entries.length + 64);
+    t.log.base = base;
+    t.log.baseTerm = snap === null ? 0 : snap.term;
+    t.log.last = base;
     t.configs = [];
     this.noteConfigs(t, r.entries);
-    t.log = [];
     for (const e of r.entries) {
       // Only entries that differ from what it had are news for log matching.
-      const had = e.index > old.base.index ? old.log[e.index - old.base.index - 1] : undefined;
-      if (!sameEntry(had, e)) this.register(r.node, e, this.prevTermOf(t, e.index), r.at);
+      if (!sameEntry(old.at(e.index), e)) this.register(r.node, e, this.prevTermOf(t, e.index), r.at);
       t.log.push(e);
     }
     this.beginIncarnation(t);
-    t.applied = base.index;
-    t.commitChecked = base.index;
+    t.applied = base;
+    t.commitChecked = base;
     t.commitBeforeCrash = 0;
     if (snap !== null) this.forgetCovered();
     return this.found;
@@ -314,37 +319,51 @@ export class InvariantChecker {
 
   /** The term of the entry before `index` in a node's log (the snapshot's term at its end). */
   private prevTermOf(t: NodeTrack, index: Index): Term {
-    if (index - 1 === t.base.index) return t.base.term;
-    return this.entryAt(t, index - 1)?.term ?? 0;
+    if (index - 1 === t.log.base) return t.log.baseTerm;
+    return t.log.at(index - 1)?.term ?? 0;
   }
 
   private track(node: NodeId): NodeTrack {
-    let t = this.nodes.get(node);
+    let t = this.byId[node];
     if (!t) {
       t = {
         up: true,
-        base: { index: 0, term: 0 },
-        log: [],
-        last: null,
+        log: new LogWindow(),
+        seen: false,
+        lastRole: 'follower',
+        lastTerm: 0,
+        lastCommit: 0,
         maxTerm: 0,
         votes: new Map(),
         applied: 0,
         commitChecked: 0,
         commitBeforeCrash: 0,
         configs: [],
-        voteChecked: { term: -1, votedFor: null },
+        voteCheckedTerm: -1,
+        voteCheckedFor: null,
         ledTerm: 0,
       };
-      this.nodes.set(node, t);
+      this.byId[node] = t;
+      this.tracks.push(t);
     }
     return t;
   }
 
   private beginIncarnation(t: NodeTrack): void {
     t.up = true;
-    t.last = null;
+    t.seen = false;
     t.applied = 0;
     t.commitChecked = 0;
+  }
+
+  /** Rebuilds `t.configs` from the whole log (after a snapshot cut it). */
+  private recountConfigs(t: NodeTrack): void {
+    const configs: Index[] = [];
+    for (let i = t.log.base + 1; i <= t.log.last; i++) {
+      const e = t.log.at(i)!;
+      if (e.type === 'config') configs.push(e.index);
+    }
+    t.configs = configs;
   }
 
   /** Keeps `t.configs` in step with the log: entries written from index k replace those from k on. */
@@ -418,8 +437,7 @@ export class InvariantChecker {
   private checkVote(t: NodeTrack, node: NodeId, term: Term, votedFor: NodeId | null, at: number): void {
     if (votedFor === null) return;
     this.count(Check.OneVotePerTerm);
-    const checked = t.voteChecked;
-    if (checked.term === term && checked.votedFor === votedFor) return; // as found fine last time
+    if (t.voteCheckedTerm === term && t.voteCheckedFor === votedFor) return; // as found fine last time
     const earlier = t.votes.get(term);
     if (earlier === undefined) {
       t.votes.set(term, votedFor);
@@ -432,8 +450,8 @@ export class InvariantChecker {
       });
       return;
     }
-    checked.term = term;
-    checked.votedFor = votedFor;
+    t.voteCheckedTerm = term;
+    t.voteCheckedFor = votedFor;
   }
 
   /** Replays the written entries onto the node's log, checking what they replace and add. */
@@ -451,9 +469,10 @@ export class InvariantChecker {
         });
       }
     }
-    const last = this.lastIndexOf(t);
-    if (k <= t.base.index || k > last + 1) {
-      const why = k <= t.base.index ? `inside its snapshot, which covers up to ${t.base.index}` : `with a log ending at ${last}: a gap`;
+    const log = t.log;
+    const last = log.last;
+    if (k <= log.base || k > last + 1) {
+      const why = k <= log.base ? `inside its snapshot, which covers up to ${log.base}` : `with a log ending at ${last}: a gap`;
       return this.violation('log-matching', o.at, `node ${o.node} wrote index ${k} ${why}`, {
         nodes: [o.node],
         index: k,
@@ -461,11 +480,11 @@ export class InvariantChecker {
     }
     const newLast = k + w.length - 1;
     // §5.3 Leader Append-Only, and no entry at or below the commit index may change (Figure 2).
-    const leading = t.last !== null && t.last.role === 'leader' && o.role === 'leader' && t.last.term === o.term;
+    const leading = t.seen && t.lastRole === 'leader' && o.role === 'leader' && t.lastTerm === o.term;
     if (leading) this.count(Check.LeaderAppendOnly);
-    if (t.last !== null) this.count(Check.CommitMonotonic);
+    if (t.seen) this.count(Check.CommitMonotonic);
     for (let i = k; i <= last; i++) {
-      const before = this.entryAt(t, i);
+      const before = log.at(i);
       const after = i <= newLast ? w[i - k] : undefined;
       if (sameEntry(before, after)) continue;
       const evidence = {
@@ -482,20 +501,20 @@ export class InvariantChecker {
           evidence,
         );
       }
-      if (t.last !== null && i <= t.last.commit) {
+      if (t.seen && i <= t.lastCommit) {
         this.violation(
           'commit-monotonic',
           o.at,
-          `node ${o.node} replaced its committed entry ${i} (${describeEntry(before)}, commit ${t.last.commit}) with ${describeEntry(after)}`,
+          `node ${o.node} replaced its committed entry ${i} (${describeEntry(before)}, commit ${t.lastCommit}) with ${describeEntry(after)}`,
           evidence,
         );
       }
       break;
     }
-    if (k <= last) t.log.length = k - 1 - t.base.index;
+    if (k <= last) log.truncateAfter(k - 1);
     for (const e of w) {
       this.register(o.node, e, this.prevTermOf(t, e.index), o.at);
-      t.log.push(e);
+      log.push(e);
     }
   }
 
@@ -559,7 +578,7 @@ export class InvariantChecker {
   /** Figure 2: lastApplied ≤ commitIndex ≤ last log index, and the reported last index is the log written. */
   private checkIndexOrder(t: NodeTrack, o: NodeObservation): void {
     this.count(Check.IndexOrder);
-    const last = this.lastIndexOf(t);
+    const last = t.log.last;
     if (o.applied > o.commit || o.commit > o.lastIndex || o.lastIndex !== last) {
       const why = o.lastIndex !== last ? `but the entries written end at ${last}` : 'out of order';
       this.violation('index-order', o.at, `node ${o.node} has applied ${o.applied}, commit ${o.commit}, lastIndex ${o.lastIndex}: ${why}`, {
@@ -591,20 +610,20 @@ export class InvariantChecker {
     if (this.topLeader === null || o.term > this.topLeader.term) this.topLeader = { node: o.node, term: o.term };
     this.count(Check.LeaderCompleteness);
     // What its snapshot covers was checked against the committed entries when it was stored.
-    for (let i = Math.max(this.committed.first, t.base.index + 1); i <= this.committedMax; i++) {
+    for (let i = Math.max(this.committed.first, t.log.base + 1); i <= this.committedMax; i++) {
       const c = this.committed.value(i);
       if (c === undefined || this.committed.term(i) >= o.term) continue;
-      if (!sameEntry(this.entryAt(t, i), c)) {
+      if (!sameEntry(t.log.at(i), c)) {
         const by = this.committed.node(i);
         this.violation(
           'leader-completeness',
           o.at,
-          `node ${o.node} became leader of term ${o.term} without committed entry ${i} (${describeEntry(c)}, committed by term ${this.committed.term(i)}); it has ${describeEntry(this.entryAt(t, i))}`,
+          `node ${o.node} became leader of term ${o.term} without committed entry ${i} (${describeEntry(c)}, committed by term ${this.committed.term(i)}); it has ${describeEntry(t.log.at(i))}`,
           {
             nodes: [o.node, by],
             term: o.term,
             index: i,
-            entries: [entryEvidence(by, i, c), entryEvidence(o.node, i, this.entryAt(t, i))],
+            entries: [entryEvidence(by, i, c), entryEvidence(o.node, i, t.log.at(i))],
           },
         );
         return;
@@ -614,20 +633,21 @@ export class InvariantChecker {
 
   /** The commit index never goes back; every newly committed entry equals the cluster's committed entry there. */
   private checkCommit(t: NodeTrack, o: NodeObservation): void {
-    if (t.last !== null) {
+    if (t.seen) {
       this.count(Check.CommitMonotonic);
-      if (o.commit < t.last.commit) {
-        this.violation('commit-monotonic', o.at, `node ${o.node} moved its commit index back from ${t.last.commit} to ${o.commit}`, {
+      if (o.commit < t.lastCommit) {
+        this.violation('commit-monotonic', o.at, `node ${o.node} moved its commit index back from ${t.lastCommit} to ${o.commit}`, {
           nodes: [o.node],
           term: o.term,
-          before: t.last.commit,
+          before: t.lastCommit,
           after: o.commit,
         });
       }
     }
-    const upTo = Math.min(o.commit, this.lastIndexOf(t));
-    for (let i = Math.max(t.commitChecked, t.base.index) + 1; i <= upTo; i++) {
-      const e = this.entryAt(t, i)!;
+    const log = t.log;
+    const upTo = Math.min(o.commit, log.last);
+    for (let i = Math.max(t.commitChecked, log.base) + 1; i <= upTo; i++) {
+      const e = log.at(i)!;
       const committed = this.committed;
       const c = committed.value(i);
       this.count(Check.LogMatching);
@@ -659,20 +679,20 @@ export class InvariantChecker {
   private checkTopLeaderHas(o: NodeObservation, index: Index, e: Entry): void {
     const top = this.topLeader;
     if (top === null || top.node === o.node || top.term <= o.term) return;
-    const lt = this.nodes.get(top.node);
-    if (!lt?.up || lt.last === null || lt.last.role !== 'leader' || lt.last.term !== top.term) return;
-    if (index <= lt.base.index) return; // its snapshot covers it (checked when stored)
+    const lt = this.byId[top.node];
+    if (!lt?.up || !lt.seen || lt.lastRole !== 'leader' || lt.lastTerm !== top.term) return;
+    if (index <= lt.log.base) return; // its snapshot covers it (checked when stored)
     this.count(Check.LeaderCompleteness);
-    if (!sameEntry(this.entryAt(lt, index), e)) {
+    if (!sameEntry(lt.log.at(index), e)) {
       this.violation(
         'leader-completeness',
         o.at,
-        `leader ${top.node} of term ${top.term} lacks entry ${index} (${describeEntry(e)}) that node ${o.node} committed in term ${o.term}; it has ${describeEntry(this.entryAt(lt, index))}`,
+        `leader ${top.node} of term ${top.term} lacks entry ${index} (${describeEntry(e)}) that node ${o.node} committed in term ${o.term}; it has ${describeEntry(lt.log.at(index))}`,
         {
           nodes: [top.node, o.node],
           term: top.term,
           index,
-          entries: [entryEvidence(o.node, index, e), entryEvidence(top.node, index, this.entryAt(lt, index))],
+          entries: [entryEvidence(o.node, index, e), entryEvidence(top.node, index, lt.log.at(index))],
         },
       );
     }
@@ -680,6 +700,7 @@ export class InvariantChecker {
 
   /** §5.4.3 State Machine Safety: in order, no gaps, the log's entry, and the same entry on every node. */
   private checkApplies(t: NodeTrack, o: NodeObservation): void {
+    const log = t.log;
     for (const e of o.appliedEntries) {
       this.count(Check.StateMachineSafety);
       if (e.index !== t.applied + 1) {
@@ -690,15 +711,16 @@ export class InvariantChecker {
           after: e.index,
         });
       }
-      if (!sameEntry(this.entryAt(t, e.index), e)) {
+      const had = log.at(e.index);
+      if (!sameEntry(had, e)) {
         this.violation(
           'state-machine-safety',
           o.at,
-          `node ${o.node} applied ${describeEntry(e)} at index ${e.index} but its log has ${describeEntry(this.entryAt(t, e.index))}`,
+          `node ${o.node} applied ${describeEntry(e)} at index ${e.index} but its log has ${describeEntry(had)}`,
           {
             nodes: [o.node],
             index: e.index,
-            entries: [entryEvidence(o.node, e.index, e), entryEvidence(o.node, e.index, this.entryAt(t, e.index))],
+            entries: [entryEvidence(o.node, e.index, e), entryEvidence(o.node, e.index, had)],
           },
         );
       }

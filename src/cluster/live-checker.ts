@@ -1,4 +1,4 @@
-import { commitsOf } from '../check/commit-observations.js';
+import { type CommitObservation, commitsInto } from '../check/commit-observations.js';
 import { InvariantChecker, type NodeObservation } from '../check/invariants.js';
 import type { NodeId, RaftBrief, Ready } from '../raft/types.js';
 import type { Storage } from '../storage/types.js';
@@ -43,6 +43,8 @@ export class LiveChecker {
     snapshot: null,
     commits: undefined,
   };
+  /** The commit events of the Ready being observed, refilled like the observation. */
+  private readonly commits: CommitObservation[] = [];
 
   /** One Ready a node handled, with its brief status as of that Ready. */
   observe(node: NodeId, s: RaftBrief, rd: Ready): void {
@@ -61,7 +63,7 @@ export class LiveChecker {
     o.written = rd.entries;
     o.appliedEntries = rd.committedEntries;
     o.snapshot = rd.snapshot;
-    o.commits = commitsOf(rd.events);
+    o.commits = rd.events.length > 0 ? commitsInto(rd.events, this.commits) : undefined;
     this.checker.observe(o);
   }
 

@@ -26,4 +26,20 @@ describe('IndexRecords: one record per log index, kept as columns', () => {
     r.set(11, 110, 11, 111);
     expect([r.value(11), r.node(11), r.term(11)]).toEqual([110, 11, 111]);
   });
+
+  it('keeps a span wider than its first size, across the wrap of its ring, and drops in steps', () => {
+    const r = new IndexRecords<number>(4);
+    for (let i = 1; i <= 3; i++) r.set(i, i, 1, 1);
+    r.dropBelow(3); // the next records wrap around the ring
+    for (let i = 4; i <= 50; i++) r.set(i, i * 10, i % 5, i + 100);
+    expect([r.value(1), r.value(2), r.value(3)]).toEqual([undefined, undefined, 3]);
+    for (let i = 4; i <= 50; i++) expect([r.value(i), r.node(i), r.term(i)]).toEqual([i * 10, i % 5, i + 100]);
+    expect(r.value(51)).toBeUndefined();
+    r.dropBelow(45);
+    for (let i = 3; i < 45; i++) expect(r.value(i)).toBeUndefined();
+    expect(r.value(45)).toBe(450);
+    // Far above what is kept: no slot is shared with a kept index.
+    r.set(1000, 1, 2, 3);
+    expect([r.value(1000), r.value(45), r.value(50), r.value(999)]).toEqual([1, 450, 500, undefined]);
+  });
 });
