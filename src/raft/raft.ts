@@ -102,6 +102,12 @@ export class Raft implements RaftCore {
   private needFlush = false;
   /** Scratch space for the quorum computation (no allocation per commit). */
   private readonly matchScratch = new Array<number>(64).fill(0);
+  /**
+   * Leader, within one round of sends (flush, heartbeat; the log does not change meanwhile):
+   * the entries of the last AppendEntries built, from index batchFrom. Null outside a round.
+   */
+  private batch: Entry[] | null = null;
+  private batchFrom: Index = 0;
   /** Scratch space for the nodes of a commit's quorum (copied out at the exact size). */
   private readonly idScratch: NodeId[] = [];
 
@@ -1118,6 +1124,7 @@ export class Raft implements RaftCore {
       else sent = this.maybeSendAppend(pr);
       if (!sent && (round > 0 || (pr.state === 'replicate' && pr.sentCommit < Math.min(commit, pr.match)))) this.sendEmptyAppend(pr);
     }
+    this.batch = null;
     if (round > 0) this.maybeConfirmReads();
   }
 
@@ -1136,7 +1143,15 @@ export class Raft implements RaftCore {
     if (next - 1 < log.snapshotIndex) return this.startSnapshot(pr);
     if (next > log.lastIndex()) return false;
     const hi = log.batchEnd(next, this.s.maxBatchEntries, this.s.maxBatchBytes);
-    this.sendAppendEntries(pr, next - 1, log.slice(next, hi));
+    // Followers at the same point (the common case: each new entry goes to all of them) get
+    // one array between them; message arrays are read-only to their holders.
+    let entries = this.batch;
+    if (entries === null || this.batchFrom !== next || entries.length !== hi - next + 1) {
+      entries = log.slice(next, hi);
+      this.batch = entries;
+      this.batchFrom = next;
+    }
+    this.sendAppendEntries(pr, next - 1, entries);
     pr.sentEntries(hi, this.now);
     return true;
   }
@@ -1234,6 +1249,7 @@ export class Raft implements RaftCore {
       if (pr.state === 'snapshot') pr.chunkSent = false;
       if (!this.maybeSendAppend(pr)) this.sendEmptyAppend(pr);
     }
+    this.batch = null;
   }
 
   // ---------------------------------------------------------------- reads (thesis §6.4)
