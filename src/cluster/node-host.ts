@@ -415,13 +415,15 @@ export class NodeHost<R = unknown> {
           this.hooks.onRaftEvents(this.id, rd.events);
           if (generation !== this.generation) return; // a listener crashed the node
         }
-        let later = rd.messages;
+        let later: readonly Message[] = rd.messages;
         if (rd.hardState === null && rd.entries.length > 0 && rd.messages.some(isAppend)) {
           // Thesis §10.2.1: a leader's AppendEntries may leave while its own write is under way
           // (the core counts its own copy only after advance). Answers and votes still wait.
-          const early = rd.messages.filter(isAppend);
+          // Most often every message is an append: send them as they are, no copies.
+          const allAppends = rd.messages.every(isAppend);
+          const early = allAppends ? rd.messages : rd.messages.filter(isAppend);
           this.transport.send(early);
-          later = early.length === rd.messages.length ? [] : rd.messages.filter((m) => !isAppend(m));
+          later = allAppends ? NO_MESSAGES : rd.messages.filter((m) => !isAppend(m));
         }
         // PERSIST before SEND and APPLY (§5.2, Figure 2).
         const saving: Saving =
@@ -557,6 +559,9 @@ export class NodeHost<R = unknown> {
     if (settled) this.hooks.onWaitersSettled?.();
   }
 }
+
+/** No messages left to send after the early appends. */
+const NO_MESSAGES: readonly Message[] = Object.freeze([]);
 
 function isAppend(m: Message): boolean {
   return m.type === 'AppendEntries';

@@ -189,12 +189,12 @@ export class KvStateMachine {
       case 'set':
         store.set(op.key, op.value);
         this.view = undefined;
-        return {};
+        return DONE;
       case 'get':
         return { value: store.get(op.key) ?? null };
       case 'del': {
         const before = store.get(op.key);
-        if (before === undefined) return { value: null };
+        if (before === undefined) return WAS_UNSET;
         store.delete(op.key);
         this.view = undefined;
         return { value: before };
@@ -209,6 +209,13 @@ export class KvStateMachine {
     }
   }
 }
+
+/**
+ * Results with nothing particular in them, one object each for every request that gets them
+ * (every node applies every SET): results are never changed once made.
+ */
+const DONE: KvResult = Object.freeze({});
+const WAS_UNSET: KvResult = Object.freeze({ value: null });
 
 /** What {@link KvStateMachine.snapshot} writes: a version, the key-value pairs, the sessions. */
 interface SnapshotState {
