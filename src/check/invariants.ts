@@ -169,7 +169,8 @@ export class InvariantChecker {
     this.checkIndexOrder(t, o);
     const leader = o.role === 'leader';
     if (leader) this.checkOneConfigChange(t, o);
-    if (o.commits) this.checkVoterQuorum(o);
+    const commits = o.commits;
+    if (commits) this.checkVoterQuorum(o, commits);
     if (leader) this.checkLeader(t, o);
     this.checkCommit(t, o);
     if (o.appliedEntries.length > 0) this.checkApplies(t, o);
@@ -371,7 +372,7 @@ export class InvariantChecker {
     const first = written[0];
     if (first === undefined) return;
     while (t.configs.length > 0 && t.configs[t.configs.length - 1]! >= first.index) t.configs.pop();
-    for (const e of written) if (e.type === 'config') t.configs.push(e.index);
+    for (let j = 0; j < written.length; j++) if (written[j]!.type === 'config') t.configs.push(written[j]!.index);
   }
 
   /**
@@ -387,50 +388,57 @@ export class InvariantChecker {
     const commit = Math.max(o.commit, this.committedMax);
     let pending = 0;
     for (let i = t.configs.length - 1; i >= 0 && t.configs[i]! > commit; i--) pending++;
-    if (pending > 1) {
-      const above = t.configs.filter((i) => i > commit);
-      this.violation(
-        'one-config-change',
-        o.at,
-        `leader ${o.node} holds ${pending} uncommitted configuration entries (indexes ${above.join(', ')}; commit ${o.commit}) in term ${o.term}`,
-        { nodes: [o.node], term: o.term, index: above[1]! },
-      );
-    }
+    if (pending > 1) this.reportConfigChanges(t, o, commit, pending);
+  }
+
+  private reportConfigChanges(t: NodeTrack, o: NodeObservation, commit: Index, pending: number): void {
+    const above = t.configs.filter((i) => i > commit);
+    this.violation(
+      'one-config-change',
+      o.at,
+      `leader ${o.node} holds ${pending} uncommitted configuration entries (indexes ${above.join(', ')}; commit ${o.commit}) in term ${o.term}`,
+      { nodes: [o.node], term: o.term, index: above[1]! },
+    );
   }
 
   /** Thesis §4.2.1: every commit counted a majority of the voters, and nobody else. */
-  private checkVoterQuorum(o: NodeObservation): void {
-    for (const c of o.commits ?? []) {
+  private checkVoterQuorum(o: NodeObservation, commits: NonNullable<NodeObservation['commits']>): void {
+    for (let j = 0; j < commits.length; j++) {
+      const c = commits[j]!;
       this.count(Check.VoterQuorum);
+      const { quorum, voters } = c;
       let outside = false;
-      for (const id of c.quorum) if (!c.voters.includes(id)) outside = true;
-      if (outside || c.quorum.length < Math.floor(c.voters.length / 2) + 1) {
-        const outsiders = c.quorum.filter((id) => !c.voters.includes(id));
-        this.violation(
-          'voter-quorum',
-          o.at,
-          `node ${o.node} committed index ${c.index} counting ${c.quorum.map((id) => `n${id}`).join(' ')}: ${
-            outsiders.length > 0 ? `${outsiders.map((id) => `n${id}`).join(' ')} not a voter` : 'not a majority'
-          } of voters ${c.voters.map((id) => `n${id}`).join(' ')}`,
-          { nodes: [o.node, ...outsiders], index: c.index },
-        );
-      }
+      for (let q = 0; q < quorum.length; q++) if (!voters.includes(quorum[q]!)) outside = true;
+      if (outside || quorum.length < Math.floor(voters.length / 2) + 1) this.reportQuorum(o, c);
     }
+  }
+
+  private reportQuorum(o: NodeObservation, c: NonNullable<NodeObservation['commits']>[number]): void {
+    const outsiders = c.quorum.filter((id) => !c.voters.includes(id));
+    this.violation(
+      'voter-quorum',
+      o.at,
+      `node ${o.node} committed index ${c.index} counting ${c.quorum.map((id) => `n${id}`).join(' ')}: ${
+        outsiders.length > 0 ? `${outsiders.map((id) => `n${id}`).join(' ')} not a voter` : 'not a majority'
+      } of voters ${c.voters.map((id) => `n${id}`).join(' ')}`,
+      { nodes: [o.node, ...outsiders], index: c.index },
+    );
   }
 
   /** §5.1: terms only grow on a node, restarts included. */
   private checkTerm(t: NodeTrack, node: NodeId, term: Term, at: number, verb: string): void {
     this.count(Check.TermMonotonic);
-    if (term < t.maxTerm) {
-      this.violation('term-monotonic', at, `node ${node} ${verb} term ${term} after term ${t.maxTerm}`, {
-        nodes: [node],
-        term,
-        before: t.maxTerm,
-        after: term,
-      });
-    } else {
-      t.maxTerm = term;
-    }
+    if (term < t.maxTerm) this.reportTerm(t, node, term, at, verb);
+    else t.maxTerm = term;
+  }
+
+  private reportTerm(t: NodeTrack, node: NodeId, term: Term, at: number, verb: string): void {
+    this.violation('term-monotonic', at, `node ${node} ${verb} term ${term} after term ${t.maxTerm}`, {
+      nodes: [node],
+      term,
+      before: t.maxTerm,
+      after: term,
+    });
   }
 
   /** §5.2: "each server will vote for at most one candidate in a given term". */
@@ -438,6 +446,10 @@ export class InvariantChecker {
     if (votedFor === null) return;
     this.count(Check.OneVotePerTerm);
     if (t.voteCheckedTerm === term && t.voteCheckedFor === votedFor) return; // as found fine last time
+    this.lookUpVote(t, node, term, votedFor, at);
+  }
+
+  private lookUpVote(t: NodeTrack, node: NodeId, term: Term, votedFor: NodeId, at: number): void {
     const earlier = t.votes.get(term);
     if (earlier === undefined) {
       t.votes.set(term, votedFor);
@@ -461,30 +473,47 @@ export class InvariantChecker {
     if (first === undefined) return;
     const k = first.index;
     this.count(Check.LogMatching);
-    for (let j = 1; j < w.length; j++) {
-      if (w[j]!.index !== k + j) {
-        return this.violation('log-matching', o.at, `node ${o.node} wrote entries out of order: index ${w[j]!.index} after ${k + j - 1}`, {
-          nodes: [o.node],
-          index: w[j]!.index,
-        });
-      }
-    }
+    for (let j = 1; j < w.length; j++) if (w[j]!.index !== k + j) return this.reportOutOfOrder(o, k, j);
     const log = t.log;
     const last = log.last;
-    if (k <= log.base || k > last + 1) {
-      const why = k <= log.base ? `inside its snapshot, which covers up to ${log.base}` : `with a log ending at ${last}: a gap`;
-      return this.violation('log-matching', o.at, `node ${o.node} wrote index ${k} ${why}`, {
-        nodes: [o.node],
-        index: k,
-      });
-    }
-    const newLast = k + w.length - 1;
+    if (k <= log.base || k > last + 1) return this.reportMisplaced(o, k, log.base, last);
     // §5.3 Leader Append-Only, and no entry at or below the commit index may change (Figure 2).
     const leading = t.seen && t.lastRole === 'leader' && o.role === 'leader' && t.lastTerm === o.term;
     if (leading) this.count(Check.LeaderAppendOnly);
     if (t.seen) this.count(Check.CommitMonotonic);
+    if (k <= last) {
+      this.checkRewrite(t, o, k, last, leading);
+      log.truncateAfter(k - 1);
+    }
+    for (let j = 0; j < w.length; j++) {
+      const e = w[j]!;
+      this.register(o.node, e, this.prevTermOf(t, e.index), o.at);
+      log.push(e);
+    }
+  }
+
+  private reportOutOfOrder(o: NodeObservation, k: Index, j: number): void {
+    const w = o.written;
+    this.violation('log-matching', o.at, `node ${o.node} wrote entries out of order: index ${w[j]!.index} after ${k + j - 1}`, {
+      nodes: [o.node],
+      index: w[j]!.index,
+    });
+  }
+
+  private reportMisplaced(o: NodeObservation, k: Index, base: Index, last: Index): void {
+    const why = k <= base ? `inside its snapshot, which covers up to ${base}` : `with a log ending at ${last}: a gap`;
+    this.violation('log-matching', o.at, `node ${o.node} wrote index ${k} ${why}`, {
+      nodes: [o.node],
+      index: k,
+    });
+  }
+
+  /** Writes from `k` (at or below the last index) replace entries: the first one that differs must be neither the leader's own nor committed. */
+  private checkRewrite(t: NodeTrack, o: NodeObservation, k: Index, last: Index, leading: boolean): void {
+    const w = o.written;
+    const newLast = k + w.length - 1;
     for (let i = k; i <= last; i++) {
-      const before = log.at(i);
+      const before = t.log.at(i);
       const after = i <= newLast ? w[i - k] : undefined;
       if (sameEntry(before, after)) continue;
       const evidence = {
@@ -511,11 +540,6 @@ export class InvariantChecker {
       }
       break;
     }
-    if (k <= last) log.truncateAfter(k - 1);
-    for (const e of w) {
-      this.register(o.node, e, this.prevTermOf(t, e.index), o.at);
-      log.push(e);
-    }
   }
 
   /** §5.3 Log Matching: checked on every new entry against every entry ever written at its (index, term). */
@@ -541,7 +565,10 @@ export class InvariantChecker {
         ]),
       );
     } else {
-      this.matchRegistered(slot, written.node(e.index), written.term(e.index), node, e, prevTerm, at);
+      const hadPrevTerm = written.term(e.index);
+      // The same entry over the same previous term: nothing to report (the common case).
+      if (!sameEntry(slot, e) || hadPrevTerm !== prevTerm)
+        this.matchRegistered(slot, written.node(e.index), hadPrevTerm, node, e, prevTerm, at);
     }
   }
 
@@ -579,20 +606,25 @@ export class InvariantChecker {
   private checkIndexOrder(t: NodeTrack, o: NodeObservation): void {
     this.count(Check.IndexOrder);
     const last = t.log.last;
-    if (o.applied > o.commit || o.commit > o.lastIndex || o.lastIndex !== last) {
-      const why = o.lastIndex !== last ? `but the entries written end at ${last}` : 'out of order';
-      this.violation('index-order', o.at, `node ${o.node} has applied ${o.applied}, commit ${o.commit}, lastIndex ${o.lastIndex}: ${why}`, {
-        nodes: [o.node],
-        term: o.term,
-        index: o.commit,
-      });
-    }
+    if (o.applied > o.commit || o.commit > o.lastIndex || o.lastIndex !== last) this.reportIndexOrder(o, last);
+  }
+
+  private reportIndexOrder(o: NodeObservation, last: Index): void {
+    const why = o.lastIndex !== last ? `but the entries written end at ${last}` : 'out of order';
+    this.violation('index-order', o.at, `node ${o.node} has applied ${o.applied}, commit ${o.commit}, lastIndex ${o.lastIndex}: ${why}`, {
+      nodes: [o.node],
+      term: o.term,
+      index: o.commit,
+    });
   }
 
   /** §5.2 Election Safety, and §5.4 Leader Completeness when a node first leads a term. */
   private checkLeader(t: NodeTrack, o: NodeObservation): void {
     this.count(Check.ElectionSafety);
-    if (t.ledTerm === o.term) return; // found the one leader of this term before
+    if (t.ledTerm !== o.term) this.checkNewLeader(t, o); // else: found the one leader of this term before
+  }
+
+  private checkNewLeader(t: NodeTrack, o: NodeObservation): void {
     const holder = this.leaders.get(o.term);
     if (holder !== undefined) {
       if (holder !== o.node) {
@@ -635,20 +667,13 @@ export class InvariantChecker {
   private checkCommit(t: NodeTrack, o: NodeObservation): void {
     if (t.seen) {
       this.count(Check.CommitMonotonic);
-      if (o.commit < t.lastCommit) {
-        this.violation('commit-monotonic', o.at, `node ${o.node} moved its commit index back from ${t.lastCommit} to ${o.commit}`, {
-          nodes: [o.node],
-          term: o.term,
-          before: t.lastCommit,
-          after: o.commit,
-        });
-      }
+      if (o.commit < t.lastCommit) this.reportCommitBack(t, o);
     }
     const log = t.log;
     const upTo = Math.min(o.commit, log.last);
+    const committed = this.committed;
     for (let i = Math.max(t.commitChecked, log.base) + 1; i <= upTo; i++) {
       const e = log.at(i)!;
-      const committed = this.committed;
       const c = committed.value(i);
       this.count(Check.LogMatching);
       if (c === undefined) {
@@ -659,20 +684,33 @@ export class InvariantChecker {
         // Every report's term bounds the commit's term from above: keep the tightest bound.
         if (o.term < committed.term(i)) committed.setTerm(i, o.term);
       } else {
-        const by = committed.node(i);
-        this.violation(
-          'log-matching',
-          o.at,
-          `nodes ${by} and ${o.node} committed different entries at index ${i}: ${describeEntry(c)} vs ${describeEntry(e)}`,
-          {
-            nodes: [by, o.node],
-            index: i,
-            entries: [entryEvidence(by, i, c), entryEvidence(o.node, i, e)],
-          },
-        );
+        this.reportCommitted(o, i, c, e);
       }
     }
     t.commitChecked = upTo;
+  }
+
+  private reportCommitBack(t: NodeTrack, o: NodeObservation): void {
+    this.violation('commit-monotonic', o.at, `node ${o.node} moved its commit index back from ${t.lastCommit} to ${o.commit}`, {
+      nodes: [o.node],
+      term: o.term,
+      before: t.lastCommit,
+      after: o.commit,
+    });
+  }
+
+  private reportCommitted(o: NodeObservation, i: Index, c: Entry, e: Entry): void {
+    const by = this.committed.node(i);
+    this.violation(
+      'log-matching',
+      o.at,
+      `nodes ${by} and ${o.node} committed different entries at index ${i}: ${describeEntry(c)} vs ${describeEntry(e)}`,
+      {
+        nodes: [by, o.node],
+        index: i,
+        entries: [entryEvidence(by, i, c), entryEvidence(o.node, i, e)],
+      },
+    );
   }
 
   /** §5.4: an entry newly seen committed in an earlier term must already be in the log of the current leader. */
@@ -701,47 +739,55 @@ export class InvariantChecker {
   /** §5.4.3 State Machine Safety: in order, no gaps, the log's entry, and the same entry on every node. */
   private checkApplies(t: NodeTrack, o: NodeObservation): void {
     const log = t.log;
-    for (const e of o.appliedEntries) {
+    const applied = o.appliedEntries;
+    const appliedAt = this.appliedAt;
+    for (let j = 0; j < applied.length; j++) {
+      const e = applied[j]!;
       this.count(Check.StateMachineSafety);
-      if (e.index !== t.applied + 1) {
-        this.violation('state-machine-safety', o.at, `node ${o.node} applied index ${e.index} right after ${t.applied}`, {
-          nodes: [o.node],
-          index: e.index,
-          before: t.applied,
-          after: e.index,
-        });
-      }
+      if (e.index !== t.applied + 1) this.reportApplyGap(t, o, e);
       const had = log.at(e.index);
-      if (!sameEntry(had, e)) {
-        this.violation(
-          'state-machine-safety',
-          o.at,
-          `node ${o.node} applied ${describeEntry(e)} at index ${e.index} but its log has ${describeEntry(had)}`,
-          {
-            nodes: [o.node],
-            index: e.index,
-            entries: [entryEvidence(o.node, e.index, e), entryEvidence(o.node, e.index, had)],
-          },
-        );
-      }
-      const a = this.appliedAt.value(e.index);
-      if (a === undefined) {
-        this.appliedAt.set(e.index, e, o.node, 0);
-      } else if (!sameEntry(a, e)) {
-        const by = this.appliedAt.node(e.index);
-        this.violation(
-          'state-machine-safety',
-          o.at,
-          `nodes ${by} and ${o.node} applied different entries at index ${e.index}: ${describeEntry(a)} vs ${describeEntry(e)}`,
-          {
-            nodes: [by, o.node],
-            index: e.index,
-            entries: [entryEvidence(by, e.index, a), entryEvidence(o.node, e.index, e)],
-          },
-        );
-      }
+      if (!sameEntry(had, e)) this.reportApplyNotLogged(o, e, had);
+      const a = appliedAt.value(e.index);
+      if (a === undefined) appliedAt.set(e.index, e, o.node, 0);
+      else if (!sameEntry(a, e)) this.reportAppliedTwice(o, e, a);
       t.applied = e.index;
     }
+  }
+
+  private reportApplyGap(t: NodeTrack, o: NodeObservation, e: Entry): void {
+    this.violation('state-machine-safety', o.at, `node ${o.node} applied index ${e.index} right after ${t.applied}`, {
+      nodes: [o.node],
+      index: e.index,
+      before: t.applied,
+      after: e.index,
+    });
+  }
+
+  private reportApplyNotLogged(o: NodeObservation, e: Entry, had: Entry | undefined): void {
+    this.violation(
+      'state-machine-safety',
+      o.at,
+      `node ${o.node} applied ${describeEntry(e)} at index ${e.index} but its log has ${describeEntry(had)}`,
+      {
+        nodes: [o.node],
+        index: e.index,
+        entries: [entryEvidence(o.node, e.index, e), entryEvidence(o.node, e.index, had)],
+      },
+    );
+  }
+
+  private reportAppliedTwice(o: NodeObservation, e: Entry, a: Entry): void {
+    const by = this.appliedAt.node(e.index);
+    this.violation(
+      'state-machine-safety',
+      o.at,
+      `nodes ${by} and ${o.node} applied different entries at index ${e.index}: ${describeEntry(a)} vs ${describeEntry(e)}`,
+      {
+        nodes: [by, o.node],
+        index: e.index,
+        entries: [entryEvidence(by, e.index, a), entryEvidence(o.node, e.index, e)],
+      },
+    );
   }
 
   private count(check: Check): void {
