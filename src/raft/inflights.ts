@@ -21,14 +21,17 @@ export class Inflights {
   /** Records a message whose last entry is `last`; the caller checks full() first. */
   add(last: Index): void {
     if (this.full()) return;
-    this.ring[(this.start + this.count) % this.capacity] = last;
+    // start < capacity and count < capacity here: one subtraction wraps (no division).
+    let at = this.start + this.count;
+    if (at >= this.capacity) at -= this.capacity;
+    this.ring[at] = last;
     this.count++;
   }
 
   /** Frees every message whose last entry is at or below `index`: the follower has them all. */
   freeLE(index: Index): void {
     while (this.count > 0 && this.ring[this.start]! <= index) {
-      this.start = (this.start + 1) % this.capacity;
+      this.start = this.start + 1 === this.capacity ? 0 : this.start + 1;
       this.count--;
     }
   }
