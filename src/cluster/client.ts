@@ -86,6 +86,27 @@ interface Attempt<R> {
   effects: boolean;
 }
 
+/** A write {@link ClusterClient.writeNow} proposed on a node in this process, until it is answered. */
+interface PendingWrite<R> {
+  cmd: string;
+  seq: number;
+  deadline: number;
+  target: NodeId;
+  /** When it was proposed. */
+  since: number;
+  index: Index;
+  term: Term;
+  timer: FifoTimer | undefined;
+  /** The outcome, when it came before the timer was set (applied at once). */
+  early: AppliedOutcome<R> | undefined;
+  /** After a timeout: where the outcome goes, for the retry loop that waits on it. */
+  late: ((outcome: AppliedOutcome<R>) => void) | undefined;
+  resolve: (result: SubmitResult) => void;
+  reject: (err: unknown) => void;
+}
+
+const NOOP = (): void => undefined;
+
 /**
  * A real client of the cluster with a session (thesis §6.3): every request gets a sequence
  * number that stays the same across retries, so a request that was applied but whose answer was
@@ -174,69 +195,96 @@ export class ClusterClient<R> {
     const since = this.scheduler.now();
     if (this.cluster.proposeWith === undefined || target === undefined || !this.cluster.isUp(target) || !(deadline - since > 0))
       return undefined;
-    let resolve!: (result: SubmitResult) => void;
-    let reject!: (err: unknown) => void;
-    const answer = new Promise<SubmitResult>((res, rej) => {
-      resolve = res;
-      reject = rej;
+    // One object holds the write's state; its two callbacks are the only closures in the common case.
+    const w: PendingWrite<R> = {
+      cmd,
+      seq,
+      deadline,
+      target,
+      since,
+      index: 0,
+      term: 0,
+      timer: undefined,
+      early: undefined,
+      late: undefined,
+      resolve: NOOP,
+      reject: NOOP,
+    };
+    const answer = new Promise<SubmitResult>((resolve, reject) => {
+      w.resolve = resolve;
+      w.reject = reject;
     });
-    const done = (result: SubmitResult): void => {
-      this.outstanding.delete(seq);
-      resolve(result);
-    };
-    const carryOn = (first: NonNullable<Parameters<ClusterClient<R>['submitAnywhere']>[3]>): void => {
-      const attempt: Attempt<R> = {
-        run: (id) => this.cluster.propose(id, this.encode({ client: this.clientId, seq, ack: this.ack(), cmd })),
-        effects: true,
-      };
-      this.submitAnywhere(cmd, attempt, deadline, first).then(done, (err: unknown) => {
-        this.outstanding.delete(seq);
-        reject(err);
-      });
-    };
-    let index = 0;
-    let term = 0;
-    let timer: FifoTimer | undefined;
-    /** The outcome, when it came before the timer was set (applied at once). */
-    let early: AppliedOutcome<R> | undefined;
-    /** After a timeout: where the outcome goes, for the loop that waits on it. */
-    let late: ((outcome: AppliedOutcome<R>) => void) | undefined;
-    const settled = (outcome: AppliedOutcome<R>): void => {
-      if (this.closed) return done(stopped(true));
-      if (outcome.applied) return done(this.success(index, term, outcome.result));
-      // Lost (superseded, crashed): the loop decides what next, once this Ready is handled.
-      const applied = Promise.resolve(outcome);
-      void applied.then(() => carryOn({ target, answer: { ok: true, index, term, applied }, since, outcome }));
-    };
     const r = this.cluster.proposeWith(target, this.encode({ client: this.clientId, seq, ack: this.ack(), cmd }), (outcome) => {
-      if (late !== undefined) return late(outcome);
-      if (timer === undefined) {
-        early = outcome;
+      if (w.late !== undefined) return w.late(outcome);
+      if (w.timer === undefined) {
+        w.early = outcome;
         return;
       }
-      this.timers.cancel(timer);
-      settled(outcome);
+      this.timers.cancel(w.timer);
+      this.writeSettled(w, outcome);
     });
     if (r === undefined) return undefined; // nothing proposed: the node is in another process
     if (!r.ok) {
-      carryOn({ target, answer: r });
+      this.writeGoesOn(w, { target, answer: r });
       return answer;
     }
-    index = r.index;
-    term = r.term;
-    if (early !== undefined) {
-      settled(early);
+    w.index = r.index;
+    w.term = r.term;
+    if (w.early !== undefined) {
+      this.writeSettled(w, w.early);
       return answer;
     }
-    timer = this.timers.add(Math.min(this.cluster.attemptTimeoutMs, deadline - since), () => {
-      if (this.closed) {
-        late = () => undefined; // answered: an outcome that still comes changes nothing
-        return done(stopped(true));
-      }
-      const applied = new Promise<AppliedOutcome<R>>((resolveLater) => (late = resolveLater));
-      carryOn({ target, answer: { ok: true, index, term, applied }, since, outcome: 'timeout' });
-    });
+    w.timer = this.timers.add(Math.min(this.cluster.attemptTimeoutMs, deadline - since), () => this.writeTimedOut(w));
     return answer;
+  }
+
+  private writeDone(w: PendingWrite<R>, result: SubmitResult): void {
+    this.outstanding.delete(w.seq);
+    w.resolve(result);
+  }
+
+  /** The outcome of {@link writeNow}'s proposal came in time. */
+  private writeSettled(w: PendingWrite<R>, outcome: AppliedOutcome<R>): void {
+    if (this.closed) return this.writeDone(w, stopped(true));
+    if (outcome.applied) return this.writeDone(w, this.success(w.index, w.term, outcome.result));
+    // Lost (superseded, crashed): the loop decides what next, once this Ready is handled.
+    const applied = Promise.resolve(outcome);
+    void applied.then(() =>
+      this.writeGoesOn(w, { target: w.target, answer: { ok: true, index: w.index, term: w.term, applied }, since: w.since, outcome }),
+    );
+  }
+
+  /** {@link writeNow}'s proposal has no outcome yet after an attempt's timeout. */
+  private writeTimedOut(w: PendingWrite<R>): void {
+    if (this.closed) {
+      w.late = NOOP; // answered: an outcome that still comes changes nothing
+      return this.writeDone(w, stopped(true));
+    }
+    const applied = new Promise<AppliedOutcome<R>>((resolveLater) => {
+      w.late = resolveLater;
+    });
+    this.writeGoesOn(w, {
+      target: w.target,
+      answer: { ok: true, index: w.index, term: w.term, applied },
+      since: w.since,
+      outcome: 'timeout',
+    });
+  }
+
+  /** Anything but a timely outcome: the retry loop takes the write up where it is. */
+  private writeGoesOn(w: PendingWrite<R>, first: NonNullable<Parameters<ClusterClient<R>['submitAnywhere']>[3]>): void {
+    const { cmd, seq } = w;
+    const attempt: Attempt<R> = {
+      run: (id) => this.cluster.propose(id, this.encode({ client: this.clientId, seq, ack: this.ack(), cmd })),
+      effects: true,
+    };
+    this.submitAnywhere(cmd, attempt, w.deadline, first).then(
+      (result) => this.writeDone(w, result),
+      (err: unknown) => {
+        this.outstanding.delete(seq);
+        w.reject(err);
+      },
+    );
   }
 
   /**
