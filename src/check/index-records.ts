@@ -1,4 +1,5 @@
 import type { Index, NodeId, Term } from '../raft/types.js';
+import { clearSlots } from './ring-slots.js';
 
 /**
  * One record per log index — a value, the node it came from and a term — kept as three columns
@@ -76,8 +77,7 @@ export class IndexRecords<V> {
   /** Forgets every index below `index`: clears their slots (each slot once per pass of the ring). */
   dropBelow(index: Index): void {
     if (index <= this.floor) return;
-    const end = Math.min(index, this.floor + this.mask + 1);
-    for (let i = this.floor; i < end; i++) this.values[i & this.mask] = undefined;
+    clearSlots(this.values, this.mask, this.floor, Math.min(index, this.floor + this.mask + 1));
     this.floor = index;
   }
 

@@ -1,4 +1,5 @@
 import type { Entry, Index, Term } from '../raft/types.js';
+import { clearSlots } from './ring-slots.js';
 
 /**
  * One node's log as the safety checker rebuilds it from the entries the node wrote: the entries
@@ -44,7 +45,7 @@ export class LogWindow {
 
   /** Cuts the log after `index` (≥ base): a rewrite from index + 1 on follows (§5.3). */
   truncateAfter(index: Index): void {
-    for (let i = index + 1; i <= this.last; i++) this.slots[i & this.mask] = undefined;
+    clearSlots(this.slots, this.mask, index + 1, this.last + 1);
     this.last = index;
   }
 
@@ -56,7 +57,7 @@ export class LogWindow {
     const e = this.at(index);
     const keep = e !== undefined && e.term === term;
     const end = keep ? index : this.last;
-    for (let i = this.base + 1; i <= end; i++) this.slots[i & this.mask] = undefined;
+    clearSlots(this.slots, this.mask, this.base + 1, end + 1);
     this.base = index;
     this.baseTerm = term;
     if (!keep) this.last = index;
