@@ -127,6 +127,8 @@ describe('InvariantChecker on clean histories', () => {
     ] as const) {
       expect(checker.checksBy[name], name).toBeGreaterThan(0);
     }
+    // The total is the sum of the counts per invariant, every check counted once.
+    expect(checker.checks).toBe(Object.values(checker.checksBy).reduce((a, b) => a + b, 0));
   });
 
   it('accepts an old-term entry committed only through a current-term entry (Figure 8, done right)', () => {
