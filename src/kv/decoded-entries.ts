@@ -1,5 +1,6 @@
-import { decodeEnvelope, isEnvelope } from './envelope.js';
+import { isEnvelope, scanEnvelope, scanned } from './envelope.js';
 import { type ParsedKvOp, parseKvOp } from './parse.js';
+import { recentCommands } from './recent-commands.js';
 
 /** Entry data taken apart: a client envelope around a parsed command, or a bare command line. */
 export type DecodedEntry =
@@ -34,11 +35,8 @@ export class DecodedEntries {
     const known = this.decoded[slot];
     // The same string object compares at once; an equal copy (a node fed over TCP) by content.
     if (known !== undefined && this.indexes[slot] === index && this.data[slot] === data) return known;
-    const d = decodeEntry(data);
-    if ('client' in d) {
-      if (d.client === this.lastClient) d.client = this.lastClient;
-      else this.lastClient = d.client;
-    }
+    const d = decodeEntry(data, this.lastClient);
+    if ('client' in d) this.lastClient = d.client;
     this.indexes[slot] = index;
     this.data[slot] = data;
     this.decoded[slot] = d;
@@ -49,11 +47,17 @@ export class DecodedEntries {
 /** The memo every key-value state machine in this process shares. */
 export const decodedEntries = new DecodedEntries();
 
-/** Decodes entry data without a memo. */
-export function decodeEntry(data: string): DecodedEntry {
+/**
+ * Decodes entry data without a memo. A client id equal to `lastClient` is given as that very
+ * string (compared in place, not copied out); a command this process submitted lately is given
+ * the parse it had then (recent-commands.ts), else it is parsed here.
+ */
+export function decodeEntry(data: string, lastClient = ''): DecodedEntry {
   if (!isEnvelope(data)) return { envelope: false, parsed: parseKvOp(data) };
-  const decoded = decodeEnvelope(data);
-  if (!decoded.ok) return { envelope: true, malformed: decoded.message };
-  const { client, seq, ack, cmd } = decoded.envelope;
-  return { envelope: true, client, seq, ack, parsed: parseKvOp(cmd) };
+  const problem = scanEnvelope(data);
+  if (problem !== undefined) return { envelope: true, malformed: problem };
+  const { clientEnd, seq, ack, cmdStart } = scanned;
+  const client = clientEnd - 1 === lastClient.length && data.startsWith(lastClient, 1) ? lastClient : data.slice(1, clientEnd);
+  const parsed = recentCommands.find(data, cmdStart) ?? parseKvOp(data.slice(cmdStart));
+  return { envelope: true, client, seq, ack, parsed };
 }

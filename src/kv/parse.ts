@@ -1,3 +1,4 @@
+import { recentCommands } from './recent-commands.js';
 import { MAX_KEY_LENGTH, MAX_VALUE_LENGTH, type KvOp, type ParsedKvCommand } from './types.js';
 
 /** The line every "what can I type" error ends with. */
@@ -19,9 +20,6 @@ export function isSpace(c: number): boolean {
     c === 0xfeff
   );
 }
-
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const SPACE = /\s/;
 
 /** A parsed operation without its canonical text (apply has no use for the text). */
 export type ParsedKvOp = { ok: true; op: KvOp } | { ok: false; message: string };
@@ -68,14 +66,18 @@ function valueProblem(value: string, verb: string): string | undefined {
  * or control characters.
  */
 export function formatValue(value: string, inCas = false): string {
-  const needsQuotes =
-    value === '' ||
-    value.charCodeAt(0) === 34 ||
-    isSpace(value.charCodeAt(0)) ||
-    isSpace(value.charCodeAt(value.length - 1)) ||
-    CONTROL.test(value) ||
-    (inCas && SPACE.test(value));
-  return needsQuotes ? JSON.stringify(value) : value;
+  return needsQuotes(value, inCas) ? JSON.stringify(value) : value;
+}
+
+/** Whether {@link formatValue} must quote a value. One pass: it runs for every command submitted. */
+function needsQuotes(value: string, inCas: boolean): boolean {
+  const n = value.length;
+  if (n === 0 || value.charCodeAt(0) === 34 || isSpace(value.charCodeAt(0)) || isSpace(value.charCodeAt(n - 1))) return true;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 32 || c === 127 || (inCas && isSpace(c))) return true;
+  }
+  return false;
 }
 
 /** The canonical command line of an operation, e.g. `SET x = 1`; parseKvCommand reads it back. */
@@ -137,46 +139,75 @@ function casWords(rest: string): string[] | string {
   return words;
 }
 
-/** Parses `SET key = value` (also `SET key value`, `set key=value`). */
-function parseSet(rest: string): ParsedKvOp {
-  if (rest === '') return fail('SET needs a key and a value: SET x = 1');
-  let j = 0;
-  while (j < rest.length) {
-    const c = rest.charCodeAt(j);
+/**
+ * The command text parseKvOp was last given, when it was written exactly in canonical form
+ * ({@link formatKvOp}'s): then it is its own canonical text and parseKvCommand need not build
+ * it. Found while parsing, from the positions the parser reads anyway; undefined otherwise.
+ */
+let asCanonical: string | undefined;
+
+/**
+ * Parses `SET key = value` (also `SET key value`, `set key=value`): the arguments are `t` from
+ * `from` on. Read in place, so only the key and the value are copied out. `plain`: `t` is the
+ * whole command as given and starts with `SET ` (the canonical verb and one space).
+ */
+function parseSet(t: string, from: number, plain: boolean): ParsedKvOp {
+  if (from === t.length) return fail('SET needs a key and a value: SET x = 1');
+  let j = from;
+  while (j < t.length) {
+    const c = t.charCodeAt(j);
     if (c === 61 || isSpace(c)) break;
     j++;
   }
-  const key = rest.slice(0, j);
+  const key = t.slice(from, j);
   if (key === '') return fail("SET needs a key before '=': SET x = 1");
   const bad = keyProblem(key);
   if (bad) return fail(bad);
   let k = j;
-  while (k < rest.length && isSpace(rest.charCodeAt(k))) k++;
-  if (rest.charCodeAt(k) === 61) {
+  while (k < t.length && isSpace(t.charCodeAt(k))) k++;
+  if (t.charCodeAt(k) === 61) {
     k++;
-    while (k < rest.length && isSpace(rest.charCodeAt(k))) k++;
+    while (k < t.length && isSpace(t.charCodeAt(k))) k++;
   }
-  let value = rest.slice(k);
-  if (value === '') return fail(`SET ${key} needs a value: SET ${key} = 1`);
-  if (value.charCodeAt(0) === 34) {
+  if (k === t.length) return fail(`SET ${key} needs a value: SET ${key} = 1`);
+  if (t.charCodeAt(k) === 34) {
     // A value written as one "..." literal is its contents; anything else is taken as typed.
-    const q = readQuoted(value, 0);
-    if (q && q.end === value.length) value = q.value;
+    const q = readQuoted(t, k);
+    if (q && q.end === t.length) return setOp(key, q.value);
   }
+  const value = t.slice(k);
+  // Canonical: `SET key = value`, one space each side of '=', a value that needs no quotes.
+  if (
+    plain &&
+    k === j + 3 &&
+    t.charCodeAt(j) === 32 &&
+    t.charCodeAt(j + 1) === 61 &&
+    t.charCodeAt(j + 2) === 32 &&
+    !needsQuotes(value, false)
+  ) {
+    const parsed = setOp(key, value);
+    if (parsed.ok) asCanonical = t;
+    return parsed;
+  }
+  return setOp(key, value);
+}
+
+function setOp(key: string, value: string): ParsedKvOp {
   const badValue = valueProblem(value, 'SET');
   if (badValue) return fail(badValue);
   return { ok: true, op: { type: 'set', key, value } };
 }
 
-/** Parses `GET key` and `DEL key`. */
-function parseKeyOnly(type: 'get' | 'del', verb: string, rest: string): ParsedKvOp {
-  if (rest === '') return fail(`${verb} needs a key: ${verb} x`);
-  let j = 0;
-  while (j < rest.length && !isSpace(rest.charCodeAt(j))) j++;
-  const key = rest.slice(0, j);
-  if (j < rest.length) return fail(`${verb} takes one key: ${verb} ${key}`);
+/** Parses `GET key` and `DEL key`: the arguments are `t` from `from` on; `plain` as for parseSet. */
+function parseKeyOnly(type: 'get' | 'del', verb: string, t: string, from: number, plain: boolean): ParsedKvOp {
+  if (from === t.length) return fail(`${verb} needs a key: ${verb} x`);
+  let j = from;
+  while (j < t.length && !isSpace(t.charCodeAt(j))) j++;
+  const key = t.slice(from, j);
+  if (j < t.length) return fail(`${verb} takes one key: ${verb} ${key}`);
   const bad = keyProblem(key);
   if (bad) return fail(bad);
+  if (plain) asCanonical = t; // `GET key`
   return { ok: true, op: { type, key } };
 }
 
@@ -203,31 +234,69 @@ function parseCas(rest: string): ParsedKvOp {
  */
 export function parseKvCommand(text: string): ParsedKvCommand {
   const parsed = parseKvOp(text);
-  return parsed.ok ? { ok: true, op: parsed.op, text: formatKvOp(parsed.op) } : parsed;
+  if (!parsed.ok) return parsed;
+  // Text written in canonical form (what programs send) is its own canonical text.
+  const same = asCanonical ?? (parsed.op.type === 'cas' && formatKvOp(parsed.op) === text ? text : undefined);
+  if (same === undefined) return { ok: true, op: parsed.op, text: formatKvOp(parsed.op) };
+  // Its entry will be applied soon, and parsing it again would give this same answer.
+  recentCommands.remember(same, parsed);
+  return { ok: true, op: parsed.op, text: same };
 }
 
 /** {@link parseKvCommand} without building the canonical text: the state machine's hot path. */
 export function parseKvOp(text: string): ParsedKvOp {
+  asCanonical = undefined;
   const t = text.trim();
   if (t === '') return fail(`empty command: type ${KV_EXAMPLES}`);
   if (t.includes('\n') || t.includes('\r')) return fail('a command is one line');
   let i = 0;
   while (i < t.length && !isSpace(t.charCodeAt(i))) i++;
-  const verb = t.slice(0, i).toUpperCase();
+  const verb = verbOf(t, i);
+  const end = i;
   while (i < t.length && isSpace(t.charCodeAt(i))) i++;
-  const rest = t.slice(i);
+  // The whole command as given, its verb in capitals and one space after it: canonical so far.
+  const plain = verbInCapitals && i === 4 && t.charCodeAt(3) === 32 && t.length === text.length;
   switch (verb) {
     case 'SET':
-      return parseSet(rest);
+      return parseSet(t, i, plain);
     case 'GET':
-      return parseKeyOnly('get', 'GET', rest);
+      return parseKeyOnly('get', 'GET', t, i, plain);
     case 'DEL':
-      return parseKeyOnly('del', 'DEL', rest);
+      return parseKeyOnly('del', 'DEL', t, i, plain);
     case 'CAS':
-      return parseCas(rest);
+      return parseCas(t.slice(i));
     default: {
-      const shown = t.slice(0, Math.min(i, 20)).trim();
+      const shown = t.slice(0, Math.min(end, 20)).trim();
       return fail(`unknown command "${shown}": type ${KV_EXAMPLES}`);
     }
   }
+}
+
+/** Set by verbOf: the verb it found was written in ASCII capitals, as canonical text writes it. */
+let verbInCapitals = false;
+
+/**
+ * `t.slice(0, end).toUpperCase()`, without the copies for a three-letter ASCII word (every
+ * verb). Anything else goes the long way: some non-ASCII letters upper-case to ASCII ones.
+ */
+function verbOf(t: string, end: number): string {
+  verbInCapitals = false;
+  if (end === 3) {
+    const a = t.charCodeAt(0);
+    const b = t.charCodeAt(1);
+    const c = t.charCodeAt(2);
+    if (a < 128 && b < 128 && c < 128) {
+      // ASCII: only a-z change, each by 32.
+      const A = a >= 97 && a <= 122 ? a - 32 : a;
+      const B = b >= 97 && b <= 122 ? b - 32 : b;
+      const C = c >= 97 && c <= 122 ? c - 32 : c;
+      verbInCapitals = A === a && B === b && C === c;
+      if (A === 83 && B === 69 && C === 84) return 'SET';
+      if (A === 71 && B === 69 && C === 84) return 'GET';
+      if (A === 68 && B === 69 && C === 76) return 'DEL';
+      if (A === 67 && B === 65 && C === 83) return 'CAS';
+      return '';
+    }
+  }
+  return t.slice(0, end).toUpperCase();
 }

@@ -32,6 +32,8 @@ export class KvStateMachine {
   private readonly maxSessions: number;
   /** The client that used `sessions` last: already at the LRU end, no need to move it. */
   private lastClient: string | undefined;
+  /** The session of `lastClient`, found again without a lookup (one client often sends many requests in a row). */
+  private lastSession: Session | undefined;
   private applied: Index = 0;
   /** A frozen copy of the store handed out by data(); undefined when the store changed since. */
   private view: Readonly<Record<string, string>> | undefined;
@@ -95,6 +97,7 @@ export class KvStateMachine {
       this.sessions.set(client, { ack, results: kept });
     }
     this.lastClient = state.sessions.at(-1)?.[0];
+    this.lastSession = this.lastClient === undefined ? undefined : this.sessions.get(this.lastClient);
     this.applied = index;
   }
 
@@ -103,6 +106,7 @@ export class KvStateMachine {
     this.store.clear();
     this.sessions.clear();
     this.lastClient = undefined;
+    this.lastSession = undefined;
     this.applied = 0;
     this.view = undefined;
   }
@@ -137,6 +141,7 @@ export class KvStateMachine {
 
   /** The session of `client`, created if new, moved to the most recently used end. */
   private session(client: string): Session {
+    if (client === this.lastClient && this.lastSession) return this.lastSession;
     let session = this.sessions.get(client);
     if (session) {
       if (client !== this.lastClient) {
@@ -152,6 +157,7 @@ export class KvStateMachine {
       }
     }
     this.lastClient = client;
+    this.lastSession = session;
     return session;
   }
 

@@ -46,3 +46,13 @@ describe('DecodedEntries', () => {
     expect(b.get('x')).toBe('1');
   });
 });
+
+describe('decodeEntry: the client id', () => {
+  it('is the client written in the data, whatever client came before', () => {
+    const data = encodeEnvelope({ client: 'c12', seq: 1, ack: 0, cmd: 'GET x' });
+    for (const last of ['', 'c1', 'c12', 'c123', 'c13', 'x12']) {
+      const d = decodeEntry(data, last);
+      expect('client' in d && d.client, `after ${last}`).toBe('c12');
+    }
+  });
+});

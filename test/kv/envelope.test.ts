@@ -25,3 +25,34 @@ describe('client envelope', () => {
     }
   });
 });
+
+describe('client envelope: what each malformed form is told', () => {
+  it('names the first problem, in a fixed order', () => {
+    const cases: [string, string][] = [
+      ['SET x = 1', 'not an envelope (@client seq ack command)'],
+      ['@', 'no client id'],
+      ['@c1', 'no client id'],
+      ['@ 1 0 GET x', 'no client id'],
+      ['@c1 1 0', 'expected @client seq ack command'],
+      ['@c1 1', 'expected @client seq ack command'],
+      ['@c1  0 GET x', 'seq must be a positive integer'],
+      ['@c1 x 0 GET x', 'seq must be a positive integer'],
+      ['@c1 0 0 GET x', 'seq must be a positive integer'],
+      [`@c1 ${'9'.repeat(16)} 0 GET x`, 'seq must be a positive integer'],
+      ['@c1 1  GET x', 'ack must be an integer from 0 to seq'],
+      ['@c1 1 2 GET x', 'ack must be an integer from 0 to seq'],
+      ['@c1 1 +1 GET x', 'ack must be an integer from 0 to seq'],
+    ];
+    for (const [data, message] of cases)
+      expect(decodeEnvelope(data), data).toEqual({ ok: false, message: `malformed request: ${message}` });
+  });
+
+  it('reads the largest counts it accepts, and an empty command', () => {
+    const big = '9'.repeat(15);
+    expect(decodeEnvelope(`@c1 ${big} ${big} GET x`)).toEqual({
+      ok: true,
+      envelope: { client: 'c1', seq: Number(big), ack: Number(big), cmd: 'GET x' },
+    });
+    expect(decodeEnvelope('@c1 2 1 ')).toEqual({ ok: true, envelope: { client: 'c1', seq: 2, ack: 1, cmd: '' } });
+  });
+});

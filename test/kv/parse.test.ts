@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatKvOp, parseKvCommand } from '../../src/kv/parse.js';
+import { formatKvOp, formatValue, parseKvCommand } from '../../src/kv/parse.js';
 import type { KvOp } from '../../src/kv/types.js';
 
 function op(text: string): { op: KvOp; text: string } {
@@ -114,5 +114,53 @@ describe('parseKvCommand: errors name the problem and the fix', () => {
     expect(error('   ')).toContain('empty command');
     expect(error('SET x = 1\nSET y = 2')).toBe('a command is one line');
     expect(error('PUT x 1')).toBe('unknown command "PUT": type SET x = 1, GET x, DEL x or CAS x 1 2');
+  });
+});
+
+describe('parseKvCommand: the canonical text', () => {
+  it('is the text as written only when it is exactly the canonical form', () => {
+    const cases: [string, string][] = [
+      ['SET x = 1', 'SET x = 1'],
+      ['SET x =\t1', 'SET x = 1'],
+      ['SET x =\u00a01', 'SET x = 1'],
+      ['SET x\t= 1', 'SET x = 1'],
+      ['SET\tx = 1', 'SET x = 1'],
+      ['SET  x = 1', 'SET x = 1'],
+      ['SeT x = 1', 'SET x = 1'],
+      ['SET x = "1"', 'SET x = 1'],
+      ['SET x = " 1"', 'SET x = " 1"'],
+      ['SET x = a\u0001b', 'SET x = "a\\u0001b"'],
+      ['GET x', 'GET x'],
+      ['get x', 'GET x'],
+      ['GET\u00a0x', 'GET x'],
+      ['DEL x', 'DEL x'],
+      ['Del x', 'DEL x'],
+      ['CAS x 1 2', 'CAS x 1 2'],
+      ['CAS x "1" 2', 'CAS x 1 2'],
+    ];
+    for (const [text, canonical] of cases) {
+      expect(op(text).text, JSON.stringify(text)).toBe(canonical);
+      expect(op(text).text, JSON.stringify(text)).toBe(formatKvOp(op(text).op));
+    }
+  });
+
+  it('upper-cases verbs as String.prototype.toUpperCase does, non-ASCII letters included', () => {
+    // 'ſ' (long s) upper-cases to 'S': the verb is SET, and the text is not canonical.
+    expect(op('ſet x = 1')).toEqual({ op: { type: 'set', key: 'x', value: '1' }, text: 'SET x = 1' });
+    expect(op('ſET x 2')).toEqual({ op: { type: 'set', key: 'x', value: '2' }, text: 'SET x = 2' });
+    expect(error('SĒT x = 1')).toContain('unknown command "SĒT"');
+  });
+
+  it('quotes values as the regular-expression rules say, for every UTF-16 code unit', () => {
+    const control = /[\u0000-\u001f\u007f]/;
+    const space = /\s/;
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      for (const value of [ch, `a${ch}b`]) {
+        const plain = value.charCodeAt(0) !== 34 && !space.test(value[0]!) && !space.test(value.at(-1)!) && !control.test(value);
+        expect(formatValue(value) === value, `U+${c.toString(16)}`).toBe(plain);
+        expect(formatValue(value, true) === value, `U+${c.toString(16)} in CAS`).toBe(plain && !space.test(value));
+      }
+    }
   });
 });

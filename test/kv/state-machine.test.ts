@@ -147,3 +147,23 @@ describe('KvStateMachine: client sessions (thesis §6.3)', () => {
     expect(a.data()).toEqual(b.data());
   });
 });
+
+describe('KvStateMachine: the session of the last client', () => {
+  it('is forgotten by reset(): a request replayed after it is applied again', () => {
+    const sm = new KvStateMachine();
+    expect(sm.apply(1, req('c1', 1, 0, 'SET x = 1'))).toEqual({});
+    sm.reset();
+    expect(sm.apply(1, req('c1', 1, 0, 'GET x'))).toEqual({ value: null });
+  });
+
+  it('is the restored one after restore(), not the one held before', () => {
+    const other = new KvStateMachine();
+    other.apply(1, 'SET x = 7');
+    expect(other.apply(2, req('c1', 1, 0, 'GET x'))).toEqual({ value: '7' });
+    const sm = new KvStateMachine();
+    expect(sm.apply(1, req('c1', 1, 0, 'SET x = 1'))).toEqual({});
+    sm.restore(2, other.snapshot());
+    expect(sm.apply(3, req('c1', 1, 0, 'SET x = 1'))).toEqual({ value: '7' });
+    expect(sm.get('x')).toBe('7');
+  });
+});
