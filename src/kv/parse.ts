@@ -6,6 +6,8 @@ const KV_EXAMPLES = 'SET x = 1, GET x, DEL x or CAS x 1 2';
 
 /** Whether a UTF-16 code unit is whitespace, the same set String.prototype.trim removes. */
 export function isSpace(c: number): boolean {
+  // Most characters tested are printable ASCII or Latin-1 letters: answered by the first test.
+  if (c > 32 && c < 0xa0) return false;
   return (
     c === 32 ||
     (c >= 9 && c <= 13) ||
@@ -154,15 +156,20 @@ let asCanonical: string | undefined;
 function parseSet(t: string, from: number, plain: boolean): ParsedKvOp {
   if (from === t.length) return fail('SET needs a key and a value: SET x = 1');
   let j = from;
+  // The key ends at '=' or a space; a quote or control character in it is a problem for keyProblem to name.
+  let odd = false;
   while (j < t.length) {
     const c = t.charCodeAt(j);
     if (c === 61 || isSpace(c)) break;
+    if (c === 34 || c < 32 || c === 127) odd = true;
     j++;
   }
   const key = t.slice(from, j);
   if (key === '') return fail("SET needs a key before '=': SET x = 1");
-  const bad = keyProblem(key);
-  if (bad) return fail(bad);
+  if (odd || key.length > MAX_KEY_LENGTH) {
+    const bad = keyProblem(key);
+    if (bad) return fail(bad);
+  }
   let k = j;
   while (k < t.length && isSpace(t.charCodeAt(k))) k++;
   if (t.charCodeAt(k) === 61) {

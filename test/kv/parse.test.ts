@@ -106,6 +106,15 @@ describe('parseKvCommand: errors name the problem and the fix', () => {
     expect(error('GET "x"')).toContain("cannot contain '='");
   });
 
+  it('refuses the same keys in SET as in GET', () => {
+    expect(error(`SET ${'k'.repeat(65)} = 1`)).toContain('keys are at most 64');
+    expect(error('SET "x" = 1')).toBe(`a key cannot contain '=' or '"': SET x = 1`);
+    expect(error('SET a"b 1')).toBe(`a key cannot contain '=' or '"': SET x = 1`);
+    expect(error('SET k\u0001 = 1')).toBe('a key cannot contain control characters');
+    expect(error('SET k\u007f = 1')).toBe('a key cannot contain control characters');
+    expect(op(`SET ${'k'.repeat(64)} = 1`).op).toEqual({ type: 'set', key: 'k'.repeat(64), value: '1' });
+  });
+
   it('refuses values over 1024 characters', () => {
     expect(error(`SET x = ${'v'.repeat(1025)}`)).toContain('values are at most 1024');
   });
