@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Index, NodeId, Term } from '../raft/types.js';
+import type { RequestOutcome } from './entry-waiters.js';
 import { type FifoTimer, FifoTimers } from './fifo-timers.js';
 import type { Scheduler } from './scheduler.js';
 import type { SubmitResult } from './types.js';
@@ -24,10 +25,7 @@ export type ProposeNow = { ok: true; index: Index; term: Term } | { ok: false; l
  * there or cannot be (NodeHost.proposeWith). Undefined: the node has no such way (another
  * process), use `propose`.
  */
-export type ProposeWith<R> = (
-  data: string,
-  onOutcome: (outcome: { applied: true; result: R } | { applied: false; reason: 'superseded' | 'crashed' }) => void,
-) => ProposeNow | undefined;
+export type ProposeWith<R> = (data: string, onOutcome: (outcome: RequestOutcome<R>) => void) => ProposeNow | undefined;
 
 /** The cluster as a client sees it. */
 export interface ClientCluster<R> {
@@ -39,7 +37,7 @@ export interface ClientCluster<R> {
   /** A node in another process answers asynchronously; one in this process at once. */
   propose(id: NodeId, data: string): ProposeOutcome<R> | Promise<ProposeOutcome<R>>;
   /** {@link propose} without a promise, for a node in this process (see {@link ProposeWith}). */
-  proposeWith?(id: NodeId, data: string, onOutcome: Parameters<ProposeWith<R>>[1]): ProposeNow | undefined;
+  proposeWith?(id: NodeId, data: string, onOutcome: (outcome: RequestOutcome<R>) => void): ProposeNow | undefined;
   /** Thesis §6.4: a read-only command answered without a log entry (index 0 until answered). */
   read(id: NodeId, command: string): ProposeOutcome<R> | Promise<ProposeOutcome<R>>;
   /**

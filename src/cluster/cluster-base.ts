@@ -29,6 +29,7 @@ import type {
 
 /** submit() without options: one object for every call. */
 const NO_OPTIONS: SubmitOptions = Object.freeze({});
+
 /** How a cluster's nodes are made known to the shared parts it is built from. */
 export interface ClusterBaseParts {
   /** Cluster time: events are stamped with it, the client and the load run on it. */
@@ -56,6 +57,8 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
   protected readonly publisher = new SnapshotPublisher(() => this.snapshot());
   protected readonly faults: FaultControls;
   protected readonly client: ClusterClient<KvResult>;
+  /** How submit() routes a command: made once (a virtual-time loop submits thousands of times a wall second). */
+  private readonly route: SubmitRoute;
   protected readonly load: LoadGenerator;
   protected readonly checker: LiveChecker;
   /** Cluster time: events are stamped with it, the client and the load run on it. */
@@ -96,6 +99,13 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
       leader: () => this.leader(),
       ...(parts.reportClient ? { report: (r) => this.events.emit({ type: 'client', ...r }) } : {}),
     });
+    this.route = {
+      knows: (id) => this.nodes.has(id),
+      isStopped: () => this.stopped,
+      nodesText: () => this.rangeText(),
+      reads: options.reads,
+      client: this.client,
+    };
     this.load = new LoadGenerator(scheduler, parts.loadRng, (command) => void this.submit(command, { timeoutMs: 2000 }));
   }
 
@@ -104,24 +114,6 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
   submit(command: string, options: SubmitOptions = NO_OPTIONS): Promise<SubmitResult> {
     return submitCommand(command, options, this.route);
   }
-
-  /** How submit() routes a command: made once (a virtual-time loop submits thousands of times a wall second). */
-  private readonly route: SubmitRoute = (() => {
-    const cluster = this;
-    return {
-      knows: (id: NodeId) => cluster.nodes.has(id),
-      get stopped() {
-        return cluster.stopped;
-      },
-      nodesText: () => cluster.rangeText(),
-      get reads() {
-        return cluster.options.reads;
-      },
-      get client() {
-        return cluster.client;
-      },
-    };
-  })();
 
   status(): NodeStatus[] {
     return this.hostedIds().map((id) => this.nodes.get(id)!.status());

@@ -5,7 +5,7 @@ import type { SubmitOptions, SubmitResult } from './types.js';
 /** What routing a client command needs from a cluster, however its nodes are hosted. */
 export interface SubmitRoute {
   knows(id: NodeId): boolean;
-  stopped: boolean;
+  isStopped(): boolean;
   /** "1-5", for the error that names the cluster's nodes. */
   nodesText(): string;
   reads: 'readindex' | 'log';
@@ -29,7 +29,7 @@ export function submitCommand(command: string, options: SubmitOptions, route: Su
       message: `unknown node ${options.to}: this cluster has nodes ${route.nodesText()}`,
       indeterminate: false,
     });
-  if (route.stopped) return Promise.resolve({ ok: false, error: 'down', message: 'the cluster is stopped', indeterminate: false });
+  if (route.isStopped()) return Promise.resolve({ ok: false, error: 'down', message: 'the cluster is stopped', indeterminate: false });
   // Thesis §6.4: a GET needs no log entry — ReadIndex answers it just as linearizably.
   if (parsed.op.type === 'get' && route.reads === 'readindex') return route.client.read(parsed.text, options);
   return route.client.submit(parsed.text, options);
