@@ -1,5 +1,5 @@
 /**
- * The turns a virtual clock gives promise continuations between its timers (scheduler.ts:
+ * The turns a virtual clock gives promise continuations before time moves on (scheduler.ts:
  * advanceTurns). A turn must let every continuation queued so far run — and every one those
  * queue, to any depth — before time moves on, so a submit's result and the caller's reaction to
  * it happen at the virtual moment of the apply.

@@ -1,3 +1,4 @@
+import { microtask } from './promise-turn.js';
 import { fire, TimerQueue, type Timer } from './timer-queue.js';
 
 /**
@@ -200,11 +201,12 @@ export class VirtualScheduler implements Scheduler {
   /**
    * Moves time forward by `ms`, firing due timers in deadline order, synchronously: hosts run
    * their Ready loops inside the timer that gave them work. `settle` (a turn for promise
-   * continuations: promise-turn.ts) runs after a timer only when some may be waiting — after
-   * any timer not marked quiet (a client's timeout, a sleep), or when something settled a promise meanwhile
-   * ({@link requestSettle}: an entry a client waited for was applied) — so a client's retry or
-   * a submit's result still happens at the virtual moment that caused it, without a turn per
-   * tick or message.
+   * continuations: promise-turn.ts) runs before time moves on whenever some may be waiting —
+   * the ones the caller left queued, and those released by any timer not marked quiet (a
+   * client's timeout, a sleep) or by something that settled a promise meanwhile
+   * ({@link requestSettle}: an entry a client waited for was applied) — so a client's retry or a
+   * submit's result still happens at the virtual moment that caused it, without a turn per tick
+   * or message.
    */
   advance(ms: number, settle: () => Promise<void>): Promise<void> {
     return this.advanceTurns(ms, (resume, fail) => void settle().then(resume, fail));
@@ -213,25 +215,35 @@ export class VirtualScheduler implements Scheduler {
   /**
    * {@link advance} with the turn as a callback (`setImmediate` itself): no promise, async frame
    * or reaction per turn, one promise per call — a virtual-time loop makes thousands of calls a
-   * second. The same timers fire in the same order, with the same turns between them.
+   * second.
+   *
+   * The timers due at one moment fire together; the continuations they released run after the
+   * last of them, still at that moment, in one turn — and if those set timers for the same
+   * moment or settle more promises, those fire and run too before time moves. One turn per
+   * moment that needs one, not one per timer: a submit's round on five nodes is a dozen
+   * deliveries at one moment, and a turn costs as much as several of them.
    */
   advanceTurns(ms: number, turn: (resume: () => void, fail: (err: unknown) => void) => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const end = this.time + ms;
-      this.settleRequested = false;
+      // What the caller left queued runs before time moves on, like what a timer releases.
+      this.settleRequested = true;
       const run = (): void => {
         try {
           for (;;) {
             if (this.stopped) return resolve();
-            const t = this.queue.popDue(end);
-            if (t === undefined) break;
-            if (t.at > this.time) this.time = t.at;
-            const quiet = t.quiet; // read first: a posted timer's object is refilled by the next pop
-            fire(t);
-            if (!quiet || this.settleRequested) {
+            const waiting = this.settleRequested;
+            // While continuations wait, only what is due at this moment fires.
+            const t = this.queue.popDue(waiting ? this.time : end);
+            if (t === undefined) {
+              if (!waiting) break;
               this.settleRequested = false;
               return turn(run, reject);
             }
+            if (t.at > this.time) this.time = t.at;
+            const quiet = t.quiet; // read first: a posted timer's object is refilled by the next pop
+            fire(t);
+            if (!quiet) this.settleRequested = true;
           }
           this.time = end;
           resolve();
@@ -239,7 +251,8 @@ export class VirtualScheduler implements Scheduler {
           reject(err);
         }
       };
-      turn(run, reject);
+      // Never inside the call: code after advance() runs before any timer, as it always has.
+      microtask(run);
     });
   }
 

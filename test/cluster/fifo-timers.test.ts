@@ -71,7 +71,7 @@ describe('FifoTimers', () => {
     for (let i = 0; i < 50; i++) timers.cancel(timers.add(10 + i, () => {}));
     s.setTimer(200, () => {}, true); // quiet machinery later on: time keeps moving past the timers
     await s.advance(300, turn);
-    expect(turns).toBe(1); // the one every advance() starts with
+    expect(turns).toBe(1); // the one before time first moves, for what the caller left queued
     const resumedAt = new Promise<number>((resolve) => timers.add(20, () => resolve(s.now()))).then((at) => [at, s.now()]);
     s.setTimer(100, () => {}, true);
     await s.advance(300, turn);
