@@ -259,7 +259,11 @@ export interface Cluster {
   status(): NodeStatus[];
   /** Among nodes that are up: the leader of the highest term, if any. */
   leader(): NodeId | undefined;
-  /** Virtual clock only. */
+  /**
+   * Virtual clock only: moves cluster time `ms` forward, firing every timer due, in order. The
+   * promise continuations a moment releases (a submit's result, say) run at that moment, after
+   * its last timer and before time moves on.
+   */
   advance(ms: number): Promise<void>;
   on(event: 'event', listener: (e: ClusterEvent) => void): () => void;
   stop(): Promise<void>;
