@@ -50,7 +50,7 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   'long-delay': 'delay messages up to 10 election timeouts (stale terms)',
   'transfer-leader': 'hand leadership to another node (TimeoutNow, thesis §3.10)',
   'add-node': 'add a new node: a learner, a voter once caught up (§4.2.1)',
-  'remove-node': 'remove a voter, often the leader; it stops or runs on',
+  'remove-node': 'remove a voter, often the leader; half keep running a while',
 };
 
 export const FAULT_SLOTS: Record<FaultKind, FaultSlot> = {
