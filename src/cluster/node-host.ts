@@ -38,7 +38,9 @@ export type { RequestOutcome };
 export interface NodeHostHooks {
   /** A Ready's events, before it is persisted; a listener may crash the node (the loop then stops). */
   onRaftEvents(id: NodeId, events: RaftEvent[]): void;
+  /** A Ready's committed entries were applied; its {@link onChange} follows. */
   onApplied(id: NodeId, entries: Entry[]): void;
+  /** Something changed: called at the end of every Ready (after its events and applies), after a crash, and when a start fails. */
   onChange(): void;
   /**
    * A Ready was fully handled (persisted, sent, applied, advanced): the safety checker's feed.

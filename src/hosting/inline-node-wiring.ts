@@ -35,14 +35,9 @@ export function inlineNodeWiring(c: InlineClusterParts): InlineNodeEnv {
     // Virtual time: each Ready at the moment of its input, no event-loop turn per message.
     timing: c.time.virtual ? 'immediate' : 'per-turn',
     hooks: {
-      onRaftEvents: (node, events) => {
-        c.markDirty();
-        c.narration.raftEvents(node, events);
-      },
-      onApplied: (node, entries) => {
-        c.markDirty();
-        c.narration.applied(node, entries);
-      },
+      // Told only: the onChange that ends the same Ready marks the cluster dirty, once a Ready.
+      onRaftEvents: (node, events) => c.narration.raftEvents(node, events),
+      onApplied: (node, entries) => c.narration.applied(node, entries),
       onChange: () => c.markDirty(),
       onReadyHandled: (node, status, rd) => c.checker.observe(node, status, rd),
       onFailure: (node, message) =>
