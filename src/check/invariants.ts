@@ -257,6 +257,25 @@ export class InvariantChecker {
     for (const index of this.snapshots.keys()) if (index < floor) this.snapshots.delete(index);
   }
 
+  /**
+   * Node `node` left the cluster for good (thesis §4.2.2: removed and stopped, its id never
+   * used again): it is checked no more, and its log no longer holds back what the checker
+   * forgets — a removed node that kept its place would keep every record after its last
+   * snapshot for the rest of the run. Must not be called for a node that may come back.
+   */
+  retire(node: NodeId): void {
+    const t = this.byId[node];
+    if (!t) return;
+    this.byId[node] = undefined;
+    this.tracks.splice(this.tracks.indexOf(t), 1);
+    this.forgetCovered();
+  }
+
+  /** The lowest log index whose records are still kept (every node's snapshot covers those below). */
+  get keptFrom(): Index {
+    return this.written.first;
+  }
+
   /** A node crashed: everything volatile about it is gone. */
   crash(node: NodeId): void {
     const t = this.track(node);

@@ -167,7 +167,7 @@ export class RaftCluster extends ClusterBase<InlineNode> {
       await this.members.remove(id);
       // Thesis §4.2.2: out of the configuration, it has nothing more to do: it stops.
       await node.stop();
-      this.checker.crash(id);
+      this.checker.retire(id);
       this.markDirty();
     });
   }

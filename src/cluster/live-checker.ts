@@ -71,6 +71,11 @@ export class LiveChecker {
     this.checker.crash(node);
   }
 
+  /** Removed for good and stopped (ids are never reused): see InvariantChecker.retire. */
+  retire(node: NodeId): void {
+    this.checker.retire(node);
+  }
+
   summary(): SafetySummary {
     return safetySummary(this.checker);
   }

@@ -71,3 +71,31 @@ describe('InvariantChecker with snapshots (§7)', () => {
     expect(found[0]!.evidence.index).toBe(3);
   });
 });
+
+describe('InvariantChecker.retire: a node removed for good (thesis §4.2.2)', () => {
+  /** Nodes 1 and 2 write and apply entries 1..n and snapshot at `upTo` (node 2 only if `both`). */
+  function run(c: InvariantChecker, n: Index, upTo: Index, both: boolean): void {
+    const log = Array.from({ length: n }, (_, i) => e(i + 1, 1));
+    for (const node of [1, 2]) c.observe(obs(node, 1, { written: log, commit: n, applied: n, lastIndex: n, appliedEntries: log }));
+    for (const node of both ? [1, 2] : [1]) c.observe(obs(node, 2, { commit: n, applied: n, lastIndex: n, snapshot: snap(upTo, 1) }));
+  }
+
+  it('keeps every record after the lowest snapshot while a crashed node may come back, and forgets them once it is retired', () => {
+    const c = new InvariantChecker();
+    run(c, 3000, 2500, false); // node 2 never snapshots
+    c.crash(2);
+    expect(c.keptFrom).toBe(1); // node 2 could restart with its whole log: every record stays
+    c.retire(2);
+    expect(c.keptFrom).toBe(2500); // only node 1's snapshot holds now
+    expect(c.violationCount).toBe(0);
+  });
+
+  it('goes on checking the nodes that stay', () => {
+    const c = new InvariantChecker();
+    run(c, 3000, 2500, true);
+    c.retire(2);
+    // Node 1 rewrites a committed entry: still caught.
+    c.observe(obs(1, 3, { written: [e(2990, 2)], commit: 3000, applied: 3000, lastIndex: 2990, term: 2 }));
+    expect(names(c.violations)).toContain('commit-monotonic');
+  });
+});

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/cluster/create-cluster.js';
+import type { LiveChecker } from '../../src/cluster/live-checker.js';
 import type { Cluster, ClusterEvent } from '../../src/cluster/types.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -53,6 +54,23 @@ describe('Cluster.addNode / removeNode (thesis ch. 4)', () => {
     await expect(c.restart(leader)).rejects.toThrow(/was removed from the cluster/);
     expect(await during(c, c.addNode())).toBe(6);
     expect(config(c, 6).voters).toHaveLength(4);
+    await c.stop();
+  });
+
+  it('a removed node no longer holds back what the live safety checker forgets (else its records grow for the rest of the run)', async () => {
+    const c = await createCluster({ nodes: 3, transport: 'memory', clock: 'virtual', seed: 7, snapshotEvery: 200 });
+    await c.advance(2000);
+    const follower = c.ids.find((id) => id !== c.leader())!;
+    await during(c, c.removeNode(follower));
+    const lastIndexThen = Math.max(...c.status().map((s) => s.lastIndex));
+    for (let i = 0; i < 3000; i++) {
+      void c.submit(`SET k = ${i}`);
+      await c.advance(10);
+    }
+    // The two nodes left compact every 200 entries: only their latest snapshots bound what is kept.
+    const checker = (c as unknown as { checker: LiveChecker }).checker.checker;
+    expect(checker.keptFrom).toBeGreaterThan(lastIndexThen + 2000);
+    expect(c.safety()).toMatchObject({ violations: 0 });
     await c.stop();
   });
 
