@@ -14,6 +14,7 @@ import type {
   Snapshot,
   Term,
 } from '../raft/types.js';
+import { NOTHING } from '../raft/outbox.js';
 import type { Storage, StoredState } from '../storage/types.js';
 import { EntryWaiters, type RequestOutcome } from './entry-waiters.js';
 import { microtask } from './promise-turn.js';
@@ -425,7 +426,7 @@ export class NodeHost<R = unknown> {
           const allAppends = rd.messages.every(isAppend);
           const early = allAppends ? rd.messages : rd.messages.filter(isAppend);
           this.transport.send(early);
-          later = allAppends ? NO_MESSAGES : rd.messages.filter((m) => !isAppend(m));
+          later = allAppends ? NOTHING : rd.messages.filter((m) => !isAppend(m));
         }
         // PERSIST before SEND and APPLY (§5.2, Figure 2).
         const saving: Saving =
@@ -561,9 +562,6 @@ export class NodeHost<R = unknown> {
     if (settled) this.hooks.onWaitersSettled?.();
   }
 }
-
-/** No messages left to send after the early appends. */
-const NO_MESSAGES: readonly Message[] = Object.freeze([]);
 
 function isAppend(m: Message): boolean {
   return m.type === 'AppendEntries';
