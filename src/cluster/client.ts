@@ -155,10 +155,7 @@ export class ClusterClient<R> {
       const now = this.writeNow(cmd, seq, deadline);
       if (now !== undefined) return now;
     }
-    const attempt: Attempt<R> = {
-      run: (id) => this.cluster.propose(id, this.encode({ client: this.clientId, seq, ack: this.ack(), cmd })),
-      effects: true,
-    };
+    const attempt = this.writeAttempt(cmd, seq);
     const done = (result: SubmitResult): SubmitResult => {
       this.outstanding.delete(seq);
       return result;
@@ -212,7 +209,7 @@ export class ClusterClient<R> {
       w.resolve = resolve;
       w.reject = reject;
     });
-    const r = this.cluster.proposeWith(target, this.encode({ client: this.clientId, seq, ack: this.ack(), cmd }), (outcome) => {
+    const r = this.cluster.proposeWith(target, this.envelope(cmd, seq), (outcome) => {
       if (w.late !== undefined) return w.late(outcome);
       if (w.timer === undefined) {
         w.early = outcome;
@@ -252,6 +249,16 @@ export class ClusterClient<R> {
     );
   }
 
+  /** Request `seq` as entry data: the command in this client's envelope, with what it acknowledges now. */
+  private envelope(cmd: string, seq: number): string {
+    return this.encode({ client: this.clientId, seq, ack: this.ack(), cmd });
+  }
+
+  /** Proposing write `seq` on a node: every attempt proposes the same request (thesis §6.3). */
+  private writeAttempt(cmd: string, seq: number): Attempt<R> {
+    return { run: (id) => this.cluster.propose(id, this.envelope(cmd, seq)), effects: true };
+  }
+
   /** {@link writeNow}'s proposal has no outcome yet after an attempt's timeout. */
   private writeTimedOut(w: PendingWrite<R>): void {
     if (this.closed) {
@@ -272,11 +279,7 @@ export class ClusterClient<R> {
   /** Anything but a timely outcome: the retry loop takes the write up where it is. */
   private writeGoesOn(w: PendingWrite<R>, first: NonNullable<Parameters<ClusterClient<R>['submitAnywhere']>[3]>): void {
     const { cmd, seq } = w;
-    const attempt: Attempt<R> = {
-      run: (id) => this.cluster.propose(id, this.encode({ client: this.clientId, seq, ack: this.ack(), cmd })),
-      effects: true,
-    };
-    this.submitAnywhere(cmd, attempt, w.deadline, first).then(
+    this.submitAnywhere(cmd, this.writeAttempt(cmd, seq), w.deadline, first).then(
       (result) => this.writeDone(w, result),
       (err: unknown) => {
         this.outstanding.delete(seq);
