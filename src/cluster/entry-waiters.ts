@@ -65,22 +65,21 @@ export class EntryWaiters<R> {
 
   /** Every waiter up to `index` (a snapshot now covers it) will not see its entry applied here. */
   supersededUpTo(index: Index): void {
-    while (this.head < this.tail && this.indexes[this.head]! <= index) {
-      const at = this.head++;
-      const onOutcome = this.callbacks[at]!;
-      this.callbacks[at] = undefined;
-      onOutcome({ applied: false, reason: 'superseded' });
-    }
-    this.compact();
+    this.tellUpTo(index, { applied: false, reason: 'superseded' });
   }
 
   /** Tells every waiter `reason` and empties the queue (the host crashed). */
   failAll(reason: 'crashed'): void {
-    while (this.head < this.tail) {
+    this.tellUpTo(Number.POSITIVE_INFINITY, { applied: false, reason });
+  }
+
+  /** Tells every waiter up to `index` the same `outcome`, oldest first. */
+  private tellUpTo(index: Index, outcome: RequestOutcome<R>): void {
+    while (this.head < this.tail && this.indexes[this.head]! <= index) {
       const at = this.head++;
       const onOutcome = this.callbacks[at]!;
       this.callbacks[at] = undefined;
-      onOutcome({ applied: false, reason });
+      onOutcome(outcome);
     }
     this.compact();
   }
