@@ -73,11 +73,23 @@ export interface NodeHostHooks {
  * When the Ready loop runs after an input (a message, a tick, a proposal):
  * - 'per-turn': once per event-loop turn (a microtask), so a burst of messages read from a
  *   socket in one turn becomes one Ready — one fsync, one batch of sends (real clocks, TCP);
- * - 'immediate': at once, inside the call that gave the input (virtual clocks and the
- *   simulator: no event-loop turn per message, and every Ready happens at the virtual moment
- *   of its input).
+ * - 'immediate': at once, inside the call that gave the input (the simulator: no event-loop
+ *   turn per message, and every Ready happens at the virtual moment of its input);
+ * - a {@link MomentTiming} (virtual clocks): an input that a timer gave (a delivery, a tick)
+ *   waits behind the timers already due at that moment, so the messages that arrive together
+ *   become one Ready, as a socket's burst does with 'per-turn'; any other input (a proposal, a
+ *   console command) is handled at once. Either way the Ready happens at the virtual moment
+ *   of its input.
  */
-export type ReadyTiming = 'per-turn' | 'immediate';
+export type ReadyTiming = 'per-turn' | 'immediate' | MomentTiming;
+
+/** A virtual clock as {@link ReadyTiming} sees it. */
+export interface MomentTiming {
+  /** A timer is firing: an input now came from it. */
+  firing(): boolean;
+  /** Runs `fn` at this moment, after every timer already due (a quiet zero delay). */
+  post(fn: () => void): void;
+}
 
 /**
  * What storage.save may return: nothing (stored when it returns: MemoryStorage), a Promise (a
@@ -378,18 +390,20 @@ export class NodeHost<R = unknown> {
     return true;
   }
 
-  /** Runs the Ready loop now ('immediate') or once this turn ('per-turn', coalescing a burst). */
+  /** Runs the Ready loop now, or later this turn or moment, coalescing a burst (see {@link ReadyTiming}). */
   private scheduleReady(): void {
-    if (this.timing === 'immediate') {
+    const timing = this.timing;
+    if (timing === 'immediate' || (timing !== 'per-turn' && !timing.firing())) {
       this.runReadies();
       return;
     }
     if (this.readyScheduled) return;
     this.readyScheduled = true;
-    microtask(this.runScheduledReadies);
+    if (timing === 'per-turn') microtask(this.runScheduledReadies);
+    else timing.post(this.runScheduledReadies);
   }
 
-  /** The 'per-turn' loop's microtask: one function for every turn, no closure each time. */
+  /** The deferred loop's call: one function for every turn or moment, no closure each time. */
   private readonly runScheduledReadies = (): void => {
     this.readyScheduled = false;
     this.runReadies();

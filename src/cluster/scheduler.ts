@@ -169,6 +169,8 @@ export class RealScheduler implements Scheduler {
 export class VirtualScheduler implements Scheduler {
   private queue = new TimerQueue();
   private settleRequested = false;
+  /** A timer is firing (inside {@link advanceTurns}'s loop), not code between timers. */
+  private inTimer = false;
   private time = 0;
   private stopped = false;
 
@@ -187,6 +189,11 @@ export class VirtualScheduler implements Scheduler {
   post<A>(fn: (arg: A) => void, arg: A): void {
     // Nothing is due before now: the queue's O(1) lane, in the same order as a zero-delay timer.
     this.queue.post(this.time, fn as (arg: unknown) => void, arg, true);
+  }
+
+  /** Whether a timer is firing now: what called in came from the clock's own work. */
+  firing(): boolean {
+    return this.inTimer;
   }
 
   /** A promise was settled inside the timer now running: let continuations run before the next. */
@@ -242,12 +249,15 @@ export class VirtualScheduler implements Scheduler {
             }
             if (t.at > this.time) this.time = t.at;
             const quiet = t.quiet; // read first: a posted timer's object is refilled by the next pop
+            this.inTimer = true;
             fire(t);
+            this.inTimer = false;
             if (!quiet) this.settleRequested = true;
           }
           this.time = end;
           resolve();
         } catch (err) {
+          this.inTimer = false;
           reject(err);
         }
       };

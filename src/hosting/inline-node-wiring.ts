@@ -6,6 +6,8 @@ import type { SimulatedDisks } from '../cluster/mid-write-crash.js';
 import type { NodeTransports } from '../cluster/node-transports.js';
 import type { ResolvedOptions } from '../cluster/options.js';
 import type { RaftNarration } from '../cluster/raft-narration.js';
+import type { MomentTiming } from '../cluster/node-host.js';
+import type { VirtualScheduler } from '../cluster/scheduler.js';
 import type { InlineNodeEnv } from './inline-node.js';
 
 /** The cluster's parts an inline node is wired to. */
@@ -32,8 +34,9 @@ export function inlineNodeWiring(c: InlineClusterParts): InlineNodeEnv {
     options: c.options,
     scheduler: c.time.scheduler,
     disks: c.disks,
-    // Virtual time: each Ready at the moment of its input, no event-loop turn per message.
-    timing: c.time.virtual ? 'immediate' : 'per-turn',
+    // Virtual time: each Ready at the moment of its input, no event-loop turn per message; what
+    // timers deliver to a node at one moment makes one Ready (MomentTiming).
+    timing: c.time.virtual ? momentTiming(c.time.virtual) : 'per-turn',
     hooks: {
       // Told only: the onChange that ends the same Ready marks the cluster dirty, once a Ready.
       onRaftEvents: (node, events) => c.narration.raftEvents(node, events),
@@ -53,4 +56,9 @@ export function inlineNodeWiring(c: InlineClusterParts): InlineNodeEnv {
     speed: () => c.time.speed,
     isRemoved: (node) => c.members.removed.has(node),
   };
+}
+
+/** A virtual clock's {@link MomentTiming}: the messages a node gets at one moment make one Ready. */
+function momentTiming(clock: VirtualScheduler): MomentTiming {
+  return { firing: () => clock.firing(), post: (fn) => clock.post(fn, undefined) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NodeHost, type ReadyTiming, type StateMachine } from '../../src/cluster/node-host.js';
+import { type MomentTiming, NodeHost, type ReadyTiming, type StateMachine } from '../../src/cluster/node-host.js';
+import { VirtualScheduler } from '../../src/cluster/scheduler.js';
 import type { Transport, TransportStats } from '../../src/net/types.js';
 import { createRaft } from '../../src/raft/index.js';
 import type { Entry, HardState, Message } from '../../src/raft/types.js';
@@ -193,5 +194,45 @@ describe('NodeHost: the Ready loop', () => {
     storage.land();
     await turn();
     expect(steps).toEqual(['save-start 1,2', 'save-landed 1,2']);
+  });
+});
+
+describe('NodeHost: Ready timing on a virtual clock (one Ready per moment for what timers deliver)', () => {
+  const onClock = (clock: VirtualScheduler): MomentTiming => ({ firing: () => clock.firing(), post: (fn) => clock.post(fn, undefined) });
+  /** Entry 1 alone, then entry 2 after it: two AppendEntries of leader 1. */
+  const first: Message = { ...append, entries: [append.entries[0]!], leaderCommit: 0 };
+  const second: Message = { ...append, prevLogIndex: 1, prevLogTerm: 1, entries: [append.entries[1]!], leaderCommit: 0 };
+  const advance = (clock: VirtualScheduler, ms: number) => clock.advance(ms, () => new Promise((resolve) => setImmediate(resolve)));
+
+  it('messages delivered by timers at one moment are handled in one Ready, at that moment', async () => {
+    const clock = new VirtualScheduler();
+    const { steps, storage, transport } = follower(onClock(clock));
+    clock.setTimer(5, () => transport.handler!(first), true);
+    clock.setTimer(5, () => transport.handler!(second), true);
+    await advance(clock, 5);
+    // 'immediate' would save entry 1 alone and hold entry 2 until that save landed.
+    expect(steps).toEqual(['save-start 1,2']);
+    storage.land();
+    await advance(clock, 1);
+    expect(steps).toEqual(['save-start 1,2', 'save-landed 1,2', 'send AppendEntriesResponse', 'send AppendEntriesResponse']);
+  });
+
+  it('an input from outside a timer (a proposal, a console command) is handled at once', () => {
+    const clock = new VirtualScheduler();
+    const { steps, transport } = follower(onClock(clock));
+    transport.handler!(first);
+    expect(steps).toEqual(['save-start 1']);
+  });
+
+  it('messages at different moments are handled at their own moments', async () => {
+    const clock = new VirtualScheduler();
+    const { steps, storage, transport } = follower(onClock(clock));
+    clock.setTimer(5, () => transport.handler!(first), true);
+    clock.setTimer(7, () => transport.handler!(second), true);
+    await advance(clock, 5);
+    expect(steps).toEqual(['save-start 1']);
+    storage.land();
+    await advance(clock, 2);
+    expect(steps.slice(1)).toEqual(['save-landed 1', 'send AppendEntriesResponse', 'save-start 2']);
   });
 });

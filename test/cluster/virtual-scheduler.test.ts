@@ -77,3 +77,28 @@ describe('VirtualScheduler.advance: turns for promise continuations', () => {
     expect(log).toEqual(['continuation at 3', 'zero-delay timer at 3', 'its continuation at 3', "next moment's timer at 4"]);
   });
 });
+
+describe('VirtualScheduler.firing: whether a call came from a timer', () => {
+  it('is true inside a firing timer and false between timers, in continuations and outside advance', async () => {
+    const s = new VirtualScheduler();
+    const seen: string[] = [];
+    seen.push(`before advance ${s.firing()}`);
+    s.setTimer(5, () => {
+      seen.push(`in timer ${s.firing()}`);
+      void Promise.resolve().then(() => seen.push(`in continuation ${s.firing()}`));
+    });
+    s.post(() => seen.push(`in posted ${s.firing()}`), undefined);
+    await s.advance(10, () => new Promise((resolve) => setImmediate(resolve)));
+    seen.push(`after advance ${s.firing()}`);
+    expect(seen).toEqual(['before advance false', 'in posted true', 'in timer true', 'in continuation false', 'after advance false']);
+  });
+
+  it('is false again after a timer threw', async () => {
+    const s = new VirtualScheduler();
+    s.setTimer(1, () => {
+      throw new Error('boom');
+    });
+    await expect(s.advance(5, () => Promise.resolve())).rejects.toThrow('boom');
+    expect(s.firing()).toBe(false);
+  });
+});
