@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ChangeWaiters } from '../cluster/change-waiters.js';
 import { ClusterBase } from '../cluster/cluster-base.js';
 import { CLUSTER_KEY_FILE, openClusterKeyFile } from '../cluster/cluster-key-file.js';
 import { lockDataDir } from '../cluster/data-dir-lock.js';
@@ -33,6 +34,8 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
   /** Nodes we took down on purpose: their exit is not news. */
   private readonly expectedDown = new Set<NodeId>();
   private highestAnnounced = 0;
+  /** Waits on the cluster's state ("node 3 leads"), checked whenever a node says something. */
+  private readonly changes: ChangeWaiters;
   private dataDir = '';
   private ownsDataDir = false;
   private unlock: (() => Promise<void>) | undefined;
@@ -69,6 +72,7 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
     const clientId = `c${root.int(0, 2 ** 31).toString(36)}`;
     const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
     super(options, ids, { scheduler, clientId, loadRng, reportClient: false });
+    this.changes = new ChangeWaiters(scheduler);
   }
 
   /** The pids of the node processes running now (tests check that none outlives stop()). */
@@ -152,7 +156,7 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
         ...(o.checkQuorum ? [] : ['--no-check-quorum']),
       ];
       const hooks = {
-        onPush: (n: NodeId, p: AdminPush) => this.receive(n, p),
+        onPush: (_n: NodeId, p: AdminPush) => this.receive(p),
         onDown: (n: NodeId, why: string) => this.nodeDown(n, why),
       };
       this.nodes.set(id, new ProcessNode(id, { host: '127.0.0.1', port: admins.get(id)! }, key, hooks, args));
@@ -177,7 +181,7 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
   }
 
   private async startAttached(attach: { endpoints: NodeEndpoint[]; key: ClusterSecret }): Promise<void> {
-    const hooks = { onPush: (n: NodeId, p: AdminPush) => this.receive(n, p), onDown: (n: NodeId, why: string) => this.nodeDown(n, why) };
+    const hooks = { onPush: (_n: NodeId, p: AdminPush) => this.receive(p), onDown: (n: NodeId, why: string) => this.nodeDown(n, why) };
     for (const e of attach.endpoints) {
       const admin = parseHostPort(e.admin, `node ${e.id}'s admin address`);
       this.nodes.set(e.id, new AdminNode(e.id, admin, attach.key, hooks));
@@ -210,11 +214,8 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
     if (leader === to) return { ok: true, leader: to };
     const r = await this.nodes.get(leader)!.transferLeadership(to);
     if (!r.ok) return r;
-    const deadline = Date.now() + 2 * this.options.electionTimeoutMs[1];
-    while (Date.now() < deadline) {
-      if (this.leader() === to) return { ok: true, leader: to };
-      await new Promise((res) => setTimeout(res, 10));
-    }
+    // Thesis §3.10: the target campaigns once told to; its node process says when it leads.
+    if (await this.changes.until(() => this.leader() === to, 2 * this.options.electionTimeoutMs[1])) return { ok: true, leader: to };
     return { ok: false, message: `n${to} did not take over within an election timeout` };
   }
 
@@ -247,6 +248,7 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
     this.publisher.stop();
     for (const id of this.ids) this.expectedDown.add(id);
     this.client.close();
+    this.changes.close();
     await Promise.all([...this.nodes.values()].map((n) => n.stop()));
     releasePorts(this.portsInUse);
     this.portsInUse = [];
@@ -258,7 +260,13 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private receive(id: NodeId, p: AdminPush): void {
+  private receive(p: AdminPush): void {
+    this.see(p);
+    // A node's new status (or anything else it said) may end a wait on the cluster's state.
+    this.changes.check();
+  }
+
+  private see(p: AdminPush): void {
     switch (p.push) {
       case 'observe':
         this.checker.checker.observe({ ...p.observation, at: this.scheduler.now() });
@@ -280,7 +288,6 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
       case 'status':
         return;
     }
-    void id;
   }
 
   /** A node went down without being asked to (its process died, or its connection broke). */
@@ -289,5 +296,6 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
     this.expectedDown.add(id);
     this.crashed(id);
     this.events.emit({ type: 'clock', description: `n${id} went down: ${why}` });
+    this.changes.check();
   }
 }

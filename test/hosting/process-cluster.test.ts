@@ -80,6 +80,17 @@ describe("hosting: 'processes'", { timeout: 60_000 }, () => {
     expect(await c.submit('SET y = 2', { to: follower })).toMatchObject({ ok: false, error: 'not_leader', leader });
   });
 
+  it('transferLeadership hands leadership to the named node process and resolves once it leads (§3.10)', async () => {
+    const c = await start({ nodes: 3 });
+    const leader = await waitFor('a leader', () => c.leader());
+    const target = c.ids.find((id) => id !== leader)!;
+    await waitFor('the target to know the leader', () => c.status().find((s) => s.id === target)?.leader === leader);
+    expect(await c.transferLeadership(target)).toEqual({ ok: true, leader: target });
+    expect(c.leader()).toBe(target);
+    expect(await c.submit('SET t = 1')).toMatchObject({ ok: true });
+    expect(await c.transferLeadership(99)).toMatchObject({ ok: false, message: expect.stringMatching(/unknown node 99/) });
+  });
+
   it('crash of the leader is a SIGKILL of its process; a new leader keeps committing; restart respawns it from its files', async () => {
     const dir = await tempDir();
     const c = await start({ nodes: 3, dataDir: dir });
