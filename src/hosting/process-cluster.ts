@@ -260,13 +260,14 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
 
   // ---- internals --------------------------------------------------------------------------
 
+  /** What a node process pushed: observations for the checker, events, its status. */
   private receive(p: AdminPush): void {
-    this.see(p);
+    this.handlePush(p);
     // A node's new status (or anything else it said) may end a wait on the cluster's state.
     this.changes.check();
   }
 
-  private see(p: AdminPush): void {
+  private handlePush(p: AdminPush): void {
     switch (p.push) {
       case 'observe':
         this.checker.checker.observe({ ...p.observation, at: this.scheduler.now() });
