@@ -10,6 +10,7 @@ import { EventStream } from './event-stream.js';
 import { FaultControls } from './fault-controls.js';
 import { LiveChecker } from './live-checker.js';
 import { LoadGenerator } from './load-generator.js';
+import { ChangeWaiters } from './change-waiters.js';
 import type { ResolvedOptions } from './options.js';
 import type { Scheduler } from './scheduler.js';
 import { buildSnapshot } from './snapshot.js';
@@ -63,6 +64,8 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
   protected readonly checker: LiveChecker;
   /** Cluster time: events are stamped with it, the client and the load run on it. */
   protected readonly scheduler: Scheduler;
+  /** Waits on cluster state ("node 3 leads"): each hosting checks them after every change it sees. */
+  protected readonly changes: ChangeWaiters;
   protected stopped = false;
   private snapshotVersion = 0;
 
@@ -74,6 +77,7 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
     this.ids = ids;
     const { scheduler } = parts;
     this.scheduler = scheduler;
+    this.changes = new ChangeWaiters(scheduler);
     this.events = new EventStream(
       () => scheduler.now(),
       () => this.markDirty(),

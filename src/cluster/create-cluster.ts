@@ -4,7 +4,6 @@ import type { KvResult } from '../kv/index.js';
 import { ClusterSecret } from '../net/cluster-secret.js';
 import { createRng } from '../raft/rng.js';
 import type { NodeId, Term } from '../raft/types.js';
-import { ChangeWaiters } from './change-waiters.js';
 import { newClientId } from './client.js';
 import { ClusterBase } from './cluster-base.js';
 import { ClusterClock } from './cluster-clock.js';
@@ -48,8 +47,6 @@ export class RaftCluster extends ClusterBase<InlineNode> {
   private readonly transports: NodeTransports;
   /** ClusterOptions.disks: each node's files on its own simulated disk. */
   private readonly disks: SimulatedDisks | undefined;
-  /** Waits on cluster state ("node 3 leads"), checked after every change. */
-  private readonly changes: ChangeWaiters;
   /** Every message sent and not yet delivered (latency, pause and step live here). */
   private readonly inFlightQueue: InFlightMessages;
   protected readonly clockControls: InlineClockControls;
@@ -82,7 +79,6 @@ export class RaftCluster extends ClusterBase<InlineNode> {
     this.disks = options.disks
       ? new SimulatedDisks(options.disks, { onIo: () => this.time.virtual?.requestSettle(), crashNow: (id) => this.crashAtOnce(id) })
       : undefined;
-    this.changes = new ChangeWaiters(scheduler);
     this.inFlightQueue = new InFlightMessages(scheduler, createRng(root.int(0, 2 ** 31)), {
       blockedBy: (from, to) => this.faults.filter.blockedBy(from, to),
       isUp: (id) => this.nodes.get(id)?.up === true,

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChangeWaiters } from '../cluster/change-waiters.js';
 import { ClusterBase } from '../cluster/cluster-base.js';
 import { CLUSTER_KEY_FILE, openClusterKeyFile } from '../cluster/cluster-key-file.js';
 import { lockDataDir } from '../cluster/data-dir-lock.js';
@@ -34,8 +33,6 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
   /** Nodes we took down on purpose: their exit is not news. */
   private readonly expectedDown = new Set<NodeId>();
   private highestAnnounced = 0;
-  /** Waits on the cluster's state ("node 3 leads"), checked whenever a node says something. */
-  private readonly changes: ChangeWaiters;
   private dataDir = '';
   private ownsDataDir = false;
   private unlock: (() => Promise<void>) | undefined;
@@ -72,7 +69,6 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
     const clientId = `c${root.int(0, 2 ** 31).toString(36)}`;
     const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
     super(options, ids, { scheduler, clientId, loadRng, reportClient: false });
-    this.changes = new ChangeWaiters(scheduler);
   }
 
   /** The pids of the node processes running now (tests check that none outlives stop()). */
