@@ -7,14 +7,23 @@ import { clearSlots } from './ring-slots.js';
  * every node's snapshot covers it (§7): thousands at a time, written at the rate the cluster
  * commits. As objects they would each be allocated, promoted and traced by the collector; in
  * columns, only the value is a reference, and node and term sit in typed arrays the collector
- * never reads. The columns are rings (index i in slot i & mask) over the indexes from a moving
- * floor up: dropping the indexes below the floor clears their slots, it never shifts the rest,
- * and the rings grow (doubling) only when the kept span outgrows them.
+ * never reads. The columns are rings (index i in slot i & mask) over the span of indexes that
+ * hold records: dropping the indexes below a floor clears their slots, it never shifts the
+ * rest, and the rings grow (doubling) only when that span outgrows them. The span starts
+ * where the first record lands, not at index 1: a node that restarts from a snapshot at a
+ * million writes its records there, and a ring reaching down to index 1 would need a million
+ * slots.
  */
 export class IndexRecords<V> {
   /** The lowest index that may hold a record; below it everything was dropped. */
   private floor: Index = 1;
-  /** Slots minus one (the slot count is a power of two); kept indexes lie in [floor, floor + mask]. */
+  /**
+   * The span that may hold records: lo..hi (empty when hi < lo), never wider than the ring
+   * (hi - lo <= mask). Every slot outside it is empty, so the span can grow at either end.
+   */
+  private lo: Index = 1;
+  private hi: Index = 0;
+  /** Slots minus one (the slot count is a power of two). */
   private mask: number;
   private values: (V | undefined)[];
   private nodes: Float64Array;
@@ -31,8 +40,7 @@ export class IndexRecords<V> {
 
   /** The value recorded at `index`, if any. */
   value(index: Index): V | undefined {
-    const off = index - this.floor;
-    return off >= 0 && off <= this.mask ? this.values[index & this.mask] : undefined;
+    return index >= this.lo && index <= this.hi ? this.values[index & this.mask] : undefined;
   }
 
   /** The node of the record at `index` (read only where {@link value} is defined). */
@@ -46,8 +54,7 @@ export class IndexRecords<V> {
   }
 
   set(index: Index, value: V, node: NodeId, term: Term): void {
-    if (index < this.floor) return;
-    if (index - this.floor > this.mask) this.grow(index);
+    if (!this.reach(index)) return;
     const i = index & this.mask;
     this.values[i] = value;
     this.nodes[i] = node;
@@ -56,17 +63,16 @@ export class IndexRecords<V> {
 
   /** Replaces the value at `index`, keeping its node and term. */
   setValue(index: Index, value: V): void {
-    const off = index - this.floor;
-    if (off < 0) return;
-    if (off > this.mask) this.grow(index);
-    this.values[index & this.mask] = value;
+    if (this.reach(index)) this.values[index & this.mask] = value;
   }
 
   setTerm(index: Index, term: Term): void {
-    const off = index - this.floor;
-    if (off < 0) return;
-    if (off > this.mask) this.grow(index);
-    this.terms[index & this.mask] = term;
+    if (this.reach(index)) this.terms[index & this.mask] = term;
+  }
+
+  /** Slots per column: what the records cost in memory, whatever their indexes. */
+  get capacity(): number {
+    return this.mask + 1;
   }
 
   /** The lowest index still kept. */
@@ -77,19 +83,42 @@ export class IndexRecords<V> {
   /** Forgets every index below `index`: clears their slots (each slot once per pass of the ring). */
   dropBelow(index: Index): void {
     if (index <= this.floor) return;
-    clearSlots(this.values, this.mask, this.floor, Math.min(index, this.floor + this.mask + 1));
     this.floor = index;
+    if (index <= this.lo) return;
+    clearSlots(this.values, this.mask, this.lo, Math.min(index, this.hi + 1));
+    this.lo = index;
+    if (this.hi < index) this.hi = index - 1;
   }
 
-  /** Doubles the rings until `index` fits above the floor; every kept record moves to its new slot. */
-  private grow(index: Index): void {
+  /**
+   * Widens the span to take `index`, growing the rings if it no longer fits; false when `index`
+   * is below the floor (forgotten: no record is kept there).
+   */
+  private reach(index: Index): boolean {
+    if (index >= this.lo && index <= this.hi) return true;
+    if (index < this.floor) return false;
+    if (this.hi < this.lo) {
+      this.lo = index;
+      this.hi = index;
+      return true;
+    }
+    const lo = Math.min(this.lo, index);
+    const hi = Math.max(this.hi, index);
+    if (hi - lo > this.mask) this.grow(hi - lo);
+    this.lo = lo;
+    this.hi = hi;
+    return true;
+  }
+
+  /** Doubles the rings until a span of `width` + 1 indexes fits; every kept record moves to its new slot. */
+  private grow(width: number): void {
     let n = this.mask + 1;
-    while (index - this.floor >= n) n *= 2;
+    while (width >= n) n *= 2;
     const mask = n - 1;
     const values = new Array<V | undefined>(n).fill(undefined);
     const nodes = new Float64Array(n);
     const terms = new Float64Array(n);
-    for (let i = this.floor; i <= this.floor + this.mask; i++) {
+    for (let i = this.lo; i <= this.hi; i++) {
       const from = i & this.mask;
       const to = i & mask;
       values[to] = this.values[from];

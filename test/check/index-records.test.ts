@@ -42,4 +42,29 @@ describe('IndexRecords: one record per log index, kept as columns', () => {
     r.set(1000, 1, 2, 3);
     expect([r.value(1000), r.value(45), r.value(50), r.value(999)]).toEqual([1, 450, 500, undefined]);
   });
+
+  it('keeps its rings as wide as the span of indexes recorded, wherever that span starts', () => {
+    // A node restarting from a snapshot at a million writes its records there: no ring down to 1.
+    const r = new IndexRecords<number>(64);
+    for (let i = 1_000_001; i <= 1_000_100; i++) r.set(i, i, 1, 2);
+    expect(r.capacity).toBe(128);
+    expect(r.first).toBe(1);
+    // Another node's log reaches lower: the span grows downward, and every record stays.
+    for (let i = 999_951; i <= 1_000_000; i++) r.set(i, -i, 3, 1);
+    expect(r.capacity).toBe(256);
+    for (let i = 999_951; i <= 1_000_000; i++) expect([r.value(i), r.node(i), r.term(i)]).toEqual([-i, 3, 1]);
+    for (let i = 1_000_001; i <= 1_000_100; i++) expect([r.value(i), r.node(i), r.term(i)]).toEqual([i, 1, 2]);
+    expect([r.value(999_950), r.value(1_000_101), r.value(1)]).toEqual([undefined, undefined, undefined]);
+    // Dropping below part of the span keeps the rest; below the floor nothing is recorded again.
+    r.dropBelow(1_000_050);
+    expect([r.value(1_000_049), r.value(1_000_050)]).toEqual([undefined, 1_000_050]);
+    r.set(1_000_000, 5, 5, 5);
+    expect(r.value(1_000_000)).toBeUndefined();
+    // Everything dropped: the next record starts a new span, and the old slots are empty.
+    r.dropBelow(2_000_000);
+    r.set(2_000_000 + 256 * 3, 7, 7, 7);
+    expect(r.capacity).toBe(256);
+    for (let i = 2_000_000; i < 2_000_000 + 256 * 3; i++) expect(r.value(i)).toBeUndefined();
+    expect(r.value(2_000_000 + 256 * 3)).toBe(7);
+  });
 });
