@@ -85,6 +85,18 @@ export class PeerConnection {
     this.connect();
   }
 
+  /**
+   * The peer just proved it is up: it connected to us and authenticated. If we are waiting out
+   * a backoff before dialling it again (it was down), dial now: after a crash and restart, its
+   * leader's messages would otherwise wait up to the longest backoff to reach it.
+   */
+  peerIsUp(): void {
+    if (!this.running || this.socket || !this.retryTimer) return;
+    this.backoff.reset();
+    this.clearRetry();
+    this.connect();
+  }
+
   start(): void {
     this.running = true;
     this.backoff.reset();

@@ -280,6 +280,7 @@ export class TcpTransport implements Transport {
     const older = this.inboundByPeer.get(peer);
     this.inboundByPeer.set(peer, connection);
     if (older && older !== connection) void older.close();
+    this.peers.get(peer)?.peerIsUp();
   }
 
   private forget(connection: InboundConnection): void {

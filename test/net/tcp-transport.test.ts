@@ -115,6 +115,19 @@ describe('TcpTransport', () => {
     expect(marks(cluster.inbox.get(1)!)).toEqual([3]);
   });
 
+  it('dials a peer again as soon as it connects back, not when a long backoff ends', async () => {
+    // Without that, a restarted node would wait out the backoff to hear from its leader.
+    cluster = await startCluster(2, { backoffMs: [60_000, 60_000] });
+    const [a, b] = [cluster.get(1), cluster.get(2)];
+    await b.stop();
+    await waitFor(() => a.stats().connectedPeers.length === 0, 'node 1 to notice node 2 is gone');
+    await b.start();
+    await waitFor(() => a.stats().connectedPeers.includes(2), 'node 1 to dial node 2 again, long before a minute');
+    a.send([heartbeat(1, 2, 7)]);
+    await waitFor(() => cluster!.inbox.get(2)!.length === 1, 'the message from node 1');
+    expect(marks(cluster.inbox.get(2)!)).toEqual([7]);
+  });
+
   it('dials the new port when a peer moves', async () => {
     cluster = await startCluster(2);
     const [a, b] = [cluster.get(1), cluster.get(2)];
