@@ -24,6 +24,10 @@ export const nodeCommand: CliCommand = {
         describe: 'HOST:PORT for peers (a host other than loopback needs --key-file)',
       })
       .option('peer', { type: 'string', array: true, default: [], describe: 'ID=HOST:PORT of another node (repeat for each)' })
+      .option('bootstrap', {
+        type: 'string',
+        describe: 'IDS (e.g. 1,2,3): the voters to start from, when this node joins a running cluster (default: it and its peers)',
+      })
       .option('data-dir', { type: 'string', demandOption: true, describe: 'This node’s folder: its log, term and vote' })
       .option('key-file', { type: 'string', describe: 'The cluster key (mode 0600; default DIR/cluster.key, created on loopback)' })
       .option('admin', { type: 'string', describe: 'HOST:PORT of the admin endpoint (default: the --listen host, any port)' })
@@ -47,6 +51,7 @@ export const nodeCommand: CliCommand = {
         if (pid === id) throw new Error(`--peer ${p}: that is this node's own id`);
         peers.set(pid, at);
       }
+      const bootstrap = args.bootstrap === undefined ? undefined : parseIdList(String(args.bootstrap), '--bootstrap');
       const admin = args.admin ? parseHostPort(String(args.admin), '--admin') : { host: listen.host, port: 0 };
       const keyFile = args['key-file'] as string | undefined;
       // A node reachable from other hosts must authenticate whoever talks to it.
@@ -72,6 +77,7 @@ export const nodeCommand: CliCommand = {
         seed: args.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(args.seed),
         preVote: args['pre-vote'] !== false,
         checkQuorum: args['check-quorum'] !== false,
+        ...(bootstrap ? { bootstrap } : {}),
       };
     } catch (err) {
       throw new UsageError((err as Error).message);
@@ -115,3 +121,11 @@ export const nodeCommand: CliCommand = {
     return 0;
   },
 };
+
+/** "1,2,3": node ids from 1 to 9, each once. */
+function parseIdList(text: string, flag: string): NodeId[] {
+  const ids = text.split(',').map((t) => Number(t.trim()));
+  if (ids.length === 0 || !ids.every((id) => Number.isInteger(id) && id >= 1 && id <= 9) || new Set(ids).size !== ids.length)
+    throw new Error(`${flag} must list node ids from 1 to 9, each once, separated by commas, e.g. 1,2,3 (got ${text})`);
+  return ids;
+}

@@ -9,6 +9,7 @@ import { idRangeText } from './cluster-members.js';
 import { EventStream } from './event-stream.js';
 import { FaultControls } from './fault-controls.js';
 import { LiveChecker } from './live-checker.js';
+import type { MembershipContext } from './membership-changes.js';
 import { LoadGenerator } from './load-generator.js';
 import { ChangeWaiters } from './change-waiters.js';
 import type { ResolvedOptions } from './options.js';
@@ -275,6 +276,20 @@ export abstract class ClusterBase<N extends NodeHosting> implements Cluster {
   /** Thesis §4.2.2: the nodes taken out of the cluster for good (never restarted; shown REMOVED). */
   protected removed(): ReadonlySet<NodeId> | undefined {
     return undefined;
+  }
+
+  /** What adding and removing nodes needs (membership-changes.ts), through the hosting's own way to a node. */
+  protected membershipVia(nodes: Pick<MembershipContext, 'status' | 'propose'>): MembershipContext {
+    const [, emax] = this.options.electionTimeoutMs;
+    return {
+      ...nodes,
+      leader: () => this.leader(),
+      changes: this.changes,
+      now: () => this.scheduler.now(),
+      timeoutMs: 20 * emax,
+      pollMs: this.options.heartbeatMs,
+      tell: (node, step) => this.events.emit({ type: 'membership', node, step }),
+    };
   }
 
   /** Something changed: the dashboard redraws. */

@@ -169,16 +169,10 @@ export class RaftCluster extends ClusterBase<InlineNode> {
   }
 
   private membershipContext(): MembershipContext {
-    const [, emax] = this.options.electionTimeoutMs;
-    return {
-      node: (id) => this.nodes.get(id),
-      leader: () => this.leader(),
-      changes: this.changes,
-      now: () => this.scheduler.now(),
-      timeoutMs: 20 * emax,
-      pollMs: this.options.heartbeatMs,
-      tell: (node, step) => this.events.emit({ type: 'membership', node, step }),
-    };
+    return this.membershipVia({
+      status: (id) => this.nodes.get(id)?.raft()?.status(),
+      propose: (id, change) => this.requireNode(id).proposeConfigChange(change),
+    });
   }
 
   transferLeadership(to: NodeId): Promise<{ ok: true; leader: NodeId } | { ok: false; message: string }> {

@@ -1,18 +1,23 @@
-import type { ConfigChange, NodeId, ProposeResult, RaftCore, RaftStatus } from '../raft/types.js';
+import type { ConfigChange, Index, NodeId, ProposeResult } from '../raft/types.js';
 import type { ChangeWaiters } from './change-waiters.js';
 
-/**
- * A node as a membership change reaches it: its core's status, and a change proposed on it. Only
- * nodes hosted in this process offer both (InlineNode); node processes cannot change membership yet.
- */
-export interface MemberNode {
-  raft(): RaftCore | undefined;
-  proposeConfigChange(change: ConfigChange): ProposeResult;
+/** What a membership change reads of a node: its log's progress and the configuration it holds. */
+export interface MemberStatus {
+  id: NodeId;
+  lastIndex: Index;
+  commitIndex: Index;
+  voters: readonly NodeId[];
+  learners: readonly NodeId[];
+  /** The index of the configuration it holds (0 or absent: the one it started from). */
+  configIndex?: Index;
 }
 
-/** What adding and removing nodes needs of the cluster. */
+/** What adding and removing nodes needs of the cluster, however its nodes are hosted. */
 export interface MembershipContext {
-  node(id: NodeId): MemberNode | undefined;
+  /** A node's status while it is up (for a node in another process: as it last said). */
+  status(id: NodeId): MemberStatus | undefined;
+  /** Asks node `id` (the leader) to append a configuration change (thesis §4.1). */
+  propose(id: NodeId, change: ConfigChange): ProposeResult | Promise<ProposeResult>;
   leader(): NodeId | undefined;
   changes: ChangeWaiters;
   now(): number;
@@ -27,13 +32,13 @@ export interface MembershipContext {
 export type MembershipStep = 'joining' | 'learner' | 'caught-up' | 'voter' | 'removing' | 'removed';
 
 /** The leader's status, when there is a leader. */
-function leaderStatus(c: MembershipContext): RaftStatus | undefined {
+function leaderStatus(c: MembershipContext): MemberStatus | undefined {
   const id = c.leader();
-  return id === undefined ? undefined : c.node(id)?.raft()?.status();
+  return id === undefined ? undefined : c.status(id);
 }
 
 /** A configuration the leader holds committed (thesis §4.1: one change at a time, each committed). */
-function committed(s: RaftStatus): boolean {
+function committed(s: MemberStatus): boolean {
   return (s.configIndex ?? 0) <= s.commitIndex;
 }
 
@@ -42,7 +47,7 @@ function committed(s: RaftStatus): boolean {
  * proposes it on whoever leads, and again after a leader change if it was lost, until `done`
  * holds of a committed configuration. Rejects when the change is impossible or time runs out.
  */
-async function changeConfiguration(c: MembershipContext, change: ConfigChange, done: (s: RaftStatus) => boolean): Promise<void> {
+async function changeConfiguration(c: MembershipContext, change: ConfigChange, done: (s: MemberStatus) => boolean): Promise<void> {
   const deadline = c.now() + c.timeoutMs;
   let lastProblem = 'no leader';
   for (;;) {
@@ -50,7 +55,7 @@ async function changeConfiguration(c: MembershipContext, change: ConfigChange, d
     if (s && committed(s) && done(s)) return;
     if (c.now() >= deadline) throw new Error(`the configuration change did not commit in time (${lastProblem})`);
     if (s && committed(s)) {
-      const r = c.node(s.id)!.proposeConfigChange(change);
+      const r = await c.propose(s.id, change);
       if (!r.ok) {
         if (r.reason === 'invalid-change') throw new Error(r.message ?? 'the change was refused');
         lastProblem = r.message ?? 'the leader refused it';
@@ -77,7 +82,7 @@ export async function addMember(c: MembershipContext, id: NodeId): Promise<void>
   // waits for rounds of replication to shrink; one round to the commit index is enough here).
   const target = leaderStatus(c)?.commitIndex ?? 0;
   const caughtUp = () => {
-    const s = c.node(id)?.raft()?.status();
+    const s = c.status(id);
     return s !== undefined && s.lastIndex >= target && s.commitIndex >= target;
   };
   if (!(await c.changes.until(caughtUp, c.timeoutMs))) throw new Error(`node ${id} did not catch up with the leader's log in time`);

@@ -4,7 +4,8 @@ import type { KvResult } from '../kv/index.js';
 import type { ClusterSecret } from '../net/cluster-secret.js';
 import type { NetworkFaults } from '../net/types.js';
 import type { TornWrite } from '../cluster/node-disk.js';
-import type { NodeId, Term } from '../raft/types.js';
+import type { MemberStatus } from '../cluster/membership-changes.js';
+import type { ConfigChange, NodeId, ProposeResult, Term } from '../raft/types.js';
 import { AdminClient } from './admin-client.js';
 import type { AdminPush, ApplyOutcome, ProposeAnswer } from './admin-protocol.js';
 import type { HostPort } from './node-process.js';
@@ -20,7 +21,11 @@ export class AdminNode implements NodeHosting {
   protected client: AdminClient | undefined;
   protected lastView: NodeView;
   private mirror: LogEntryView[] = [];
+  /** The index of the configuration the node last said it holds (thesis §4.1). */
+  private configIndex = 0;
   private firstStatus: (() => void) | undefined;
+  /** Taken out of the cluster for good (thesis §4.2.2): shown as REMOVED, not DOWN. */
+  removed = false;
   crashMeaning =
     'crash stops the remote node’s raft loop and drops its memory (its process keeps running); restart reloads it from its files';
 
@@ -56,7 +61,7 @@ export class AdminNode implements NodeHosting {
   }
 
   view(): NodeView {
-    return this.lastView;
+    return this.removed ? { ...this.lastView, removed: true } : this.lastView;
   }
 
   leaderTerm(): Term | undefined {
@@ -91,6 +96,7 @@ export class AdminNode implements NodeHosting {
       learners: v.learners,
       log: this.log().slice(),
       kv: { ...v.kv },
+      ...(this.removed ? { removed: true } : {}),
     };
   }
 
@@ -127,6 +133,33 @@ export class AdminNode implements NodeHosting {
   async transferLeadership(to: NodeId): Promise<{ ok: true } | { ok: false; message: string }> {
     if (!this.client || !this.up) return { ok: false, message: `node ${this.id} is down` };
     return (await this.client.request({ op: 'transfer', to })).result as { ok: true } | { ok: false; message: string };
+  }
+
+  /** What a membership change reads of it, as it last said (undefined while it is down). */
+  memberStatus(): MemberStatus | undefined {
+    if (!this.up) return undefined;
+    const v = this.lastView;
+    return {
+      id: this.id,
+      lastIndex: v.lastIndex,
+      commitIndex: v.commitIndex,
+      voters: v.voters,
+      learners: v.learners,
+      configIndex: this.configIndex,
+    };
+  }
+
+  /** Thesis §4.1: asks the node (the leader) to append a configuration change. */
+  async proposeConfigChange(change: ConfigChange): Promise<ProposeResult> {
+    if (!this.client || !this.up) return { ok: false, leader: null };
+    // No answer (its connection closed meanwhile): as if it had refused; the change is tried again.
+    const r = (await this.client.request({ op: 'config', change })).result as ProposeResult | undefined;
+    return r ?? { ok: false, leader: null };
+  }
+
+  /** A node joined the cluster at `listen`: this one connects to it (a node that is down learns it when it restarts). */
+  async addPeer(node: NodeId, listen: string): Promise<void> {
+    if (this.client && this.up) await this.client.request({ op: 'add-peer', node, listen });
   }
 
   async compact(): Promise<void> {
@@ -187,6 +220,7 @@ export class AdminNode implements NodeHosting {
         for (const e of entries) this.mirror.push(e);
       }
       this.lastView = p.view;
+      this.configIndex = p.configIndex;
       if (p.view.up && this.firstStatus) {
         this.firstStatus();
         this.firstStatus = undefined;

@@ -1,7 +1,7 @@
 import type { RestartObservation, NodeObservation } from '../check/observation.js';
 import type { KvResult } from '../kv/index.js';
 import type { NetworkFaults } from '../net/types.js';
-import type { Index, NodeId, Term } from '../raft/types.js';
+import type { ConfigChange, Index, NodeId, Term } from '../raft/types.js';
 import type { ClusterEvent, LogEntryView, NodeView } from '../cluster/types.js';
 
 /**
@@ -20,6 +20,10 @@ export type AdminRequest =
   | { op: 'campaign' }
   | { op: 'compact' }
   | { op: 'transfer'; to: NodeId }
+  /** Thesis §4.1: propose a configuration change (on the leader); answered with its ProposeResult. */
+  | { op: 'config'; change: ConfigChange }
+  /** A node joined at `listen` (HOST:PORT): connect to it. */
+  | { op: 'add-peer'; node: NodeId; listen: string }
   | { op: 'shutdown' };
 
 /** What a node pushes to a watcher. */
@@ -32,6 +36,8 @@ export type AdminPush =
       log: { from: Index; entries: LogEntryView[] };
       /** Process id and whether the raft loop runs (a remote crash stops it, the process stays). */
       pid: number;
+      /** The index of the configuration the node holds (thesis §4.1; 0: the one it started from). */
+      configIndex: Index;
     }
   | { push: 'event'; event: ClusterEvent }
   | { push: 'observe'; observation: NodeObservation }

@@ -2,6 +2,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { ClusterSecret } from '../net/cluster-secret.js';
 import { newNonce, proof, proofMatches } from './admin-auth.js';
 import type { AdminPush, AdminRequest } from './admin-protocol.js';
+import type { ConfigChange } from '../raft/types.js';
+import { parseHostPort } from './address.js';
 import { JsonLines } from './json-lines.js';
 import type { HostPort, NodeProcess } from './node-process.js';
 
@@ -152,6 +154,16 @@ export class AdminServer {
           return reply({ ok: host.campaignNow() });
         case 'transfer':
           return reply({ result: host.transferLeadership(request.to) });
+        case 'config':
+          if (!isConfigChange(request.change))
+            throw new Error('config needs a change: { type: add-learner | promote | remove, node: 1-9 }');
+          return reply({ result: host.proposeConfigChange(request.change) });
+        case 'add-peer': {
+          const node = request.node;
+          if (!(Number.isInteger(node) && node >= 1 && node <= 9)) throw new Error('add-peer needs a node id from 1 to 9');
+          this.node.addPeer(node, parseHostPort(String(request.listen), 'add-peer listen'));
+          return reply({ ok: true });
+        }
         case 'shutdown':
           reply({ ok: true });
           setImmediate(() => process.kill(process.pid, 'SIGTERM'));
@@ -163,4 +175,16 @@ export class AdminServer {
       reply({ error: err instanceof Error ? err.message : String(err) });
     }
   }
+}
+
+/** Whether `c` is a configuration change a request may carry (thesis §4.1: one server at a time). */
+function isConfigChange(c: unknown): c is ConfigChange {
+  if (typeof c !== 'object' || c === null) return false;
+  const { type, node } = c as Record<string, unknown>;
+  return (
+    (type === 'add-learner' || type === 'promote' || type === 'remove') &&
+    Number.isInteger(node) &&
+    (node as number) >= 1 &&
+    (node as number) <= 9
+  );
 }

@@ -35,6 +35,12 @@ export interface NodeProcessOptions {
   seed: number;
   preVote: boolean;
   checkQuorum: boolean;
+  /**
+   * Thesis ch. 4: the voters this node starts from before its log says otherwise (default: it
+   * and its peers). A node that joins a running cluster is not among them: it waits, a learner
+   * to be, for the leader to send it the log and the configuration in it.
+   */
+  bootstrap?: NodeId[];
   /** §7: compact the log after this many applied entries beyond the last snapshot. */
   snapshotEvery?: number;
   /** Told every event, for the node's log on stdout. */
@@ -65,10 +71,13 @@ export class NodeProcess {
   /** Terms of the log entries watchers hold, by index − 1 (what the next status need not repeat). */
   private sentTerms: number[] = [];
   private statusTimer: NodeJS.Timeout | undefined;
+  /** Where each peer listens, by id: what the transport dials (addPeer adds to it). */
+  private readonly peerHosts = new Map<NodeId, string>();
 
   constructor(options: NodeProcessOptions) {
     this.options = options;
     this.ids = [options.id, ...options.peers.keys()].sort((a, b) => a - b);
+    for (const [id, at] of options.peers) this.peerHosts.set(id, at.host);
     this.resolved = resolveOptions({
       nodes: Math.max(1, Math.min(9, this.ids.length)),
       electionTimeoutMs: options.electionTimeoutMs,
@@ -150,6 +159,24 @@ export class NodeProcess {
     this.emit({ type: 'crash', node: this.id });
   }
 
+  /**
+   * A node that joined the cluster (thesis §4.2.1): this node connects to it at `at`, now and
+   * after any restart. Known already: only its address changes.
+   */
+  addPeer(id: NodeId, at: HostPort): void {
+    if (id === this.id) throw new Error(`n${id} is this node itself`);
+    this.options.peers.set(id, at);
+    this.peerHosts.set(id, at.host);
+    if (!this.ids.includes(id)) {
+      this.ids.push(id);
+      this.ids.sort((a, b) => a - b);
+    }
+    if (!this.host.up) return; // the next start connects to it
+    const transport = this.host.currentTransport();
+    transport.addPeers?.([id]);
+    transport.setPeerPorts?.(new Map([[id, at.port]]));
+  }
+
   /** Comes back from the files after a remote crash. */
   async restart(): Promise<void> {
     if (this.host.up || this.stopped) return;
@@ -184,7 +211,8 @@ export class NodeProcess {
       partitionGroup: this.filter.groupNumber(this.id),
     };
     if (full) this.sentTerms = [];
-    return { push: 'status', view, log: this.logDelta(), pid: process.pid };
+    const configIndex = this.host.raft()?.status().configIndex ?? 0;
+    return { push: 'status', view, log: this.logDelta(), pid: process.pid, configIndex };
   }
 
   private logDelta(): { from: number; entries: LogEntryView[] } {
@@ -273,7 +301,8 @@ export class NodeProcess {
       peers: this.ids,
       port: o.listen.port,
       host: o.listen.host,
-      peerHosts: new Map([...o.peers].map(([id, a]) => [id, a.host])),
+      // The map itself, not a copy: a peer added later (addPeer) is dialled at its own host.
+      peerHosts: this.peerHosts,
       filter: this.filter,
       rng: createRng((o.seed * 7 + o.id) >>> 0),
       onBadInput: (reason, detail) => this.emit({ type: 'bad-input', node: o.id, reason: `${reason}: ${detail}` }),
@@ -288,7 +317,7 @@ export class NodeProcess {
     } = this.resolved;
     return createRaft({
       id: this.id,
-      peers: this.ids,
+      peers: this.options.bootstrap ?? this.ids,
       electionTicks: [Math.max(2, Math.round(emin / tickMs)), Math.max(2, Math.round(emax / tickMs))],
       heartbeatTicks: Math.max(1, Math.round(heartbeatMs / tickMs)),
       // Each incarnation draws fresh timeouts: the seed, the node and the process's own randomness.

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { ClusterBase } from '../cluster/cluster-base.js';
 import { CLUSTER_KEY_FILE, openClusterKeyFile } from '../cluster/cluster-key-file.js';
 import { lockDataDir } from '../cluster/data-dir-lock.js';
+import type { ClusterManifest } from '../cluster/cluster-manifest.js';
+import { ClusterMembers } from '../cluster/cluster-members.js';
+import { addMember, type MembershipContext, removeMember } from '../cluster/membership-changes.js';
 import { nodeDir, nodeFolderRefusal, prepareDataFolder } from '../cluster/node-folders.js';
 import { resolveOptions, type ResolvedOptions } from '../cluster/options.js';
 import { RealScheduler } from '../cluster/scheduler.js';
@@ -27,7 +30,7 @@ import type { NodeHosting } from './types.js';
  * through its authenticated admin endpoint. A crash is SIGKILL; a restart respawns from the files.
  * Clock controls that need every node in one process (pause, step, latency, virtual time) say so.
  */
-export class ProcessCluster extends ClusterBase<NodeHosting> {
+export class ProcessCluster extends ClusterBase<AdminNode> {
   readonly clock = 'real' as const;
   protected readonly clockControls = new ProcessClockControls((e) => this.events.emit(e));
   /** Nodes we took down on purpose: their exit is not news. */
@@ -40,6 +43,10 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
   private portsInUse: number[] = [];
   /** Where each node listens (for peers) and where its admin endpoint is. */
   private readonly addresses = new Map<NodeId, { listen: string; admin: string }>();
+  /** Who is in the cluster (thesis ch. 4), and with a data folder, the files that remember it. */
+  private readonly members: ClusterMembers;
+  /** The cluster key and its file, for the node processes started later (addNode). */
+  private key: { secret: ClusterSecret; file: string } | undefined;
 
   /**
    * The dashboard over nodes running elsewhere (`raft-tui --attach`): this process reaches them
@@ -67,8 +74,10 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
     const root = createRng(options.seed);
     const loadRng = createRng(root.int(0, 2 ** 31));
     const clientId = `c${root.int(0, 2 ** 31).toString(36)}`;
-    const ids = Array.from({ length: options.nodes }, (_, i) => i + 1);
-    super(options, ids, { scheduler, clientId, loadRng, reportClient: false });
+    // A folder of ours (not a temporary one) remembers nodes added and removed (members-file.ts).
+    const members = new ClusterMembers(options.nodes, attachTo ? undefined : options.dataDir);
+    super(options, members.ids, { scheduler, clientId, loadRng, reportClient: false });
+    this.members = members;
   }
 
   /** The pids of the node processes running now (tests check that none outlives stop()). */
@@ -102,15 +111,20 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
     }
     try {
       // The same folder layout as inline hosting: a manifest, one folder per node, the key beside them.
-      const manifest = await prepareDataFolder(this.dataDir, this.ids);
+      let manifest: ClusterManifest;
+      if (o.dataDir) {
+        await this.members.load();
+        manifest = this.members.manifest!;
+      } else manifest = await prepareDataFolder(this.dataDir, this.ids);
       for (const id of this.ids) {
         const refusal = await nodeFolderRefusal(this.dataDir, id, manifest);
         if (refusal) throw new Error(`n${id} ${refusal}`);
       }
       const keyFile = join(this.dataDir, CLUSTER_KEY_FILE);
       const key = await openClusterKeyFile(this.dataDir);
+      this.key = { secret: key, file: keyFile };
       for (let attempt = 1; ; attempt++) {
-        const failure = await this.startNodes(key, keyFile);
+        const failure = await this.startNodes(key);
         if (!failure) break;
         // A port picked free was taken before the node bound it: pick every port afresh.
         if (!portWasTaken(failure)) throw failure;
@@ -133,31 +147,16 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
    * node has either started or failed, having stopped them all again then (the next attempt
    * respawns them from their files, as a restart would).
    */
-  private async startNodes(key: ClusterSecret, keyFile: string): Promise<Error | undefined> {
+  private async startNodes(key: ClusterSecret): Promise<Error | undefined> {
     const o = this.options;
     const ports = new Map<NodeId, number>();
     const admins = new Map<NodeId, number>();
     for (const id of this.ids) {
       ports.set(id, o.basePort ? o.basePort + id - 1 : await freePort());
       admins.set(id, await freePort());
-    }
-    for (const id of this.ids) {
-      const args = [
-        ...['--id', String(id), '--listen', `127.0.0.1:${ports.get(id)}`, '--admin', `127.0.0.1:${admins.get(id)}`],
-        ...this.ids.filter((p) => p !== id).flatMap((p) => ['--peer', `${p}=127.0.0.1:${ports.get(p)}`]),
-        ...['--data-dir', nodeDir(this.dataDir, id), '--key-file', keyFile],
-        ...['--election-timeout', `${o.electionTimeoutMs[0]}-${o.electionTimeoutMs[1]}`, '--heartbeat', String(o.heartbeatMs)],
-        ...['--seed', String(o.seed), '--json'],
-        ...(o.preVote ? [] : ['--no-pre-vote']),
-        ...(o.checkQuorum ? [] : ['--no-check-quorum']),
-      ];
-      const hooks = {
-        onPush: (_n: NodeId, p: AdminPush) => this.receive(p),
-        onDown: (n: NodeId, why: string) => this.nodeDown(n, why),
-      };
-      this.nodes.set(id, new ProcessNode(id, { host: '127.0.0.1', port: admins.get(id)! }, key, hooks, args));
       this.addresses.set(id, { listen: `127.0.0.1:${ports.get(id)}`, admin: `127.0.0.1:${admins.get(id)}` });
     }
+    for (const id of this.ids) this.nodes.set(id, this.processNode(id, key));
     this.portsInUse = [...ports.values(), ...admins.values()];
     // A node that fails to start is not news: its exit is the failure returned here.
     for (const id of this.ids) this.expectedDown.add(id);
@@ -174,6 +173,31 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
     releasePorts(this.portsInUse);
     this.portsInUse = [];
     return failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+  }
+
+  /**
+   * Node `id` as a process to spawn, at the addresses picked for it: its peers are every other
+   * member, and it starts from the cluster's first voters (thesis ch. 4) until its log says more.
+   */
+  private processNode(id: NodeId, key: ClusterSecret): ProcessNode {
+    const o = this.options;
+    const own = this.addresses.get(id)!;
+    const peers = this.members.current().filter((p) => p !== id);
+    const args = [
+      ...['--id', String(id), '--listen', own.listen, '--admin', own.admin],
+      ...peers.flatMap((p) => ['--peer', `${p}=${this.addresses.get(p)!.listen}`]),
+      ...['--bootstrap', this.members.bootstrap.join(',')],
+      ...['--data-dir', nodeDir(this.dataDir, id), '--key-file', this.key!.file],
+      ...['--election-timeout', `${o.electionTimeoutMs[0]}-${o.electionTimeoutMs[1]}`, '--heartbeat', String(o.heartbeatMs)],
+      ...['--seed', String(o.seed), '--json'],
+      ...(o.preVote ? [] : ['--no-pre-vote']),
+      ...(o.checkQuorum ? [] : ['--no-check-quorum']),
+    ];
+    const hooks = {
+      onPush: (_n: NodeId, p: AdminPush) => this.receive(p),
+      onDown: (n: NodeId, why: string) => this.nodeDown(n, why),
+    };
+    return new ProcessNode(id, parseHostPort(own.admin, `n${id}'s admin address`), key, hooks, args);
   }
 
   private async startAttached(attach: { endpoints: NodeEndpoint[]; key: ClusterSecret }): Promise<void> {
@@ -194,13 +218,68 @@ export class ProcessCluster extends ClusterBase<NodeHosting> {
 
   // ---- membership and leadership ---------------------------------------------------------
 
-  /** Membership changes (thesis ch. 4) need a node process spawned or retired at run time: not yet here. */
-  async addNode(): Promise<NodeId> {
-    throw new Error("adding a node is not supported with hosting: 'processes' yet: use hosting: 'inline'");
+  /**
+   * Thesis §4.2.1: a new node process joins: it gets the next free id, ports and a folder, every
+   * member is told where it listens, and it joins as a learner, catches up and is promoted.
+   */
+  addNode(): Promise<NodeId> {
+    return this.members.serialize(async () => {
+      if (this.stopped) throw new Error('the cluster is stopped');
+      const key = this.key;
+      if (!key) throw new Error(this.cannotChangeMembers('add a node'));
+      const id = await this.members.add();
+      const port = this.options.basePort ? this.options.basePort + id - 1 : await freePort();
+      const admin = await freePort();
+      this.portsInUse.push(port, admin);
+      const listen = `127.0.0.1:${port}`;
+      this.addresses.set(id, { listen, admin: `127.0.0.1:${admin}` });
+      // Told first: the new node dials them as it starts, and a node it is unknown to refuses it.
+      for (const other of this.nodes.values()) await other.addPeer(id, listen);
+      const node = this.processNode(id, key.secret);
+      this.nodes.set(id, node);
+      try {
+        await node.start();
+      } catch (err) {
+        // Its id stays taken (members.add saved it), as a node that never came up: shown down.
+        this.expectedDown.add(id);
+        throw err;
+      }
+      await addMember(this.membershipVia(this.memberNodes()), id);
+      this.markDirty();
+      return id;
+    });
   }
 
-  async removeNode(id: NodeId): Promise<void> {
-    throw new Error(`removing node ${id} is not supported with hosting: 'processes' yet: use hosting: 'inline'`);
+  /** Thesis §4.2.2: takes `id` out of the configuration; once that is committed, its process stops. */
+  removeNode(id: NodeId): Promise<void> {
+    return this.members.serialize(async () => {
+      const node = this.requireNode(id);
+      if (this.members.removed.has(id)) throw new Error(`node ${id} was removed already`);
+      if (!this.key) throw new Error(this.cannotChangeMembers(`remove node ${id}`));
+      await removeMember(this.membershipVia(this.memberNodes()), id);
+      await this.members.remove(id);
+      this.expectedDown.add(id);
+      await node.stop();
+      node.removed = true;
+      this.checker.retire(id);
+      this.markDirty();
+    });
+  }
+
+  /** How a membership change reaches a node process: through its admin endpoint. */
+  private memberNodes(): Pick<MembershipContext, 'status' | 'propose'> {
+    return {
+      status: (id) => this.nodes.get(id)?.memberStatus(),
+      propose: (id, change) => this.requireNode(id).proposeConfigChange(change),
+    };
+  }
+
+  private cannotChangeMembers(what: string): string {
+    return `cannot ${what} from a dashboard attached to nodes running elsewhere: it does not start or stop their processes`;
+  }
+
+  protected override removed(): ReadonlySet<NodeId> {
+    return this.members.removed;
   }
 
   async transferLeadership(to: NodeId): Promise<{ ok: true; leader: NodeId } | { ok: false; message: string }> {

@@ -68,6 +68,12 @@ export class ProcessNode extends AdminNode {
     }
   }
 
+  /** A node joined: this one connects to it now, and its next spawn (after a crash) knows it too. */
+  override async addPeer(node: NodeId, listen: string): Promise<void> {
+    this.args.push('--peer', `${node}=${listen}`);
+    await super.addPeer(node, listen);
+  }
+
   /** SIGKILL: no goodbye, no flush; the files hold what was fsync'd. */
   override async crash(): Promise<void> {
     const child = this.child;
