@@ -1,27 +1,13 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCluster } from '../../src/cluster/create-cluster.js';
+import { describe, expect, it } from 'vitest';
 import type { Cluster, ClusterEvent } from '../../src/cluster/types.js';
+import { clusterFixture } from '../helpers/cluster-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const FAST = { electionTimeoutMs: [100, 200] as [number, number], heartbeatMs: 20 };
 
-let clusters: Cluster[] = [];
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(clusters.map((c) => c.stop()));
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  clusters = [];
-  dirs = [];
-});
-
-async function start(options: Parameters<typeof createCluster>[0]): Promise<Cluster> {
-  const c = await createCluster({ ...FAST, ...options });
-  clusters.push(c);
-  return c;
-}
+const { start, tempDir } = clusterFixture(FAST);
 
 /** Events of one kind, recorded from now on. */
 function record(c: Cluster): ClusterEvent[] {
@@ -72,8 +58,7 @@ describe('snapshots in a cluster (§7)', () => {
   });
 
   it('a TCP cluster with files compacts under load while a node is crashed, and the node catches up by snapshot after a restart', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'raft-tui-snap-'));
-    dirs.push(dataDir);
+    const dataDir = await tempDir('raft-tui-snap-');
     const c = await start({ nodes: 3, dataDir, snapshotEvery: 50 });
     const events = record(c);
     const leader = await waitFor('a leader', () => c.leader());

@@ -1,34 +1,15 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/cluster/create-cluster.js';
 import type { Cluster, ClusterEvent, NodeStatus } from '../../src/cluster/types.js';
+import { clusterFixture } from '../helpers/cluster-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Real clusters: every node a listener on 127.0.0.1, messages over real sockets.
 const FAST = { electionTimeoutMs: [100, 200] as [number, number], heartbeatMs: 20 };
 
-let clusters: Cluster[] = [];
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(clusters.map((c) => c.stop()));
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  clusters = [];
-  dirs = [];
-});
-
-async function start(options: Parameters<typeof createCluster>[0]): Promise<Cluster> {
-  const c = await createCluster({ ...FAST, ...options });
-  clusters.push(c);
-  return c;
-}
-
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'raft-tui-cluster-'));
-  dirs.push(d);
-  return d;
-}
+const { start, tempDir } = clusterFixture(FAST);
 
 const upNodes = (c: Cluster): NodeStatus[] => c.status().filter((s) => s.up);
 
@@ -109,7 +90,7 @@ describe('a TCP cluster', () => {
   });
 
   it('a restarted node recovers its log from its own files and catches up from the leader', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('raft-tui-cluster-');
     const c = await start({ nodes: 3, dataDir: dir });
     const leader = await leaderOf(c);
     expect(await c.submit('SET k = 1')).toMatchObject({ ok: true });
@@ -133,7 +114,7 @@ describe('a TCP cluster', () => {
   });
 
   it('a whole cluster restarted from its folder keeps every committed entry', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('raft-tui-cluster-');
     const c1 = await start({ nodes: 3, dataDir: dir });
     await leaderOf(c1);
     for (let i = 0; i < 5; i++) expect(await c1.submit(`SET n${i} = ${i}`)).toMatchObject({ ok: true });
@@ -180,7 +161,7 @@ describe('a TCP cluster', () => {
 
 describe('a data folder', () => {
   it('is claimed by one cluster at a time, and free again after stop()', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('raft-tui-cluster-');
     const first = await start({ nodes: 1, dataDir: dir, transport: 'memory' });
     await expect(createCluster({ nodes: 1, dataDir: dir, transport: 'memory' })).rejects.toThrow(/already in use/);
     await first.stop();
@@ -191,7 +172,7 @@ describe('a data folder', () => {
 
 describe('storage recovery at start', () => {
   it('reports a torn tail cut off at start to listeners that subscribe after createCluster resolves', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('raft-tui-cluster-');
     const c1 = await start({ nodes: 1, dataDir: dir, transport: 'memory' });
     await waitFor('a leader', () => c1.leader());
     expect(await c1.submit('SET t = 1')).toMatchObject({ ok: true });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { attachCluster } from '../../src/hosting/attach.js';
 import type { NodeEndpoint } from '../../src/hosting/endpoints-file.js';
 import { RAFT_TUI_BIN } from '../../src/hosting/process-node.js';
+import { alive } from '../helpers/cluster-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 let cleanup: (() => Promise<unknown>)[] = [];
@@ -13,15 +14,6 @@ afterEach(async () => {
   for (const c of cleanup.reverse()) await c().catch(() => undefined);
   cleanup = [];
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs `raft-tui launch` as a real process; resolves once it has written where its nodes are. */
 async function launch(nodes: number) {

@@ -1,45 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCluster } from '../../src/cluster/create-cluster.js';
+import { describe, expect, it } from 'vitest';
 import type { Cluster, ClusterEvent } from '../../src/cluster/types.js';
 import type { ProcessCluster } from '../../src/hosting/process-cluster.js';
+import { alive, clusterFixture } from '../helpers/cluster-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Every node its own OS process (`raft-tui node`, from the built dist/): real files, real TCP,
 // crash = SIGKILL. The same behaviour the in-process cluster tests check.
-const FAST = { electionTimeoutMs: [150, 300] as [number, number], heartbeatMs: 30, hosting: 'processes' as const };
-
-let clusters: Cluster[] = [];
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(clusters.map((c) => c.stop()));
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  clusters = [];
-  dirs = [];
+const { start, tempDir } = clusterFixture<ProcessCluster>({
+  electionTimeoutMs: [150, 300],
+  heartbeatMs: 30,
+  hosting: 'processes',
 });
-
-async function start(options: Parameters<typeof createCluster>[0]): Promise<ProcessCluster> {
-  const c = await createCluster({ ...FAST, ...options });
-  clusters.push(c);
-  return c as ProcessCluster;
-}
-
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'raft-tui-processes-test-'));
-  dirs.push(d);
-  return d;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function everyUpNodeHas(c: Cluster, key: string, value: string): Promise<void> {
   await waitFor(`${key}=${value} on every node that is up`, () =>

@@ -1,39 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCluster } from '../../src/cluster/create-cluster.js';
+import { describe, expect, it } from 'vitest';
 import type { Cluster, ClusterEvent } from '../../src/cluster/types.js';
 import type { ProcessCluster } from '../../src/hosting/process-cluster.js';
+import { alive, clusterFixture } from '../helpers/cluster-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Membership changes (thesis ch. 4) when every node is its own OS process (`raft-tui node`, from
 // the built dist/): a node added is a new process, a node removed is one that exits.
-const FAST = { electionTimeoutMs: [150, 300] as [number, number], heartbeatMs: 30, hosting: 'processes' as const };
-
-let clusters: Cluster[] = [];
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(clusters.map((c) => c.stop()));
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  clusters = [];
-  dirs = [];
+const { start, tempDir } = clusterFixture<ProcessCluster>({
+  electionTimeoutMs: [150, 300],
+  heartbeatMs: 30,
+  hosting: 'processes',
 });
-
-async function start(options: Parameters<typeof createCluster>[0]): Promise<ProcessCluster> {
-  const c = await createCluster({ ...FAST, ...options });
-  clusters.push(c);
-  return c as ProcessCluster;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const statusOf = (c: Cluster, id: number) => c.status().find((s) => s.id === id)!;
 
@@ -104,8 +81,7 @@ describe("membership changes with hosting: 'processes' (thesis ch. 4)", { timeou
   });
 
   it('a data folder remembers nodes added and removed: the next cluster on it starts those nodes', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'raft-tui-process-members-'));
-    dirs.push(dataDir);
+    const dataDir = await tempDir('raft-tui-process-members-');
     const first = await start({ nodes: 3, dataDir });
     await waitFor('a leader', () => first.leader());
     expect(await first.addNode()).toBe(4);
