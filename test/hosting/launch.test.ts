@@ -51,6 +51,10 @@ describe('raft-tui launch', { timeout: 60_000 }, () => {
     await waitFor('a leader', () => attached.leader(), 20_000);
     expect(await attached.submit('SET seen = 1')).toMatchObject({ ok: true });
     expect(attached.crashMeaning(1)).toMatch(/process keeps running/);
+    // It starts and stops no process: membership changes are refused, saying why.
+    await expect(attached.addNode()).rejects.toThrow(/attached to nodes running elsewhere/);
+    await expect(attached.removeNode(3)).rejects.toThrow(/attached to nodes running elsewhere/);
+    expect(attached.status().map((s) => s.id)).toEqual([1, 2, 3]);
     await attached.stop();
     child.kill('SIGINT');
     expect(await exited).toBe(0);
