@@ -70,6 +70,28 @@ for (const size of [
   });
 }
 
+describe('raft-tui --processes', () => {
+  it('adds a node process with add and takes one out with remove; SETs commit on the nodes in', async () => {
+    const t = (tui = startTui([...FAST, '--processes'], { cols: 120, rows: 36 }));
+    await t.waitFor((s) => leaderOf(s) !== undefined, 'a leader');
+    t.type('add');
+    t.type(encodeKey('enter'));
+    await t.waitFor((s) => /✔ ok add → added n4: it joined as a learner, caught up, and is a voter now/.test(s), 'n4 added');
+    t.type('SET y = 2');
+    t.type(encodeKey('enter'));
+    await t.waitFor((s) => count(s, /kv y=2/) === 4, 'y=2 in all four panels');
+    t.type('remove 1');
+    t.type(encodeKey('enter'));
+    await t.waitFor((s) => s.includes('n1 REMOVED') && /✔ ok remove 1/.test(s), 'n1 removed');
+    t.type('SET z = 3');
+    t.type(encodeKey('enter'));
+    await t.waitFor((s) => count(s, /kv y=2 +z=3/) === 3, 'z=3 on the three nodes still in');
+    t.type('quit');
+    t.type(encodeKey('enter'));
+    expect(await t.exited()).toBe(0);
+  }, 60_000);
+});
+
 describe('raft-tui keys', () => {
   it('selects with Tab, crashes and restarts with F2, quits with Ctrl-C', async () => {
     const t = (tui = startTui(FAST, { cols: 100, rows: 30 }));
