@@ -161,7 +161,8 @@ export class NodeProcess {
 
   /**
    * A node that joined the cluster (thesis §4.2.1): this node connects to it at `at`, now and
-   * after any restart. Known already: only its address changes.
+   * after any restart. A peer it knows already is dialled at its new port from now on (and at
+   * the new host after its next restart).
    */
   addPeer(id: NodeId, at: HostPort): void {
     if (id === this.id) throw new Error(`n${id} is this node itself`);
