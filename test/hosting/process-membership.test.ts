@@ -26,7 +26,7 @@ describe("membership changes with hosting: 'processes' (thesis ch. 4)", { timeou
       if (e.type === 'membership') steps.push(`n${e.node} ${e.step}`);
     });
     await waitFor('a leader', () => c.leader());
-    expect(await c.submit('SET before = 1')).toMatchObject({ ok: true });
+    expect(await c.submit('SET before = 1', { timeoutMs: 10_000 })).toMatchObject({ ok: true });
     const pidsBefore = c.pids();
 
     const id = await c.addNode();
@@ -39,7 +39,7 @@ describe("membership changes with hosting: 'processes' (thesis ch. 4)", { timeou
     expect(statusOf(c, c.leader()!).voters).toEqual([1, 2, 3, 4]);
     // It caught up with what was there before it joined, and gets what comes after.
     await hasValue(c, 4, 'before', '1');
-    expect(await c.submit('SET after = 2')).toMatchObject({ ok: true });
+    expect(await c.submit('SET after = 2', { timeoutMs: 10_000 })).toMatchObject({ ok: true });
     await hasValue(c, 4, 'after', '2');
     expect(c.safety().violations).toBe(0);
   });
@@ -54,7 +54,7 @@ describe("membership changes with hosting: 'processes' (thesis ch. 4)", { timeou
     await waitFor('n1 up again', () => statusOf(c, 1).up);
     const moved = await c.transferLeadership(1);
     expect(moved).toEqual({ ok: true, leader: 1 });
-    expect(await c.submit('SET from = n1')).toMatchObject({ ok: true });
+    expect(await c.submit('SET from = n1', { timeoutMs: 10_000 })).toMatchObject({ ok: true });
     // Only the leader sends the new node its log: n1 must reach it.
     await hasValue(c, id, 'from', 'n1');
   });
@@ -62,7 +62,7 @@ describe("membership changes with hosting: 'processes' (thesis ch. 4)", { timeou
   it('removeNode takes the leader out: it steps down, its process exits, the rest elect a leader and commit (§4.2.2)', async () => {
     const c = await start({ nodes: 4 });
     const leader = await waitFor('a leader', () => c.leader());
-    expect(await c.submit('SET x = 1')).toMatchObject({ ok: true });
+    expect(await c.submit('SET x = 1', { timeoutMs: 10_000 })).toMatchObject({ ok: true });
     const pid = c.pids().length;
     expect(pid).toBe(4);
 
@@ -74,7 +74,7 @@ describe("membership changes with hosting: 'processes' (thesis ch. 4)", { timeou
       return l !== undefined && l !== leader ? l : undefined;
     });
     expect(statusOf(c, next).voters).toEqual([1, 2, 3, 4].filter((n) => n !== leader));
-    expect(await c.submit('SET x = 2')).toMatchObject({ ok: true });
+    expect(await c.submit('SET x = 2', { timeoutMs: 10_000 })).toMatchObject({ ok: true });
     expect(c.snapshot().nodes.find((n) => n.id === leader)?.removed).toBe(true);
     await expect(c.restart(leader)).rejects.toThrow(/removed/);
     expect(c.safety().violations).toBe(0);
@@ -86,13 +86,13 @@ describe("membership changes with hosting: 'processes' (thesis ch. 4)", { timeou
     await waitFor('a leader', () => first.leader());
     expect(await first.addNode()).toBe(4);
     await first.removeNode(2);
-    expect(await first.submit('SET kept = yes')).toMatchObject({ ok: true });
+    expect(await first.submit('SET kept = yes', { timeoutMs: 10_000 })).toMatchObject({ ok: true });
     await first.stop();
 
     const again = await start({ nodes: 3, dataDir });
     expect(again.status().map((s) => s.id)).toEqual([1, 3, 4]);
     await waitFor('a leader', () => again.leader());
-    expect(await again.submit('SET later = yes')).toMatchObject({ ok: true });
+    expect(await again.submit('SET later = yes', { timeoutMs: 10_000 })).toMatchObject({ ok: true });
     for (const id of [1, 3, 4]) await hasValue(again, id, 'kept', 'yes');
     await hasValue(again, 4, 'later', 'yes');
   });
