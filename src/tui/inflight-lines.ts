@@ -138,7 +138,11 @@ export function inFlightBody(input: InFlightInput, rows: number): Line[] {
   if (shown.length < sorted.length) {
     const rest = sorted.slice(shown.length).reduce((a, l) => a + l.count, 0);
     const linksLeft = sorted.length - shown.length;
-    lines.push(fitLine([{ text: `+${rest} more on ${linksLeft} other ${linksLeft === 1 ? 'link' : 'links'}`, color: 'gray' }], width));
+    const links = linksLeft === 1 ? 'link' : 'links';
+    // A narrow cell gets the short form rather than a cut one.
+    const long = `+${rest} more on ${linksLeft} other ${links}`;
+    const text = textWidth(long) <= width ? long : `+${rest} more, ${linksLeft} ${links}`;
+    lines.push(fitLine([{ text, color: 'gray' }], width));
   }
   if (lost.length > 0) lines.push(fitLine([{ text: `✗ ${lost.length} lost just now`, color: 'red', bold: true }], width));
   return lines.slice(0, rows);

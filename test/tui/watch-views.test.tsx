@@ -122,6 +122,9 @@ describe('in-flight view', () => {
     expect(lines[1]).toContain('n1 → n2 3 AppendEntries ×3');
     expect(lines.at(-1)).toMatch(/\+\d+ more on \d other links/);
     expect(lines).toHaveLength(5);
+    // Too narrow for that: the short form, whole.
+    const narrow = inFlightLines({ messages: many, now: 50, paused: false, width: 20, height: 5 }).map(plain);
+    expect(narrow.at(-1)?.trimEnd()).toMatch(/^\+\d+ more, \d links$/);
   });
 
   it('takes a strip above the events when no grid cell is free', () => {
