@@ -18,6 +18,7 @@ import { NOTHING } from '../raft/outbox.js';
 import type { Storage, StoredState } from '../storage/types.js';
 import { EntryWaiters, type RequestOutcome } from './entry-waiters.js';
 import { microtask } from './promise-turn.js';
+import type { VirtualScheduler } from './scheduler.js';
 import { type ReadOutcome, ReadWaiters } from './read-waiters.js';
 
 /** The replicated state machine a host applies committed entries to (src/kv in practice). */
@@ -89,6 +90,11 @@ export interface MomentTiming {
   firing(): boolean;
   /** Runs `fn` at this moment, after every timer already due (a quiet zero delay). */
   post(fn: () => void): void;
+}
+
+/** A virtual clock's {@link MomentTiming}: the messages a node gets at one moment make one Ready. */
+export function momentTiming(clock: VirtualScheduler): MomentTiming {
+  return { firing: () => clock.firing(), post: (fn) => clock.post(fn, undefined) };
 }
 
 /**

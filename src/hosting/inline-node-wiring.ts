@@ -6,8 +6,7 @@ import type { SimulatedDisks } from '../cluster/mid-write-crash.js';
 import type { NodeTransports } from '../cluster/node-transports.js';
 import type { ResolvedOptions } from '../cluster/options.js';
 import type { RaftNarration } from '../cluster/raft-narration.js';
-import type { MomentTiming } from '../cluster/node-host.js';
-import type { VirtualScheduler } from '../cluster/scheduler.js';
+import { momentTiming } from '../cluster/node-host.js';
 import type { InlineNodeEnv } from './inline-node.js';
 
 /** The cluster's parts an inline node is wired to. */
@@ -56,9 +55,4 @@ export function inlineNodeWiring(c: InlineClusterParts): InlineNodeEnv {
     speed: () => c.time.speed,
     isRemoved: (node) => c.members.removed.has(node),
   };
-}
-
-/** A virtual clock's {@link MomentTiming}: the messages a node gets at one moment make one Ready. */
-function momentTiming(clock: VirtualScheduler): MomentTiming {
-  return { firing: () => clock.firing(), post: (fn) => clock.post(fn, undefined) };
 }

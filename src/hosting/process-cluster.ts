@@ -121,10 +121,9 @@ export class ProcessCluster extends ClusterBase<AdminNode> {
         if (refusal) throw new Error(`n${id} ${refusal}`);
       }
       const keyFile = join(this.dataDir, CLUSTER_KEY_FILE);
-      const key = await openClusterKeyFile(this.dataDir);
-      this.key = { secret: key, file: keyFile };
+      this.key = { secret: await openClusterKeyFile(this.dataDir), file: keyFile };
       for (let attempt = 1; ; attempt++) {
-        const failure = await this.startNodes(key);
+        const failure = await this.startNodes();
         if (!failure) break;
         // A port picked free was taken before the node bound it: pick every port afresh.
         if (!portWasTaken(failure)) throw failure;
@@ -147,7 +146,7 @@ export class ProcessCluster extends ClusterBase<AdminNode> {
    * node has either started or failed, having stopped them all again then (the next attempt
    * respawns them from their files, as a restart would).
    */
-  private async startNodes(key: ClusterSecret): Promise<Error | undefined> {
+  private async startNodes(): Promise<Error | undefined> {
     const o = this.options;
     const ports = new Map<NodeId, number>();
     const admins = new Map<NodeId, number>();
@@ -156,7 +155,7 @@ export class ProcessCluster extends ClusterBase<AdminNode> {
       admins.set(id, await freePort());
       this.addresses.set(id, { listen: `127.0.0.1:${ports.get(id)}`, admin: `127.0.0.1:${admins.get(id)}` });
     }
-    for (const id of this.ids) this.nodes.set(id, this.processNode(id, key));
+    for (const id of this.ids) this.nodes.set(id, this.processNode(id));
     this.portsInUse = [...ports.values(), ...admins.values()];
     // A node that fails to start is not news: its exit is the failure returned here.
     for (const id of this.ids) this.expectedDown.add(id);
@@ -179,15 +178,16 @@ export class ProcessCluster extends ClusterBase<AdminNode> {
    * Node `id` as a process to spawn, at the addresses picked for it: its peers are every other
    * member, and it starts from the cluster's first voters (thesis ch. 4) until its log says more.
    */
-  private processNode(id: NodeId, key: ClusterSecret): ProcessNode {
+  private processNode(id: NodeId): ProcessNode {
     const o = this.options;
+    const key = this.key!;
     const own = this.addresses.get(id)!;
     const peers = this.members.current().filter((p) => p !== id);
     const args = [
       ...['--id', String(id), '--listen', own.listen, '--admin', own.admin],
       ...peers.flatMap((p) => ['--peer', `${p}=${this.addresses.get(p)!.listen}`]),
       ...['--bootstrap', this.members.bootstrap.join(',')],
-      ...['--data-dir', nodeDir(this.dataDir, id), '--key-file', this.key!.file],
+      ...['--data-dir', nodeDir(this.dataDir, id), '--key-file', key.file],
       ...['--election-timeout', `${o.electionTimeoutMs[0]}-${o.electionTimeoutMs[1]}`, '--heartbeat', String(o.heartbeatMs)],
       ...['--seed', String(o.seed), '--json'],
       ...(o.preVote ? [] : ['--no-pre-vote']),
@@ -197,7 +197,7 @@ export class ProcessCluster extends ClusterBase<AdminNode> {
       onPush: (_n: NodeId, p: AdminPush) => this.receive(p),
       onDown: (n: NodeId, why: string) => this.nodeDown(n, why),
     };
-    return new ProcessNode(id, parseHostPort(own.admin, `n${id}'s admin address`), key, hooks, args);
+    return new ProcessNode(id, parseHostPort(own.admin, `n${id}'s admin address`), key.secret, hooks, args);
   }
 
   private async startAttached(attach: { endpoints: NodeEndpoint[]; key: ClusterSecret }): Promise<void> {
@@ -225,8 +225,7 @@ export class ProcessCluster extends ClusterBase<AdminNode> {
   addNode(): Promise<NodeId> {
     return this.members.serialize(async () => {
       if (this.stopped) throw new Error('the cluster is stopped');
-      const key = this.key;
-      if (!key) throw new Error(this.cannotChangeMembers('add a node'));
+      if (!this.key) throw new Error(this.cannotChangeMembers('add a node'));
       const id = await this.members.add();
       const port = this.options.basePort ? this.options.basePort + id - 1 : await freePort();
       const admin = await freePort();
@@ -235,7 +234,7 @@ export class ProcessCluster extends ClusterBase<AdminNode> {
       this.addresses.set(id, { listen, admin: `127.0.0.1:${admin}` });
       // Told first: the new node dials them as it starts, and a node it is unknown to refuses it.
       for (const other of this.nodes.values()) await other.addPeer(id, listen);
-      const node = this.processNode(id, key.secret);
+      const node = this.processNode(id);
       this.nodes.set(id, node);
       try {
         await node.start();

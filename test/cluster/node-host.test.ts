@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MomentTiming, NodeHost, type ReadyTiming, type StateMachine } from '../../src/cluster/node-host.js';
+import { momentTiming, NodeHost, type ReadyTiming, type StateMachine } from '../../src/cluster/node-host.js';
 import { VirtualScheduler } from '../../src/cluster/scheduler.js';
 import type { Transport, TransportStats } from '../../src/net/types.js';
 import { createRaft } from '../../src/raft/index.js';
@@ -198,7 +198,6 @@ describe('NodeHost: the Ready loop', () => {
 });
 
 describe('NodeHost: Ready timing on a virtual clock (one Ready per moment for what timers deliver)', () => {
-  const onClock = (clock: VirtualScheduler): MomentTiming => ({ firing: () => clock.firing(), post: (fn) => clock.post(fn, undefined) });
   /** Entry 1 alone, then entry 2 after it: two AppendEntries of leader 1. */
   const first: Message = { ...append, entries: [append.entries[0]!], leaderCommit: 0 };
   const second: Message = { ...append, prevLogIndex: 1, prevLogTerm: 1, entries: [append.entries[1]!], leaderCommit: 0 };
@@ -206,7 +205,7 @@ describe('NodeHost: Ready timing on a virtual clock (one Ready per moment for wh
 
   it('messages delivered by timers at one moment are handled in one Ready, at that moment', async () => {
     const clock = new VirtualScheduler();
-    const { steps, storage, transport } = follower(onClock(clock));
+    const { steps, storage, transport } = follower(momentTiming(clock));
     clock.setTimer(5, () => transport.handler!(first), true);
     clock.setTimer(5, () => transport.handler!(second), true);
     await advance(clock, 5);
@@ -219,14 +218,14 @@ describe('NodeHost: Ready timing on a virtual clock (one Ready per moment for wh
 
   it('an input from outside a timer (a proposal, a console command) is handled at once', () => {
     const clock = new VirtualScheduler();
-    const { steps, transport } = follower(onClock(clock));
+    const { steps, transport } = follower(momentTiming(clock));
     transport.handler!(first);
     expect(steps).toEqual(['save-start 1']);
   });
 
   it('messages at different moments are handled at their own moments', async () => {
     const clock = new VirtualScheduler();
-    const { steps, storage, transport } = follower(onClock(clock));
+    const { steps, storage, transport } = follower(momentTiming(clock));
     clock.setTimer(5, () => transport.handler!(first), true);
     clock.setTimer(7, () => transport.handler!(second), true);
     await advance(clock, 5);
