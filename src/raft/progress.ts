@@ -39,8 +39,6 @@ export class Progress {
   recentActive = false;
   /** Leader tick at which this follower last made progress, or its pipeline last started. */
   lastProgressTick = 0;
-  /** The leaderCommit carried by the last AppendEntries sent to it. */
-  sentCommit: Index = 0;
   /** Thesis §6.4: the highest ReadIndex round this node answered in the leader's term. */
   readAck = 0;
 

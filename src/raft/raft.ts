@@ -1108,13 +1108,14 @@ export class Raft implements RaftCore {
 
   /**
    * Sends what is waiting to every follower: entries (batched, and pipelined while
-   * replicating), or an empty AppendEntries when only the commit index has news for it.
-   * Runs when the host asks for a Ready, so many proposals become one message per follower.
+   * replicating). Runs when the host asks for a Ready, so many proposals become one message
+   * per follower. A new commit index alone sends nothing: §5.3, the leader "includes that
+   * index in future AppendEntries RPCs (including heartbeats) so that the other servers
+   * eventually find out" — the next entries or the next heartbeat carry it (Figure 2).
    */
   private flush(): void {
     this.needFlush = false;
     if (this.role !== 'leader') return;
-    const commit = this.raftLog.commit;
     // Thesis §6.4: one heartbeat round confirms every read that is waiting for one.
     const round = this.reads.needsRound() ? this.reads.startRound() : 0;
     for (const pr of this.progress) {
@@ -1122,7 +1123,7 @@ export class Raft implements RaftCore {
       let sent = false;
       if (pr.state === 'replicate') while (this.maybeSendAppend(pr)) sent = true;
       else sent = this.maybeSendAppend(pr);
-      if (!sent && (round > 0 || (pr.state === 'replicate' && pr.sentCommit < Math.min(commit, pr.match)))) this.sendEmptyAppend(pr);
+      if (!sent && round > 0) this.sendEmptyAppend(pr);
     }
     this.batch = null;
     if (round > 0) this.maybeConfirmReads();
@@ -1171,11 +1172,10 @@ export class Raft implements RaftCore {
     };
     if (this.reads.round > 0) m.readRound = this.reads.round;
     this.send(m);
-    pr.sentCommit = log.commit;
   }
 
   /**
-   * An AppendEntries without entries: a heartbeat (§5.2) or news of the commit index.
+   * An AppendEntries without entries: a heartbeat (§5.2), which also brings the commit index.
    * While replicating it checks at the follower's match index, which always passes; while
    * probing it checks at next - 1 and so doubles as the probe. It carries the full commit
    * index: the follower takes min(leaderCommit, index of last new entry) (§5.3), and the last

@@ -45,7 +45,8 @@ describe('rewind (--sim)', () => {
       c.resume();
       const heard = seen.length;
       await run(c, 'SET y = 3');
-      expect(c.status().filter((s) => s.kv.y === '3').length).toBeGreaterThanOrEqual(3);
+      // Committed: the leader applied it; the followers learn the commit from its next heartbeat (§5.3).
+      await waitFor('y = 3 applied on a majority', () => c.status().filter((s) => s.kv.y === '3').length >= 3);
       await waitFor('events of the new branch', () => seen.length > heard);
     } finally {
       await c.stop();

@@ -58,6 +58,7 @@ describe('§5.4.2 committing entries from previous terms', () => {
       [2, 3],
       [3, 5],
     ]);
+    net.heartbeat(5);
     expect(net.core(2).status().commitIndex).toBe(3);
     expect(appliedConflicts(net)).toEqual([]);
   });
@@ -102,11 +103,50 @@ describe('§5.4.2 committing entries from previous terms', () => {
     net.deliver();
     expect(leader.status().commitIndex).toBe(index);
     expect(net.events.get(1)).toContainEqual({ kind: 'commit', index, term: 1, quorum: [1, 2, 3], voters: [1, 2, 3, 4, 5] });
+    // §5.3: the followers learn it from the leader's next AppendEntries — here a heartbeat.
+    for (const id of [2, 3]) expect(net.core(id).status()).toMatchObject({ lastIndex: index, commitIndex: index - 1 });
+    net.heartbeat(1);
     for (const id of [2, 3]) {
       expect(net.core(id).status().commitIndex).toBe(index);
       expect(net.applied.get(id)!.map((e) => e.data)).toEqual(['', 'SET x = 1']);
     }
-    expect(net.core(4).status()).toMatchObject({ lastIndex: 1, commitIndex: 1 });
+    // Cut off after the no-op arrived, before the heartbeat that would bring its commit.
+    expect(net.core(4).status()).toMatchObject({ lastIndex: 1, commitIndex: 0 });
+  });
+
+  it('§5.3 a new commit index goes out with the next AppendEntries, not on its own: new entries or a heartbeat carry it', () => {
+    const net = new Net(3);
+    net.campaign(1);
+    net.heartbeat(1);
+    const leader = net.core(1);
+    const appendsFromLeader = () => net.sentOf('AppendEntries', { from: 1 });
+    const before = appendsFromLeader().length;
+    const x = (leader.propose('SET x = 1') as { index: number }).index;
+    net.deliver();
+    expect(leader.status().commitIndex).toBe(x);
+    // One AppendEntries per follower, with the entry: no second one just to say it committed.
+    const round = appendsFromLeader().slice(before);
+    expect(round.map((m) => [m.to, m.entries.length, m.leaderCommit])).toEqual([
+      [2, 1, x - 1],
+      [3, 1, x - 1],
+    ]);
+    for (const id of [2, 3]) expect(net.core(id).status().commitIndex).toBe(x - 1);
+    // The next entries carry it...
+    const next = appendsFromLeader().length;
+    leader.propose('SET y = 2');
+    net.deliver();
+    expect(
+      appendsFromLeader()
+        .slice(next)
+        .map((m) => [m.entries.length, m.leaderCommit]),
+    ).toEqual([
+      [1, x],
+      [1, x],
+    ]);
+    for (const id of [2, 3]) expect(net.core(id).status()).toMatchObject({ lastIndex: x + 1, commitIndex: x });
+    // ...and with nothing new to send, the next heartbeat does.
+    net.heartbeat(1);
+    for (const id of [2, 3]) expect(net.core(id).status().commitIndex).toBe(x + 1);
   });
 
   it('bugs.applyBeforeCommit hands entries to the state machine before they commit', () => {
@@ -130,6 +170,7 @@ describe('thesis §6.4 and client proposals', () => {
     expect(leader.log()).toEqual([{ index: 1, term: 1, type: 'noop', data: '' }]);
     expect(leader.propose('SET x = 1')).toEqual({ ok: true, index: 2, term: 1 });
     net.deliver();
+    net.heartbeat(2);
     for (const id of net.ids) expect(net.core(id).status().commitIndex).toBe(2);
   });
 

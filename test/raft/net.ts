@@ -138,6 +138,16 @@ export class Net {
     this.deliver();
   }
 
+  /**
+   * Ticks leader `id` to its next heartbeat (§5.2), then delivers: the way followers learn a
+   * commit index that advanced after the entries were sent (§5.3).
+   */
+  heartbeat(id: NodeId): void {
+    const core = this.core(id);
+    core.tick(core.ticksUntilNextEvent());
+    this.deliver();
+  }
+
   /** Advances every up node by the same ticks, one timer event at a time, delivering between. */
   run(ticks: number, until: () => boolean = () => false): number {
     let elapsed = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRaft, createRng } from '../../src/raft/index.js';
-import type { Message, RaftCore } from '../../src/raft/index.js';
+import type { Message, RaftCore, Ready } from '../../src/raft/index.js';
 import { appendMsg, configFor, drain, logOf, Net, shape } from './net.js';
 
 describe('the Ready contract', () => {
@@ -25,17 +25,23 @@ describe('the Ready contract', () => {
     net.campaign(1);
     const follower = net.core(2);
     net.core(1).propose('SET x = 1');
-    const readies = [];
-    for (let i = 0; i < 5; i++) {
-      const msgs: Message[] = [];
-      for (const id of net.ids) {
-        if (!net.core(id).hasReady()) continue;
-        const rd = drain(net.core(id));
-        if (id === 2) readies.push(rd);
-        msgs.push(...rd.messages);
+    const readies: Ready[] = [];
+    const rounds = (): void => {
+      for (let i = 0; i < 5; i++) {
+        const msgs: Message[] = [];
+        for (const id of net.ids) {
+          if (!net.core(id).hasReady()) continue;
+          const rd = drain(net.core(id));
+          if (id === 2) readies.push(rd);
+          msgs.push(...rd.messages);
+        }
+        for (const m of msgs) net.core(m.to).step(m);
       }
-      for (const m of msgs) net.core(m.to).step(m);
-    }
+    };
+    rounds();
+    // The follower learns the commit from the next heartbeat (§5.3).
+    net.core(1).tick(net.core(1).ticksUntilNextEvent());
+    rounds();
     expect(follower.status().commitIndex).toBe(2);
     expect(readies.some((rd) => rd.committedEntries.length > 0)).toBe(true);
     expect(readies.map((rd) => rd.hardState)).toEqual(readies.map(() => null));

@@ -123,6 +123,7 @@ describe('§5.3 log replication: the leader side', () => {
       expect(net.core(1).status()).toMatchObject({ role: 'leader', term: 8 });
       const leaderShape = shape(net.core(1).log());
       expect(shape(net.core(2).log()), `follower (${name})`).toEqual(leaderShape);
+      net.heartbeat(1); // brings the commit index (§5.3)
       expect(net.core(2).status().commitIndex, `follower (${name})`).toBe(11);
       // Thanks to the conflict hint at most two rejections; one per entry would take up to seven.
       const rejections = net.sentOf('AppendEntriesResponse', { from: 2 }).filter((m) => !m.success);
@@ -172,12 +173,14 @@ describe('§5.3 log replication: the leader side', () => {
     expect(leader.status().progress![2]).toMatchObject({ state: 'replicate', match: 3 });
     net.drop = () => false;
     let maxInflight = 0;
-    for (let i = 0; i < 50 && f2.status().commitIndex < 13; i++) {
+    for (let i = 0; i < 50 && leader.status().progress![2]!.match < 13; i++) {
       const msgs = net.collect();
       maxInflight = Math.max(maxInflight, leader.status().progress![2]!.inflight ?? 0);
       for (const m of msgs) net.core(m.to).step(m);
     }
     expect(maxInflight).toBe(4);
+    net.deliver();
+    net.heartbeat(1); // brings the commit index (§5.3)
     for (const id of net.ids) {
       expect(shape(net.core(id).log())).toEqual(shape(leader.log()));
       expect(net.core(id).status().commitIndex).toBe(13);
