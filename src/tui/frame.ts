@@ -7,7 +7,7 @@ import type { ClusterSnapshot } from '../cluster/types.js';
 import { promptLine, resultLine } from './command-lines.js';
 import type { UiState } from './controller.js';
 import type { EventLine } from './event-log.js';
-import { captionLine } from './caption-line.js';
+import { captionLines } from './caption-line.js';
 import { eventDivider, eventWindow } from './event-lines.js';
 import { inFlightBody, inFlightLines, inFlightTitle, splitInFlight, type InFlightInput } from './inflight-lines.js';
 import { logGridLines } from './log-grid-lines.js';
@@ -16,7 +16,7 @@ import { helpText } from '../console/help.js';
 import { helpBody, helpTitle } from './help-lines.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { panelLines, panelNeed } from './panel-lines.js';
-import { fitLine, lineWidth, textWidth, type Line } from './spans.js';
+import { fitLine, lineWidth, wrapWords, type Line } from './spans.js';
 import { counted } from './theme.js';
 
 export interface FrameInput {
@@ -53,10 +53,11 @@ export function dashboardFrame(input: FrameInput): Frame {
     return { lines, cursor: { x: prompt.cursorX, y: lines.length - 1 }, helpScrollMax: 0, eventScrollMax: 0 };
   }
   const lines: Line[] = [headerLine(snapshot, width)];
-  // A caption (`say`) takes the place of one event line, right under the cluster line.
-  const caption = ui.caption ? captionLine(ui.caption, width) : undefined;
-  if (caption) lines.push(caption);
-  const eventRows = Math.max(0, layout.eventLines - (caption ? 1 : 0));
+  // A caption (`say`) takes the place of event lines, right under the cluster line: one, or
+  // two when the terminal is too narrow for it (a story cut mid-sentence loses its point).
+  const caption = ui.caption ? captionLines(ui.caption, width, Math.max(1, Math.min(2, layout.eventLines - 1))) : [];
+  lines.push(...caption);
+  const eventRows = Math.max(0, layout.eventLines - caption.length);
   let helpScrollMax = 0;
   let eventScrollMax = 0;
   const middle = layout.panelRows * layout.panelHeight;
@@ -186,20 +187,4 @@ function boxed(title: Line, rest: Line[], width: number, height: number): Line[]
   for (let i = 0; i < height - 2; i++) lines.push([g('│ '), ...fitLine(rest[i] ?? [], inner), g(' │')]);
   lines.push([g('╰'), g('─'.repeat(Math.max(0, width - 2))), g('╯')]);
   return lines;
-}
-
-/** Splits text into lines of at most `width` characters at spaces. */
-function wrapWords(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && textWidth(line) + 1 + textWidth(word) > width) {
-      out.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) out.push(line);
-  return out;
 }

@@ -114,3 +114,19 @@ export function spread(left: Line, right: Line, width: number): Line {
 export function plain(line: Line): string {
   return line.map((s) => s.text).join('');
 }
+
+/** Splits text into lines of at most `width` cells at spaces (a word wider than that stays whole). */
+export function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && textWidth(line) + 1 + textWidth(word) > width) {
+      out.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) out.push(line);
+  return out;
+}
