@@ -177,8 +177,11 @@ function messageRows(m: MessageView, now: number, next: boolean, paused: boolean
   const full = printable(m.summary);
   // Short names when one row must do, or when even the name does not fit beside the link.
   const nameFits = textWidth(full.split(' ')[0] ?? '') <= room;
-  const summary = (short && textWidth(full) > room) || !nameFits ? shortSummary(full) : full;
+  let summary = (short && textWidth(full) > room) || !nameFits ? shortSummary(full) : full;
   if (short || textWidth(summary) <= room) return [fitLine([...head, { text: summary, inverse: next }], width)];
+  // Too long even for two rows: what an AppendEntries carries (its entries, the commit index)
+  // says more than the entry it follows.
+  if (textWidth(summary) > room + width - 4) summary = summary.replace(/ prev \S+/, '');
   // Break at the last space that fits; the rest goes on a row of its own, indented.
   const words = summary.split(' ');
   let first = '';

@@ -72,6 +72,17 @@ describe('in-flight view', () => {
     expect(body[body.length - 1]).toMatch(/^\+2 more: n3→n5 n4→n5/);
   });
 
+  it('in a narrow cell, a heartbeat still shows the commit index it carries: the index it follows is left out first', () => {
+    const hb = message(1, 5, 4, 'AppendEntries prev 1/t1 heartbeat commit 2', 1_000_000, 1_000_200);
+    const narrow = inFlightLines({ messages: [hb], now: 1_000_100, paused: false, width: 24, height: 4 }).map(plain);
+    expect(narrow[1]).toMatch(/^n5 → n4 ▰▰▱▱ Append/);
+    expect(narrow[2]!.trim()).toBe('heartbeat commit 2');
+    // With room for it, nothing is left out.
+    const wide = inFlightLines({ messages: [hb], now: 1_000_100, paused: false, width: 40, height: 4 }).map(plain);
+    expect(wide.join(' ')).toContain('prev 1/t1');
+    expect(wide.join(' ')).toContain('heartbeat commit 2');
+  });
+
   it('while paused, marks the message step delivers next: the first the cluster lists', () => {
     const s = electionSnapshot(true);
     expect(nextDue(s.inFlight)?.id).toBe(13);
