@@ -24,10 +24,12 @@ export const COMMANDS: readonly CommandHelp[] = [
     details:
       'Also: set x 1, set x=1. The value is the rest of the line; quote it ("a b") to keep\n' +
       'surrounding spaces. The leader appends it to its log, replicates it, and answers once a\n' +
-      'majority stored it: committed (Raft §5.3). A retried request applies once (thesis §6.3).\n' +
-      'A trailing & (SET x = 1 &, as in a shell; GET, DEL and CAS too) sends it in the background,\n' +
-      'once, to the leader: the next line runs at once, and the answer (committed, or lost with its\n' +
-      'leader) shows when it comes. Quote a value that ends in &.',
+      'majority stored it: committed (Raft §5.3). The followers apply it when the next\n' +
+      "AppendEntries, or else a heartbeat, brings them the leader's commit index (§5.3). A retried\n" +
+      'request applies once (thesis §6.3). A trailing & (SET x = 1 &, as in a shell; GET, DEL and\n' +
+      'CAS too) sends it in the background, once, to the leader: the next line runs at once, and\n' +
+      'the answer (committed, or lost with its leader) shows when it comes. Quote a value that\n' +
+      'ends in &.',
   },
   {
     name: 'GET',
