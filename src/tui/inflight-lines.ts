@@ -132,7 +132,12 @@ export function inFlightBody(input: InFlightInput, rows: number): Line[] {
   const room = rows - lines.length - (lost.length > 0 ? 1 : 0);
   const shown = sorted.length > room ? sorted.slice(0, Math.max(0, room - 1)) : sorted;
   for (const l of shown) {
-    const types = [...l.types.entries()].map(([t, n]) => (n > 1 ? `${t} ×${n}` : t)).join(', ');
+    const head = `${link(l.from, l.to)} ${l.count} `;
+    const named = (name: (t: string) => string): string =>
+      [...l.types.entries()].map(([t, n]) => (n > 1 ? `${name(t)} ×${n}` : name(t))).join(', ');
+    // A narrow cell gets the short names rather than cut ones.
+    let types = named((t) => t);
+    if (textWidth(head) + textWidth(types) > width) types = named((t) => SHORT_TYPE[t] ?? t);
     lines.push(fitLine([{ text: link(l.from, l.to), bold: true }, { text: ` ${l.count} ` }, { text: types, color: 'gray' }], width));
   }
   if (shown.length < sorted.length) {

@@ -136,6 +136,8 @@ describe('in-flight view', () => {
     // Too narrow for that: the short form, whole.
     const narrow = inFlightLines({ messages: many, now: 50, paused: false, width: 20, height: 5 }).map(plain);
     expect(narrow.at(-1)?.trimEnd()).toMatch(/^\+\d+ more, \d links$/);
+    // And a link's count names its messages short, not cut.
+    expect(narrow[1]!.trimEnd()).toBe('n1 → n2 3 Append ×3');
   });
 
   it('takes a strip above the events when no grid cell is free', () => {
