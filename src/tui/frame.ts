@@ -166,7 +166,7 @@ function panelGrid(input: FrameInput, layout: ReturnType<typeof computeLayout>, 
     if (r === layout.panelRows - 1 && empty.width > 0) {
       // The free cells of the last row show the messages on the wire, framed like a panel.
       const w = { ...wire(input), width: empty.width - 4, height: layout.panelHeight - 2 };
-      const title = inFlightTitle(w.messages.length, w.paused, w.lost?.length ?? 0);
+      const title = inFlightTitle(w.messages.length, w.paused, w.lost?.length ?? 0, empty.width - 6);
       panels.push(boxed(title, inFlightBody(w, w.height), empty.width, layout.panelHeight));
     }
     for (let i = 0; i < layout.panelHeight; i++) {

@@ -85,12 +85,19 @@ function link(from: NodeId, to: NodeId): string {
   return `n${from} → n${to}`;
 }
 
-/** The title line: how many are in flight, and what the marks mean. */
-export function inFlightTitle(count: number, paused: boolean, lost: number): Line {
-  const line: Line = [{ text: count === 0 ? 'in flight: none' : `${count} in flight`, bold: true }];
-  if (lost > 0) line.push({ text: ` · ${lost} lost`, color: 'red' });
-  if (paused && count > 0) line.push({ text: ' · ▶ steps next', color: 'yellow' });
-  return line;
+/**
+ * The title line: how many are in flight, and what the marks mean. Within `width` cells, the
+ * marks take their short forms ("✗ 34", "▶ next") before anything is cut.
+ */
+export function inFlightTitle(count: number, paused: boolean, lost: number, width = Number.POSITIVE_INFINITY): Line {
+  const title = (short: boolean): Line => {
+    const line: Line = [{ text: count === 0 ? 'in flight: none' : `${count} in flight`, bold: true }];
+    if (lost > 0) line.push({ text: short ? ` · ✗ ${lost}` : ` · ${lost} lost`, color: 'red' });
+    if (paused && count > 0) line.push({ text: short ? ' · ▶ next' : ' · ▶ steps next', color: 'yellow' });
+    return line;
+  };
+  const long = title(false);
+  return lineWidth(long) <= width ? long : title(true);
 }
 
 /** The body lines (no title): one per message, or per link when they do not fit. */
@@ -217,7 +224,7 @@ function lostLine(l: LostMessage, width: number): Line {
 /** Title and body in exactly `height` lines of `width` cells. */
 export function inFlightLines(input: InFlightInput): Line[] {
   const lostCount = (input.lost ?? []).length;
-  const lines = [fitLine(inFlightTitle(input.messages.length, input.paused, lostCount), input.width)];
+  const lines = [fitLine(inFlightTitle(input.messages.length, input.paused, lostCount, input.width), input.width)];
   lines.push(...inFlightBody(input, input.height - 1));
   while (lines.length < input.height) lines.push(fitLine([], input.width));
   return lines.slice(0, input.height);

@@ -6,7 +6,7 @@ import { Dashboard } from '../../src/tui/dashboard.js';
 import { examplePartition, resultLine } from '../../src/tui/command-lines.js';
 import type { EventLine } from '../../src/tui/event-log.js';
 import { eventDivider, eventWindow } from '../../src/tui/event-lines.js';
-import { inFlightLines, nextDue, splitInFlight } from '../../src/tui/inflight-lines.js';
+import { inFlightLines, inFlightTitle, nextDue, splitInFlight } from '../../src/tui/inflight-lines.js';
 import { differingIndexes, logGridLines } from '../../src/tui/log-grid-lines.js';
 import { computeLayout } from '../../src/tui/layout.js';
 import { panelLines } from '../../src/tui/panel-lines.js';
@@ -122,6 +122,16 @@ describe('in-flight view', () => {
     const lines = inFlightLines({ messages: [], lost: [{ message: lost, at: 5 }], now: 6, paused: false, width: 60, height: 4 }).map(plain);
     expect(lines[0]).toContain('1 lost');
     expect(lines[1]).toContain('✗ n1 → n3 LOST AppendEntries prev 6/t2 entries 7-9 commit 6');
+  });
+
+  it('says how many are lost, and what steps next, in short forms when its cell is narrow', () => {
+    const title = (count: number, paused: boolean, lost: number, width?: number) => plain(inFlightTitle(count, paused, lost, width));
+    expect(title(8, false, 34)).toBe('8 in flight · 34 lost');
+    expect(title(8, true, 0)).toBe('8 in flight · ▶ steps next');
+    // 20 cells: the title of an in-flight cell at 80 columns.
+    expect(title(8, false, 34, 20)).toBe('8 in flight · ✗ 34');
+    expect(title(8, true, 0, 20)).toBe('8 in flight · ▶ next');
+    expect(title(8, false, 34, 21)).toBe('8 in flight · 34 lost');
   });
 
   it('counts per link when there are too many to list', () => {
